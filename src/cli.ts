@@ -1,0 +1,39 @@
+// Operator commands: `migrate` (npm run db:migrate); more arrive with their issues.
+import { ConfigError, parseEnv } from './config.js';
+import { closeDb, createDb } from './db/create-db.js';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function databasePath(): string {
+  // migrate needs only DATABASE_PATH: a machine preparing a volume may not have Slack tokens.
+  try {
+    return parseEnv({
+      SLACK_BOT_TOKEN: 'xoxb-unused',
+      SLACK_APP_TOKEN: 'xapp-unused',
+      DATABASE_PATH: process.env.DATABASE_PATH,
+    }).DATABASE_PATH;
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+const [command] = process.argv.slice(2);
+switch (command) {
+  case 'migrate': {
+    const path = databasePath();
+    try {
+      const db = createDb(path);
+      closeDb(db);
+    } catch (error) {
+      fail(`migrate: ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+    process.stdout.write(`migrated ${path}\n`);
+    break;
+  }
+  default:
+    fail(`usage: cli.ts migrate`);
+}

@@ -1,0 +1,150 @@
+// The only definition of the tables. drizzle-kit generates migrations/ from this file
+// (`npm run db:generate`). Instants are integer milliseconds since the epoch (UTC), calendar days
+// are 'YYYY-MM-DD' text, money is integer minor units.
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    version: integer('version').notNull().default(1),
+    sellerId: text('seller_id').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'rejected', 'withdrawn', 'expired'] })
+      .notNull()
+      .default('pending'),
+    customer: text('customer').notNull(),
+    productLineId: text('product_line_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    valueMinor: integer('value_minor').notNull(),
+    currency: text('currency').notNull(),
+    deliveryDate: text('delivery_date').notNull(),
+    paymentTermsDays: integer('payment_terms_days').notNull(),
+    discountPercent: real('discount_percent').notNull(),
+    specialRequirements: text('special_requirements'),
+    dealReference: text('deal_reference'),
+    /** Where the seller typed /commit, for private replies. */
+    sourceChannelId: text('source_channel_id'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    closedAt: instant('closed_at'),
+    /** The parent message in the requests channel, once posted. */
+    channelId: text('channel_id'),
+    messageTs: text('message_ts'),
+  },
+  (t) => [
+    check('requests_status_check', sql`${t.status} IN ('pending','approved','rejected','withdrawn','expired')`),
+    check('requests_quantity_check', sql`${t.quantity} > 0`),
+    check('requests_value_check', sql`${t.valueMinor} > 0`),
+    // The digest and the history scan a week of requests by creation time.
+    index('requests_created_at_idx').on(t.createdAt),
+    // "Your requests" on App Home and /commit show for a seller.
+    index('requests_seller_idx').on(t.sellerId, t.createdAt),
+    // Pending requests for reminders and expiry.
+    index('requests_status_idx').on(t.status, t.createdAt),
+  ],
+);
+
+export const signOffs = sqliteTable(
+  'sign_offs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id, { onDelete: 'cascade' }),
+    functionId: text('function_id').notNull(),
+    label: text('label').notNull(),
+    /** JSON array of owner ids as configured when asked. */
+    owners: text('owners', { mode: 'json' }).$type<string[]>().notNull(),
+    approvalsNeeded: integer('approvals_needed').notNull().default(1),
+    status: text('status', { enum: ['pending', 'approved', 'rejected'] })
+      .notNull()
+      .default('pending'),
+    /** JSON array of the reasons (matching rules) that required this function. */
+    requiredBy: text('required_by', { mode: 'json' }).$type<string[]>().notNull(),
+    askedAt: instant('asked_at').notNull(),
+    decidedAt: instant('decided_at'),
+    rejectedBy: text('rejected_by'),
+    rejectionReason: text('rejection_reason'),
+    /** The thread message asking for this sign-off, once posted. */
+    messageTs: text('message_ts'),
+  },
+  (t) => [
+    check('sign_offs_status_check', sql`${t.status} IN ('pending','approved','rejected')`),
+    check('sign_offs_approvals_needed_check', sql`${t.approvalsNeeded} >= 1`),
+    // One sign-off per function per request; loading a request reads them by request_id.
+    uniqueIndex('sign_offs_request_function_idx').on(t.requestId, t.functionId),
+    // Per-function figures (digest) and pending queues (reminders, App Home).
+    index('sign_offs_function_status_idx').on(t.functionId, t.status, t.askedAt),
+  ],
+);
+
+export const approvals = sqliteTable(
+  'sign_off_approvals',
+  {
+    signOffId: integer('sign_off_id')
+      .notNull()
+      .references(() => signOffs.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    at: instant('at').notNull(),
+    conditions: text('conditions'),
+  },
+  // The primary key makes "one approval per owner per sign-off" a database fact, not a hope.
+  (t) => [primaryKey({ columns: [t.signOffId, t.userId] })],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id, { onDelete: 'cascade' }),
+    signOffId: integer('sign_off_id'),
+    type: text('type').notNull(),
+    actorId: text('actor_id'),
+    at: instant('at').notNull(),
+    /** The event's input as JSON: what the person typed or chose. */
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  // `/commit show` and the digest read a request's history in order.
+  (t) => [index('events_request_idx').on(t.requestId, t.id), index('events_type_at_idx').on(t.type, t.at)],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Deliveries with the same key go out in id order (one request's thread stays in order). */
+    orderingKey: text('ordering_key').notNull(),
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['pending', 'done', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: instant('created_at').notNull(),
+    deliveredAt: instant('delivered_at'),
+  },
+  (t) => [
+    check('outbox_status_check', sql`${t.status} IN ('pending','done','failed')`),
+    // The dispatcher's query: the oldest pending delivery of each key.
+    index('outbox_pending_idx').on(t.status, t.orderingKey, t.id),
+  ],
+);
+
+/** Interactions already processed, so a retried delivery of the same click acts once. */
+export const processedInteractions = sqliteTable('processed_interactions', {
+  key: text('key').primaryKey(),
+  at: instant('at').notNull(),
+});
+
+export type RequestRow = typeof requests.$inferSelect;
+export type SignOffRow = typeof signOffs.$inferSelect;
+export type ApprovalRow = typeof approvals.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;

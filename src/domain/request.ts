@@ -1,0 +1,197 @@
+// A commitment request and its sign-offs, with pure transitions. Expected failures (not_owner,
+// already_decided, …) are returned as values; nothing here throws for a person's mistake.
+
+export type IsoDate = string;
+
+/** The facts a seller states: what the chain is asked to deliver, and on what terms. */
+export interface RequestFacts {
+  readonly customer: string;
+  readonly productLineId: string;
+  readonly quantity: number;
+  /** Integer minor units of the configured currency (cents for USD). */
+  readonly valueMinor: number;
+  readonly deliveryDate: IsoDate;
+  readonly paymentTermsDays: number;
+  readonly discountPercent: number;
+  readonly specialRequirements: string | null;
+  readonly dealReference: string | null;
+}
+
+export const REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn', 'expired'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const SIGN_OFF_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type SignOffStatus = (typeof SIGN_OFF_STATUSES)[number];
+
+export interface Approval {
+  readonly userId: string;
+  readonly at: Date;
+  readonly conditions: string | null;
+}
+
+export interface Rejection {
+  readonly userId: string;
+  readonly at: Date;
+  readonly reason: string;
+}
+
+export interface SignOff {
+  readonly id: number;
+  readonly functionId: string;
+  readonly label: string;
+  /** Owner ids as configured when the sign-off was asked (users, or groups already expanded). */
+  readonly owners: readonly string[];
+  readonly approvalsNeeded: number;
+  readonly status: SignOffStatus;
+  /** Why this function must sign off: one line per matching rule. */
+  readonly requiredBy: readonly string[];
+  readonly approvals: readonly Approval[];
+  readonly rejection: Rejection | null;
+  readonly askedAt: Date;
+  readonly decidedAt: Date | null;
+}
+
+export interface CommitRequest {
+  readonly id: number;
+  readonly version: number;
+  readonly sellerId: string;
+  readonly facts: RequestFacts;
+  readonly status: RequestStatus;
+  readonly createdAt: Date;
+  readonly closedAt: Date | null;
+  readonly signOffs: readonly SignOff[];
+}
+
+export function requestRef(id: number): string {
+  return `CG-${id}`;
+}
+
+export function parseRequestRef(text: string): number | null {
+  const m = /^\s*(?:CG-?)?(\d{1,12})\s*$/i.exec(text);
+  return m?.[1] ? Number(m[1]) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events: the append-only history. Every transition returns the events it caused.
+
+export type RequestEvent =
+  | { readonly type: 'request.submitted'; readonly actorId: string; readonly at: Date; readonly facts: RequestFacts }
+  | {
+      readonly type: 'signoff.approved';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+      readonly conditions: string | null;
+      /** True when this approval completed the function's quorum. */
+      readonly complete: boolean;
+    }
+  | {
+      readonly type: 'signoff.rejected';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+      readonly reason: string;
+    }
+  | { readonly type: 'request.approved'; readonly at: Date }
+  | { readonly type: 'request.rejected'; readonly at: Date; readonly signOffId: number };
+
+// ---------------------------------------------------------------------------------------------
+// Deciding a sign-off.
+
+export type Verdict =
+  | { readonly kind: 'approve'; readonly conditions?: string | null }
+  | { readonly kind: 'reject'; readonly reason: string };
+
+export interface Decision {
+  readonly signOffId: number;
+  readonly actorId: string;
+  readonly verdict: Verdict;
+  readonly at: Date;
+  /** The request version the person was looking at, when known: stale buttons must not act. */
+  readonly version?: number;
+}
+
+export type DecisionRefusal =
+  | { readonly reason: 'unknown_signoff' }
+  | { readonly reason: 'request_closed'; readonly status: RequestStatus }
+  | { readonly reason: 'out_of_date'; readonly current: number }
+  | { readonly reason: 'not_owner'; readonly owners: readonly string[]; readonly label: string }
+  | { readonly reason: 'own_request'; readonly label: string }
+  | { readonly reason: 'already_decided'; readonly signOff: SignOff }
+  | { readonly reason: 'already_approved_by_you'; readonly signOff: SignOff }
+  | { readonly reason: 'reason_required' };
+
+export type DecisionResult =
+  | { readonly ok: true; readonly request: CommitRequest; readonly signOff: SignOff; readonly events: readonly RequestEvent[] }
+  | ({ readonly ok: false } & DecisionRefusal);
+
+/** Owners may be users (U…/W…) or, before expansion, groups (S…); `isOwner` resolves membership. */
+export type OwnerCheck = (signOff: SignOff, userId: string) => boolean;
+
+export const directOwnerCheck: OwnerCheck = (signOff, userId) => signOff.owners.includes(userId);
+
+export function decide(request: CommitRequest, decision: Decision, isOwner: OwnerCheck = directOwnerCheck): DecisionResult {
+  const signOff = request.signOffs.find((s) => s.id === decision.signOffId);
+  if (!signOff) return { ok: false, reason: 'unknown_signoff' };
+  if (request.status !== 'pending') return { ok: false, reason: 'request_closed', status: request.status };
+  if (decision.version !== undefined && decision.version !== request.version) {
+    return { ok: false, reason: 'out_of_date', current: request.version };
+  }
+  if (!isOwner(signOff, decision.actorId)) {
+    return { ok: false, reason: 'not_owner', owners: signOff.owners, label: signOff.label };
+  }
+  if (decision.actorId === request.sellerId) return { ok: false, reason: 'own_request', label: signOff.label };
+  if (signOff.status !== 'pending') return { ok: false, reason: 'already_decided', signOff };
+
+  const { actorId, at, verdict } = decision;
+  if (verdict.kind === 'reject') {
+    const reason = verdict.reason.trim();
+    if (!reason) return { ok: false, reason: 'reason_required' };
+    const decided: SignOff = { ...signOff, status: 'rejected', rejection: { userId: actorId, at, reason }, decidedAt: at };
+    const next: CommitRequest = { ...replaceSignOff(request, decided), status: 'rejected', closedAt: at };
+    return {
+      ok: true,
+      request: next,
+      signOff: decided,
+      events: [
+        { type: 'signoff.rejected', actorId, at, signOffId: signOff.id, functionId: signOff.functionId, reason },
+        { type: 'request.rejected', at, signOffId: signOff.id },
+      ],
+    };
+  }
+
+  if (signOff.approvals.some((a) => a.userId === actorId)) {
+    return { ok: false, reason: 'already_approved_by_you', signOff };
+  }
+  const conditions = verdict.conditions?.trim() || null;
+  const approvals = [...signOff.approvals, { userId: actorId, at, conditions }];
+  const complete = approvals.length >= signOff.approvalsNeeded;
+  const decided: SignOff = {
+    ...signOff,
+    approvals,
+    status: complete ? 'approved' : 'pending',
+    decidedAt: complete ? at : null,
+  };
+  let next = replaceSignOff(request, decided);
+  const events: RequestEvent[] = [
+    { type: 'signoff.approved', actorId, at, signOffId: signOff.id, functionId: signOff.functionId, conditions, complete },
+  ];
+  if (next.signOffs.every((s) => s.status === 'approved')) {
+    next = { ...next, status: 'approved', closedAt: at };
+    events.push({ type: 'request.approved', at });
+  }
+  return { ok: true, request: next, signOff: decided, events };
+}
+
+function replaceSignOff(request: CommitRequest, signOff: SignOff): CommitRequest {
+  return { ...request, signOffs: request.signOffs.map((s) => (s.id === signOff.id ? signOff : s)) };
+}
+
+/** Conditions attached to approvals, in sign-off order: what the seller must honour. */
+export function conditionsOf(request: CommitRequest): { label: string; userId: string; conditions: string }[] {
+  return request.signOffs.flatMap((s) =>
+    s.approvals.flatMap((a) => (a.conditions ? [{ label: s.label, userId: a.userId, conditions: a.conditions }] : [])),
+  );
+}

@@ -1,0 +1,43 @@
+// The composition root: environment → config → runtime, and a graceful shutdown on signals.
+import { ConfigError, loadConfig, parseEnv } from './config.js';
+import { createLogger } from './logger.js';
+import { startRuntime } from './runtime.js';
+import { systemClock } from './services/ports.js';
+
+async function main(): Promise<void> {
+  let env: ReturnType<typeof parseEnv>;
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    env = parseEnv(process.env);
+    config = loadConfig(env.COMMIT_GATE_CONFIG);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(env.LOG_LEVEL);
+  let runtime: Awaited<ReturnType<typeof startRuntime>>;
+  try {
+    runtime = await startRuntime({ env, config, clock: systemClock, logger });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`start-up failed: ${message.split('\n')[0]}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    logger.info('shutting down', { signal });
+    runtime.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,65 @@
+// The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
+import type { CommitRequest, RequestEvent, RequestFacts, SignOff } from '../domain/request.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * What must be told to Slack after a state change. Written to the outbox in the same transaction
+ * as the change and rendered from the current state when delivered, so a retry after a crash
+ * sends what is true then, and several pending updates of one message collapse into one.
+ */
+export type Notification =
+  | { readonly kind: 'parent.post'; readonly requestId: number }
+  | { readonly kind: 'parent.update'; readonly requestId: number }
+  | { readonly kind: 'signoff.post'; readonly requestId: number; readonly signOffId: number }
+  | { readonly kind: 'signoff.update'; readonly requestId: number; readonly signOffId: number }
+  | { readonly kind: 'seller.outcome'; readonly requestId: number };
+
+export type NotificationKind = Notification['kind'];
+
+export interface NewSignOff {
+  readonly functionId: string;
+  readonly label: string;
+  readonly owners: readonly string[];
+  readonly approvalsNeeded: number;
+  readonly requiredBy: readonly string[];
+}
+
+export interface NewRequest {
+  readonly sellerId: string;
+  readonly facts: RequestFacts;
+  readonly currency: string;
+  readonly sourceChannelId: string | null;
+  readonly at: Date;
+  readonly signOffs: readonly NewSignOff[];
+  /** 'approved' only when no rule required any sign-off. */
+  readonly status: 'pending' | 'approved';
+}
+
+export interface SlackLocation {
+  readonly channelId: string;
+  readonly messageTs: string;
+}
+
+export interface RequestStore {
+  /** Runs fn in one write transaction (BEGIN IMMEDIATE): all of it commits, or none. */
+  transaction<T>(fn: () => T): T;
+  insertRequest(request: NewRequest): CommitRequest;
+  loadRequest(id: number): CommitRequest | null;
+  requestIdForSignOff(signOffId: number): number | null;
+  /**
+   * Persists a decided sign-off with a conditional update on the state it was loaded in.
+   * Returns false when someone else changed it first: the caller re-reads instead of acting twice.
+   */
+  saveDecision(before: CommitRequest, after: CommitRequest, signOff: SignOff): boolean;
+  appendEvents(requestId: number, events: readonly RequestEvent[]): void;
+  enqueue(notifications: readonly Notification[], at: Date): void;
+  parentLocation(requestId: number): SlackLocation | null;
+  signOffMessageTs(signOffId: number): string | null;
+  setParentLocation(requestId: number, location: SlackLocation): void;
+  setSignOffMessageTs(signOffId: number, ts: string): void;
+}

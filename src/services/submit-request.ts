@@ -1,0 +1,67 @@
+import { localDate } from '../domain/calendar.js';
+import type { CommitRequest, RequestEvent } from '../domain/request.js';
+import { route } from '../domain/routing.js';
+import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
+import type { ServiceDeps } from './deps.js';
+import type { Notification } from './ports.js';
+
+export interface SubmitRequestInput {
+  readonly sellerId: string;
+  readonly raw: RawRequestInput;
+  readonly sourceChannelId: string | null;
+}
+
+export type SubmitRequestResult =
+  | { readonly ok: true; readonly request: CommitRequest }
+  | { readonly ok: false; readonly errors: Partial<Record<RequestField, string>> };
+
+/** A seller asks for a commitment: validate, route, store, and queue the thread in one transaction. */
+export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): SubmitRequestResult {
+  const { config, clock, store } = deps;
+  const at = clock.now();
+  const today = localDate(at, config.timezone);
+  const validated = validateRequestInput(input.raw, {
+    productLineIds: config.product_lines.map((p) => p.id),
+    currency: config.currency,
+    today,
+  });
+  if (!validated.ok) return validated;
+  const { facts } = validated;
+
+  const required = route(facts, {
+    rules: config.rules,
+    functionOrder: Object.keys(config.functions),
+    productLines: config.product_lines,
+    currency: config.currency,
+    today,
+  });
+
+  const request = store.transaction(() => {
+    const created = store.insertRequest({
+      sellerId: input.sellerId,
+      facts,
+      currency: config.currency,
+      sourceChannelId: input.sourceChannelId,
+      at,
+      status: required.length ? 'pending' : 'approved',
+      signOffs: required.flatMap((r) => {
+        const fn = config.functions[r.functionId];
+        return fn
+          ? [{ functionId: fn.id, label: fn.label, owners: fn.owners, approvalsNeeded: fn.approvals, requiredBy: r.requiredBy }]
+          : [];
+      }),
+    });
+    const events: RequestEvent[] = [{ type: 'request.submitted', actorId: input.sellerId, at, facts }];
+    if (created.status === 'approved') events.push({ type: 'request.approved', at });
+    store.appendEvents(created.id, events);
+    const notifications: Notification[] = [
+      { kind: 'parent.post', requestId: created.id },
+      ...created.signOffs.map((s) => ({ kind: 'signoff.post' as const, requestId: created.id, signOffId: s.id })),
+    ];
+    if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
+    store.enqueue(notifications, at);
+    return created;
+  });
+  deps.onNotify();
+  return { ok: true, request };
+}

@@ -1,0 +1,81 @@
+// Everything that crosses Slack's boundary into the bot is parsed here with zod: button values,
+// private_metadata and view state. A value that does not parse is refused, never guessed at.
+import { z } from 'zod';
+import type { RawRequestInput, RequestField } from '../domain/validation.js';
+import { INPUT_SUFFIX, REJECT_BLOCKS, REQUEST_BLOCKS } from './ids.js';
+
+/** What a decision button carries: the sign-off and the request version it was rendered for. */
+export const signOffButtonSchema = z.strictObject({
+  s: z.number().int().positive(),
+  v: z.number().int().positive(),
+});
+export type SignOffButton = z.infer<typeof signOffButtonSchema>;
+
+export function encodeSignOffButton(value: SignOffButton): string {
+  return JSON.stringify(value);
+}
+
+export function decodeSignOffButton(raw: unknown): SignOffButton | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    const parsed = signOffButtonSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** private_metadata of the request modal: where /commit was typed, so private replies land there. */
+export const requestModalMetaSchema = z.strictObject({ channel: z.string().max(64).nullable() });
+export type RequestModalMeta = z.infer<typeof requestModalMetaSchema>;
+
+/** private_metadata of the reject modal: the sign-off, version, and where the click happened. */
+export const rejectModalMetaSchema = z.strictObject({
+  s: z.number().int().positive(),
+  v: z.number().int().positive(),
+  channel: z.string().max(64).nullable(),
+  thread: z.string().max(64).nullable(),
+});
+export type RejectModalMeta = z.infer<typeof rejectModalMetaSchema>;
+
+export function encodeMeta<T>(value: T): string {
+  return JSON.stringify(value);
+}
+
+export function decodeMeta<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> | null {
+  if (typeof raw !== 'string' || raw === '') return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// view.state.values[block_id][action_id], as Slack documents each element's value.
+const stateValueSchema = z.looseObject({
+  type: z.string(),
+  value: z.string().nullable().optional(),
+  selected_date: z.string().nullable().optional(),
+  selected_option: z.looseObject({ value: z.string() }).nullable().optional(),
+});
+export const viewStateSchema = z.record(z.string(), z.record(z.string(), stateValueSchema));
+export type ViewState = z.infer<typeof viewStateSchema>;
+
+function valueOf(state: ViewState, blockId: string): string | null {
+  const element = state[blockId]?.[`${blockId}${INPUT_SUFFIX}`];
+  if (!element) return null;
+  return element.value ?? element.selected_date ?? element.selected_option?.value ?? null;
+}
+
+export function parseRequestState(state: ViewState): RawRequestInput {
+  const out: Partial<Record<RequestField, string | null>> = {};
+  for (const [field, blockId] of Object.entries(REQUEST_BLOCKS) as [RequestField, string][]) {
+    out[field] = valueOf(state, blockId);
+  }
+  return out;
+}
+
+export function parseRejectState(state: ViewState): { reason: string } {
+  return { reason: (valueOf(state, REJECT_BLOCKS.reason) ?? '').trim() };
+}

@@ -1,0 +1,32 @@
+// Every action_id, callback_id and block_id the bot uses, in one place: listeners register on
+// these, views render them, and the manifest test checks them.
+
+export const COMMAND = '/commit';
+
+export const ACTIONS = {
+  approve: 'signoff_approve',
+  reject: 'signoff_reject',
+} as const;
+
+export const CALLBACKS = {
+  requestModal: 'request_modal',
+  rejectModal: 'reject_modal',
+} as const;
+
+/** Input blocks of the request modal; their block_ids are the keys of `response_action: errors`. */
+export const REQUEST_BLOCKS = {
+  customer: 'customer',
+  productLineId: 'product_line',
+  quantity: 'quantity',
+  value: 'value',
+  deliveryDate: 'delivery_date',
+  paymentTermsDays: 'payment_terms',
+  discountPercent: 'discount',
+  specialRequirements: 'special_requirements',
+  dealReference: 'deal_reference',
+} as const;
+
+/** Each input block holds one element whose action_id is the block id plus this suffix. */
+export const INPUT_SUFFIX = '_input';
+
+export const REJECT_BLOCKS = { reason: 'reason' } as const;

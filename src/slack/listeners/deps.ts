@@ -1,0 +1,15 @@
+import type { Config } from '../../config.js';
+import type { AppLogger } from '../../logger.js';
+import type { ServiceDeps } from '../../services/deps.js';
+import type { Clock } from '../../services/ports.js';
+import type { RenderContext } from '../views/render-context.js';
+
+export interface ListenerDeps {
+  readonly services: ServiceDeps;
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly logger: AppLogger;
+  readonly ctx: RenderContext;
+}
+
+export const APOLOGY = 'Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.';

@@ -1,0 +1,199 @@
+// The parent message in the requests channel and the per-function sign-off messages in its
+// thread. Posting and updating use the same builders, so the two can never drift apart.
+import type { KnownBlock, SectionBlock } from '@slack/types';
+import { formatMoney } from '../../domain/money.js';
+import { type CommitRequest, conditionsOf, requestRef, type SignOff } from '../../domain/request.js';
+import { encodeSignOffButton } from '../codecs.js';
+import { ACTIONS } from '../ids.js';
+import { LIMITS } from '../limits.js';
+import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
+import { plainSummary, productLineName, type RenderContext, STATUS_ICON, unitOf } from './render-context.js';
+
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: KnownBlock[];
+}
+
+const section = (text: string): SectionBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clamp(text, LIMITS.sectionText) },
+});
+
+function statusLine(request: CommitRequest): string {
+  const ref = requestRef(request.id);
+  switch (request.status) {
+    case 'pending': {
+      const open = request.signOffs.filter((s) => s.status === 'pending').length;
+      return `:hourglass_flowing_sand: *${ref} is waiting for ${open} of ${request.signOffs.length} sign-offs.* Do not commit yet.`;
+    }
+    case 'approved':
+      return request.signOffs.length
+        ? `:white_check_mark: *${ref} is cleared.* Every function signed off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`
+        : `:white_check_mark: *${ref} is cleared.* No rule required a sign-off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
+    case 'rejected': {
+      const by = request.signOffs.find((s) => s.status === 'rejected');
+      return `:no_entry: *${ref} is blocked*${by ? ` by ${escapeText(by.label)}` : ''}. Do not commit.`;
+    }
+    case 'withdrawn':
+      return `:leftwards_arrow_with_hook: *${ref} was withdrawn* by the seller.`;
+    case 'expired':
+      return `:wastebasket: *${ref} expired* before every function signed off. Do not commit.`;
+  }
+}
+
+function signOffLine(s: SignOff): string {
+  const head = `${STATUS_ICON[s.status]} *${escapeText(s.label)}*`;
+  if (s.status === 'rejected' && s.rejection) {
+    return `${head}: rejected by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
+  }
+  const approvedBy = s.approvals.map((a) =>
+    a.conditions ? `${mention(a.userId)} (with conditions: ${escapeText(a.conditions)})` : mention(a.userId),
+  );
+  if (s.status === 'approved') return `${head}: approved by ${approvedBy.join(', ')}`;
+  const quorum = s.approvalsNeeded > 1 ? ` (${s.approvals.length} of ${s.approvalsNeeded} approvals)` : '';
+  const waiting = `waiting for ${s.owners.map(mentionOwner).join(' or ')}${quorum}`;
+  return `${head}: ${waiting}${approvedBy.length ? `; approved so far by ${approvedBy.join(', ')}` : ''}\n_Required: ${escapeText(
+    s.requiredBy.join('; '),
+  )}_`;
+}
+
+export function buildParentMessage(request: CommitRequest, ctx: RenderContext): SlackMessage {
+  const f = request.facts;
+  const ref = requestRef(request.id);
+  const fields = [
+    `*Customer*\n${escapeText(f.customer)}`,
+    `*Product line*\n${escapeText(productLineName(ctx, f.productLineId))}`,
+    `*Quantity*\n${f.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, f.productLineId))}`,
+    `*Value*\n${formatMoney(f.valueMinor, ctx.currency)}`,
+    `*Delivery date*\n${formatDate(f.deliveryDate)}`,
+    `*Payment terms*\n${f.paymentTermsDays} days`,
+    `*Discount*\n${f.discountPercent}%`,
+    `*Seller*\n${mention(request.sellerId)}`,
+    ...(f.dealReference ? [`*Deal reference*\n${escapeText(f.dealReference)}`] : []),
+  ].map((text) => ({ type: 'mrkdwn' as const, text: clamp(text, LIMITS.sectionFieldText) }));
+
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: clamp(`${ref} · ${f.customer}`, LIMITS.headerText), emoji: false },
+    },
+    section(statusLine(request)),
+    { type: 'section', fields: fields.slice(0, LIMITS.sectionFields) },
+  ];
+  if (f.specialRequirements) blocks.push(section(`*Special requirements*\n${escapeText(f.specialRequirements)}`));
+  const conditions = conditionsOf(request);
+  if (conditions.length) {
+    blocks.push(
+      section(
+        `*Conditions*\n${conditions.map((c) => `• ${escapeText(c.label)} (${mention(c.userId)}): ${escapeText(c.conditions)}`).join('\n')}`,
+      ),
+    );
+  }
+  blocks.push({ type: 'divider' });
+  if (request.signOffs.length) {
+    // One section per function keeps each within the 3000-character limit; configs with more
+    // functions than fit are summarised in the last block rather than breaking the 50-block cap.
+    const room = LIMITS.messageBlocks - blocks.length - 1;
+    const shown = request.signOffs.slice(0, room);
+    for (const s of shown) blocks.push(section(signOffLine(s)));
+    const hidden = request.signOffs.length - shown.length;
+    if (hidden > 0) blocks.push(section(`…and ${hidden} more sign-offs; see the thread.`));
+  }
+  return {
+    text: clamp(`${ref}: commitment request from ${request.sellerId} for ${plainSummary(request, ctx)} (${request.status})`, LIMITS.messageText),
+    blocks,
+  };
+}
+
+export function buildSignOffMessage(request: CommitRequest, signOff: SignOff, ctx: RenderContext): SlackMessage {
+  const ref = requestRef(request.id);
+  const owners = signOff.owners.map(mentionOwner).join(' ');
+  const blocks: KnownBlock[] = [
+    section(
+      `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
+    ),
+  ];
+  if (signOff.approvalsNeeded > 1) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `${signOff.approvals.length} of ${signOff.approvalsNeeded} approvals${
+            signOff.approvals.length ? `: ${signOff.approvals.map((a) => mention(a.userId)).join(', ')}` : ''
+          }; ${Math.max(0, signOff.approvalsNeeded - signOff.approvals.length)} more needed`,
+        },
+      ],
+    });
+  }
+  if (signOff.status === 'pending' && request.status === 'pending') {
+    const value = encodeSignOffButton({ s: signOff.id, v: request.version });
+    blocks.push({
+      type: 'actions',
+      block_id: `signoff_${signOff.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTIONS.approve,
+          text: { type: 'plain_text', text: 'Approve', emoji: false },
+          style: 'primary',
+          value,
+        },
+        {
+          type: 'button',
+          action_id: ACTIONS.reject,
+          text: { type: 'plain_text', text: 'Reject', emoji: false },
+          style: 'danger',
+          value,
+        },
+      ],
+    });
+  } else {
+    blocks.push(section(outcomeOf(request, signOff)));
+  }
+  const fallback =
+    signOff.status === 'pending' && request.status === 'pending'
+      ? `${owners}: ${signOff.label} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
+      : `${signOff.label} sign-off for ${ref}: ${signOff.status}`;
+  return { text: clamp(fallback, LIMITS.messageText), blocks };
+}
+
+function outcomeOf(request: CommitRequest, s: SignOff): string {
+  if (s.status === 'rejected' && s.rejection) {
+    return `:no_entry: *Rejected* by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
+  }
+  if (s.status === 'approved') {
+    return `:white_check_mark: *Approved* by ${s.approvals
+      .map((a) => (a.conditions ? `${mention(a.userId)} with conditions: ${escapeText(a.conditions)}` : mention(a.userId)))
+      .join(', ')}`;
+  }
+  // Still pending, but the request closed around it (another function rejected, or it expired).
+  return `:heavy_minus_sign: No decision needed: ${requestRef(request.id)} is ${request.status}.`;
+}
+
+export function buildOutcomeDm(request: CommitRequest, ctx: RenderContext, threadLink: string | null): SlackMessage {
+  const ref = requestRef(request.id);
+  const link = threadLink ? ` <${threadLink}|Open the thread>` : '';
+  let body: string;
+  let text: string;
+  if (request.status === 'approved') {
+    const conditions = conditionsOf(request);
+    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*.${
+      conditions.length
+        ? `\n*On these conditions:*\n${conditions.map((c) => `• ${escapeText(c.label)}: ${escapeText(c.conditions)}`).join('\n')}`
+        : ''
+    }${link}`;
+    text = `You may commit ${ref} to ${escapeText(request.facts.customer)}: deliver by ${request.facts.deliveryDate}.`;
+  } else if (request.status === 'rejected') {
+    const by = request.signOffs.find((s) => s.status === 'rejected');
+    const who = by?.rejection ? `${escapeText(by.label)} (${mention(by.rejection.userId)})` : 'A function';
+    body = `:no_entry: *Do not commit ${ref}* to ${escapeText(request.facts.customer)}. ${who} rejected it: ${escapeText(
+      by?.rejection?.reason ?? 'no reason given',
+    )}${link}`;
+    text = `Do not commit ${ref}: ${escapeText(by?.label ?? 'a function')} rejected it: ${escapeText(by?.rejection?.reason ?? '')}`;
+  } else {
+    body = `${ref} is ${request.status}.${link}`;
+    text = body;
+  }
+  return { text: clamp(text, LIMITS.messageText), blocks: [section(body)] };
+}

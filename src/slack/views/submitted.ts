@@ -1,0 +1,28 @@
+import type { ModalView } from '@slack/types';
+import { type CommitRequest, requestRef } from '../../domain/request.js';
+import { LIMITS } from '../limits.js';
+import { clamp, escapeText } from '../mrkdwn.js';
+import { summaryLine, type RenderContext } from './render-context.js';
+
+/** Replaces the request modal once stored: the seller sees at once what happens next. */
+export function buildSubmittedModal(request: CommitRequest, ctx: RenderContext, requestsChannel: string): ModalView {
+  const ref = requestRef(request.id);
+  const who = request.signOffs.map((s) => escapeText(s.label));
+  const next = who.length
+    ? `Asked to sign off: *${who.join(', ')}*. They decide in the thread in <#${requestsChannel}>; you get a direct message when you may commit, or why not.`
+    : 'No rule required a sign-off: you may commit. A direct message confirms it.';
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: clamp(`${ref} submitted`, LIMITS.modalTitle) },
+    close: { type: 'plain_text', text: 'Done' },
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: clamp(`:inbox_tray: *${ref}*: ${summaryLine(request, ctx)}\n\n${next}\n\nDo not promise the customer anything until then.`, LIMITS.sectionText),
+        },
+      },
+    ],
+  };
+}
