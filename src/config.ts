@@ -51,7 +51,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = parsed.data;
   const mode = env.SLACK_APP_TOKEN ? 'socket' : 'http';
   if (mode === 'http' && !env.SLACK_SIGNING_SECRET) {
-    throw new ConfigError('env: SLACK_SIGNING_SECRET: required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)');
+    throw new ConfigError(
+      'env: SLACK_SIGNING_SECRET: required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+    );
   }
   return Object.freeze({ ...env, mode });
 }
@@ -174,7 +176,8 @@ export const configSchema = z
     }
     const seen = new Set<string>();
     cfg.product_lines.forEach((pl, i) => {
-      if (seen.has(pl.id)) ctx.addIssue({ code: 'custom', path: ['product_lines', i, 'id'], message: 'duplicate id' });
+      if (seen.has(pl.id))
+        ctx.addIssue({ code: 'custom', path: ['product_lines', i, 'id'], message: 'duplicate id' });
       seen.add(pl.id);
     });
     cfg.rules.forEach((rule, i) => {
@@ -226,7 +229,9 @@ export function loadConfig(path: string): Config {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
-    throw new ConfigError(`config: ${path}: ${reason} (set COMMIT_GATE_CONFIG or copy commit-gate.example.yml)`);
+    throw new ConfigError(
+      `config: ${path}: ${reason} (set COMMIT_GATE_CONFIG or copy commit-gate.example.yml)`,
+    );
   }
   let doc: unknown;
   try {
@@ -243,8 +248,13 @@ function formatIssue(prefix: string, error: z.ZodError): string {
   if (!issue) return `${prefix}: invalid`;
   const path = issue.path.map(String).join('.');
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && message.startsWith('Invalid input: expected') && message.endsWith('undefined')) {
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (
+    issue.code === 'invalid_type' &&
+    message.startsWith('Invalid input: expected') &&
+    message.endsWith('undefined')
+  ) {
     message = 'required';
   }
   return path ? `${prefix}: ${path}: ${message}` : `${prefix}: ${message}`;

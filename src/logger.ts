@@ -1,6 +1,6 @@
 // Structured JSON logs, one line each, implementing Bolt's Logger so Bolt's own messages share
 // the format. Anything that looks like a Slack token or secret is redacted before it is written.
-import { type Logger, LogLevel } from '@slack/bolt';
+import type { Logger, LogLevel } from '@slack/bolt';
 import type { LogLevel as ConfigLogLevel } from './config.js';
 
 const ORDER: Record<ConfigLogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -36,11 +36,19 @@ export function createLogger(
     const fields: Record<string, unknown> = {};
     const words: string[] = [];
     for (const arg of args) {
-      if (arg && typeof arg === 'object' && !(arg instanceof Error) && !Array.isArray(arg)) Object.assign(fields, arg);
+      if (arg && typeof arg === 'object' && !(arg instanceof Error) && !Array.isArray(arg))
+        Object.assign(fields, arg);
       else if (arg instanceof Error) Object.assign(fields, serialise(arg));
       else words.push(String(arg));
     }
-    const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, name, msg: words.join(' '), ...context, ...fields });
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level: lvl,
+      name,
+      msg: words.join(' '),
+      ...context,
+      ...fields,
+    });
     sink(redact(line));
   };
   return {

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, parseEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { startRuntime } from './runtime.js';
 import { systemClock } from './services/ports.js';
+import { StartupError } from './slack/create-app.js';
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof parseEnv>;
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
     runtime = await startRuntime({ env, config, clock: systemClock, logger });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`start-up failed: ${message.split('\n')[0]}\n`);
+    const line = message.split('\n')[0];
+    process.stderr.write(error instanceof StartupError ? `${line}\n` : `start-up failed: ${line}\n`);
     process.exit(1);
   }
   const shutdown = (signal: string) => {

@@ -11,7 +11,7 @@ import { OutboxDispatcher } from './jobs/outbox.js';
 import type { AppLogger } from './logger.js';
 import type { ServiceDeps } from './services/deps.js';
 import type { Clock } from './services/ports.js';
-import { createSlackApp } from './slack/create-app.js';
+import { createSlackApp, verifyBotToken } from './slack/create-app.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
 
 export interface RuntimeOptions {
@@ -34,6 +34,7 @@ export interface Runtime {
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, config, clock, logger } = options;
+  const identity = await verifyBotToken(env, logger);
   let healthy = false;
   const db = createDb(env.DATABASE_PATH);
   healthy = true;
@@ -52,6 +53,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const app = createSlackApp({
     env,
+    identity,
     logger,
     health,
     deps: { services, config, clock, logger, ctx: renderContext(config) },

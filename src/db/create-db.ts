@@ -17,7 +17,8 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
  * every connection; busy_timeout makes a second process wait for the write lock rather than fail.
  */
 export function createDb(path: string, options: { migrate?: boolean } = {}): Db {
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:' && !path.startsWith('file:'))
+    mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

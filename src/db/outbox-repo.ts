@@ -71,7 +71,10 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       db.update(outbox).set({ attempts, nextAttemptAt, lastError: error }).where(eq(outbox.id, id)).run();
     },
     markFailed(id, attempts, at, error) {
-      db.update(outbox).set({ status: 'failed', attempts, lastError: error, deliveredAt: at }).where(eq(outbox.id, id)).run();
+      db.update(outbox)
+        .set({ status: 'failed', attempts, lastError: error, deliveredAt: at })
+        .where(eq(outbox.id, id))
+        .run();
     },
     stats() {
       const row = sqlite
@@ -82,7 +85,11 @@ export function createOutboxRepo(db: Db): OutboxRepo {
              (SELECT min(created_at) FROM outbox WHERE status = 'pending') AS oldest`,
         )
         .get() as { pending: number; failed: number; oldest: number | null };
-      return { pending: row.pending, failed: row.failed, oldestPendingAt: row.oldest === null ? null : new Date(row.oldest) };
+      return {
+        pending: row.pending,
+        failed: row.failed,
+        oldestPendingAt: row.oldest === null ? null : new Date(row.oldest),
+      };
     },
   };
 }

@@ -117,7 +117,11 @@ export function createRequestStore(db: Db): RequestStore {
       if (after.status !== before.status) {
         const moved = db
           .update(requests)
-          .set({ status: after.status, closedAt: after.closedAt, updatedAt: signOff.decidedAt ?? after.createdAt })
+          .set({
+            status: after.status,
+            closedAt: after.closedAt,
+            updatedAt: signOff.decidedAt ?? after.createdAt,
+          })
           .where(and(eq(requests.id, after.id), eq(requests.status, before.status)))
           .run().changes;
         if (moved !== 1) throw new ConcurrentDecisionError();
@@ -165,7 +169,8 @@ export function createRequestStore(db: Db): RequestStore {
 
     signOffMessageTs(signOffId: number): string | null {
       return (
-        db.select({ ts: signOffs.messageTs }).from(signOffs).where(eq(signOffs.id, signOffId)).get()?.ts ?? null
+        db.select({ ts: signOffs.messageTs }).from(signOffs).where(eq(signOffs.id, signOffId)).get()?.ts ??
+        null
       );
     },
 

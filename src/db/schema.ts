@@ -2,7 +2,16 @@
 // (`npm run db:generate`). Instants are integer milliseconds since the epoch (UTC), calendar days
 // are 'YYYY-MM-DD' text, money is integer minor units.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -35,7 +44,10 @@ export const requests = sqliteTable(
     messageTs: text('message_ts'),
   },
   (t) => [
-    check('requests_status_check', sql`${t.status} IN ('pending','approved','rejected','withdrawn','expired')`),
+    check(
+      'requests_status_check',
+      sql`${t.status} IN ('pending','approved','rejected','withdrawn','expired')`,
+    ),
     check('requests_quantity_check', sql`${t.quantity} > 0`),
     check('requests_value_check', sql`${t.valueMinor} > 0`),
     // The digest and the history scan a week of requests by creation time.

@@ -75,7 +75,12 @@ export function parseRequestRef(text: string): number | null {
 // Events: the append-only history. Every transition returns the events it caused.
 
 export type RequestEvent =
-  | { readonly type: 'request.submitted'; readonly actorId: string; readonly at: Date; readonly facts: RequestFacts }
+  | {
+      readonly type: 'request.submitted';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly facts: RequestFacts;
+    }
   | {
       readonly type: 'signoff.approved';
       readonly actorId: string;
@@ -124,7 +129,12 @@ export type DecisionRefusal =
   | { readonly reason: 'reason_required' };
 
 export type DecisionResult =
-  | { readonly ok: true; readonly request: CommitRequest; readonly signOff: SignOff; readonly events: readonly RequestEvent[] }
+  | {
+      readonly ok: true;
+      readonly request: CommitRequest;
+      readonly signOff: SignOff;
+      readonly events: readonly RequestEvent[];
+    }
   | ({ readonly ok: false } & DecisionRefusal);
 
 /** Owners may be users (U…/W…) or, before expansion, groups (S…); `isOwner` resolves membership. */
@@ -132,9 +142,18 @@ export type OwnerCheck = (signOff: SignOff, userId: string) => boolean;
 
 export const directOwnerCheck: OwnerCheck = (signOff, userId) => signOff.owners.includes(userId);
 
-export function decide(request: CommitRequest, decision: Decision, isOwner: OwnerCheck = directOwnerCheck): DecisionResult {
+export function decide(
+  request: CommitRequest,
+  decision: Decision,
+  isOwner: OwnerCheck = directOwnerCheck,
+): DecisionResult {
   const signOff = request.signOffs.find((s) => s.id === decision.signOffId);
   if (!signOff) return { ok: false, reason: 'unknown_signoff' };
+  // A sign-off decided by someone else is the most useful thing to tell a late clicker, even when
+  // that decision also closed the request.
+  if (signOff.status !== 'pending' && isOwner(signOff, decision.actorId)) {
+    return { ok: false, reason: 'already_decided', signOff };
+  }
   if (request.status !== 'pending') return { ok: false, reason: 'request_closed', status: request.status };
   if (decision.version !== undefined && decision.version !== request.version) {
     return { ok: false, reason: 'out_of_date', current: request.version };
@@ -142,21 +161,34 @@ export function decide(request: CommitRequest, decision: Decision, isOwner: Owne
   if (!isOwner(signOff, decision.actorId)) {
     return { ok: false, reason: 'not_owner', owners: signOff.owners, label: signOff.label };
   }
-  if (decision.actorId === request.sellerId) return { ok: false, reason: 'own_request', label: signOff.label };
+  if (decision.actorId === request.sellerId)
+    return { ok: false, reason: 'own_request', label: signOff.label };
   if (signOff.status !== 'pending') return { ok: false, reason: 'already_decided', signOff };
 
   const { actorId, at, verdict } = decision;
   if (verdict.kind === 'reject') {
     const reason = verdict.reason.trim();
     if (!reason) return { ok: false, reason: 'reason_required' };
-    const decided: SignOff = { ...signOff, status: 'rejected', rejection: { userId: actorId, at, reason }, decidedAt: at };
+    const decided: SignOff = {
+      ...signOff,
+      status: 'rejected',
+      rejection: { userId: actorId, at, reason },
+      decidedAt: at,
+    };
     const next: CommitRequest = { ...replaceSignOff(request, decided), status: 'rejected', closedAt: at };
     return {
       ok: true,
       request: next,
       signOff: decided,
       events: [
-        { type: 'signoff.rejected', actorId, at, signOffId: signOff.id, functionId: signOff.functionId, reason },
+        {
+          type: 'signoff.rejected',
+          actorId,
+          at,
+          signOffId: signOff.id,
+          functionId: signOff.functionId,
+          reason,
+        },
         { type: 'request.rejected', at, signOffId: signOff.id },
       ],
     };
@@ -176,7 +208,15 @@ export function decide(request: CommitRequest, decision: Decision, isOwner: Owne
   };
   let next = replaceSignOff(request, decided);
   const events: RequestEvent[] = [
-    { type: 'signoff.approved', actorId, at, signOffId: signOff.id, functionId: signOff.functionId, conditions, complete },
+    {
+      type: 'signoff.approved',
+      actorId,
+      at,
+      signOffId: signOff.id,
+      functionId: signOff.functionId,
+      conditions,
+      complete,
+    },
   ];
   if (next.signOffs.every((s) => s.status === 'approved')) {
     next = { ...next, status: 'approved', closedAt: at };
@@ -190,8 +230,12 @@ function replaceSignOff(request: CommitRequest, signOff: SignOff): CommitRequest
 }
 
 /** Conditions attached to approvals, in sign-off order: what the seller must honour. */
-export function conditionsOf(request: CommitRequest): { label: string; userId: string; conditions: string }[] {
+export function conditionsOf(
+  request: CommitRequest,
+): { label: string; userId: string; conditions: string }[] {
   return request.signOffs.flatMap((s) =>
-    s.approvals.flatMap((a) => (a.conditions ? [{ label: s.label, userId: a.userId, conditions: a.conditions }] : [])),
+    s.approvals.flatMap((a) =>
+      a.conditions ? [{ label: s.label, userId: a.userId, conditions: a.conditions }] : [],
+    ),
   );
 }

@@ -59,7 +59,10 @@ export function route(facts: RequestFacts, ctx: RoutingContext): RequiredFunctio
 }
 
 /** Whether the requested date is sooner than today plus the product line's standard lead time. */
-export function isShorterThanStandard(facts: RequestFacts, ctx: Pick<RoutingContext, 'productLines' | 'today'>): boolean {
+export function isShorterThanStandard(
+  facts: RequestFacts,
+  ctx: Pick<RoutingContext, 'productLines' | 'today'>,
+): boolean {
   const line = ctx.productLines.find((p) => p.id === facts.productLineId);
   if (!line) return false;
   return facts.deliveryDate < addDays(ctx.today, line.lead_time_days);

@@ -78,7 +78,8 @@ export function validateRequestInput(raw: RawRequestInput, ctx: ValidationContex
   const deliveryDate = text(raw.deliveryDate);
   if (!deliveryDate) errors.deliveryDate = 'Choose the delivery date.';
   else if (!isIsoDate(deliveryDate)) errors.deliveryDate = 'Choose a valid date.';
-  else if (deliveryDate < ctx.today) errors.deliveryDate = `The delivery date cannot be in the past (today is ${ctx.today}).`;
+  else if (deliveryDate < ctx.today)
+    errors.deliveryDate = `The delivery date cannot be in the past (today is ${ctx.today}).`;
 
   const termsText = text(raw.paymentTermsDays);
   let paymentTermsDays = 30;

@@ -83,7 +83,12 @@ export class OutboxDispatcher {
     const notification = row.payload as unknown as Notification;
     const upToId = repo.maxId();
     const attempts = row.attempts + 1;
-    const log = logger.child({ outbox: row.id, kind: row.kind, request: notification.requestId, attempt: attempts });
+    const log = logger.child({
+      outbox: row.id,
+      kind: row.kind,
+      request: notification.requestId,
+      attempt: attempts,
+    });
     try {
       await this.deps.deliver(notification);
       repo.markDone(row, clock.now(), upToId);
@@ -94,9 +99,9 @@ export class OutboxDispatcher {
       if (failure.kind === 'permanent' || attempts >= maxAttempts) {
         repo.markFailed(row.id, attempts, clock.now(), failure.code);
         log.error('delivery given up', { code: failure.code });
-        await this.deps.onGiveUp?.(notification, failure.code).catch((e: unknown) =>
-          log.error('could not report an undeliverable notification', e),
-        );
+        await this.deps
+          .onGiveUp?.(notification, failure.code)
+          .catch((e: unknown) => log.error('could not report an undeliverable notification', e));
         return;
       }
       const base = this.deps.baseBackoffMs ?? 1000;

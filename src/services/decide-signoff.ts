@@ -70,7 +70,8 @@ function notificationsFor(before: CommitRequest, after: CommitRequest, signOff: 
     }
   }
   list.push({ kind: 'parent.update', requestId });
-  if (after.status !== 'pending' && before.status === 'pending') list.push({ kind: 'seller.outcome', requestId });
+  if (after.status !== 'pending' && before.status === 'pending')
+    list.push({ kind: 'seller.outcome', requestId });
   return list;
 }
 

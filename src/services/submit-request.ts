@@ -47,7 +47,15 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       signOffs: required.flatMap((r) => {
         const fn = config.functions[r.functionId];
         return fn
-          ? [{ functionId: fn.id, label: fn.label, owners: fn.owners, approvalsNeeded: fn.approvals, requiredBy: r.requiredBy }]
+          ? [
+              {
+                functionId: fn.id,
+                label: fn.label,
+                owners: fn.owners,
+                approvalsNeeded: fn.approvals,
+                requiredBy: r.requiredBy,
+              },
+            ]
           : [];
       }),
     });
@@ -56,7 +64,11 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
     store.appendEvents(created.id, events);
     const notifications: Notification[] = [
       { kind: 'parent.post', requestId: created.id },
-      ...created.signOffs.map((s) => ({ kind: 'signoff.post' as const, requestId: created.id, signOffId: s.id })),
+      ...created.signOffs.map((s) => ({
+        kind: 'signoff.post' as const,
+        requestId: created.id,
+        signOffId: s.id,
+      })),
     ];
     if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
     store.enqueue(notifications, at);

@@ -62,7 +62,7 @@ const stateValueSchema = z.looseObject({
 export const viewStateSchema = z.record(z.string(), z.record(z.string(), stateValueSchema));
 export type ViewState = z.infer<typeof viewStateSchema>;
 
-function valueOf(state: ViewState, blockId: string): string | null {
+function inputValue(state: ViewState, blockId: string): string | null {
   const element = state[blockId]?.[`${blockId}${INPUT_SUFFIX}`];
   if (!element) return null;
   return element.value ?? element.selected_date ?? element.selected_option?.value ?? null;
@@ -71,11 +71,11 @@ function valueOf(state: ViewState, blockId: string): string | null {
 export function parseRequestState(state: ViewState): RawRequestInput {
   const out: Partial<Record<RequestField, string | null>> = {};
   for (const [field, blockId] of Object.entries(REQUEST_BLOCKS) as [RequestField, string][]) {
-    out[field] = valueOf(state, blockId);
+    out[field] = inputValue(state, blockId);
   }
   return out;
 }
 
 export function parseRejectState(state: ViewState): { reason: string } {
-  return { reason: (valueOf(state, REJECT_BLOCKS.reason) ?? '').trim() };
+  return { reason: (inputValue(state, REJECT_BLOCKS.reason) ?? '').trim() };
 }

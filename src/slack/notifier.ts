@@ -3,8 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DeliveryFailure } from '../jobs/outbox.js';
 import type { Notification, RequestStore } from '../services/ports.js';
-import { buildOutcomeDm, buildParentMessage, buildSignOffMessage } from './views/request-messages.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
+import { buildOutcomeDm, buildParentMessage, buildSignOffMessage } from './views/request-messages.js';
 
 export class PermanentDeliveryError extends Error {
   constructor(readonly code: string) {
@@ -29,7 +29,11 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         // Posted already (a crash after Slack answered but before the outbox row was closed).
         if (store.parentLocation(request.id)) return;
         const message = buildParentMessage(request, ctx);
-        const res = await client.chat.postMessage({ channel: config.channels.requests, ...message, ...quiet });
+        const res = await client.chat.postMessage({
+          channel: config.channels.requests,
+          ...message,
+          ...quiet,
+        });
         if (!res.ts || !res.channel) throw new PermanentDeliveryError('no_ts_in_response');
         store.setParentLocation(request.id, { channelId: res.channel, messageTs: res.ts });
         return;
@@ -37,7 +41,11 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
       case 'parent.update': {
         const at = store.parentLocation(request.id);
         if (!at) throw new PermanentDeliveryError('parent_not_posted');
-        await client.chat.update({ channel: at.channelId, ts: at.messageTs, ...buildParentMessage(request, ctx) });
+        await client.chat.update({
+          channel: at.channelId,
+          ts: at.messageTs,
+          ...buildParentMessage(request, ctx),
+        });
         return;
       }
       case 'signoff.post': {
@@ -62,7 +70,11 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         const ts = store.signOffMessageTs(signOff.id);
         const parent = store.parentLocation(request.id);
         if (!ts || !parent) throw new PermanentDeliveryError('signoff_not_posted');
-        await client.chat.update({ channel: parent.channelId, ts, ...buildSignOffMessage(request, signOff, ctx) });
+        await client.chat.update({
+          channel: parent.channelId,
+          ts,
+          ...buildSignOffMessage(request, signOff, ctx),
+        });
         return;
       }
       case 'seller.outcome': {

@@ -28,7 +28,12 @@ function withKey(path: string[], value: unknown): Record<string, unknown> {
 describe('config file', () => {
   it('when the INTERFACE.md example is parsed then every key and default is there', () => {
     const config = parseConfig(exampleConfigObject());
-    expect(config.functions.finance).toEqual({ id: 'finance', label: 'Finance', owners: ['U0FIN1', 'U0FIN2'], approvals: 2 });
+    expect(config.functions.finance).toEqual({
+      id: 'finance',
+      label: 'Finance',
+      owners: ['U0FIN1', 'U0FIN2'],
+      approvals: 2,
+    });
     expect(config.functions.quality?.approvals).toBe(1);
     expect(config.digest).toEqual({ weekday: 'mon', time: '09:00' });
     expect(config.reminders.business_hours.days).toEqual(['mon', 'tue', 'wed', 'thu', 'fri']);
@@ -52,8 +57,16 @@ describe('config file', () => {
   });
 
   it.each([
-    [['functions', 'finance', 'owners'], [], 'config: functions.finance.owners: expected at least one Slack user id'],
-    [['functions', 'finance', 'owners'], ['bob'], 'config: functions.finance.owners.0: expected a Slack user id (U…/W…) or user group id'],
+    [
+      ['functions', 'finance', 'owners'],
+      [],
+      'config: functions.finance.owners: expected at least one Slack user id',
+    ],
+    [
+      ['functions', 'finance', 'owners'],
+      ['bob'],
+      'config: functions.finance.owners.0: expected a Slack user id (U…/W…) or user group id',
+    ],
     [['timezone'], 'Mars/Olympus', 'config: timezone: expected an IANA time zone such as America/New_York'],
     [['currency'], 'usd', 'config: currency: expected an ISO 4217 code such as USD'],
     [['currency'], 'XYZ', 'config: currency: unknown ISO 4217 currency'],
@@ -63,11 +76,31 @@ describe('config file', () => {
     [['product_lines'], [], 'config: product_lines: expected at least one product line'],
     [['functions'], {}, 'config: functions: expected at least one function'],
     [['leadership'], ['S0GROUP'], 'config: leadership.0: expected a Slack user id'],
-    [['rules'], [{ require: ['legal'] }], 'config: rules.0.require.0: unknown function "legal" (known: operations, quality, finance, people)'],
-    [['rules'], [{ when: { value_over: 5 }, require: ['finance'] }], 'config: rules.0.when: unknown key "value_over"'],
-    [['rules'], [{ when: { product_line: ['sprockets'] }, require: ['quality'] }], 'config: rules.0.when.product_line.0: unknown product line "sprockets"'],
-    [['functions', 'quality', 'approvals'], 2, 'config: functions.quality.approvals: needs 2 distinct owners but only 1 listed'],
-    [['reminders', 'business_hours', 'end'], '08:00', 'config: reminders.business_hours.end: start must be before end'],
+    [
+      ['rules'],
+      [{ require: ['legal'] }],
+      'config: rules.0.require.0: unknown function "legal" (known: operations, quality, finance, people)',
+    ],
+    [
+      ['rules'],
+      [{ when: { value_over: 5 }, require: ['finance'] }],
+      'config: rules.0.when: unknown key "value_over"',
+    ],
+    [
+      ['rules'],
+      [{ when: { product_line: ['sprockets'] }, require: ['quality'] }],
+      'config: rules.0.when.product_line.0: unknown product line "sprockets"',
+    ],
+    [
+      ['functions', 'quality', 'approvals'],
+      2,
+      'config: functions.quality.approvals: needs 2 distinct owners but only 1 listed',
+    ],
+    [
+      ['reminders', 'business_hours', 'end'],
+      '08:00',
+      'config: reminders.business_hours.end: start must be before end',
+    ],
     [['surprise'], true, 'config: unknown key "surprise"'],
   ])('when %j is %j then the error names the path', (path, value, expected) => {
     expect(configError(withKey(path as string[], value))).toContain(expected);
@@ -106,7 +139,9 @@ describe('environment', () => {
   });
 
   it('when SLACK_API_URL has no trailing slash then one is added', () => {
-    expect(parseEnv({ ...base, SLACK_API_URL: 'http://127.0.0.1:9/api' }).SLACK_API_URL).toBe('http://127.0.0.1:9/api/');
+    expect(parseEnv({ ...base, SLACK_API_URL: 'http://127.0.0.1:9/api' }).SLACK_API_URL).toBe(
+      'http://127.0.0.1:9/api/',
+    );
   });
 
   it.each([
@@ -114,7 +149,10 @@ describe('environment', () => {
     [{ SLACK_BOT_TOKEN: '   ' }, 'env: SLACK_BOT_TOKEN: required'],
     [{ SLACK_BOT_TOKEN: 'xoxp-user' }, 'env: SLACK_BOT_TOKEN: expected a bot token starting with xoxb-'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'env: SLACK_SIGNING_SECRET: required in HTTP mode'],
-    [{ ...base, SLACK_APP_TOKEN: 'xoxb-2' }, 'env: SLACK_APP_TOKEN: expected an app-level token starting with xapp-'],
+    [
+      { ...base, SLACK_APP_TOKEN: 'xoxb-2' },
+      'env: SLACK_APP_TOKEN: expected an app-level token starting with xapp-',
+    ],
     [{ ...base, PORT: 'eighty' }, 'env: PORT: expected a port number'],
     [{ ...base, PORT: '70000' }, 'env: PORT: expected a port number'],
     [{ ...base, LOG_LEVEL: 'verbose' }, 'env: LOG_LEVEL: expected one of debug, info, warn, error'],

@@ -80,7 +80,10 @@ describe('routing a request to the functions that must sign off', () => {
     it('when the date is short then operations is required by both rules and people joins', () => {
       const r = route(facts({ productLineId: 'widgets', deliveryDate: '2026-12-01' }), ctx);
       expect(r).toEqual([
-        { functionId: 'operations', requiredBy: ['always required', 'delivery sooner than the 21-day standard lead time'] },
+        {
+          functionId: 'operations',
+          requiredBy: ['always required', 'delivery sooner than the 21-day standard lead time'],
+        },
         { functionId: 'quality', requiredBy: ['product line is Widgets'] },
         { functionId: 'people', requiredBy: ['delivery sooner than the 21-day standard lead time'] },
       ]);
@@ -88,15 +91,23 @@ describe('routing a request to the functions that must sign off', () => {
   });
 
   it('when a rule has several conditions then all must hold', () => {
-    const c = { ...ctx, rules: [{ when: { product_line: ['widgets'], value_at_least: 1000 }, require: ['finance'] }] };
+    const c = {
+      ...ctx,
+      rules: [{ when: { product_line: ['widgets'], value_at_least: 1000 }, require: ['finance'] }],
+    };
     expect(ids(facts({ productLineId: 'widgets', valueMinor: 100_000 }), c)).toEqual(['finance']);
     expect(ids(facts({ productLineId: 'widgets', valueMinor: 99_999 }), c)).toEqual([]);
     expect(ids(facts({ productLineId: 'gadgets', valueMinor: 100_000 }), c)).toEqual([]);
   });
 
   it('when a rule names its own reason then that reason is shown', () => {
-    const c = { ...ctx, rules: [{ when: { quantity_at_least: 100 }, require: ['operations'], reason: 'large batch' }] };
-    expect(route(facts({ quantity: 100 }), c)).toEqual([{ functionId: 'operations', requiredBy: ['large batch'] }]);
+    const c = {
+      ...ctx,
+      rules: [{ when: { quantity_at_least: 100 }, require: ['operations'], reason: 'large batch' }],
+    };
+    expect(route(facts({ quantity: 100 }), c)).toEqual([
+      { functionId: 'operations', requiredBy: ['large batch'] },
+    ]);
   });
 
   it('when special requirements are stated then a has_special_requirements rule matches', () => {
@@ -106,6 +117,8 @@ describe('routing a request to the functions that must sign off', () => {
   });
 
   it('when no rule matches then no function is required', () => {
-    expect(ids(facts(), { ...ctx, rules: [{ when: { product_line: ['widgets'] }, require: ['quality'] }] })).toEqual([]);
+    expect(
+      ids(facts(), { ...ctx, rules: [{ when: { product_line: ['widgets'] }, require: ['quality'] }] }),
+    ).toEqual([]);
   });
 });

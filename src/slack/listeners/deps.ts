@@ -12,4 +12,5 @@ export interface ListenerDeps {
   readonly ctx: RenderContext;
 }
 
-export const APOLOGY = 'Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.';
+export const APOLOGY =
+  'Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.';

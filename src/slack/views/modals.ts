@@ -9,12 +9,22 @@ import { LIMITS } from '../limits.js';
 import { clamp } from '../mrkdwn.js';
 import type { RenderContext } from './render-context.js';
 
-const plain = (text: string, max: number = LIMITS.plainText) => ({ type: 'plain_text' as const, text: clamp(text, max) });
+const plain = (text: string, max: number = LIMITS.plainText) => ({
+  type: 'plain_text' as const,
+  text: clamp(text, max),
+});
 
 function textInput(
   blockId: string,
   label: string,
-  options: { initial?: string | undefined; optional?: boolean; multiline?: boolean; maxLength?: number; hint?: string; placeholder?: string },
+  options: {
+    initial?: string | undefined;
+    optional?: boolean;
+    multiline?: boolean;
+    maxLength?: number;
+    hint?: string;
+    placeholder?: string;
+  },
 ): KnownBlock {
   return {
     type: 'input',
@@ -36,7 +46,14 @@ function textInput(
 function numberInput(
   blockId: string,
   label: string,
-  options: { initial?: string | undefined; decimal: boolean; min: number; max?: number; optional?: boolean; hint?: string },
+  options: {
+    initial?: string | undefined;
+    decimal: boolean;
+    min: number;
+    max?: number;
+    optional?: boolean;
+    hint?: string;
+  },
 ): KnownBlock {
   return {
     type: 'input',
@@ -70,7 +87,9 @@ export function buildRequestModal({ ctx, prefill, meta }: RequestModalInput): Mo
   }));
   const selected = options.find((o) => o.value === prefill.productLineId);
   const valueInitial =
-    prefill.valueMinor !== undefined ? String(prefill.valueMinor / minorUnitsPerMajor(ctx.currency)) : undefined;
+    prefill.valueMinor !== undefined
+      ? String(prefill.valueMinor / minorUnitsPerMajor(ctx.currency))
+      : undefined;
   const blocks: KnownBlock[] = [
     textInput(REQUEST_BLOCKS.customer, 'Customer', { initial: prefill.customer, maxLength: 150 }),
     {
@@ -155,7 +174,10 @@ export function buildRejectModal(meta: RejectModalMeta, label: string, requestId
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: clamp(`You are rejecting the *${label}* sign-off for *${requestRef(requestId)}*. The seller will see your reason.`, LIMITS.sectionText),
+          text: clamp(
+            `You are rejecting the *${label}* sign-off for *${requestRef(requestId)}*. The seller will see your reason.`,
+            LIMITS.sectionText,
+          ),
         },
       },
       textInput(REJECT_BLOCKS.reason, 'Reason', {

@@ -22,7 +22,9 @@ export function refusalText(refusal: DecisionRefusal, requestId: number | null):
       )} must decide it. Nothing was changed.`;
     case 'already_decided': {
       const s = refusal.signOff;
-      const who = s.rejection ? mention(s.rejection.userId) : s.approvals.map((a) => mention(a.userId)).join(', ');
+      const who = s.rejection
+        ? mention(s.rejection.userId)
+        : s.approvals.map((a) => mention(a.userId)).join(', ');
       return `The ${escapeText(s.label)} sign-off for ${ref} was already ${s.status}${who ? ` by ${who}` : ''}. Nothing was changed.`;
     }
     case 'already_approved_by_you':

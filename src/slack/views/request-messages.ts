@@ -7,7 +7,14 @@ import { encodeSignOffButton } from '../codecs.js';
 import { ACTIONS } from '../ids.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
-import { plainSummary, productLineName, type RenderContext, STATUS_ICON, unitOf } from './render-context.js';
+import {
+  plainSummary,
+  productLineName,
+  type RenderContext,
+  STATUS_ICON,
+  summaryLine,
+  unitOf,
+} from './render-context.js';
 
 export interface SlackMessage {
   readonly text: string;
@@ -80,7 +87,8 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
     section(statusLine(request)),
     { type: 'section', fields: fields.slice(0, LIMITS.sectionFields) },
   ];
-  if (f.specialRequirements) blocks.push(section(`*Special requirements*\n${escapeText(f.specialRequirements)}`));
+  if (f.specialRequirements)
+    blocks.push(section(`*Special requirements*\n${escapeText(f.specialRequirements)}`));
   const conditions = conditionsOf(request);
   if (conditions.length) {
     blocks.push(
@@ -100,12 +108,19 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
     if (hidden > 0) blocks.push(section(`…and ${hidden} more sign-offs; see the thread.`));
   }
   return {
-    text: clamp(`${ref}: commitment request from ${request.sellerId} for ${plainSummary(request, ctx)} (${request.status})`, LIMITS.messageText),
+    text: clamp(
+      `${ref}: commitment request from ${request.sellerId} for ${plainSummary(request, ctx)} (${request.status})`,
+      LIMITS.messageText,
+    ),
     blocks,
   };
 }
 
-export function buildSignOffMessage(request: CommitRequest, signOff: SignOff, ctx: RenderContext): SlackMessage {
+export function buildSignOffMessage(
+  request: CommitRequest,
+  signOff: SignOff,
+  ctx: RenderContext,
+): SlackMessage {
   const ref = requestRef(request.id);
   const owners = signOff.owners.map(mentionOwner).join(' ');
   const blocks: KnownBlock[] = [
@@ -164,14 +179,22 @@ function outcomeOf(request: CommitRequest, s: SignOff): string {
   }
   if (s.status === 'approved') {
     return `:white_check_mark: *Approved* by ${s.approvals
-      .map((a) => (a.conditions ? `${mention(a.userId)} with conditions: ${escapeText(a.conditions)}` : mention(a.userId)))
+      .map((a) =>
+        a.conditions
+          ? `${mention(a.userId)} with conditions: ${escapeText(a.conditions)}`
+          : mention(a.userId),
+      )
       .join(', ')}`;
   }
   // Still pending, but the request closed around it (another function rejected, or it expired).
   return `:heavy_minus_sign: No decision needed: ${requestRef(request.id)} is ${request.status}.`;
 }
 
-export function buildOutcomeDm(request: CommitRequest, ctx: RenderContext, threadLink: string | null): SlackMessage {
+export function buildOutcomeDm(
+  request: CommitRequest,
+  ctx: RenderContext,
+  threadLink: string | null,
+): SlackMessage {
   const ref = requestRef(request.id);
   const link = threadLink ? ` <${threadLink}|Open the thread>` : '';
   let body: string;
@@ -195,5 +218,14 @@ export function buildOutcomeDm(request: CommitRequest, ctx: RenderContext, threa
     body = `${ref} is ${request.status}.${link}`;
     text = body;
   }
-  return { text: clamp(text, LIMITS.messageText), blocks: [section(body)] };
+  return {
+    text: clamp(text, LIMITS.messageText),
+    blocks: [
+      section(body),
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: clamp(summaryLine(request, ctx), LIMITS.sectionText) }],
+      },
+    ],
+  };
 }

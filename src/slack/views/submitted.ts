@@ -2,10 +2,14 @@ import type { ModalView } from '@slack/types';
 import { type CommitRequest, requestRef } from '../../domain/request.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText } from '../mrkdwn.js';
-import { summaryLine, type RenderContext } from './render-context.js';
+import { type RenderContext, summaryLine } from './render-context.js';
 
 /** Replaces the request modal once stored: the seller sees at once what happens next. */
-export function buildSubmittedModal(request: CommitRequest, ctx: RenderContext, requestsChannel: string): ModalView {
+export function buildSubmittedModal(
+  request: CommitRequest,
+  ctx: RenderContext,
+  requestsChannel: string,
+): ModalView {
   const ref = requestRef(request.id);
   const who = request.signOffs.map((s) => escapeText(s.label));
   const next = who.length
@@ -20,7 +24,10 @@ export function buildSubmittedModal(request: CommitRequest, ctx: RenderContext, 
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: clamp(`:inbox_tray: *${ref}*: ${summaryLine(request, ctx)}\n\n${next}\n\nDo not promise the customer anything until then.`, LIMITS.sectionText),
+          text: clamp(
+            `:inbox_tray: *${ref}*: ${summaryLine(request, ctx)}\n\n${next}\n\nDo not promise the customer anything until then.`,
+            LIMITS.sectionText,
+          ),
         },
       },
     ],

@@ -11,7 +11,9 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { clien
 
 /** Where a private answer to a click goes: the clicker, in the channel and thread clicked in. */
 export function whereClicked(body: BlockAction): { channel: string | null; thread: string | null } {
-  const container = body.container as { channel_id?: string; thread_ts?: string; message_ts?: string } | undefined;
+  const container = body.container as
+    | { channel_id?: string; thread_ts?: string; message_ts?: string }
+    | undefined;
   return {
     channel: body.channel?.id ?? container?.channel_id ?? null,
     thread: container?.thread_ts ?? body.message?.thread_ts ?? null,
@@ -21,7 +23,12 @@ export function whereClicked(body: BlockAction): { channel: string | null; threa
 export async function tellPrivately(client: WebClient, body: BlockAction, text: string): Promise<void> {
   const { channel, thread } = whereClicked(body);
   if (channel) {
-    await client.chat.postEphemeral({ channel, user: body.user.id, text, ...(thread ? { thread_ts: thread } : {}) });
+    await client.chat.postEphemeral({
+      channel,
+      user: body.user.id,
+      text,
+      ...(thread ? { thread_ts: thread } : {}),
+    });
     return;
   }
   // A click outside a channel (App Home): answer in the person's DM with the bot.
@@ -70,7 +77,11 @@ export function register(app: App, deps: ListenerDeps): void {
         await tellPrivately(client, body, 'That button is not valid. Nothing was changed.');
         return;
       }
-      const check = checkCanDecide(deps.services, { signOffId: button.s, version: button.v, actorId: body.user.id });
+      const check = checkCanDecide(deps.services, {
+        signOffId: button.s,
+        version: button.v,
+        actorId: body.user.id,
+      });
       if (!check.ok) {
         await tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
         return;
@@ -78,7 +89,11 @@ export function register(app: App, deps: ListenerDeps): void {
       const { channel, thread } = whereClicked(body);
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: buildRejectModal({ s: button.s, v: button.v, channel, thread }, check.signOff.label, check.request.id),
+        view: buildRejectModal(
+          { s: button.s, v: button.v, channel, thread },
+          check.signOff.label,
+          check.request.id,
+        ),
       });
     } catch (error) {
       log.error('reject failed', error);

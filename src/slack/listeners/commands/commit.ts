@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { localDate } from '../../../domain/calendar.js';
-import { parsePrefill } from '../../../domain/prefill.js';
 import { minorUnitsPerMajor } from '../../../domain/money.js';
+import { parsePrefill } from '../../../domain/prefill.js';
 import { COMMAND } from '../../ids.js';
 import { buildHelp } from '../../views/help.js';
 import { buildRequestModal } from '../../views/modals.js';
@@ -26,13 +26,19 @@ export function register(app: App, deps: ListenerDeps): void {
     try {
       await client.views.open({
         trigger_id: command.trigger_id,
-        view: buildRequestModal({ ctx: deps.ctx, prefill, today, meta: { channel: command.channel_id || null } }),
+        view: buildRequestModal({
+          ctx: deps.ctx,
+          prefill,
+          today,
+          meta: { channel: command.channel_id || null },
+        }),
       });
     } catch (error) {
       log.error('views.open failed', error);
-      await respond({ response_type: 'ephemeral', text: `Could not open the request form. ${APOLOGY}` }).catch(
-        (e: unknown) => log.warn('could not tell the seller', e),
-      );
+      await respond({
+        response_type: 'ephemeral',
+        text: `Could not open the request form. ${APOLOGY}`,
+      }).catch((e: unknown) => log.warn('could not tell the seller', e));
     }
   });
 }

@@ -12,12 +12,20 @@ export function register(app: App, deps: ListenerDeps): void {
     const state = viewStateSchema.safeParse(view.state.values);
     if (!meta || !state.success) {
       log.warn('malformed reject submission');
-      await ack({ response_action: 'errors', errors: { [REJECT_BLOCKS.reason]: 'This form is not valid. Nothing was changed.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [REJECT_BLOCKS.reason]: 'This form is not valid. Nothing was changed.' },
+      });
       return;
     }
     const { reason } = parseRejectState(state.data);
     if (!reason) {
-      await ack({ response_action: 'errors', errors: { [REJECT_BLOCKS.reason]: 'Give a reason: the seller needs to know what would make this deliverable.' } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [REJECT_BLOCKS.reason]: 'Give a reason: the seller needs to know what would make this deliverable.',
+        },
+      });
       return;
     }
     try {
@@ -29,7 +37,10 @@ export function register(app: App, deps: ListenerDeps): void {
         verdict: { kind: 'reject', reason },
       });
       if (!result.ok) {
-        await ack({ response_action: 'errors', errors: { [REJECT_BLOCKS.reason]: refusalText(result, result.request?.id ?? null) } });
+        await ack({
+          response_action: 'errors',
+          errors: { [REJECT_BLOCKS.reason]: refusalText(result, result.request?.id ?? null) },
+        });
         return;
       }
       log.info('sign-off rejected', { request: result.request.id, signOff: meta.s });

@@ -11,7 +11,10 @@ export function register(app: App, deps: ListenerDeps): void {
     const log = deps.logger.child({ listener: 'request_modal', user: body.user.id });
     const state = viewStateSchema.safeParse(view.state.values);
     if (!state.success) {
-      await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.customer]: 'The form could not be read. Please reopen /commit.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [REQUEST_BLOCKS.customer]: 'The form could not be read. Please reopen /commit.' },
+      });
       return;
     }
     const meta = decodeMeta(requestModalMetaSchema, view.private_metadata);

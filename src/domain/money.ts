@@ -1,0 +1,61 @@
+// Money is integer minor units of the configured currency (cents for USD, yen for JPY). Parsing
+// what a seller types ("75k", "$75,000", "1.2m") and formatting for people both live here.
+
+const digitsCache = new Map<string, number>();
+
+/** How many minor units make one major unit: 100 for USD, 1 for JPY, 1000 for BHD. */
+export function minorUnitsPerMajor(currency: string): number {
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
+    digitsCache.set(currency, digits);
+  }
+  return 10 ** digits;
+}
+
+/** "$75,000.00", "¥1,200", "€9.50". */
+export function formatMoney(minor: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(
+    minor / minorUnitsPerMajor(currency),
+  );
+}
+
+/** "$75k", "$1.2M": for dense tables and digests. */
+export function formatMoneyShort(minor: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 1,
+  }).format(minor / minorUnitsPerMajor(currency));
+}
+
+export type MoneyParse =
+  | { readonly ok: true; readonly minor: number }
+  | { readonly ok: false; readonly reason: string };
+
+const SUFFIX: Record<string, number> = { k: 1e3, m: 1e6, mm: 1e6, b: 1e9, bn: 1e9 };
+
+/**
+ * Parses an amount a person typed. Accepts thousands separators (`,` `_` spaces), an optional
+ * currency symbol or code, and k / m / bn suffixes. Rounds to the currency's minor unit.
+ */
+export function parseMoneyInput(text: string, currency: string): MoneyParse {
+  const cleaned = text
+    .trim()
+    .replace(new RegExp(`\\b${currency}\\b`, 'i'), '')
+    .replace(/[$€£¥₹]/g, '')
+    .replace(/[,_\s]/g, '')
+    .toLowerCase();
+  const m = /^(-?)(\d+(?:\.\d+)?|\.\d+)(k|mm|m|bn|b)?$/.exec(cleaned);
+  if (!m?.[2]) {
+    return { ok: false, reason: `Enter the value as a number in ${currency}, e.g. 75000 or 75k.` };
+  }
+  const major = Number(m[2]) * (m[3] ? (SUFFIX[m[3]] ?? 1) : 1) * (m[1] ? -1 : 1);
+  const minor = Math.round(major * minorUnitsPerMajor(currency));
+  if (!Number.isFinite(minor)) return { ok: false, reason: 'That value is too large.' };
+  return { ok: true, minor };
+}

@@ -1,0 +1,39 @@
+// Everything user-typed that reaches Slack's mrkdwn passes through here. Slack only needs `&`,
+// `<` and `>` escaped (https://docs.slack.dev/messaging/formatting-message-text#escaping): that
+// alone defuses `<!channel>`, `<@U…>` and `<http://…|…>`. Emphasis characters (* _ ~ `) are
+// broken with a zero-width joiner so "*bold*" in a customer name renders as typed.
+import { formatDay } from '../domain/calendar.js';
+
+const ZWJ = '\u200D';
+
+export function escapeText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([*_~`])/g, `${ZWJ}$1${ZWJ}`);
+}
+
+/** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
+export function clamp(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never leave half of an escape sequence or a surrogate pair at the cut.
+  let cut = text.slice(0, max - 1);
+  const amp = cut.lastIndexOf('&');
+  if (amp > cut.length - 6 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+export function mention(userId: string): string {
+  return `<@${userId}>`;
+}
+
+/** Owners are users (U…/W…) or user groups (S…), which Slack mentions differently. */
+export function mentionOwner(ownerId: string): string {
+  return ownerId.startsWith('S') ? `<!subteam^${ownerId}>` : mention(ownerId);
+}
+
+export function formatDate(day: string): string {
+  return formatDay(day);
+}

@@ -1,0 +1,156 @@
+// The operator contract of INTERFACE.md, checked on the real process: exit codes, one-line
+// errors, /healthz, migrations, graceful shutdown.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { SlackStandIn } from '../../src/dev/slack-stand-in.js';
+import { exampleConfigObject } from '../support/config.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const tsx = join(root, 'node_modules/.bin/tsx');
+
+let dir: string;
+let configPath: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'commit-gate-proc-'));
+  configPath = join(dir, 'commit-gate.yml');
+  writeFileSync(configPath, stringify(exampleConfigObject()));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // Only what the bot needs: the test runner's own variables must not leak into the child.
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    COMMIT_GATE_CONFIG: configPath,
+    DATABASE_PATH: join(dir, 'db', 'cg.db'),
+    ...extra,
+  };
+}
+
+function runMain(env: NodeJS.ProcessEnv) {
+  return spawnSync(tsx, ['src/main.ts'], { cwd: root, env, encoding: 'utf8', timeout: 20_000 });
+}
+
+describe('start-up errors', () => {
+  it('when SLACK_BOT_TOKEN is missing then it exits 1 with one line naming the variable', () => {
+    const r = runMain(baseEnv({ SLACK_SIGNING_SECRET: 's' }));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('env: SLACK_BOT_TOKEN: required');
+  });
+
+  it('when a config key is invalid then it exits 1 with one line naming the config path, no stack trace', () => {
+    const raw = exampleConfigObject();
+    (raw.functions as Record<string, unknown>).finance = { label: 'Finance', owners: [] };
+    writeFileSync(configPath, stringify(raw));
+    const r = runMain(baseEnv({ SLACK_BOT_TOKEN: 'xoxb-secret-token-value', SLACK_SIGNING_SECRET: 's' }));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('config: functions.finance.owners: expected at least one Slack user id');
+    expect(r.stderr + r.stdout).not.toContain('secret-token-value');
+  });
+});
+
+describe('running', () => {
+  let child: ChildProcess | undefined;
+  let standIn: SlackStandIn;
+  beforeEach(async () => {
+    standIn = await SlackStandIn.start();
+  });
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    await standIn.close();
+  });
+
+  it('when started in HTTP mode then /healthz is ok, and SIGTERM exits 0 after a clean shutdown', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const output: string[] = [];
+    child = spawn(tsx, ['src/main.ts'], {
+      cwd: root,
+      env: baseEnv({
+        SLACK_BOT_TOKEN: 'xoxb-secret-token-value',
+        SLACK_SIGNING_SECRET: 'signing-secret-value',
+        SLACK_API_URL: standIn.apiUrl,
+        PORT: String(port),
+      }),
+    });
+    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    let status = 0;
+    for (let i = 0; i < 200 && status !== 200; i++) {
+      status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(200);
+    const body = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json());
+    expect(body).toMatchObject({ status: 'ok' });
+
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const logs = output.join('');
+    expect(logs).toContain('commit-gate stopped');
+    expect(logs).not.toContain('secret-token-value');
+    expect(logs).not.toContain('signing-secret-value');
+  });
+});
+
+describe('a bot token Slack rejects', () => {
+  it('when auth.test answers invalid_auth then start-up stops with exit 1 and one line naming the variable', async () => {
+    const standIn = await SlackStandIn.start({ tokens: ['xoxb-the-real-one'] });
+    try {
+      const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(tsx, ['src/main.ts'], {
+          cwd: root,
+          env: baseEnv({
+            SLACK_BOT_TOKEN: 'xoxb-revoked-token-value',
+            SLACK_SIGNING_SECRET: 's',
+            SLACK_API_URL: standIn.apiUrl,
+            PORT: '0',
+          }),
+        });
+        let stderr = '';
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        child.once('exit', (status) => resolve({ status, stderr }));
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim()).toBe('env: SLACK_BOT_TOKEN: Slack rejected the token (invalid_auth)');
+      expect(r.stderr).not.toContain('revoked-token-value');
+    } finally {
+      await standIn.close();
+    }
+  });
+});
+
+describe('npm run db:migrate', () => {
+  it('when run on a new path then it creates the folder and applies every migration', () => {
+    const dbPath = join(dir, 'fresh', 'nested', 'cg.db');
+    const r = spawnSync('npm', ['run', '--silent', 'db:migrate'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: dbPath },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(0);
+    const sqlite = new Database(dbPath, { readonly: true });
+    const tables = sqlite
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    expect(tables).toEqual(
+      expect.arrayContaining(['requests', 'sign_offs', 'sign_off_approvals', 'events', 'outbox']),
+    );
+    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    sqlite.close();
+  });
+});

@@ -1,0 +1,243 @@
+// manifest.yml is what people paste into api.slack.com/apps. These tests keep it valid against
+// Slack's own JSON Schema, in step with the code (the slash command, Socket Mode), and honest
+// about scopes: every Web API method the code calls is covered, and no scope is asked for that
+// nothing uses (admins approve scopes at install; each one should be justified).
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { COMMAND } from '../../src/slack/ids.js';
+
+const MANIFEST_URL = new URL('../../manifest.yml', import.meta.url);
+// Slack's manifest schema v1 (github.com/slackapi/manifest-schema), a draft-07 schema.
+const SCHEMA_URL = new URL('../../../shared/slack/manifest.schema.1.0.0.json', import.meta.url);
+const SRC_DIR = fileURLToPath(new URL('../../src/', import.meta.url));
+
+interface Manifest {
+  display_information: { name: string; description?: string; long_description?: string };
+  features: {
+    app_home?: { home_tab_enabled?: boolean; messages_tab_enabled?: boolean };
+    bot_user?: { display_name: string; always_online?: boolean };
+    slash_commands?: { command: string; url?: string; description: string; should_escape?: boolean }[];
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    socket_mode_enabled?: boolean;
+    interactivity?: { is_enabled: boolean; request_url?: string };
+    event_subscriptions?: { request_url?: string; bot_events?: string[] };
+  };
+}
+
+/**
+ * The bot scope each Web API method needs (docs.slack.dev/reference/methods/<method>, "Required
+ * scopes"). `null`: no scope (views.* and auth.test work with any bot token; apps.connections.open
+ * uses the app-level token's connections:write). A method missing here fails the test below: look
+ * up its scope and add it, here and in manifest.yml.
+ */
+const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'chat.delete': 'chat:write',
+  'chat.scheduleMessage': 'chat:write',
+  'conversations.open': 'im:write',
+  'views.*': null,
+  'usergroups.users.list': 'usergroups:read',
+  'files.*': 'files:write',
+  'users.info': 'users:read',
+  'auth.test': null,
+  'apps.connections.open': null,
+};
+
+/** Scopes no Web API method needs; `commands` is required by the slash command itself. */
+const NON_METHOD_SCOPES: Readonly<Record<string, (m: Manifest) => boolean>> = {
+  commands: (m) => (m.features.slash_commands?.length ?? 0) > 0,
+};
+
+function scopeOf(method: string): string | null | undefined {
+  if (method in METHOD_SCOPES) return METHOD_SCOPES[method];
+  const wildcard = `${method.split('.')[0]}.*`;
+  return wildcard in METHOD_SCOPES ? METHOD_SCOPES[wildcard] : undefined;
+}
+
+const NAMESPACES = 'chat|conversations|views|usergroups|files|users|auth|apps';
+// `client.chat.postMessage(` (also `app.client…`, `this.client…`) and `'chat.postMessage'` as a
+// string (client.apiCall, method names in the outbox). A log line such as 'views.open failed' does
+// not match: the quote must close right after the method name.
+const CALL_PATTERN = new RegExp(`\\bclient\\.((?:${NAMESPACES})(?:\\.[A-Za-z0-9]+)+)\\s*\\(`, 'g');
+const STRING_PATTERN = new RegExp(`['"\`]((?:${NAMESPACES})(?:\\.[A-Za-z0-9]+)+)['"\`]`, 'g');
+
+/** Every Web API method named in src/**\/*.ts, with the files that name it. */
+function webApiMethodsIn(dir: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  // src/dev/ holds the local Slack stand-in: it *answers* Web API methods, the bot never calls them.
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.startsWith('dev/'),
+  );
+  for (const file of files) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const pattern of [CALL_PATTERN, STRING_PATTERN]) {
+      for (const match of text.matchAll(pattern)) {
+        const method = match[1];
+        if (method === undefined) continue;
+        found.set(method, [...new Set([...(found.get(method) ?? []), file])]);
+      }
+    }
+  }
+  return found;
+}
+
+let manifestText: string;
+let manifest: Manifest;
+let validate: ValidateFunction;
+
+beforeAll(() => {
+  manifestText = readFileSync(MANIFEST_URL, 'utf8');
+  manifest = parseYaml(manifestText) as Manifest;
+  // strict: false because Slack's schema uses a non-standard `regex` keyword (Ajv would reject it).
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  // ajv-formats is not installed; the schema's only format is `uri` on `$schema`, which we don't set.
+  ajv.addFormat('uri', true);
+  validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
+});
+
+const errorsOf = (data: unknown) => (validate(data) ? [] : (validate.errors ?? []));
+const clone = <T>(value: T): T => structuredClone(value);
+
+describe('manifest.yml against Slack’s manifest schema', () => {
+  it('when manifest.yml is parsed then it is a v1 manifest that the schema accepts', () => {
+    expect((manifest as unknown as { _metadata: { major_version: number } })._metadata.major_version).toBe(1);
+    expect(errorsOf(manifest)).toEqual([]);
+  });
+
+  it('when the manifest has an unknown top-level key then the schema rejects it', () => {
+    const broken = { ...clone(manifest), permissions: ['everything'] };
+    expect(errorsOf(broken)).toContainEqual(
+      expect.objectContaining({
+        keyword: 'additionalProperties',
+        params: { additionalProperty: 'permissions' },
+      }),
+    );
+  });
+
+  it('when a nested block has an unknown key then the schema rejects it', () => {
+    const broken = clone(manifest);
+    (broken.settings as Record<string, unknown>).socket_mode = true;
+    expect(errorsOf(broken).length).toBeGreaterThan(0);
+  });
+
+  it('when the display name is longer than 35 characters then the schema rejects it', () => {
+    const broken = clone(manifest);
+    broken.display_information.name = 'commit-gate '.repeat(3);
+    expect(broken.display_information.name.length).toBeGreaterThan(35);
+    expect(errorsOf(broken)).toContainEqual(
+      expect.objectContaining({ instancePath: '/display_information/name', keyword: 'maxLength' }),
+    );
+  });
+
+  it('when the long description is under Slack’s 175-character minimum then the schema rejects it', () => {
+    const broken = clone(manifest);
+    broken.display_information.long_description = 'Too short.';
+    expect(errorsOf(broken)).toContainEqual(
+      expect.objectContaining({
+        instancePath: '/display_information/long_description',
+        keyword: 'minLength',
+      }),
+    );
+  });
+});
+
+describe('manifest.yml and the code', () => {
+  it('when Slack installs the app then its one slash command is the one the bot listens for', () => {
+    const commands = manifest.features.slash_commands ?? [];
+    expect(commands.map((c) => c.command)).toEqual([COMMAND]);
+    expect(commands[0]?.should_escape).toBe(false);
+    expect(commands[0]?.description.length).toBeGreaterThan(0);
+  });
+
+  it('when the manifest is used as shipped then Socket Mode is on and no request URL is set', () => {
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(manifest.settings.interactivity?.is_enabled).toBe(true);
+    expect(manifest.settings.interactivity?.request_url).toBeUndefined();
+    expect(manifest.settings.event_subscriptions?.request_url).toBeUndefined();
+    expect(manifest.features.slash_commands?.every((c) => c.url === undefined)).toBe(true);
+  });
+
+  it('when someone needs HTTP mode then the comments say how, with the /slack/events URL', () => {
+    const comments = manifestText
+      .split('\n')
+      .filter((line) => line.trimStart().startsWith('#'))
+      .join('\n');
+    expect(comments).toMatch(/socket_mode_enabled: false/);
+    expect(comments).toMatch(/url: https:\/\/[^\s]+\/slack\/events/);
+    expect(comments).toMatch(/request_url: https:\/\/[^\s]+\/slack\/events/);
+    expect(comments).toMatch(/SLACK_SIGNING_SECRET/);
+  });
+
+  it('when the App Home is opened then Slack sends app_home_opened and the tabs are enabled', () => {
+    expect(manifest.settings.event_subscriptions?.bot_events).toContain('app_home_opened');
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.features.app_home?.messages_tab_enabled).toBe(true);
+    expect(manifest.features.bot_user).toEqual({ display_name: 'commit-gate', always_online: true });
+  });
+});
+
+describe('bot scopes against the Web API methods in src/', () => {
+  it('when src/ is scanned then it finds the methods the core gate is known to call', () => {
+    const methods = webApiMethodsIn(SRC_DIR);
+    // Guards the scanner itself: if these stop being found, the patterns are broken, not the code.
+    for (const known of ['chat.postMessage', 'chat.update', 'conversations.open', 'views.open']) {
+      expect([...methods.keys()]).toContain(known);
+    }
+  });
+
+  it('when the code calls a Web API method then its scope is declared in the manifest', () => {
+    const declared = new Set(manifest.oauth_config.scopes.bot);
+    const problems: string[] = [];
+    for (const [method, files] of webApiMethodsIn(SRC_DIR)) {
+      const scope = scopeOf(method);
+      if (scope === undefined) {
+        problems.push(`${method} (${files.join(', ')}): not in METHOD_SCOPES; add its scope`);
+      } else if (scope !== null && !declared.has(scope)) {
+        problems.push(`${method} (${files.join(', ')}): needs ${scope}, which manifest.yml does not declare`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('when the manifest declares a scope then some code uses it', () => {
+    const used = new Set<string>();
+    for (const method of webApiMethodsIn(SRC_DIR).keys()) {
+      const scope = scopeOf(method);
+      if (scope) used.add(scope);
+    }
+    const unused = manifest.oauth_config.scopes.bot.filter((scope) => {
+      const needed = NON_METHOD_SCOPES[scope];
+      return needed ? !needed(manifest) : !used.has(scope);
+    });
+    expect(unused).toEqual([]);
+  });
+
+  it('when the scanner reads calls, method-name strings and log lines then it finds only the methods', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'commit-gate-scan-'));
+    try {
+      mkdirSync(join(dir, 'nested'));
+      writeFileSync(
+        join(dir, 'nested', 'sample.ts'),
+        [
+          'await app.client.usergroups.users.list({ usergroup });',
+          "await client.apiCall('files.uploadV2', {});",
+          "log.error('views.open failed', error);",
+          "const kind = 'signoff.update';",
+        ].join('\n'),
+      );
+      writeFileSync(join(dir, 'notes.md'), 'client.chat.postMessage(');
+      expect([...webApiMethodsIn(dir).keys()].sort()).toEqual(['files.uploadV2', 'usergroups.users.list']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
