@@ -1,0 +1,5 @@
+// Every `/commit <word>` subcommand, in the order `/commit help` lists them. A feature adds its
+// file beside this one and one line here; the /commit listener needs no change.
+import type { Subcommand } from './types.js';
+
+export const SUBCOMMANDS: readonly Subcommand[] = [];
