@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { WEEKDAYS } from './domain/business-hours.js';
 
 export class ConfigError extends Error {
   readonly code = 'config_error';
@@ -61,7 +62,6 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 // ---------------------------------------------------------------------------------------------
 // The YAML config file (INTERFACE.md "Config file").
 
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const LONG_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time "HH:MM"');

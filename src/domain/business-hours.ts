@@ -1,0 +1,77 @@
+// Business-hours arithmetic: how long something has waited in working time, and when a wait of
+// N working hours ends. Used for reminders, escalations, digest decision times and App Home ages.
+// Windows are local wall-clock times in the configured zone, so a DST change moves them with the
+// zone (a 09:00–17:00 day is 8 hours on both sides of the change).
+import { addDays, type IsoDate, isoWeekday, localDate, zonedInstant } from './calendar.js';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface BusinessHours {
+  /** "HH:MM", local. */
+  readonly start: string;
+  /** "HH:MM", local; after start. */
+  readonly end: string;
+  readonly days: readonly Weekday[];
+}
+
+export const HOUR_MS = 3_600_000;
+/** Far enough for any real wait; keeps a misconfiguration from looping for ever. */
+const MAX_DAYS = 3660;
+
+function windowOf(day: IsoDate, hours: BusinessHours, timeZone: string): readonly [number, number] | null {
+  const weekday = WEEKDAYS[isoWeekday(day) - 1];
+  if (!weekday || !hours.days.includes(weekday)) return null;
+  return [
+    zonedInstant(day, hours.start, timeZone).getTime(),
+    zonedInstant(day, hours.end, timeZone).getTime(),
+  ];
+}
+
+/** Working milliseconds between two instants (0 when `to` is not after `from`). */
+export function businessMsBetween(from: Date, to: Date, hours: BusinessHours, timeZone: string): number {
+  const a = from.getTime();
+  const b = to.getTime();
+  if (b <= a) return 0;
+  let total = 0;
+  let day = localDate(from, timeZone);
+  const last = localDate(to, timeZone);
+  for (let i = 0; i <= MAX_DAYS && day <= last; i++, day = addDays(day, 1)) {
+    const w = windowOf(day, hours, timeZone);
+    if (!w) continue;
+    const start = Math.max(w[0], a);
+    const end = Math.min(w[1], b);
+    if (end > start) total += end - start;
+  }
+  return total;
+}
+
+export function businessHoursBetween(from: Date, to: Date, hours: BusinessHours, timeZone: string): number {
+  return businessMsBetween(from, to, hours, timeZone) / HOUR_MS;
+}
+
+/** The instant at which `ms` working milliseconds have passed since `from`. */
+export function addBusinessMs(from: Date, ms: number, hours: BusinessHours, timeZone: string): Date {
+  if (ms <= 0) return new Date(from);
+  let remaining = ms;
+  let day = localDate(from, timeZone);
+  for (let i = 0; i <= MAX_DAYS; i++, day = addDays(day, 1)) {
+    const w = windowOf(day, hours, timeZone);
+    if (!w) continue;
+    const start = Math.max(w[0], from.getTime());
+    if (start >= w[1]) continue;
+    const available = w[1] - start;
+    if (remaining <= available) return new Date(start + remaining);
+    remaining -= available;
+  }
+  throw new RangeError('business hours never open: check reminders.business_hours.days');
+}
+
+export function addBusinessHours(
+  from: Date,
+  hoursToAdd: number,
+  hours: BusinessHours,
+  timeZone: string,
+): Date {
+  return addBusinessMs(from, hoursToAdd * HOUR_MS, hours, timeZone);
+}
