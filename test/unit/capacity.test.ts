@@ -174,9 +174,9 @@ describe('the check (ATP) and the earliest feasible date (CTP)', () => {
 
   it('when a later week has a raised override then that week becomes the earliest feasible one', () => {
     const later = [week('2026-12-14', { firm: 480, capacity: 600, overridden: true }), week('2026-12-21')];
-    expect(assessCapacity(question(), week('2026-12-07', { firm: 500 }), later).earliestFeasibleDate).toBe(
-      '2026-12-14',
-    );
+    expect(assessCapacity(question(), week('2026-12-07', { firm: 500 }), later)).toMatchObject({
+      earliestFeasibleDate: '2026-12-14',
+    });
   });
 
   it('when no week in the horizon has room then there is no earliest feasible date', () => {
