@@ -145,12 +145,14 @@ export interface CapacityQuestion {
 
 /**
  * The check: the verdict for the requested week, and the earliest feasible date (CTP). `later`
- * holds the weeks after the requested one, in order; it is only needed when it does not fit.
+ * holds the weeks after the requested one, in order; it is only needed when it does not fit, and
+ * may leave out weeks that cannot fit anyway (the caller says how far it searched).
  */
 export function assessCapacity(
   question: CapacityQuestion,
   requested: WeekFigures | null,
   later: readonly WeekFigures[] = [],
+  horizonWeeks: number = later.length,
 ): CapacityCheck {
   const week = loadWeekOf(question.deliveryDate);
   if (!requested)
@@ -174,7 +176,7 @@ export function assessCapacity(
     thisRequest: question.quantity,
     overBy,
     earliestFeasibleDate,
-    horizonWeeks: later.length,
+    horizonWeeks,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type CapacityQuestion,
   CTP_HORIZON_WEEKS,
   currentWeekStart,
+  earliestFittingWeek,
   loadWeekOf,
   outlookOf,
   planOverride,
@@ -67,8 +68,40 @@ export function checkCapacity(
   if (!requested) return assessCapacity(facts, null);
   const first = assessCapacity(facts, requested);
   if (first.verdict === 'fits') return first;
-  const later = loadWeeks(deps, facts.productLineId, addDays(week, 7), CTP_HORIZON_WEEKS, exclude) ?? [];
-  return assessCapacity(facts, requested, later);
+  return assessCapacity(facts, requested, laterWeeksUntilFit(deps, facts, exclude), CTP_HORIZON_WEEKS);
+}
+
+const CTP_CHUNK_WEEKS = 4;
+
+/**
+ * The weeks after the requested one, read a few at a time and only until one fits: the usual
+ * answer is a week or two later, so the search rarely reads more than one small range. Weeks
+ * whose capacity is below the quantity cannot fit whatever their load, so they are not read.
+ */
+function laterWeeksUntilFit(
+  deps: CapacityDeps,
+  facts: CapacityQuestion,
+  exclude: number | null,
+): WeekFigures[] {
+  const defaultCapacity = defaultCapacityOf(deps, facts.productLineId) ?? 0;
+  const weeks = weeksFrom(addDays(loadWeekOf(facts.deliveryDate), 7), CTP_HORIZON_WEEKS);
+  const range = weekRange(weeks[0] ?? facts.deliveryDate, weeks.length);
+  const overrides = new Map(
+    deps.capacity
+      .overrides(facts.productLineId, range.from, range.toExclusive)
+      .map((o) => [o.weekStart, o.capacity]),
+  );
+  const canFit = (w: IsoDate) => (overrides.get(w) ?? defaultCapacity) >= facts.quantity;
+  const later: WeekFigures[] = [];
+  for (let i = 0; i < weeks.length; i += CTP_CHUNK_WEEKS) {
+    const chunk = weeks.slice(i, i + CTP_CHUNK_WEEKS);
+    const [start] = chunk;
+    if (start === undefined || !chunk.some(canFit)) continue;
+    const figures = loadWeeks(deps, facts.productLineId, start, chunk.length, exclude) ?? [];
+    later.push(...figures);
+    if (earliestFittingWeek(figures, facts.quantity) !== null) break;
+  }
+  return later;
 }
 
 /** The earliest date the facts would fit (the requested date when they fit); null if none is known. */
