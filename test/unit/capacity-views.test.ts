@@ -103,7 +103,7 @@ describe('/commit capacity arguments', () => {
 describe('the capacity table', () => {
   it('when weeks are shown then columns line up and flags mark over 90% and over 100%', () => {
     const table = capacityTable([
-      outlook('2026-11-23', 460),
+      outlook('2026-11-23', 0, 460),
       outlook('2026-11-30', 300, 250),
       outlook('2026-12-07', 0, 0, 0),
     ]);
