@@ -12,6 +12,9 @@
 // an override for that week (the latest override wins).
 import { addDays, type IsoDate, localDate, weekStart } from './calendar.js';
 
+/** The function whose owners set capacity and whose sign-off message shows the check. */
+export const OPERATIONS_FUNCTION = 'operations';
+
 /** How many weeks after the requested one the earliest feasible date is looked for. */
 export const CTP_HORIZON_WEEKS = 26;
 

@@ -11,6 +11,7 @@ import {
   currentWeekStart,
   earliestFittingWeek,
   loadWeekOf,
+  OPERATIONS_FUNCTION,
   outlookOf,
   planOverride,
   type WeekFigures,
@@ -20,6 +21,8 @@ import {
   weeksFrom,
 } from '../domain/capacity.js';
 import type { ServiceDeps } from './deps.js';
+
+export { OPERATIONS_FUNCTION };
 
 export type CapacityDeps = Pick<ServiceDeps, 'config' | 'capacity'>;
 
@@ -163,8 +166,6 @@ export type SetCapacityResult =
         | 'backwards'
         | 'too_many_weeks';
     };
-
-export const OPERATIONS_FUNCTION = 'operations';
 
 /** Operations owners set a week's (or a range of weeks') capacity; each week is recorded. */
 export function setCapacity(

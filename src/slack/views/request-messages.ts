@@ -1,6 +1,7 @@
 // The parent message in the requests channel and the per-function sign-off messages in its
 // thread. Posting and updating use the same builders, so the two can never drift apart.
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
 import { formatMoney } from '../../domain/money.js';
 import { type CommitRequest, conditionsOf, requestRef, type SignOff } from '../../domain/request.js';
 import { encodeSignOffButton } from '../codecs.js';
@@ -131,7 +132,7 @@ export function buildSignOffMessage(
     ),
   ];
   // Operations decides whether the chain can make it: show them the capacity facts beside the ask.
-  if (signOff.functionId === 'operations' && request.capacityCheck)
+  if (signOff.functionId === OPERATIONS_FUNCTION && request.capacityCheck)
     blocks.push(buildCapacityCheckBlock(request.capacityCheck, ctx));
   if (signOff.approvalsNeeded > 1) {
     blocks.push({
