@@ -73,9 +73,22 @@ export type CapacityCheck =
       readonly horizonWeeks: number;
     };
 
-/** The week a delivery date books its load in: the Monday of its week. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The week a delivery date books its load in: the Monday of its week. Same answer as
+ * calendar.weekStart (a test checks every day of several years), computed on UTC midnights
+ * because the check buckets hundreds of rows per request and date-fns parsing dominated it.
+ */
 export function loadWeekOf(deliveryDate: IsoDate): IsoDate {
-  return weekStart(deliveryDate);
+  const t = Date.UTC(
+    Number(deliveryDate.slice(0, 4)),
+    Number(deliveryDate.slice(5, 7)) - 1,
+    Number(deliveryDate.slice(8, 10)),
+  );
+  if (Number.isNaN(t)) return weekStart(deliveryDate);
+  const sinceMonday = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - sinceMonday * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** The Monday of the current week in the configured zone. */
@@ -102,7 +115,7 @@ export function weekFigures(input: {
   readonly overrides: readonly CapacityOverride[];
   readonly load: readonly DayLoad[];
 }): WeekFigures[] {
-  const overrides = new Map(input.overrides.map((o) => [weekStart(o.weekStart), o.capacity]));
+  const overrides = new Map(input.overrides.map((o) => [loadWeekOf(o.weekStart), o.capacity]));
   const firm = new Map<IsoDate, number>();
   const tentative = new Map<IsoDate, number>();
   for (const row of input.load) {
@@ -111,7 +124,7 @@ export function weekFigures(input: {
     into.set(week, (into.get(week) ?? 0) + row.quantity);
   }
   return input.weeks.map((w) => {
-    const week = weekStart(w);
+    const week = loadWeekOf(w);
     const override = overrides.get(week);
     return {
       weekStart: week,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addDays, weekStart } from '../../src/domain/calendar.js';
 import {
   assessCapacity,
   type CapacityQuestion,
@@ -43,6 +44,12 @@ describe('the load rule: the whole quantity in the Monday-to-Sunday week of the 
     expect(loadWeekOf('2026-12-09')).toBe('2026-12-07'); // Wednesday
     expect(loadWeekOf('2026-12-13')).toBe('2026-12-07'); // Sunday still belongs to the week before
     expect(loadWeekOf('2026-12-14')).toBe('2026-12-14'); // the next Monday starts the next week
+  });
+
+  it('when every day of several years is bucketed then the week is the same as calendar.weekStart', () => {
+    for (let day = '2023-12-25'; day < '2029-01-08'; day = addDays(day, 1)) {
+      expect(loadWeekOf(day)).toBe(weekStart(day));
+    }
   });
 
   it('when a week spans a month or a year end then it is one week', () => {
