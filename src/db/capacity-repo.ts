@@ -17,6 +17,12 @@ export function createCapacityStore(db: Db): CapacityStore {
       GROUP BY delivery_date, status`,
   );
 
+  // The CTP search only needs a week's total: one SUM, about half the work of the grouped read.
+  const totalStatement = sqlite.prepare<[string, string, string, number]>(
+    `SELECT COALESCE(SUM(quantity), 0) FROM requests INDEXED BY requests_open_load_idx
+      WHERE product_line_id = ? AND delivery_date >= ? AND delivery_date < ?
+        AND status IN ('pending', 'approved') AND id != ?`,
+  );
   const overridesStatement = sqlite.prepare<[string, string, string]>(
     `SELECT week_start AS weekStart, capacity FROM capacity_overrides
       WHERE product_line_id = ? AND week_start >= ? AND week_start < ?`,
@@ -32,6 +38,10 @@ export function createCapacityStore(db: Db): CapacityStore {
       return rows.map(
         (r): DayLoad => ({ deliveryDate: r.deliveryDate, status: r.status, quantity: r.quantity }),
       );
+    },
+
+    openLoad(productLineId, from, toExclusive, excludeRequestId) {
+      return totalStatement.pluck().get(productLineId, from, toExclusive, excludeRequestId ?? -1) as number;
     },
 
     overrides(productLineId, fromWeek, toWeekExclusive): CapacityOverride[] {

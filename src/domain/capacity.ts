@@ -148,9 +148,25 @@ export function verdictFor(
   return { verdict: 'over', overBy };
 }
 
+/** What the CTP search needs of a week: its capacity and its open load (firm + tentative). */
+export interface WeekTotal {
+  readonly weekStart: IsoDate;
+  readonly capacity: number;
+  readonly load: number;
+}
+
+export function totalOf(week: WeekFigures): WeekTotal {
+  return { weekStart: week.weekStart, capacity: week.capacity, load: week.firm + week.tentative };
+}
+
+/** The same rule as the verdict "fits": every pending request counted. */
+export function fitsWithin(week: WeekTotal, quantity: number): boolean {
+  return week.load + quantity <= week.capacity;
+}
+
 /** The first week (in order) where `quantity` fits with every pending request counted. */
-export function earliestFittingWeek(weeks: readonly WeekFigures[], quantity: number): IsoDate | null {
-  return weeks.find((w) => verdictFor(w, quantity).verdict === 'fits')?.weekStart ?? null;
+export function earliestFittingWeek(weeks: readonly WeekTotal[], quantity: number): IsoDate | null {
+  return weeks.find((w) => fitsWithin(w, quantity))?.weekStart ?? null;
 }
 
 export interface CapacityQuestion {
@@ -167,7 +183,7 @@ export interface CapacityQuestion {
 export function assessCapacity(
   question: CapacityQuestion,
   requested: WeekFigures | null,
-  later: readonly WeekFigures[] = [],
+  later: readonly WeekTotal[] = [],
   horizonWeeks: number = later.length,
 ): CapacityCheck {
   const week = loadWeekOf(question.deliveryDate);

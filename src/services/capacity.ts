@@ -9,13 +9,14 @@ import {
   type CapacityQuestion,
   CTP_HORIZON_WEEKS,
   currentWeekStart,
-  earliestFittingWeek,
+  fitsWithin,
   loadWeekOf,
   OPERATIONS_FUNCTION,
   outlookOf,
   planOverride,
   type WeekFigures,
   type WeekOutlook,
+  type WeekTotal,
   weekFigures,
   weekRange,
   weeksFrom,
@@ -74,18 +75,16 @@ export function checkCapacity(
   return assessCapacity(facts, requested, laterWeeksUntilFit(deps, facts, exclude), CTP_HORIZON_WEEKS);
 }
 
-const CTP_CHUNK_WEEKS = 4;
-
 /**
- * The weeks after the requested one, read a few at a time and only until one fits: the usual
- * answer is a week or two later, so the search rarely reads more than one small range. Weeks
- * whose capacity is below the quantity cannot fit whatever their load, so they are not read.
+ * The weeks after the requested one, read one at a time (one indexed SUM each) and only until one
+ * fits: the usual answer is a week or two later. Weeks whose capacity is below the quantity
+ * cannot fit whatever their load, so they are not read at all.
  */
 function laterWeeksUntilFit(
   deps: CapacityDeps,
   facts: CapacityQuestion,
   exclude: number | null,
-): WeekFigures[] {
+): WeekTotal[] {
   const defaultCapacity = defaultCapacityOf(deps, facts.productLineId) ?? 0;
   const weeks = weeksFrom(addDays(loadWeekOf(facts.deliveryDate), 7), CTP_HORIZON_WEEKS);
   const range = weekRange(weeks[0] ?? facts.deliveryDate, weeks.length);
@@ -94,15 +93,14 @@ function laterWeeksUntilFit(
       .overrides(facts.productLineId, range.from, range.toExclusive)
       .map((o) => [o.weekStart, o.capacity]),
   );
-  const canFit = (w: IsoDate) => (overrides.get(w) ?? defaultCapacity) >= facts.quantity;
-  const later: WeekFigures[] = [];
-  for (let i = 0; i < weeks.length; i += CTP_CHUNK_WEEKS) {
-    const chunk = weeks.slice(i, i + CTP_CHUNK_WEEKS);
-    const [start] = chunk;
-    if (start === undefined || !chunk.some(canFit)) continue;
-    const figures = loadWeeks(deps, facts.productLineId, start, chunk.length, exclude) ?? [];
-    later.push(...figures);
-    if (earliestFittingWeek(figures, facts.quantity) !== null) break;
+  const later: WeekTotal[] = [];
+  for (const weekStart of weeks) {
+    const capacity = overrides.get(weekStart) ?? defaultCapacity;
+    if (capacity < facts.quantity) continue;
+    const load = deps.capacity.openLoad(facts.productLineId, weekStart, addDays(weekStart, 7), exclude);
+    const week = { weekStart, capacity, load };
+    later.push(week);
+    if (fitsWithin(week, facts.quantity)) break;
   }
   return later;
 }

@@ -55,6 +55,13 @@ export interface CapacityStore {
     toExclusive: string,
     excludeRequestId?: number | null,
   ): DayLoad[];
+  /** The same load as one total (firm + tentative), for the earliest-feasible-date search. */
+  openLoad(
+    productLineId: string,
+    from: string,
+    toExclusive: string,
+    excludeRequestId?: number | null,
+  ): number;
   /** Overrides of one product line for week starts in [fromWeek, toWeekExclusive). */
   overrides(productLineId: string, fromWeek: string, toWeekExclusive: string): CapacityOverride[];
   /** Sets (or replaces) a week's capacity and records a `capacity.overridden` event. */

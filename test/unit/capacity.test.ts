@@ -9,6 +9,7 @@ import {
   loadWeekOf,
   outlookOf,
   planOverride,
+  totalOf,
   verdictFor,
   type WeekFigures,
   weekFigures,
@@ -170,7 +171,7 @@ describe('the check (ATP) and the earliest feasible date (CTP)', () => {
       week('2026-12-28', { firm: 200, tentative: 200 }),
       week('2027-01-04'),
     ];
-    const check = assessCapacity(question(), week('2026-12-07', { firm: 500 }), later);
+    const check = assessCapacity(question(), week('2026-12-07', { firm: 500 }), later.map(totalOf));
     expect(check).toMatchObject({
       verdict: 'over',
       overBy: 100,
@@ -181,28 +182,30 @@ describe('the check (ATP) and the earliest feasible date (CTP)', () => {
 
   it('when a later week has a raised override then that week becomes the earliest feasible one', () => {
     const later = [week('2026-12-14', { firm: 480, capacity: 600, overridden: true }), week('2026-12-21')];
-    expect(assessCapacity(question(), week('2026-12-07', { firm: 500 }), later)).toMatchObject({
+    expect(assessCapacity(question(), week('2026-12-07', { firm: 500 }), later.map(totalOf))).toMatchObject({
       earliestFeasibleDate: '2026-12-14',
     });
   });
 
   it('when no week in the horizon has room then there is no earliest feasible date', () => {
-    const check = assessCapacity(question({ quantity: 600 }), week('2026-12-07'), [week('2026-12-14')]);
+    const check = assessCapacity(question({ quantity: 600 }), week('2026-12-07'), [
+      totalOf(week('2026-12-14')),
+    ]);
     expect(check).toMatchObject({ verdict: 'over', overBy: 100, earliestFeasibleDate: null });
   });
 
   it('when the weeks given include the requested week or earlier then they are not proposed', () => {
     const check = assessCapacity(question(), week('2026-12-07', { firm: 500 }), [
-      week('2026-11-30'),
-      week('2026-12-07'),
-      week('2026-12-14'),
+      totalOf(week('2026-11-30')),
+      totalOf(week('2026-12-07')),
+      totalOf(week('2026-12-14')),
     ]);
     expect(check.verdict !== 'no_capacity_configured' && check.earliestFeasibleDate).toBe('2026-12-14');
   });
 
   it('when it fits only if pending fall through then the earliest date where it surely fits is still given', () => {
     const check = assessCapacity(question(), week('2026-12-07', { firm: 300, tentative: 200 }), [
-      week('2026-12-14'),
+      totalOf(week('2026-12-14')),
     ]);
     expect(check).toMatchObject({
       verdict: 'fits_if_pending_fall_through',
