@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type CapacityCheck, outlookOf, type WeekOutlook, weeksFrom } from '../../src/domain/capacity.js';
 import { parseCapacityArgs } from '../../src/slack/listeners/commands/subcommands/capacity.js';
-import { buildCapacityOverview, buildCapacitySet, capacityTable } from '../../src/slack/views/capacity.js';
+import {
+  buildCapacityDigestBlocks,
+  buildCapacityOverview,
+  buildCapacitySet,
+  capacityTable,
+} from '../../src/slack/views/capacity.js';
 import { buildCapacityCheckBlock, capacityCheckText } from '../../src/slack/views/capacity-check.js';
 import type { RenderContext } from '../../src/slack/views/render-context.js';
 import { assertValidMessage } from '../support/block-kit.js';
@@ -133,5 +138,31 @@ describe('the capacity table', () => {
       '104 weeks, from the week of Mon 23 Nov 2026 to the week of Mon 13 Nov 2028',
     );
     expect(JSON.stringify(message.blocks)).toContain('…and 74 more weeks.');
+  });
+});
+
+describe('the digest section', () => {
+  it('when the next 4 weeks are summarised then weeks over 90% and over 100% are marked and unchecked lines named', () => {
+    const weeks = weeksFrom('2026-11-23', 4);
+    const blocks = buildCapacityDigestBlocks([
+      {
+        productLineId: 'widgets',
+        name: 'Widgets',
+        unit: 'units',
+        weeks: [
+          outlook(weeks[0] ?? '', 460),
+          outlook(weeks[1] ?? '', 300, 251),
+          outlook(weeks[2] ?? '', 0),
+          outlook(weeks[3] ?? '', 5, 0, 0),
+        ],
+      },
+      { productLineId: 'gadgets', name: 'Gadgets', unit: 'boxes', weeks: null },
+    ]);
+    assertValidMessage({ text: 'digest', blocks });
+    const text = JSON.stringify(blocks);
+    expect(text).toContain(
+      '*Widgets* · :large_yellow_circle: 23 Nov: 460/500 (92%) · :red_circle: 30 Nov: 551/500 (110%) · 7 Dec: 0/500 (0%) · :red_circle: 14 Dec: 5/0 (over)',
+    );
+    expect(text).toContain('Not checked (no capacity per week): Gadgets');
   });
 });

@@ -92,3 +92,35 @@ export function buildCapacitySet(
     ],
   };
 }
+
+const DIGEST_FLAG: Record<NonNullable<WeekOutlook['flag']>, string> = {
+  over_100: ':red_circle:',
+  over_90: ':large_yellow_circle:',
+};
+
+/**
+ * The weekly digest's capacity section (the digest wires it in): per product line with a
+ * capacity, each of the next weeks as "week: load of capacity (percent)", weeks over 90% and
+ * over 100% marked. Lines without a capacity are named once at the end.
+ */
+export function buildCapacityDigestBlocks(lines: readonly LineOutlook[]): KnownBlock[] {
+  const checked = lines.filter((l) => l.weeks?.length);
+  const unchecked = lines.filter((l) => !l.weeks);
+  const rows = checked.map((l) => {
+    const weeks = (l.weeks ?? []).map((w) => {
+      const percent = w.percent === null ? 'over' : `${w.percent}%`;
+      const mark = w.flag ? `${DIGEST_FLAG[w.flag]} ` : '';
+      return `${mark}${formatDay(w.weekStart).slice(4, -5)}: ${num(w.load)}/${num(w.capacity)} (${percent})`;
+    });
+    return `*${escapeText(l.name)}* · ${weeks.join(' · ')}`;
+  });
+  const body = [
+    '*Capacity, next weeks* (load = approved + pending, against capacity)',
+    ...rows,
+    ...(unchecked.length
+      ? [`_Not checked (no capacity per week): ${unchecked.map((l) => escapeText(l.name)).join(', ')}_`]
+      : []),
+    `${DIGEST_FLAG.over_90} over 90%  ${DIGEST_FLAG.over_100} over 100%`,
+  ].join('\n');
+  return [{ type: 'section', text: { type: 'mrkdwn', text: clamp(body, LIMITS.sectionText) } }];
+}
