@@ -59,7 +59,8 @@ export interface CheckOptions {
 /**
  * The available-to-promise check for a request's facts. Call it inside the transaction that
  * stores the request (store.transaction), so concurrent submissions see each other's load.
- * One indexed read when it fits; a second one over the next CTP_HORIZON_WEEKS when it does not.
+ * One indexed read of the requested week when it fits; when it does not, one indexed SUM per later
+ * week (up to CTP_HORIZON_WEEKS) until one fits: that week's Monday is the earliest feasible date.
  */
 export function checkCapacity(
   deps: CapacityDeps,
