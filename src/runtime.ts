@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import type { Config, Env } from './config.js';
+import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { createRequestStore } from './db/request-repo.js';
@@ -42,7 +43,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const outboxRepo = createOutboxRepo(db);
 
   let dispatcher: OutboxDispatcher | undefined;
-  const services: ServiceDeps = { store, config, clock, onNotify: () => dispatcher?.kick() };
+  const services: ServiceDeps = {
+    store,
+    capacity: createCapacityStore(db),
+    config,
+    clock,
+    onNotify: () => dispatcher?.kick(),
+  };
 
   const health = (_req: IncomingMessage, res: ServerResponse) => {
     const ok = healthy && db.$client.open;

@@ -31,6 +31,7 @@ export function createRequestStore(db: Db): RequestStore {
           dealReference: facts.dealReference,
           sourceChannelId: input.sourceChannelId,
           status: input.status,
+          capacityCheck: input.capacityCheck ?? null,
           closedAt: input.status === 'pending' ? null : input.at,
           createdAt: input.at,
           updatedAt: input.at,
@@ -204,6 +205,7 @@ function toRequest(
     status: row.status,
     createdAt: row.createdAt,
     closedAt: row.closedAt,
+    capacityCheck: row.capacityCheck,
     facts: {
       customer: row.customer,
       productLineId: row.productLineId,

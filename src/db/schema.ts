@@ -12,6 +12,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import type { CapacityCheck } from '../domain/capacity.js';
 
 const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -42,6 +43,8 @@ export const requests = sqliteTable(
     /** The parent message in the requests channel, once posted. */
     channelId: text('channel_id'),
     messageTs: text('message_ts'),
+    /** The capacity check as it was at submit (or the last revision), so messages show those facts. */
+    capacityCheck: text('capacity_check', { mode: 'json' }).$type<CapacityCheck>(),
   },
   (t) => [
     check(
@@ -56,6 +59,12 @@ export const requests = sqliteTable(
     index('requests_seller_idx').on(t.sellerId, t.createdAt),
     // Pending requests for reminders and expiry.
     index('requests_status_idx').on(t.status, t.createdAt),
+    // The capacity check (capacity-repo loadByDay): open load of one product line over a range of
+    // delivery dates. Partial (open requests only) and covering (quantity), so closed history is
+    // never read and the sum never touches the table.
+    index('requests_open_load_idx')
+      .on(t.productLineId, t.deliveryDate, t.status, t.quantity)
+      .where(sql`status IN ('pending', 'approved')`),
   ],
 );
 
@@ -111,9 +120,8 @@ export const events = sqliteTable(
   'events',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    requestId: integer('request_id')
-      .notNull()
-      .references(() => requests.id, { onDelete: 'cascade' }),
+    /** Null for events about no single request (capacity.overridden). */
+    requestId: integer('request_id').references(() => requests.id, { onDelete: 'cascade' }),
     signOffId: integer('sign_off_id'),
     type: text('type').notNull(),
     actorId: text('actor_id'),
@@ -149,6 +157,27 @@ export const outbox = sqliteTable(
   ],
 );
 
+/**
+ * A week's capacity set by an operations owner, overriding the product line's capacity_per_week.
+ * One row per line and week (the latest wins); every change is also a `capacity.overridden` event.
+ */
+export const capacityOverrides = sqliteTable(
+  'capacity_overrides',
+  {
+    productLineId: text('product_line_id').notNull(),
+    /** The Monday of the week, 'YYYY-MM-DD'. */
+    weekStart: text('week_start').notNull(),
+    capacity: integer('capacity').notNull(),
+    setBy: text('set_by').notNull(),
+    setAt: instant('set_at').notNull(),
+  },
+  (t) => [
+    // The key also serves the capacity check's range read: one line's overrides over some weeks.
+    primaryKey({ columns: [t.productLineId, t.weekStart] }),
+    check('capacity_overrides_capacity_check', sql`${t.capacity} >= 0`),
+  ],
+);
+
 /** Interactions already processed, so a retried delivery of the same click acts once. */
 export const processedInteractions = sqliteTable('processed_interactions', {
   key: text('key').primaryKey(),
@@ -160,3 +189,4 @@ export type SignOffRow = typeof signOffs.$inferSelect;
 export type ApprovalRow = typeof approvals.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type CapacityOverrideRow = typeof capacityOverrides.$inferSelect;

@@ -1,5 +1,6 @@
 // A commitment request and its sign-offs, with pure transitions. Expected failures (not_owner,
 // already_decided, …) are returned as values; nothing here throws for a person's mistake.
+import type { CapacityCheck } from './capacity.js';
 
 export type IsoDate = string;
 
@@ -60,6 +61,8 @@ export interface CommitRequest {
   readonly createdAt: Date;
   readonly closedAt: Date | null;
   readonly signOffs: readonly SignOff[];
+  /** The capacity check as it was at submit; absent for requests stored before capacity existed. */
+  readonly capacityCheck?: CapacityCheck | null;
 }
 
 export function requestRef(id: number): string {

@@ -1,9 +1,11 @@
 import type { Config } from '../config.js';
-import type { Clock, RequestStore } from './ports.js';
+import type { CapacityStore, Clock, RequestStore } from './ports.js';
 
 /** What every service needs; passed in by the composition root (main.ts) or a test. */
 export interface ServiceDeps {
   readonly store: RequestStore;
+  /** Capacity figures, on the same database connection as `store` (so inside its transactions). */
+  readonly capacity: CapacityStore;
   readonly config: Config;
   readonly clock: Clock;
   /** Called after a transaction that enqueued notifications has committed. */

@@ -1,4 +1,5 @@
 // The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
+import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
 import type { CommitRequest, RequestEvent, RequestFacts, SignOff } from '../domain/request.js';
 
 export interface Clock {
@@ -38,6 +39,41 @@ export interface NewRequest {
   readonly signOffs: readonly NewSignOff[];
   /** 'approved' only when no rule required any sign-off. */
   readonly status: 'pending' | 'approved';
+  /** The capacity check made in the same transaction, stored with the request. */
+  readonly capacityCheck?: CapacityCheck | null;
+}
+
+/** Capacity figures: open load and overrides. Runs on the same connection as RequestStore. */
+export interface CapacityStore {
+  /**
+   * Open quantity (pending and approved requests) of one product line with a delivery date in
+   * [from, toExclusive), summed per day and status. Indexed: never a scan of history.
+   */
+  loadByDay(
+    productLineId: string,
+    from: string,
+    toExclusive: string,
+    excludeRequestId?: number | null,
+  ): DayLoad[];
+  /** The same load as one total (firm + tentative), for the earliest-feasible-date search. */
+  openLoad(
+    productLineId: string,
+    from: string,
+    toExclusive: string,
+    excludeRequestId?: number | null,
+  ): number;
+  /** Overrides of one product line for week starts in [fromWeek, toWeekExclusive). */
+  overrides(productLineId: string, fromWeek: string, toWeekExclusive: string): CapacityOverride[];
+  /** Sets (or replaces) a week's capacity and records a `capacity.overridden` event. */
+  setOverride(input: {
+    readonly productLineId: string;
+    readonly weekStart: string;
+    readonly capacity: number;
+    readonly setBy: string;
+    readonly at: Date;
+  }): void;
+  /** Replaces the capacity snapshot shown on a request (e.g. after a revision moved its load). */
+  saveCheck(requestId: number, check: CapacityCheck | null): void;
 }
 
 export interface SlackLocation {

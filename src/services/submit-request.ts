@@ -2,6 +2,7 @@ import { localDate } from '../domain/calendar.js';
 import type { CommitRequest, RequestEvent } from '../domain/request.js';
 import { route } from '../domain/routing.js';
 import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
+import { checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './ports.js';
 
@@ -37,7 +38,11 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
   });
 
   const request = store.transaction(() => {
+    // Inside the write transaction: two sellers asking for the last free capacity at once see
+    // each other's load (the second one's check counts the first as tentative).
+    const capacityCheck = checkCapacity(deps, facts);
     const created = store.insertRequest({
+      capacityCheck,
       sellerId: input.sellerId,
       facts,
       currency: config.currency,

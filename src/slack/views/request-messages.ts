@@ -1,12 +1,14 @@
 // The parent message in the requests channel and the per-function sign-off messages in its
 // thread. Posting and updating use the same builders, so the two can never drift apart.
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
 import { formatMoney } from '../../domain/money.js';
 import { type CommitRequest, conditionsOf, requestRef, type SignOff } from '../../domain/request.js';
 import { encodeSignOffButton } from '../codecs.js';
 import { ACTIONS } from '../ids.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
+import { buildCapacityCheckBlock } from './capacity-check.js';
 import {
   plainSummary,
   productLineName,
@@ -87,6 +89,7 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
     section(statusLine(request)),
     { type: 'section', fields: fields.slice(0, LIMITS.sectionFields) },
   ];
+  if (request.capacityCheck) blocks.push(buildCapacityCheckBlock(request.capacityCheck, ctx));
   if (f.specialRequirements)
     blocks.push(section(`*Special requirements*\n${escapeText(f.specialRequirements)}`));
   const conditions = conditionsOf(request);
@@ -128,6 +131,9 @@ export function buildSignOffMessage(
       `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
     ),
   ];
+  // Operations decides whether the chain can make it: show them the capacity facts beside the ask.
+  if (signOff.functionId === OPERATIONS_FUNCTION && request.capacityCheck)
+    blocks.push(buildCapacityCheckBlock(request.capacityCheck, ctx));
   if (signOff.approvalsNeeded > 1) {
     blocks.push({
       type: 'context',

@@ -2,6 +2,7 @@ import type { ModalView } from '@slack/types';
 import { type CommitRequest, requestRef } from '../../domain/request.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText } from '../mrkdwn.js';
+import { buildCapacityCheckBlock } from './capacity-check.js';
 import { type RenderContext, summaryLine } from './render-context.js';
 
 /** Replaces the request modal once stored: the seller sees at once what happens next. */
@@ -30,6 +31,7 @@ export function buildSubmittedModal(
           ),
         },
       },
+      ...(request.capacityCheck ? [buildCapacityCheckBlock(request.capacityCheck, ctx)] : []),
     ],
   };
 }

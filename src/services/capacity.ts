@@ -1,0 +1,199 @@
+// Capacity use cases: the check made on every submit (and revision), setting a week's capacity,
+// and the load outlook shown by /commit capacity and the weekly digest. The arithmetic is in
+// domain/capacity.ts; here we only load the figures it needs, with indexed reads.
+
+import { addDays, type IsoDate } from '../domain/calendar.js';
+import {
+  assessCapacity,
+  type CapacityCheck,
+  type CapacityQuestion,
+  CTP_HORIZON_WEEKS,
+  currentWeekStart,
+  fitsWithin,
+  loadWeekOf,
+  OPERATIONS_FUNCTION,
+  outlookOf,
+  planOverride,
+  type WeekFigures,
+  type WeekOutlook,
+  type WeekTotal,
+  weekFigures,
+  weekRange,
+  weeksFrom,
+} from '../domain/capacity.js';
+import type { ServiceDeps } from './deps.js';
+
+export { OPERATIONS_FUNCTION };
+
+export type CapacityDeps = Pick<ServiceDeps, 'config' | 'capacity'>;
+
+/** The configured default capacity of a product line, or null when it has none (no check). */
+export function defaultCapacityOf(deps: Pick<ServiceDeps, 'config'>, productLineId: string): number | null {
+  return deps.config.product_lines.find((p) => p.id === productLineId)?.capacity_per_week ?? null;
+}
+
+/** Figures for `count` weeks of one product line from the week of `from`. */
+export function loadWeeks(
+  deps: CapacityDeps,
+  productLineId: string,
+  from: IsoDate,
+  count: number,
+  excludeRequestId: number | null = null,
+): WeekFigures[] | null {
+  const defaultCapacity = defaultCapacityOf(deps, productLineId);
+  if (defaultCapacity === null) return null;
+  const range = weekRange(from, count);
+  return weekFigures({
+    weeks: weeksFrom(from, count),
+    defaultCapacity,
+    overrides: deps.capacity.overrides(productLineId, range.from, range.toExclusive),
+    load: deps.capacity.loadByDay(productLineId, range.from, range.toExclusive, excludeRequestId),
+  });
+}
+
+export interface CheckOptions {
+  /** A request already stored whose own load must not count against itself (a revision). */
+  readonly excludeRequestId?: number | null;
+}
+
+/**
+ * The available-to-promise check for a request's facts. Call it inside the transaction that
+ * stores the request (store.transaction), so concurrent submissions see each other's load.
+ * One indexed read of the requested week when it fits; when it does not, one indexed SUM per later
+ * week (up to CTP_HORIZON_WEEKS) until one fits: that week's Monday is the earliest feasible date.
+ */
+export function checkCapacity(
+  deps: CapacityDeps,
+  facts: CapacityQuestion,
+  options: CheckOptions = {},
+): CapacityCheck {
+  const exclude = options.excludeRequestId ?? null;
+  const week = loadWeekOf(facts.deliveryDate);
+  const requested = loadWeeks(deps, facts.productLineId, week, 1, exclude)?.[0] ?? null;
+  if (!requested) return assessCapacity(facts, null);
+  const first = assessCapacity(facts, requested);
+  if (first.verdict === 'fits') return first;
+  return assessCapacity(facts, requested, laterWeeksUntilFit(deps, facts, exclude), CTP_HORIZON_WEEKS);
+}
+
+/**
+ * The weeks after the requested one, read one at a time (one indexed SUM each) and only until one
+ * fits: the usual answer is a week or two later. Weeks whose capacity is below the quantity
+ * cannot fit whatever their load, so they are not read at all.
+ */
+function laterWeeksUntilFit(
+  deps: CapacityDeps,
+  facts: CapacityQuestion,
+  exclude: number | null,
+): WeekTotal[] {
+  const defaultCapacity = defaultCapacityOf(deps, facts.productLineId) ?? 0;
+  const weeks = weeksFrom(addDays(loadWeekOf(facts.deliveryDate), 7), CTP_HORIZON_WEEKS);
+  const range = weekRange(weeks[0] ?? facts.deliveryDate, weeks.length);
+  const overrides = new Map(
+    deps.capacity
+      .overrides(facts.productLineId, range.from, range.toExclusive)
+      .map((o) => [o.weekStart, o.capacity]),
+  );
+  const later: WeekTotal[] = [];
+  for (const weekStart of weeks) {
+    const capacity = overrides.get(weekStart) ?? defaultCapacity;
+    if (capacity < facts.quantity) continue;
+    const load = deps.capacity.openLoad(facts.productLineId, weekStart, addDays(weekStart, 7), exclude);
+    const week = { weekStart, capacity, load };
+    later.push(week);
+    if (fitsWithin(week, facts.quantity)) break;
+  }
+  return later;
+}
+
+/** The earliest date the facts would fit (the requested date when they fit); null if none is known. */
+export function earliestFeasibleDate(
+  deps: CapacityDeps,
+  facts: CapacityQuestion,
+  options: CheckOptions = {},
+): IsoDate | null {
+  const check = checkCapacity(deps, facts, options);
+  return check.verdict === 'no_capacity_configured' ? null : check.earliestFeasibleDate;
+}
+
+export interface LineOutlook {
+  readonly productLineId: string;
+  readonly name: string;
+  readonly unit: string;
+  /** Null when the product line has no capacity_per_week (no check, nothing to show). */
+  readonly weeks: readonly WeekOutlook[] | null;
+}
+
+/**
+ * Load against capacity for the next `weeks` weeks (from the current week in the configured zone,
+ * or from the week of `from`), per product line, flagged over 90% and over 100%.
+ */
+export function capacityOutlook(
+  deps: CapacityDeps & Pick<ServiceDeps, 'clock'>,
+  options: { readonly weeks: number; readonly from?: IsoDate; readonly productLineId?: string },
+): LineOutlook[] {
+  const from = options.from ?? currentWeekStart(deps.clock.now(), deps.config.timezone);
+  return deps.config.product_lines
+    .filter((p) => options.productLineId === undefined || p.id === options.productLineId)
+    .map((p) => ({
+      productLineId: p.id,
+      name: p.name,
+      unit: p.unit,
+      weeks: loadWeeks(deps, p.id, from, options.weeks)?.map(outlookOf) ?? null,
+    }));
+}
+
+export interface SetCapacityInput {
+  readonly actorId: string;
+  readonly productLineId: string;
+  readonly from: IsoDate;
+  /** Last day of a range; the week of `from` alone when absent. */
+  readonly to?: IsoDate;
+  readonly capacity: number;
+}
+
+export type SetCapacityResult =
+  | { readonly ok: true; readonly weeks: readonly WeekOutlook[] }
+  | {
+      readonly ok: false;
+      readonly reason:
+        | 'not_operations_owner'
+        | 'unknown_product_line'
+        | 'no_capacity_configured'
+        | 'invalid_capacity'
+        | 'in_the_past'
+        | 'backwards'
+        | 'too_many_weeks';
+    };
+
+/** Operations owners set a week's (or a range of weeks') capacity; each week is recorded. */
+export function setCapacity(
+  deps: Pick<ServiceDeps, 'config' | 'capacity' | 'store' | 'clock'>,
+  input: SetCapacityInput,
+): SetCapacityResult {
+  const owners = deps.config.functions[OPERATIONS_FUNCTION]?.owners ?? [];
+  if (!owners.includes(input.actorId)) return { ok: false, reason: 'not_operations_owner' };
+  const line = deps.config.product_lines.find((p) => p.id === input.productLineId);
+  if (!line) return { ok: false, reason: 'unknown_product_line' };
+  if (line.capacity_per_week === undefined) return { ok: false, reason: 'no_capacity_configured' };
+  if (!Number.isSafeInteger(input.capacity) || input.capacity < 0)
+    return { ok: false, reason: 'invalid_capacity' };
+  const at = deps.clock.now();
+  const plan = planOverride(input.from, input.to ?? input.from, currentWeekStart(at, deps.config.timezone));
+  if (!plan.ok) return plan;
+  const weeks = plan.weeks;
+  return deps.store.transaction((): SetCapacityResult => {
+    for (const weekStart of weeks) {
+      deps.capacity.setOverride({
+        productLineId: line.id,
+        weekStart,
+        capacity: input.capacity,
+        setBy: input.actorId,
+        at,
+      });
+    }
+    const first = weeks[0] ?? loadWeekOf(input.from);
+    const figures = loadWeeks(deps, line.id, first, weeks.length) ?? [];
+    return { ok: true, weeks: figures.map(outlookOf) };
+  });
+}
