@@ -8,6 +8,8 @@ import { register as registerCommit } from './listeners/commands/commit.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import { register as registerRejectModal } from './listeners/views/reject-modal.js';
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
+import { idempotency, type ProcessedKeys } from './middleware/idempotency.js';
+import { refuseInvalid } from './middleware/refuse-invalid.js';
 
 export type HealthHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -18,15 +20,19 @@ export interface CreateAppOptions {
   readonly logger: AppLogger;
   readonly deps: ListenerDeps;
   readonly health: HealthHandler;
+  /** Slack delivery ids already processed (processed_interactions), for the idempotency middleware. */
+  readonly processed: ProcessedKeys;
+  /** Web API call timeout; the default suits Slack, tests shorten it. */
+  readonly timeoutMs?: number;
 }
 
 /** Slack's Web API client settings: the outbox owns retries, so the client never sleeps on its own. */
-export function clientOptions(env: Env) {
+export function clientOptions(env: Env, timeoutMs = 10_000) {
   return {
     slackApiUrl: env.SLACK_API_URL,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    timeout: timeoutMs,
   };
 }
 
@@ -66,14 +72,22 @@ export class StartupError extends Error {
   readonly code = 'startup_error';
 }
 
-export function createSlackApp({ env, logger, deps, health, identity }: CreateAppOptions): App {
+export function createSlackApp({
+  env,
+  logger,
+  deps,
+  health,
+  identity,
+  processed,
+  timeoutMs,
+}: CreateAppOptions): App {
   const common = {
     token: env.SLACK_BOT_TOKEN,
     botId: identity.botId,
     botUserId: identity.botUserId,
     logger,
     logLevel: LogLevel[env.LOG_LEVEL.toUpperCase() as keyof typeof LogLevel],
-    clientOptions: clientOptions(env),
+    clientOptions: clientOptions(env, timeoutMs),
   };
   const app =
     env.mode === 'socket'
@@ -83,6 +97,12 @@ export function createSlackApp({ env, logger, deps, health, identity }: CreateAp
           signingSecret: env.SLACK_SIGNING_SECRET ?? '',
           customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
         });
+  // Global middleware runs for every delivery before any listener, in this order: redeliveries
+  // are dropped first (they were handled once), then what no listener can handle is refused.
+  app.use(
+    idempotency({ keys: processed, clock: deps.clock, logger: logger.child({ middleware: 'idempotency' }) }),
+  );
+  app.use(refuseInvalid({ logger }));
   registerCommit(app, deps);
   registerRequestModal(app, deps);
   registerDecide(app, deps);

@@ -1,10 +1,16 @@
 // Turns queued notifications into Web API calls, rendering each from the state at delivery time.
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
-import type { DeliveryFailure } from '../jobs/outbox.js';
+import type { DeliveryFailure, DeliveryReceipt } from '../jobs/outbox.js';
 import type { Notification, RequestStore } from '../services/ports.js';
+import { buildDeliveryFailureDm } from './views/delivery-failure.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
-import { buildOutcomeDm, buildParentMessage, buildSignOffMessage } from './views/request-messages.js';
+import {
+  buildOutcomeDm,
+  buildParentMessage,
+  buildSignOffMessage,
+  type SlackMessage,
+} from './views/request-messages.js';
 
 export class PermanentDeliveryError extends Error {
   constructor(readonly code: string) {
@@ -21,13 +27,22 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
   const ctx = renderContext(config);
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
 
-  return async function deliver(n: Notification): Promise<void> {
+  const dm = async (userId: string, message: SlackMessage) => {
+    const opened = await client.conversations.open({ users: userId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new PermanentDeliveryError('no_dm_channel');
+    const res = await client.chat.postMessage({ channel, ...message, ...quiet });
+    return { channel, ts: res.ts };
+  };
+
+  return async function deliver(n: Notification): Promise<DeliveryReceipt> {
     const request = store.loadRequest(n.requestId);
     if (!request) throw new PermanentDeliveryError('request_not_found');
     switch (n.kind) {
       case 'parent.post': {
         // Posted already (a crash after Slack answered but before the outbox row was closed).
-        if (store.parentLocation(request.id)) return;
+        const posted = store.parentLocation(request.id);
+        if (posted) return { ...posted, skipped: true };
         const message = buildParentMessage(request, ctx);
         const res = await client.chat.postMessage({
           channel: config.channels.requests,
@@ -36,7 +51,7 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         });
         if (!res.ts || !res.channel) throw new PermanentDeliveryError('no_ts_in_response');
         store.setParentLocation(request.id, { channelId: res.channel, messageTs: res.ts });
-        return;
+        return { channelId: res.channel, messageTs: res.ts };
       }
       case 'parent.update': {
         const at = store.parentLocation(request.id);
@@ -46,13 +61,14 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
           ts: at.messageTs,
           ...buildParentMessage(request, ctx),
         });
-        return;
+        return at;
       }
       case 'signoff.post': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
         if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
-        if (store.signOffMessageTs(signOff.id)) return;
+        const postedTs = store.signOffMessageTs(signOff.id);
         const parent = store.parentLocation(request.id);
+        if (postedTs) return { channelId: parent?.channelId ?? null, messageTs: postedTs, skipped: true };
         if (!parent) throw new PermanentDeliveryError('parent_not_posted');
         const res = await client.chat.postMessage({
           channel: parent.channelId,
@@ -62,7 +78,7 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         });
         if (!res.ts) throw new PermanentDeliveryError('no_ts_in_response');
         store.setSignOffMessageTs(signOff.id, res.ts);
-        return;
+        return { channelId: parent.channelId, messageTs: res.ts };
       }
       case 'signoff.update': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
@@ -75,16 +91,26 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
           ts,
           ...buildSignOffMessage(request, signOff, ctx),
         });
-        return;
+        return { channelId: parent.channelId, messageTs: ts };
       }
       case 'seller.outcome': {
         const parent = store.parentLocation(request.id);
-        const dm = await client.conversations.open({ users: request.sellerId });
-        const channel = dm.channel?.id;
-        if (!channel) throw new PermanentDeliveryError('no_dm_channel');
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
-        await client.chat.postMessage({ channel, ...buildOutcomeDm(request, ctx, link), ...quiet });
-        return;
+        const sent = await dm(request.sellerId, buildOutcomeDm(request, ctx, link));
+        return { channelId: sent.channel, messageTs: sent.ts ?? null };
+      }
+      case 'delivery.failed': {
+        const sent = await dm(
+          n.userId,
+          buildDeliveryFailureDm({
+            request,
+            failedKind: n.failedKind,
+            code: n.code,
+            requestsChannel: config.channels.requests,
+            toSeller: n.userId === request.sellerId,
+          }),
+        );
+        return { channelId: sent.channel, messageTs: sent.ts ?? null };
       }
     }
   };
