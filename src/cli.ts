@@ -1,5 +1,8 @@
-// Operator commands: `migrate` (npm run db:migrate); more arrive with their issues.
+// Operator commands: `migrate` (npm run db:migrate), `backup PATH` (npm run db:backup -- PATH);
+// more arrive with their issues.
+import { existsSync } from 'node:fs';
 import { ConfigError, parseEnv } from './config.js';
+import { backupDatabase } from './db/backup.js';
 import { closeDb, createDb } from './db/create-db.js';
 
 function fail(message: string): never {
@@ -21,7 +24,7 @@ function databasePath(): string {
   }
 }
 
-const [command] = process.argv.slice(2);
+const [command, ...args] = process.argv.slice(2);
 switch (command) {
   case 'migrate': {
     const path = databasePath();
@@ -34,6 +37,20 @@ switch (command) {
     process.stdout.write(`migrated ${path}\n`);
     break;
   }
+  case 'backup': {
+    const [target] = args;
+    if (!target) fail('usage: npm run db:backup -- PATH');
+    const path = databasePath();
+    if (!existsSync(path)) fail(`backup: ${path}: no such database`);
+    if (existsSync(target)) fail(`backup: ${target}: already exists; choose a new path`);
+    try {
+      const result = await backupDatabase(path, target);
+      process.stdout.write(`backed up ${path} to ${target} (${result.pages} pages, integrity ok)\n`);
+    } catch (error) {
+      fail(`backup: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+    break;
+  }
   default:
-    fail(`usage: cli.ts migrate`);
+    fail(`usage: cli.ts migrate | backup PATH`);
 }

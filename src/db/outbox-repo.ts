@@ -18,6 +18,8 @@ export interface OutboxRepo {
   maxId(): number;
   /** Marks the delivery done, and with it the identical pending ones queued up to `upToId`. */
   markDone(row: OutboxRow, at: Date, upToId: number): void;
+  /** Counts an attempt as started, before Slack is called (so a crash mid-call is visible). */
+  markAttempt(id: number, attempts: number): void;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void;
   /**
    * Records a delivery as given up and, in the same transaction, queues the reports that tell a
@@ -86,6 +88,9 @@ export function createOutboxRepo(db: Db): OutboxRepo {
             .run();
         }
       })();
+    },
+    markAttempt(id, attempts) {
+      db.update(outbox).set({ attempts, lastError: 'in_flight' }).where(eq(outbox.id, id)).run();
     },
     markRetry(id, attempts, nextAttemptAt, error) {
       db.update(outbox).set({ attempts, nextAttemptAt, lastError: error }).where(eq(outbox.id, id)).run();

@@ -19,7 +19,8 @@ export interface DeliveryReceipt {
 
 export interface DispatcherDeps {
   readonly repo: OutboxRepo;
-  readonly deliver: (notification: Notification) => Promise<DeliveryReceipt>;
+  /** `uncertain`: an earlier attempt may have reached Slack (see DeliveryAttempt in notifier.ts). */
+  readonly deliver: (notification: Notification, attempt: { uncertain: boolean }) => Promise<DeliveryReceipt>;
   readonly classify: (error: unknown) => DeliveryFailure;
   /**
    * The reports that tell a person how to fix a delivery given up (DMs, themselves delivered
@@ -111,7 +112,9 @@ export class OutboxDispatcher {
       attempt: attempts,
     });
     try {
-      const receipt = await this.deps.deliver(notification);
+      // Recorded before the call: after a crash mid-call the next attempt knows it is uncertain.
+      repo.markAttempt(row.id, attempts);
+      const receipt = await this.deps.deliver(notification, { uncertain: row.attempts > 0 });
       repo.markDone(row, clock.now(), upToId);
       log.info(receipt.skipped ? 'already delivered' : 'delivered', {
         channel: receipt.channelId,

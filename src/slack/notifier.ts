@@ -22,20 +22,77 @@ export function renderContext(config: Config): RenderContext {
   return { currency: config.currency, productLines: config.product_lines };
 }
 
+/** What the dispatcher knows about this attempt. */
+export interface DeliveryAttempt {
+  /**
+   * An earlier attempt may have reached Slack without us hearing back (a timeout, a 5xx, a crash
+   * mid-call): posts then look for their own tagged message before posting again.
+   */
+  readonly uncertain: boolean;
+}
+
+/** Message metadata every post carries, so a post whose answer was lost can be found again. */
+export const DELIVERY_EVENT_TYPE = 'commit_gate_delivery';
+const LOOKBACK = 200;
+
+interface HistoryMessage {
+  readonly ts?: string;
+  readonly metadata?: { readonly event_type?: string; readonly event_payload?: { readonly key?: unknown } };
+}
+
+function findTagged(messages: readonly HistoryMessage[] | undefined, key: string): string | null {
+  const found = messages?.find(
+    (m) => m.metadata?.event_type === DELIVERY_EVENT_TYPE && m.metadata.event_payload?.key === key,
+  );
+  return found?.ts ?? null;
+}
+
 export function createNotifier(deps: { client: WebClient; store: RequestStore; config: Config }) {
   const { client, store, config } = deps;
   const ctx = renderContext(config);
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
+  const tag = (key: string) => ({ metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key } } });
 
-  const dm = async (userId: string, message: SlackMessage) => {
+  /** The ts of the message tagged `key` in a channel (or thread), if an earlier attempt posted it. */
+  const alreadyPosted = async (channel: string, key: string, thread?: string): Promise<string | null> => {
+    const res = thread
+      ? await client.conversations.replies({
+          channel,
+          ts: thread,
+          include_all_metadata: true,
+          limit: LOOKBACK,
+        })
+      : await client.conversations.history({ channel, include_all_metadata: true, limit: LOOKBACK });
+    return findTagged(res.messages as HistoryMessage[] | undefined, key);
+  };
+
+  /** Posts once: after an uncertain attempt, finds the earlier post instead of repeating it. */
+  const postOnce = async (
+    attempt: DeliveryAttempt,
+    key: string,
+    args: { channel: string; thread_ts?: string } & SlackMessage,
+  ): Promise<{ channel: string; ts: string; skipped: boolean }> => {
+    if (attempt.uncertain) {
+      const ts = await alreadyPosted(args.channel, key, args.thread_ts);
+      if (ts) return { channel: args.channel, ts, skipped: true };
+    }
+    const res = await client.chat.postMessage({ ...args, ...quiet, ...tag(key) });
+    if (!res.ts) throw new PermanentDeliveryError('no_ts_in_response');
+    return { channel: res.channel ?? args.channel, ts: res.ts, skipped: false };
+  };
+
+  const dm = async (attempt: DeliveryAttempt, key: string, userId: string, message: SlackMessage) => {
     const opened = await client.conversations.open({ users: userId });
     const channel = opened.channel?.id;
     if (!channel) throw new PermanentDeliveryError('no_dm_channel');
-    const res = await client.chat.postMessage({ channel, ...message, ...quiet });
-    return { channel, ts: res.ts };
+    const sent = await postOnce(attempt, key, { channel, ...message });
+    return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
   };
 
-  return async function deliver(n: Notification): Promise<DeliveryReceipt> {
+  return async function deliver(
+    n: Notification,
+    attempt: DeliveryAttempt = { uncertain: false },
+  ): Promise<DeliveryReceipt> {
     const request = store.loadRequest(n.requestId);
     if (!request) throw new PermanentDeliveryError('request_not_found');
     switch (n.kind) {
@@ -43,19 +100,17 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         // Posted already (a crash after Slack answered but before the outbox row was closed).
         const posted = store.parentLocation(request.id);
         if (posted) return { ...posted, skipped: true };
-        const message = buildParentMessage(request, ctx);
-        const res = await client.chat.postMessage({
+        const sent = await postOnce(attempt, `parent:${request.id}`, {
           channel: config.channels.requests,
-          ...message,
-          ...quiet,
+          ...buildParentMessage(request, ctx),
         });
-        if (!res.ts || !res.channel) throw new PermanentDeliveryError('no_ts_in_response');
-        store.setParentLocation(request.id, { channelId: res.channel, messageTs: res.ts });
-        return { channelId: res.channel, messageTs: res.ts };
+        store.setParentLocation(request.id, { channelId: sent.channel, messageTs: sent.ts });
+        return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
       }
       case 'parent.update': {
         const at = store.parentLocation(request.id);
         if (!at) throw new PermanentDeliveryError('parent_not_posted');
+        // Rendered from the current state: repeating an update is harmless, so no lookup.
         await client.chat.update({
           channel: at.channelId,
           ts: at.messageTs,
@@ -70,15 +125,13 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         const parent = store.parentLocation(request.id);
         if (postedTs) return { channelId: parent?.channelId ?? null, messageTs: postedTs, skipped: true };
         if (!parent) throw new PermanentDeliveryError('parent_not_posted');
-        const res = await client.chat.postMessage({
+        const sent = await postOnce(attempt, `signoff:${signOff.id}`, {
           channel: parent.channelId,
           thread_ts: parent.messageTs,
           ...buildSignOffMessage(request, signOff, ctx),
-          ...quiet,
         });
-        if (!res.ts) throw new PermanentDeliveryError('no_ts_in_response');
-        store.setSignOffMessageTs(signOff.id, res.ts);
-        return { channelId: parent.channelId, messageTs: res.ts };
+        store.setSignOffMessageTs(signOff.id, sent.ts);
+        return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
       }
       case 'signoff.update': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
@@ -96,11 +149,12 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
       case 'seller.outcome': {
         const parent = store.parentLocation(request.id);
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
-        const sent = await dm(request.sellerId, buildOutcomeDm(request, ctx, link));
-        return { channelId: sent.channel, messageTs: sent.ts ?? null };
+        return dm(attempt, `outcome:${request.id}`, request.sellerId, buildOutcomeDm(request, ctx, link));
       }
-      case 'delivery.failed': {
-        const sent = await dm(
+      case 'delivery.failed':
+        return dm(
+          attempt,
+          `report:${request.id}:${n.userId}:${n.code}`,
           n.userId,
           buildDeliveryFailureDm({
             request,
@@ -110,8 +164,6 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
             toSeller: n.userId === request.sellerId,
           }),
         );
-        return { channelId: sent.channel, messageTs: sent.ts ?? null };
-      }
     }
   };
 }
