@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   readonly baseBackoffMs?: number;
   /** Web API call timeout (default 10 s); tests shorten it to exercise timeouts. */
   readonly slackTimeoutMs?: number;
+  /** Wait before retrying an unanswered call (default: three times the Web API timeout). */
+  readonly settleMs?: number;
 }
 
 export interface Runtime {
@@ -102,6 +104,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger: logger.child({ component: 'outbox' }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
+    settleMs: options.settleMs ?? 3 * (options.slackTimeoutMs ?? 10_000),
   });
 
   let port: number;

@@ -7,7 +7,17 @@ import type { AppLogger } from '../logger.js';
 import type { Clock, Notification } from '../services/ports.js';
 
 export type DeliveryFailure =
-  | { readonly kind: 'retry'; readonly code: string; readonly afterMs?: number }
+  | {
+      readonly kind: 'retry';
+      readonly code: string;
+      /** Slack's Retry-After: every delivery waits this long (rate limits are per workspace). */
+      readonly afterMs?: number;
+      /**
+       * No answer came (a timeout, a dropped connection): Slack may still be working on the call.
+       * The retry waits `settleMs` first, so its look for an earlier post sees that post.
+       */
+      readonly unanswered?: boolean;
+    }
   | { readonly kind: 'permanent'; readonly code: string };
 
 /** Where a delivery landed in Slack, for the log; `skipped` when it had landed before a crash. */
@@ -38,6 +48,8 @@ export interface DispatcherDeps {
    * given up and reported: a day by default, so a Slack outage of hours loses nothing.
    */
   readonly giveUpAfterMs?: number;
+  /** Wait before retrying a call that got no answer (default 30 s: three Web API timeouts). */
+  readonly settleMs?: number;
 }
 
 /** GET /healthz turns 503 when the oldest pending delivery has waited longer than this. */
@@ -134,7 +146,8 @@ export class OutboxDispatcher {
       }
       const base = this.deps.baseBackoffMs ?? 1000;
       const backoff = Math.min(base * 2 ** (attempts - 1), this.deps.maxBackoffMs ?? 300_000);
-      const delay = failure.afterMs ?? backoff;
+      const delay =
+        failure.afterMs ?? (failure.unanswered ? Math.max(backoff, this.deps.settleMs ?? 30_000) : backoff);
       if (failure.afterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, now.getTime() + failure.afterMs);
       repo.markRetry(row.id, attempts, new Date(now.getTime() + delay), failure.code);

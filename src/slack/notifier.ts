@@ -218,7 +218,8 @@ export function classifySlackError(error: unknown): DeliveryFailure {
     case 'slack_webapi_http_error':
       return { kind: 'retry', code: `http_${typeof e.statusCode === 'number' ? e.statusCode : 'error'}` };
     case 'slack_webapi_request_error':
-      return { kind: 'retry', code: 'request_error' };
+      // A timeout or a dropped connection: the call may have reached Slack all the same.
+      return { kind: 'retry', code: 'request_error', unanswered: true };
     default:
       return { kind: 'retry', code: error instanceof Error ? error.name : 'unknown_error' };
   }
