@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Env } from '../config.js';
 import type { AppLogger } from '../logger.js';
@@ -72,6 +72,30 @@ export class StartupError extends Error {
   readonly code = 'startup_error';
 }
 
+/**
+ * Bolt's HTTP receiver with answers that suit a hostile Internet: a signed request whose payload
+ * Bolt cannot process (fields Slack always sends are missing) is the sender's fault, so 400 and
+ * a log line, never a 500; one no listener acknowledged gets 404 after Slack's 3 s, as Bolt does.
+ * Signature checks are Bolt's own (401 for missing, wrong or stale signatures).
+ */
+function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPReceiver {
+  return new HTTPReceiver({
+    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+    logger,
+    customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
+    processEventErrorHandler: async ({ error, response }) => {
+      if (response.headersSent) {
+        logger.error('error after the ack', error);
+        return false;
+      }
+      logger.warn('payload refused: Bolt could not process it', error);
+      response.writeHead(400);
+      response.end();
+      return true;
+    },
+  });
+}
+
 export function createSlackApp({
   env,
   logger,
@@ -92,11 +116,7 @@ export function createSlackApp({
   const app =
     env.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: env.SLACK_APP_TOKEN })
-      : new App({
-          ...common,
-          signingSecret: env.SLACK_SIGNING_SECRET ?? '',
-          customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
-        });
+      : new App({ ...common, receiver: httpReceiver(env, logger, health) });
   // Global middleware runs for every delivery before any listener, in this order: redeliveries
   // are dropped first (they were handled once), then what no listener can handle is refused.
   app.use(

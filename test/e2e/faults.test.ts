@@ -137,7 +137,9 @@ describe('transient Slack failures', () => {
     await h.submitRequest('U0SELLER', { productLineId: 'gadgets' });
     const [ask] = await h.standIn.waitFor(threadPost, { timeoutMs: 10_000 });
     // It did time out, and looked before posting again.
-    expect(h.logs.some((l) => l.includes('delivery will be retried') && l.includes('request_error'))).toBe(true);
+    expect(h.logs.some((l) => l.includes('delivery will be retried') && l.includes('request_error'))).toBe(
+      true,
+    );
     expect(h.standIn.callsTo('conversations.history').length).toBeGreaterThanOrEqual(1);
     expect(h.standIn.messages('C0REQUESTS').filter((m) => !m.thread_ts)).toHaveLength(1);
 
