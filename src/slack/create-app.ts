@@ -3,6 +3,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Env } from '../config.js';
 import type { AppLogger } from '../logger.js';
+import { guardRequests } from './http-guard.js';
 import { register as registerDecide } from './listeners/actions/decide.js';
 import { register as registerCommit } from './listeners/commands/commit.js';
 import type { ListenerDeps } from './listeners/deps.js';
@@ -79,7 +80,7 @@ export class StartupError extends Error {
  * Signature checks are Bolt's own (401 for missing, wrong or stale signatures).
  */
 function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPReceiver {
-  return new HTTPReceiver({
+  const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
     logger,
     customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
@@ -94,6 +95,10 @@ function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPR
       return true;
     },
   });
+  receiver.requestListener = guardRequests(receiver.requestListener, env.SLACK_SIGNING_SECRET ?? '', (e) =>
+    logger.warn('request refused', e),
+  );
+  return receiver;
 }
 
 export function createSlackApp({

@@ -103,6 +103,27 @@ export function refuseInvalid(deps: { logger: AppLogger }): Middleware<AnyMiddle
         await args.ack({ response_action: 'update', view: notValidModal() });
         return;
       }
+    } else if (
+      kind === 'shortcut' ||
+      kind === 'message_action' ||
+      kind === 'view_closed' ||
+      kind === 'block_suggestion'
+    ) {
+      // Nothing the bot rendered: ack so Slack shows no error, and stop here.
+      const b = body as { callback_id?: unknown; action_id?: unknown; view?: { callback_id?: unknown } };
+      const id =
+        kind === 'block_suggestion'
+          ? b.action_id
+          : kind === 'view_closed'
+            ? b.view?.callback_id
+            : b.callback_id;
+      const known =
+        typeof id === 'string' && (kind === 'block_suggestion' ? actionIds.has(id) : callbackIds.has(id));
+      if (!known) {
+        log.warn('unknown interaction refused', { kind });
+        await ack?.();
+        return;
+      }
     } else if ('command' in args) {
       const parsed = slashCommand.safeParse(body);
       if (!parsed.success || parsed.data.command !== COMMAND) {
