@@ -60,6 +60,8 @@ export class OutboxDispatcher {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** Set by stop() only: drain() on a dispatcher never started (the CLI) still runs to the end. */
+  private halted = false;
   /** Slack rate limits per method and workspace: after a 429 nothing is sent before this time. */
   private pausedUntil = 0;
 
@@ -97,6 +99,7 @@ export class OutboxDispatcher {
   /** Stops polling and waits for deliveries in flight; undelivered rows stay for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     if (this.timer) clearInterval(this.timer);
     if (this.running) await this.running;
   }
@@ -108,7 +111,7 @@ export class OutboxDispatcher {
       const due = repo.nextDue(clock.now(), this.deps.concurrency ?? 8);
       if (!due.length) return;
       await Promise.all(due.map((row) => this.deliverOne(row)));
-      if (this.stopped) return;
+      if (this.halted) return;
     }
   }
 
