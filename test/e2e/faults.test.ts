@@ -162,6 +162,57 @@ describe('transient Slack failures', () => {
   });
 });
 
+describe('concurrent decisions', () => {
+  it('when every owner clicks at the same moment while chat.update fails then each decision counts once, one of two rival owners is refused, and the seller hears once', async () => {
+    await start();
+    await submitBigRequest();
+    const thread = await h.standIn.waitFor(threadPost, { count: 4, timeoutMs: 10_000 });
+    await h.runtime.dispatcher.drain();
+    h.standIn.failNext('chat.update', { status: 500 }, 4);
+    const byLabel = (label: string) =>
+      thread.find((c) => String(c.args.text).includes(`${label} sign-off`)) as RecordedCall;
+    const click = (owner: string, label: string) => {
+      const call = byLabel(label);
+      const message = h.standIn.message('C0REQUESTS', tsOf(call));
+      return h.click(
+        owner,
+        ACTIONS.approve,
+        buttonValue(message ?? { blocks: [] }, ACTIONS.approve),
+        tsOf(call),
+      );
+    };
+    const responses = await Promise.all([
+      click('U0OPS1', 'Operations'),
+      click('U0OPS2', 'Operations'),
+      click('U0QA1', 'Quality'),
+      click('U0FIN1', 'Finance'),
+      click('U0FIN2', 'Finance'),
+      click('U0HR1', 'People'),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual(Array(6).fill(200));
+    await h.standIn.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'DU0SELLER' && succeeded(c),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    const [refusal] = await h.standIn.waitFor('chat.postEphemeral');
+    expect(String(refusal?.args.text)).toMatch(/already approved by <@U0OPS[12]>/);
+    await h.runtime.dispatcher.drain();
+
+    expect(query('SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY type')).toEqual([
+      { type: 'request.approved', n: 1 },
+      { type: 'request.submitted', n: 1 },
+      { type: 'signoff.approved', n: 5 },
+    ]);
+    expect(h.standIn.callsTo('chat.postEphemeral')).toHaveLength(1);
+    expect(h.standIn.messages('DU0SELLER')).toHaveLength(1);
+    for (const m of h.standIn.messages('C0REQUESTS'))
+      expect(JSON.stringify(m.blocks)).not.toContain(ACTIONS.approve);
+    expect(outboxByStatus()).toEqual({ done: expect.any(Number) });
+  });
+});
+
 describe('permanent Slack errors', () => {
   it('when the bot is not in the requests channel then the request is kept, nothing is retried forever, and the seller is told once how to fix it', async () => {
     await start();
