@@ -224,7 +224,8 @@ describe('crash between a state change and its delivery', () => {
       [thread[0], 'U0OPS1'],
       [thread[1], 'U0QA1'],
     ] as const) {
-      const value = (call?.args.blocks as { elements?: { action_id?: string; value?: string }[] }[])
+      const blocks = (call?.args.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
+      const value = blocks
         .flatMap((b) => b.elements ?? [])
         .find((e) => e.action_id === ACTIONS.approve)?.value;
       const res = await slack.interaction(
