@@ -1,9 +1,11 @@
-// Operator commands: `migrate` (npm run db:migrate), `backup PATH` (npm run db:backup -- PATH);
-// more arrive with their issues.
+// Operator commands: `migrate` (npm run db:migrate), `backup PATH` (npm run db:backup -- PATH),
+// `outbox-retry [CG-N]` (npm run outbox:retry); more arrive with their issues.
 import { existsSync } from 'node:fs';
 import { ConfigError, parseEnv } from './config.js';
 import { backupDatabase } from './db/backup.js';
 import { closeDb, createDb } from './db/create-db.js';
+import { createOutboxRepo } from './db/outbox-repo.js';
+import { parseRequestRef } from './domain/request.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -51,6 +53,20 @@ switch (command) {
     }
     break;
   }
+  case 'outbox-retry': {
+    // After the cause of a given-up delivery is fixed (the bot invited, a scope granted).
+    const [ref] = args;
+    const requestId = ref === undefined ? undefined : parseRequestRef(ref);
+    if (requestId === null) fail('usage: npm run outbox:retry [-- CG-N]');
+    const db = createDb(databasePath());
+    try {
+      const n = createOutboxRepo(db).requeueFailed(new Date(), requestId);
+      process.stdout.write(`requeued ${n} failed deliveries; the running bot sends them within seconds\n`);
+    } finally {
+      closeDb(db);
+    }
+    break;
+  }
   default:
-    fail(`usage: cli.ts migrate | backup PATH`);
+    fail(`usage: cli.ts migrate | backup PATH | outbox-retry [CG-N]`);
 }

@@ -28,6 +28,11 @@ export interface OutboxRepo {
    */
   markFailed(id: number, attempts: number, at: Date, error: string, reports?: readonly Notification[]): void;
   stats(now: Date): OutboxStats;
+  /**
+   * Puts failed deliveries (of one request, or all) back in the queue once a person has fixed
+   * the cause; the running bot's next poll delivers them. Reports are not requeued. Returns how many.
+   */
+  requeueFailed(now: Date, requestId?: number): number;
 }
 
 export function createOutboxRepo(db: Db): OutboxRepo {
@@ -117,6 +122,15 @@ export function createOutboxRepo(db: Db): OutboxRepo {
             .run();
         }
       })();
+    },
+    requeueFailed(now, requestId) {
+      return sqlite
+        .prepare(
+          `UPDATE outbox SET status = 'pending', next_attempt_at = ?, delivered_at = NULL
+           WHERE status = 'failed' AND kind <> 'delivery.failed'
+             AND (? IS NULL OR json_extract(payload, '$.requestId') = ?)`,
+        )
+        .run(now.getTime(), requestId ?? null, requestId ?? null).changes;
     },
     stats(now) {
       const row = statsStmt.get(now.getTime() - 3_600_000) as {

@@ -1,6 +1,7 @@
 // Slack misbehaving, end to end: rate limits, 500s, timeouts and permanent errors on the calls
 // the outbox makes. Whatever Slack does, every message lands exactly once, in thread order, or
 // is recorded as undeliverable and a person is told, once, how to fix it.
+import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
@@ -11,6 +12,22 @@ import { Harness, type HarnessOptions } from '../support/harness.js';
 type Block = { elements?: { action_id?: string; value?: string }[] };
 
 let h: Harness;
+const root = new URL('../..', import.meta.url).pathname;
+
+function runCli(args: string[]): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', args, {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.once('exit', (status) => resolve({ status, stdout }));
+  });
+}
+
 afterEach(async () => {
   await h.stop();
 });

@@ -40,7 +40,7 @@ export function howToFix(code: string, requestsChannel: string): string {
   const channel = `<#${requestsChannel}>`;
   switch (code) {
     case 'not_in_channel':
-      return `I am not a member of ${channel}: invite me with \`/invite @commit-gate\` in ${channel}.`;
+      return `I am not a member of ${channel}: invite me with \`/invite @commit-gate\` in ${channel}, then ask whoever runs commit-gate to run \`npm run outbox:retry\` so I post what is missing.`;
     case 'channel_not_found':
       return `I cannot see ${channel}: if it is private, invite me with \`/invite @commit-gate\` there; otherwise check \`channels.requests\` in commit-gate.yml.`;
     case 'is_archived':
