@@ -10,11 +10,19 @@ import { ACTIONS, CALLBACKS, COMMAND } from '../ids.js';
 
 export const NOT_VALID = 'That is not something I can do. Nothing was changed.';
 
-/** Every string in ids.ts ACTIONS / CALLBACKS, however deeply grouped. */
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+/** Every id in ids.ts ACTIONS / CALLBACKS (strings or RegExps), however deeply grouped. */
+function ids(value: unknown): (string | RegExp)[] {
+  if (typeof value === 'string' || value instanceof RegExp) return [value];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(ids);
   return [];
+}
+
+/**
+ * Whether an id is one the bot renders: listed in ids.ts exactly, matched by a RegExp there, or
+ * a listed id with a `:suffix` (ids that carry a key, e.g. `home_open:CG-12`).
+ */
+export function knownId(known: readonly (string | RegExp)[], id: string): boolean {
+  return known.some((k) => (typeof k === 'string' ? id === k || id.startsWith(`${k}:`) : k.test(id)));
 }
 
 const id = z.string().min(1).max(255);
@@ -71,8 +79,8 @@ async function tellClicker(client: WebClient, body: z.infer<typeof blockActions>
 }
 
 export function refuseInvalid(deps: { logger: AppLogger }): Middleware<AnyMiddlewareArgs> {
-  const actionIds = new Set(strings(ACTIONS));
-  const callbackIds = new Set(strings(CALLBACKS));
+  const actionIds = ids(ACTIONS);
+  const callbackIds = ids(CALLBACKS);
   return async (args) => {
     const { body, client } = args;
     const ack = 'ack' in args && typeof args.ack === 'function' ? args.ack : null;
@@ -86,7 +94,7 @@ export function refuseInvalid(deps: { logger: AppLogger }): Middleware<AnyMiddle
         await ack?.();
         return;
       }
-      const unknown = parsed.data.actions.find((a) => !actionIds.has(a.action_id));
+      const unknown = parsed.data.actions.find((a) => !knownId(actionIds, a.action_id));
       if (unknown) {
         await ack?.();
         log.warn('unknown action refused', { user: parsed.data.user.id, action: unknown.action_id });
@@ -95,7 +103,7 @@ export function refuseInvalid(deps: { logger: AppLogger }): Middleware<AnyMiddle
       }
     } else if (kind === 'view_submission' && 'view' in args) {
       const parsed = viewSubmission.safeParse(body);
-      if (!parsed.success || !callbackIds.has(parsed.data.view.callback_id)) {
+      if (!parsed.success || !knownId(callbackIds, parsed.data.view.callback_id)) {
         log.warn('malformed or unknown view submission refused', {
           user: parsed.success ? parsed.data.user.id : null,
           callback: parsed.success ? parsed.data.view.callback_id : null,
@@ -118,7 +126,7 @@ export function refuseInvalid(deps: { logger: AppLogger }): Middleware<AnyMiddle
             ? b.view?.callback_id
             : b.callback_id;
       const known =
-        typeof id === 'string' && (kind === 'block_suggestion' ? actionIds.has(id) : callbackIds.has(id));
+        typeof id === 'string' && knownId(kind === 'block_suggestion' ? actionIds : callbackIds, id);
       if (!known) {
         log.warn('unknown interaction refused', { kind });
         await ack?.();
