@@ -73,7 +73,12 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
     args: { channel: string; thread_ts?: string } & SlackMessage,
   ): Promise<{ channel: string; ts: string; skipped: boolean }> => {
     if (attempt.uncertain) {
-      const ts = await alreadyPosted(args.channel, key, args.thread_ts);
+      const ts = await alreadyPosted(args.channel, key, args.thread_ts).catch((error: unknown) => {
+        // An install that predates the history scopes cannot look: post (a rare duplicate beats
+        // a lost message); any other failure is retried like the post itself.
+        if ((error as { data?: { error?: unknown } }).data?.error === 'missing_scope') return null;
+        throw error;
+      });
       if (ts) return { channel: args.channel, ts, skipped: true };
     }
     const res = await client.chat.postMessage({ ...args, ...quiet, ...tag(key) });
