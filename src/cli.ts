@@ -60,7 +60,7 @@ switch (command) {
     if (requestId === null) fail('usage: npm run outbox:retry [-- CG-N]');
     const db = createDb(databasePath());
     try {
-      const n = createOutboxRepo(db).requeueFailed(new Date(), requestId);
+      const n = createOutboxRepo(db).requeueFailed(requestId);
       process.stdout.write(`requeued ${n} failed deliveries; the running bot sends them within seconds\n`);
     } finally {
       closeDb(db);

@@ -32,7 +32,7 @@ export interface OutboxRepo {
    * Puts failed deliveries (of one request, or all) back in the queue once a person has fixed
    * the cause; the running bot's next poll delivers them. Reports are not requeued. Returns how many.
    */
-  requeueFailed(now: Date, requestId?: number): number;
+  requeueFailed(requestId?: number): number;
 }
 
 export function createOutboxRepo(db: Db): OutboxRepo {
@@ -123,14 +123,16 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         }
       })();
     },
-    requeueFailed(now, requestId) {
+    requeueFailed(requestId) {
       return sqlite
         .prepare(
-          `UPDATE outbox SET status = 'pending', next_attempt_at = ?, delivered_at = NULL
+          // Due at once: created_at is in the past for any clock, the bot's or this command's.
+          `UPDATE outbox SET status = 'pending', next_attempt_at = created_at, delivered_at = NULL,
+             last_error = 'requeued: ' || coalesce(last_error, '')
            WHERE status = 'failed' AND kind <> 'delivery.failed'
              AND (? IS NULL OR json_extract(payload, '$.requestId') = ?)`,
         )
-        .run(now.getTime(), requestId ?? null, requestId ?? null).changes;
+        .run(requestId ?? null, requestId ?? null).changes;
     },
     stats(now) {
       const row = statsStmt.get(now.getTime() - 3_600_000) as {

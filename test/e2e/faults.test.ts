@@ -276,6 +276,21 @@ describe('permanent Slack errors', () => {
     expect(
       h.logs.some((l) => l.includes('"delivery given up"') && l.includes('"code":"not_in_channel"')),
     ).toBe(true);
+
+    // The bot is invited; the operator requeues, and what was missing is posted once, in order.
+    const retried = await runCli(['run', '--silent', 'outbox:retry', '--', 'CG-1']);
+    expect(retried).toMatchObject({
+      status: 0,
+      stdout: 'requeued 5 failed deliveries; the running bot sends them within seconds\n',
+    });
+    await h.standIn.waitFor(threadPost, { count: 4, timeoutMs: 10_000 });
+    await h.runtime.dispatcher.drain();
+    const labels = h.standIn
+      .messages('C0REQUESTS')
+      .map((m) => (m.thread_ts ? m.text.match(/(\w+) sign-off/)?.[1] : 'parent'));
+    expect(labels).toEqual(['parent', 'Operations', 'Quality', 'Finance', 'People']);
+    expect(h.standIn.messages('DU0SELLER')).toHaveLength(1);
+    expect(outboxByStatus()).toEqual({ done: expect.any(Number) });
   });
 
   it('when the seller cannot receive DMs then leadership is told once, in the seller’s stead', async () => {
