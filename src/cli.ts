@@ -1,6 +1,11 @@
-// Operator commands: `migrate` (npm run db:migrate); more arrive with their issues.
+// Operator commands: `migrate` (npm run db:migrate), `backup PATH` (npm run db:backup -- PATH),
+// `outbox-retry [CG-N]` (npm run outbox:retry); more arrive with their issues.
+import { existsSync } from 'node:fs';
 import { ConfigError, parseEnv } from './config.js';
+import { backupDatabase } from './db/backup.js';
 import { closeDb, createDb } from './db/create-db.js';
+import { createOutboxRepo } from './db/outbox-repo.js';
+import { parseRequestRef } from './domain/request.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -21,7 +26,7 @@ function databasePath(): string {
   }
 }
 
-const [command] = process.argv.slice(2);
+const [command, ...args] = process.argv.slice(2);
 switch (command) {
   case 'migrate': {
     const path = databasePath();
@@ -34,6 +39,34 @@ switch (command) {
     process.stdout.write(`migrated ${path}\n`);
     break;
   }
+  case 'backup': {
+    const [target] = args;
+    if (!target) fail('usage: npm run db:backup -- PATH');
+    const path = databasePath();
+    if (!existsSync(path)) fail(`backup: ${path}: no such database`);
+    if (existsSync(target)) fail(`backup: ${target}: already exists; choose a new path`);
+    try {
+      const result = await backupDatabase(path, target);
+      process.stdout.write(`backed up ${path} to ${target} (${result.pages} pages, integrity ok)\n`);
+    } catch (error) {
+      fail(`backup: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+    break;
+  }
+  case 'outbox-retry': {
+    // After the cause of a given-up delivery is fixed (the bot invited, a scope granted).
+    const [ref] = args;
+    const requestId = ref === undefined ? undefined : parseRequestRef(ref);
+    if (requestId === null) fail('usage: npm run outbox:retry [-- CG-N]');
+    const db = createDb(databasePath());
+    try {
+      const n = createOutboxRepo(db).requeueFailed(requestId);
+      process.stdout.write(`requeued ${n} failed deliveries; the running bot sends them within seconds\n`);
+    } finally {
+      closeDb(db);
+    }
+    break;
+  }
   default:
-    fail(`usage: cli.ts migrate`);
+    fail(`usage: cli.ts migrate | backup PATH | outbox-retry [CG-N]`);
 }

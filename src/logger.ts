@@ -5,6 +5,8 @@ import type { LogLevel as ConfigLogLevel } from './config.js';
 
 const ORDER: Record<ConfigLogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const TOKEN = /\b(xox[abpors]|xapp)-[A-Za-z0-9-]+/g;
+/** Fields whose values are secrets whatever they look like (a signing secret has no prefix). */
+const SECRET_KEY = /token|secret|password|authorization|signature|cookie/i;
 
 export interface AppLogger extends Logger {
   child(context: Record<string, unknown>): AppLogger;
@@ -41,14 +43,11 @@ export function createLogger(
       else if (arg instanceof Error) Object.assign(fields, serialise(arg));
       else words.push(String(arg));
     }
-    const line = JSON.stringify({
-      time: new Date().toISOString(),
-      level: lvl,
-      name,
-      msg: words.join(' '),
-      ...context,
-      ...fields,
-    });
+    const line = JSON.stringify(
+      { time: new Date().toISOString(), level: lvl, name, msg: words.join(' '), ...context, ...fields },
+      (key, value: unknown) =>
+        key && SECRET_KEY.test(key) && value !== null && typeof value !== 'object' ? '[redacted]' : value,
+    );
     sink(redact(line));
   };
   return {

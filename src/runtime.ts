@@ -7,12 +7,14 @@ import type { Config, Env } from './config.js';
 import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
+import { createProcessedRepo } from './db/processed-repo.js';
 import { createRequestStore } from './db/request-repo.js';
-import { OutboxDispatcher } from './jobs/outbox.js';
+import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import type { AppLogger } from './logger.js';
 import type { ServiceDeps } from './services/deps.js';
 import type { Clock } from './services/ports.js';
 import { createSlackApp, verifyBotToken } from './slack/create-app.js';
+import { createReportsFor } from './slack/delivery-reports.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
 
 export interface RuntimeOptions {
@@ -23,6 +25,10 @@ export interface RuntimeOptions {
   /** Outbox poll interval; tests shorten it. */
   readonly pollMs?: number;
   readonly baseBackoffMs?: number;
+  /** Web API call timeout (default 10 s); tests shorten it to exercise timeouts. */
+  readonly slackTimeoutMs?: number;
+  /** Wait before retrying an unanswered call (default: three times the Web API timeout). */
+  readonly settleMs?: number;
 }
 
 export interface Runtime {
@@ -51,9 +57,37 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onNotify: () => dispatcher?.kick(),
   };
 
+  // 200 {"status":"ok"} when the database answers and the outbox is moving; 503 when the database
+  // is closed or the oldest pending delivery has waited over OUTBOX_STUCK_AFTER_MS (Slack down
+  // or refusing for that long: someone should look). Failures already reported to a person are
+  // counted but do not make the bot unhealthy: a restart would not fix them.
   const health = (_req: IncomingMessage, res: ServerResponse) => {
-    const ok = healthy && db.$client.open;
-    const body = ok ? { status: 'ok', outbox: outboxRepo.stats() } : { status: 'unavailable' };
+    let body: Record<string, unknown>;
+    let ok = false;
+    try {
+      if (!healthy || !db.$client.open) throw new Error('database closed');
+      db.$client.prepare('SELECT 1').get();
+      const now = clock.now();
+      const stats = outboxRepo.stats(now);
+      const waitedMs = stats.oldestPendingAt ? now.getTime() - stats.oldestPendingAt.getTime() : 0;
+      const stuck = waitedMs > OUTBOX_STUCK_AFTER_MS;
+      ok = !stuck;
+      body = {
+        status: ok ? 'ok' : 'degraded',
+        database: 'ok',
+        outbox: {
+          status: stuck ? 'stuck' : 'ok',
+          pending: stats.pending,
+          oldestPendingAgeSeconds: Math.round(waitedMs / 1000),
+          failed: stats.failed,
+          failedLastHour: stats.failedLastHour,
+          stuckAfterSeconds: OUTBOX_STUCK_AFTER_MS / 1000,
+        },
+      };
+    } catch (error) {
+      logger.warn('health check failed', error);
+      body = { status: 'unavailable', database: 'unavailable' };
+    }
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
@@ -63,6 +97,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     identity,
     logger,
     health,
+    processed: createProcessedRepo(db),
+    ...(options.slackTimeoutMs === undefined ? {} : { timeoutMs: options.slackTimeoutMs }),
     deps: { services, config, clock, logger, ctx: renderContext(config) },
   });
 
@@ -70,10 +106,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     repo: outboxRepo,
     deliver: createNotifier({ client: app.client, store, config }),
     classify: classifySlackError,
+    reportsFor: createReportsFor({ config, store }),
     clock,
     logger: logger.child({ component: 'outbox' }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
+    settleMs: options.settleMs ?? 3 * (options.slackTimeoutMs ?? 10_000),
   });
 
   let port: number;

@@ -1,4 +1,5 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
+import type { Notification } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { type OutboxRow, outbox } from './schema.js';
 
@@ -7,6 +8,8 @@ export interface OutboxStats {
   readonly failed: number;
   /** Creation time of the oldest pending delivery, or null when none is pending. */
   readonly oldestPendingAt: Date | null;
+  /** Deliveries given up in the hour before `now`. */
+  readonly failedLastHour: number;
 }
 
 export interface OutboxRepo {
@@ -15,9 +18,21 @@ export interface OutboxRepo {
   maxId(): number;
   /** Marks the delivery done, and with it the identical pending ones queued up to `upToId`. */
   markDone(row: OutboxRow, at: Date, upToId: number): void;
+  /** Counts an attempt as started, before Slack is called (so a crash mid-call is visible). */
+  markAttempt(id: number, attempts: number): void;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void;
-  markFailed(id: number, attempts: number, at: Date, error: string): void;
-  stats(): OutboxStats;
+  /**
+   * Records a delivery as given up and, in the same transaction, queues the reports that tell a
+   * person how to fix it. A report already queued for the same request, person and error is not
+   * queued again, so one cause is reported once however many deliveries it breaks.
+   */
+  markFailed(id: number, attempts: number, at: Date, error: string, reports?: readonly Notification[]): void;
+  stats(now: Date): OutboxStats;
+  /**
+   * Puts failed deliveries (of one request, or all) back in the queue once a person has fixed
+   * the cause; the running bot's next poll delivers them. Reports are not requeued. Returns how many.
+   */
+  requeueFailed(requestId?: number): number;
 }
 
 export function createOutboxRepo(db: Db): OutboxRepo {
@@ -29,6 +44,18 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       AND o.next_attempt_at <= ?
     ORDER BY o.id
     LIMIT ?`);
+  const reportedStmt = sqlite.prepare(`
+    SELECT 1 FROM outbox
+    WHERE kind = 'delivery.failed'
+      AND json_extract(payload, '$.requestId') = ?
+      AND json_extract(payload, '$.userId') = ?
+      AND json_extract(payload, '$.code') = ?`);
+  const statsStmt = sqlite.prepare(`
+    SELECT
+      (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+      (SELECT count(*) FROM outbox WHERE status = 'failed') AS failed,
+      (SELECT count(*) FROM outbox WHERE status = 'failed' AND delivered_at >= ?) AS failedLastHour,
+      (SELECT min(created_at) FROM outbox WHERE status = 'pending') AS oldest`);
   return {
     nextDue(now, limit) {
       const ids = (nextDueStmt.all(now.getTime(), limit) as { id: number }[]).map((r) => r.id);
@@ -67,27 +94,57 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         }
       })();
     },
+    markAttempt(id, attempts) {
+      db.update(outbox).set({ attempts, lastError: 'in_flight' }).where(eq(outbox.id, id)).run();
+    },
     markRetry(id, attempts, nextAttemptAt, error) {
       db.update(outbox).set({ attempts, nextAttemptAt, lastError: error }).where(eq(outbox.id, id)).run();
     },
-    markFailed(id, attempts, at, error) {
-      db.update(outbox)
-        .set({ status: 'failed', attempts, lastError: error, deliveredAt: at })
-        .where(eq(outbox.id, id))
-        .run();
+    markFailed(id, attempts, at, error, reports = []) {
+      sqlite.transaction(() => {
+        db.update(outbox)
+          .set({ status: 'failed', attempts, lastError: error, deliveredAt: at })
+          .where(eq(outbox.id, id))
+          .run();
+        for (const report of reports) {
+          if (report.kind !== 'delivery.failed') continue;
+          const seen = reportedStmt.get(report.requestId, report.userId, report.code);
+          if (seen) continue;
+          db.insert(outbox)
+            .values({
+              // Its own key: a report must not wait behind the deliveries it is about.
+              orderingKey: `report:${report.requestId}:${report.userId}`,
+              kind: report.kind,
+              payload: { ...report },
+              nextAttemptAt: at,
+              createdAt: at,
+            })
+            .run();
+        }
+      })();
     },
-    stats() {
-      const row = sqlite
+    requeueFailed(requestId) {
+      return sqlite
         .prepare(
-          `SELECT
-             (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
-             (SELECT count(*) FROM outbox WHERE status = 'failed') AS failed,
-             (SELECT min(created_at) FROM outbox WHERE status = 'pending') AS oldest`,
+          // Due at once: created_at is in the past for any clock, the bot's or this command's.
+          `UPDATE outbox SET status = 'pending', next_attempt_at = created_at, delivered_at = NULL,
+             last_error = 'requeued: ' || coalesce(last_error, '')
+           WHERE status = 'failed' AND kind <> 'delivery.failed'
+             AND (? IS NULL OR json_extract(payload, '$.requestId') = ?)`,
         )
-        .get() as { pending: number; failed: number; oldest: number | null };
+        .run(requestId ?? null, requestId ?? null).changes;
+    },
+    stats(now) {
+      const row = statsStmt.get(now.getTime() - 3_600_000) as {
+        pending: number;
+        failed: number;
+        failedLastHour: number;
+        oldest: number | null;
+      };
       return {
         pending: row.pending,
         failed: row.failed,
+        failedLastHour: row.failedLastHour,
         oldestPendingAt: row.oldest === null ? null : new Date(row.oldest),
       };
     },

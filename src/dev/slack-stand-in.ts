@@ -71,6 +71,11 @@ export interface StoredMessage {
   readonly user?: string;
   readonly edited?: { readonly user: string; readonly ts: string };
   readonly files?: readonly string[];
+  /** Message metadata as posted (docs.slack.dev/messaging/message-metadata). */
+  readonly metadata?: {
+    readonly event_type: string;
+    readonly event_payload: Readonly<Record<string, unknown>>;
+  };
 }
 
 export interface StoredView {
@@ -281,6 +286,18 @@ const schemas = {
     message_ts: required('message_not_found'),
   }),
   conversationsOpen: z.looseObject({ users: optionalText, channel: optionalText }),
+  history: z.looseObject({
+    channel: required('channel_not_found'),
+    oldest: optionalText,
+    limit: optionalText,
+    include_all_metadata: optionalText,
+  }),
+  replies: z.looseObject({
+    channel: required('channel_not_found'),
+    ts: required('thread_not_found'),
+    include_all_metadata: optionalText,
+  }),
+  metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) }),
   viewsOpen: z.looseObject({ trigger_id: required('invalid_trigger_id'), view: viewArg }),
   viewsUpdate: z.looseObject({
     view: viewArg,
@@ -371,6 +388,8 @@ export class SlackStandIn {
       'chat.delete': (r) => this.deleteMessage(r.args),
       'chat.getPermalink': (r) => this.permalink(r.args),
       'conversations.open': (r) => this.conversationsOpen(r.args),
+      'conversations.history': (r) => this.history(r.args),
+      'conversations.replies': (r) => this.replies(r.args),
       'views.open': (r) => this.viewsOpen(r.args),
       // Same contract as views.open (trigger_id + modal); the stand-in keeps no view stack.
       'views.push': (r) => this.viewsOpen(r.args),
@@ -771,6 +790,7 @@ export class SlackStandIn {
     if (channel === undefined) return platformError('channel_not_found');
     if (!hasContent(args.text, args.blocks) && !args.attachments?.length) return platformError('no_text');
     if ((args.blocks?.length ?? 0) > MAX_MESSAGE_BLOCKS) return tooManyBlocks();
+    const metadata = schemas.metadata.safeParse(args.metadata);
     const message = this.store({
       ts: this.nextTs(),
       channel,
@@ -778,8 +798,40 @@ export class SlackStandIn {
       blocks: args.blocks ?? [],
       user: STAND_IN_WORKSPACE.botUserId,
       ...optional('thread_ts', args.thread_ts),
+      ...optional('metadata', metadata.success ? metadata.data : undefined),
     });
     return ok({ channel, ts: message.ts, message: this.messageBody(message) });
+  }
+
+  /** Top-level messages, newest first; metadata only with include_all_metadata (as Slack does). */
+  private history(input: Args): Answer {
+    const parsed = schemas.history.safeParse(input);
+    if (!parsed.success) return fromIssues(parsed.error);
+    const { channel, oldest, limit, include_all_metadata } = parsed.data;
+    if (this.resolveChannel(channel) === undefined) return platformError('channel_not_found');
+    const withMeta = include_all_metadata === 'true' || include_all_metadata === '1';
+    const messages = (this.channels.get(channel) ?? [])
+      .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)
+      .filter((m) => oldest === undefined || Number(m.ts) > Number(oldest))
+      .toReversed()
+      .slice(0, Math.min(Number(limit ?? 100) || 100, 999))
+      .map((m) => this.messageBody(m, withMeta));
+    return ok({ messages, has_more: false, pin_count: 0, response_metadata: { next_cursor: '' } });
+  }
+
+  /** A thread: its parent then the replies, oldest first. */
+  private replies(input: Args): Answer {
+    const parsed = schemas.replies.safeParse(input);
+    if (!parsed.success) return fromIssues(parsed.error);
+    const { channel, ts, include_all_metadata } = parsed.data;
+    if (this.resolveChannel(channel) === undefined) return platformError('channel_not_found');
+    const list = this.channels.get(channel) ?? [];
+    if (!list.some((m) => m.ts === ts)) return platformError('thread_not_found');
+    const withMeta = include_all_metadata === 'true' || include_all_metadata === '1';
+    const messages = list
+      .filter((m) => m.ts === ts || m.thread_ts === ts)
+      .map((m) => this.messageBody(m, withMeta));
+    return ok({ messages, has_more: false, response_metadata: { next_cursor: '' } });
   }
 
   private postEphemeral(input: Args): Answer {
@@ -1104,7 +1156,7 @@ export class SlackStandIn {
     return true;
   }
 
-  private messageBody(m: StoredMessage): Body {
+  private messageBody(m: StoredMessage, withMetadata = false): Body {
     const w = STAND_IN_WORKSPACE;
     return {
       type: 'message',
@@ -1117,6 +1169,7 @@ export class SlackStandIn {
       ...(m.blocks.length > 0 ? { blocks: m.blocks } : {}),
       ...(m.thread_ts === undefined ? {} : { thread_ts: m.thread_ts, parent_user_id: w.botUserId }),
       ...(m.edited === undefined ? {} : { edited: m.edited }),
+      ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
     };
   }
 

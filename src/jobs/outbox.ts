@@ -2,33 +2,68 @@
 // retries that survive restarts. One of the two places with real timers (with the scheduler).
 import type { OutboxRepo } from '../db/outbox-repo.js';
 import type { OutboxRow } from '../db/schema.js';
+import { requestRef } from '../domain/request.js';
 import type { AppLogger } from '../logger.js';
 import type { Clock, Notification } from '../services/ports.js';
 
 export type DeliveryFailure =
-  | { readonly kind: 'retry'; readonly code: string; readonly afterMs?: number }
+  | {
+      readonly kind: 'retry';
+      readonly code: string;
+      /** Slack's Retry-After: every delivery waits this long (rate limits are per workspace). */
+      readonly afterMs?: number;
+      /**
+       * No answer came (a timeout, a dropped connection): Slack may still be working on the call.
+       * The retry waits `settleMs` first, so its look for an earlier post sees that post.
+       */
+      readonly unanswered?: boolean;
+    }
   | { readonly kind: 'permanent'; readonly code: string };
+
+/** Where a delivery landed in Slack, for the log; `skipped` when it had landed before a crash. */
+export interface DeliveryReceipt {
+  readonly channelId: string | null;
+  readonly messageTs: string | null;
+  readonly skipped?: boolean;
+}
 
 export interface DispatcherDeps {
   readonly repo: OutboxRepo;
-  readonly deliver: (notification: Notification) => Promise<void>;
+  /** `uncertain`: an earlier attempt may have reached Slack (see DeliveryAttempt in notifier.ts). */
+  readonly deliver: (notification: Notification, attempt: { uncertain: boolean }) => Promise<DeliveryReceipt>;
   readonly classify: (error: unknown) => DeliveryFailure;
-  /** Told once when a delivery is given up, so a person can fix the cause. */
-  readonly onGiveUp?: (notification: Notification, code: string) => Promise<void>;
+  /**
+   * The reports that tell a person how to fix a delivery given up (DMs, themselves delivered
+   * through the outbox, queued in the same transaction as the failure so none is lost or doubled).
+   */
+  readonly reportsFor?: (notification: Notification, code: string) => readonly Notification[];
   readonly clock: Clock;
   readonly logger: AppLogger;
   readonly pollMs?: number;
   readonly concurrency?: number;
-  readonly maxAttempts?: number;
   readonly baseBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /**
+   * How long transient failures (5xx, timeouts, rate limits) are retried before the delivery is
+   * given up and reported: a day by default, so a Slack outage of hours loses nothing.
+   */
+  readonly giveUpAfterMs?: number;
+  /** Wait before retrying a call that got no answer (default 30 s: three Web API timeouts). */
+  readonly settleMs?: number;
 }
+
+/** GET /healthz turns 503 when the oldest pending delivery has waited longer than this. */
+export const OUTBOX_STUCK_AFTER_MS = 10 * 60_000;
 
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** Set by stop() only: drain() on a dispatcher never started (the CLI) still runs to the end. */
+  private halted = false;
+  /** Slack rate limits per method and workspace: after a 429 nothing is sent before this time. */
+  private pausedUntil = 0;
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -64,6 +99,7 @@ export class OutboxDispatcher {
   /** Stops polling and waits for deliveries in flight; undelivered rows stay for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     if (this.timer) clearInterval(this.timer);
     if (this.running) await this.running;
   }
@@ -71,10 +107,11 @@ export class OutboxDispatcher {
   private async runUntilIdle(): Promise<void> {
     const { repo, clock } = this.deps;
     for (;;) {
+      if (clock.now().getTime() < this.pausedUntil) return;
       const due = repo.nextDue(clock.now(), this.deps.concurrency ?? 8);
       if (!due.length) return;
       await Promise.all(due.map((row) => this.deliverOne(row)));
-      if (this.stopped) return;
+      if (this.halted) return;
     }
   }
 
@@ -86,31 +123,44 @@ export class OutboxDispatcher {
     const log = logger.child({
       outbox: row.id,
       kind: row.kind,
-      request: notification.requestId,
+      request: requestRef(notification.requestId),
       attempt: attempts,
     });
     try {
-      await this.deps.deliver(notification);
+      // Recorded before the call: after a crash mid-call the next attempt knows it is uncertain.
+      repo.markAttempt(row.id, attempts);
+      const receipt = await this.deps.deliver(notification, { uncertain: row.attempts > 0 });
       repo.markDone(row, clock.now(), upToId);
-      log.debug('delivered');
+      log.info(receipt.skipped ? 'already delivered' : 'delivered', {
+        channel: receipt.channelId,
+        ts: receipt.messageTs,
+      });
     } catch (error) {
       const failure = this.deps.classify(error);
-      const maxAttempts = this.deps.maxAttempts ?? 10;
-      if (failure.kind === 'permanent' || attempts >= maxAttempts) {
-        repo.markFailed(row.id, attempts, clock.now(), failure.code);
-        log.error('delivery given up', { code: failure.code });
-        await this.deps
-          .onGiveUp?.(notification, failure.code)
-          .catch((e: unknown) => log.error('could not report an undeliverable notification', e));
+      const now = clock.now();
+      const expired = now.getTime() - row.createdAt.getTime() >= (this.deps.giveUpAfterMs ?? 86_400_000);
+      if (failure.kind === 'permanent' || expired) {
+        const code = failure.kind === 'permanent' ? failure.code : `gave_up_retrying:${failure.code}`;
+        const reports = this.deps.reportsFor?.(notification, code) ?? [];
+        repo.markFailed(row.id, attempts, now, code, reports);
+        log.error('delivery given up', { code, reportedTo: reports.map((r) => reportRecipient(r)) });
+        if (reports.length) this.kick();
         return;
       }
       const base = this.deps.baseBackoffMs ?? 1000;
       const backoff = Math.min(base * 2 ** (attempts - 1), this.deps.maxBackoffMs ?? 300_000);
-      const delay = failure.afterMs ?? backoff;
-      repo.markRetry(row.id, attempts, new Date(clock.now().getTime() + delay), failure.code);
+      const delay =
+        failure.afterMs ?? (failure.unanswered ? Math.max(backoff, this.deps.settleMs ?? 30_000) : backoff);
+      if (failure.afterMs !== undefined)
+        this.pausedUntil = Math.max(this.pausedUntil, now.getTime() + failure.afterMs);
+      repo.markRetry(row.id, attempts, new Date(now.getTime() + delay), failure.code);
       log.warn('delivery will be retried', { code: failure.code, inMs: delay });
       // The poll picks it up when due; a short delay also deserves a precise wake-up.
       if (delay < (this.deps.pollMs ?? 1000)) setTimeout(() => this.kick(), delay).unref();
     }
   }
+}
+
+function reportRecipient(n: Notification): string | null {
+  return n.kind === 'delivery.failed' ? n.userId : null;
 }

@@ -18,7 +18,19 @@ export type Notification =
   | { readonly kind: 'parent.update'; readonly requestId: number }
   | { readonly kind: 'signoff.post'; readonly requestId: number; readonly signOffId: number }
   | { readonly kind: 'signoff.update'; readonly requestId: number; readonly signOffId: number }
-  | { readonly kind: 'seller.outcome'; readonly requestId: number };
+  | { readonly kind: 'seller.outcome'; readonly requestId: number }
+  /**
+   * A delivery above was given up (a permanent Slack error): tells one person, by DM, what failed
+   * and how to fix it. Queued by the outbox itself, in the transaction that records the failure.
+   */
+  | {
+      readonly kind: 'delivery.failed';
+      readonly requestId: number;
+      /** Who is told: the request's seller, or a leadership member when the seller cannot be reached. */
+      readonly userId: string;
+      readonly failedKind: string;
+      readonly code: string;
+    };
 
 export type NotificationKind = Notification['kind'];
 

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Env } from '../config.js';
 import type { AppLogger } from '../logger.js';
+import { guardRequests } from './http-guard.js';
 import { register as registerDecide } from './listeners/actions/decide.js';
 import { register as registerCommit } from './listeners/commands/commit.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import { register as registerRejectModal } from './listeners/views/reject-modal.js';
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
+import { idempotency, type ProcessedKeys } from './middleware/idempotency.js';
+import { refuseInvalid } from './middleware/refuse-invalid.js';
 
 export type HealthHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -18,15 +21,19 @@ export interface CreateAppOptions {
   readonly logger: AppLogger;
   readonly deps: ListenerDeps;
   readonly health: HealthHandler;
+  /** Slack delivery ids already processed (processed_interactions), for the idempotency middleware. */
+  readonly processed: ProcessedKeys;
+  /** Web API call timeout; the default suits Slack, tests shorten it. */
+  readonly timeoutMs?: number;
 }
 
 /** Slack's Web API client settings: the outbox owns retries, so the client never sleeps on its own. */
-export function clientOptions(env: Env) {
+export function clientOptions(env: Env, timeoutMs = 10_000) {
   return {
     slackApiUrl: env.SLACK_API_URL,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    timeout: timeoutMs,
   };
 }
 
@@ -66,23 +73,61 @@ export class StartupError extends Error {
   readonly code = 'startup_error';
 }
 
-export function createSlackApp({ env, logger, deps, health, identity }: CreateAppOptions): App {
+/**
+ * Bolt's HTTP receiver with answers that suit a hostile Internet: a signed request whose payload
+ * Bolt cannot process (fields Slack always sends are missing) is the sender's fault, so 400 and
+ * a log line, never a 500; one no listener acknowledged gets 404 after Slack's 3 s, as Bolt does.
+ * Signature checks are Bolt's own (401 for missing, wrong or stale signatures).
+ */
+function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+    logger,
+    customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
+    processEventErrorHandler: async ({ error, response }) => {
+      if (response.headersSent) {
+        logger.error('error after the ack', error);
+        return false;
+      }
+      logger.warn('payload refused: Bolt could not process it', error);
+      response.writeHead(400);
+      response.end();
+      return true;
+    },
+  });
+  receiver.requestListener = guardRequests(receiver.requestListener, env.SLACK_SIGNING_SECRET ?? '', (e) =>
+    logger.warn('request refused', e),
+  );
+  return receiver;
+}
+
+export function createSlackApp({
+  env,
+  logger,
+  deps,
+  health,
+  identity,
+  processed,
+  timeoutMs,
+}: CreateAppOptions): App {
   const common = {
     token: env.SLACK_BOT_TOKEN,
     botId: identity.botId,
     botUserId: identity.botUserId,
     logger,
     logLevel: LogLevel[env.LOG_LEVEL.toUpperCase() as keyof typeof LogLevel],
-    clientOptions: clientOptions(env),
+    clientOptions: clientOptions(env, timeoutMs),
   };
   const app =
     env.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: env.SLACK_APP_TOKEN })
-      : new App({
-          ...common,
-          signingSecret: env.SLACK_SIGNING_SECRET ?? '',
-          customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
-        });
+      : new App({ ...common, receiver: httpReceiver(env, logger, health) });
+  // Global middleware runs for every delivery before any listener, in this order: redeliveries
+  // are dropped first (they were handled once), then what no listener can handle is refused.
+  app.use(
+    idempotency({ keys: processed, clock: deps.clock, logger: logger.child({ middleware: 'idempotency' }) }),
+  );
+  app.use(refuseInvalid({ logger }));
   registerCommit(app, deps);
   registerRequestModal(app, deps);
   registerDecide(app, deps);

@@ -1,10 +1,16 @@
 // Turns queued notifications into Web API calls, rendering each from the state at delivery time.
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
-import type { DeliveryFailure } from '../jobs/outbox.js';
+import type { DeliveryFailure, DeliveryReceipt } from '../jobs/outbox.js';
 import type { Notification, RequestStore } from '../services/ports.js';
+import { buildDeliveryFailureDm } from './views/delivery-failure.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
-import { buildOutcomeDm, buildParentMessage, buildSignOffMessage } from './views/request-messages.js';
+import {
+  buildOutcomeDm,
+  buildParentMessage,
+  buildSignOffMessage,
+  type SlackMessage,
+} from './views/request-messages.js';
 
 export class PermanentDeliveryError extends Error {
   constructor(readonly code: string) {
@@ -16,53 +22,121 @@ export function renderContext(config: Config): RenderContext {
   return { currency: config.currency, productLines: config.product_lines };
 }
 
+/** What the dispatcher knows about this attempt. */
+export interface DeliveryAttempt {
+  /**
+   * An earlier attempt may have reached Slack without us hearing back (a timeout, a 5xx, a crash
+   * mid-call): posts then look for their own tagged message before posting again.
+   */
+  readonly uncertain: boolean;
+}
+
+/** Message metadata every post carries, so a post whose answer was lost can be found again. */
+export const DELIVERY_EVENT_TYPE = 'commit_gate_delivery';
+const LOOKBACK = 200;
+
+interface HistoryMessage {
+  readonly ts?: string;
+  readonly metadata?: { readonly event_type?: string; readonly event_payload?: { readonly key?: unknown } };
+}
+
+function findTagged(messages: readonly HistoryMessage[] | undefined, key: string): string | null {
+  const found = messages?.find(
+    (m) => m.metadata?.event_type === DELIVERY_EVENT_TYPE && m.metadata.event_payload?.key === key,
+  );
+  return found?.ts ?? null;
+}
+
 export function createNotifier(deps: { client: WebClient; store: RequestStore; config: Config }) {
   const { client, store, config } = deps;
   const ctx = renderContext(config);
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
+  const tag = (key: string) => ({ metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key } } });
 
-  return async function deliver(n: Notification): Promise<void> {
+  /** The ts of the message tagged `key` in a channel (or thread), if an earlier attempt posted it. */
+  const alreadyPosted = async (channel: string, key: string, thread?: string): Promise<string | null> => {
+    const res = thread
+      ? await client.conversations.replies({
+          channel,
+          ts: thread,
+          include_all_metadata: true,
+          limit: LOOKBACK,
+        })
+      : await client.conversations.history({ channel, include_all_metadata: true, limit: LOOKBACK });
+    return findTagged(res.messages as HistoryMessage[] | undefined, key);
+  };
+
+  /** Posts once: after an uncertain attempt, finds the earlier post instead of repeating it. */
+  const postOnce = async (
+    attempt: DeliveryAttempt,
+    key: string,
+    args: { channel: string; thread_ts?: string } & SlackMessage,
+  ): Promise<{ channel: string; ts: string; skipped: boolean }> => {
+    if (attempt.uncertain) {
+      const ts = await alreadyPosted(args.channel, key, args.thread_ts).catch((error: unknown) => {
+        // An install that predates the history scopes cannot look: post (a rare duplicate beats
+        // a lost message); any other failure is retried like the post itself.
+        if ((error as { data?: { error?: unknown } }).data?.error === 'missing_scope') return null;
+        throw error;
+      });
+      if (ts) return { channel: args.channel, ts, skipped: true };
+    }
+    const res = await client.chat.postMessage({ ...args, ...quiet, ...tag(key) });
+    if (!res.ts) throw new PermanentDeliveryError('no_ts_in_response');
+    return { channel: res.channel ?? args.channel, ts: res.ts, skipped: false };
+  };
+
+  const dm = async (attempt: DeliveryAttempt, key: string, userId: string, message: SlackMessage) => {
+    const opened = await client.conversations.open({ users: userId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new PermanentDeliveryError('no_dm_channel');
+    const sent = await postOnce(attempt, key, { channel, ...message });
+    return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
+  };
+
+  return async function deliver(
+    n: Notification,
+    attempt: DeliveryAttempt = { uncertain: false },
+  ): Promise<DeliveryReceipt> {
     const request = store.loadRequest(n.requestId);
     if (!request) throw new PermanentDeliveryError('request_not_found');
     switch (n.kind) {
       case 'parent.post': {
         // Posted already (a crash after Slack answered but before the outbox row was closed).
-        if (store.parentLocation(request.id)) return;
-        const message = buildParentMessage(request, ctx);
-        const res = await client.chat.postMessage({
+        const posted = store.parentLocation(request.id);
+        if (posted) return { ...posted, skipped: true };
+        const sent = await postOnce(attempt, `parent:${request.id}`, {
           channel: config.channels.requests,
-          ...message,
-          ...quiet,
+          ...buildParentMessage(request, ctx),
         });
-        if (!res.ts || !res.channel) throw new PermanentDeliveryError('no_ts_in_response');
-        store.setParentLocation(request.id, { channelId: res.channel, messageTs: res.ts });
-        return;
+        store.setParentLocation(request.id, { channelId: sent.channel, messageTs: sent.ts });
+        return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
       }
       case 'parent.update': {
         const at = store.parentLocation(request.id);
         if (!at) throw new PermanentDeliveryError('parent_not_posted');
+        // Rendered from the current state: repeating an update is harmless, so no lookup.
         await client.chat.update({
           channel: at.channelId,
           ts: at.messageTs,
           ...buildParentMessage(request, ctx),
         });
-        return;
+        return at;
       }
       case 'signoff.post': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
         if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
-        if (store.signOffMessageTs(signOff.id)) return;
+        const postedTs = store.signOffMessageTs(signOff.id);
         const parent = store.parentLocation(request.id);
+        if (postedTs) return { channelId: parent?.channelId ?? null, messageTs: postedTs, skipped: true };
         if (!parent) throw new PermanentDeliveryError('parent_not_posted');
-        const res = await client.chat.postMessage({
+        const sent = await postOnce(attempt, `signoff:${signOff.id}`, {
           channel: parent.channelId,
           thread_ts: parent.messageTs,
           ...buildSignOffMessage(request, signOff, ctx),
-          ...quiet,
         });
-        if (!res.ts) throw new PermanentDeliveryError('no_ts_in_response');
-        store.setSignOffMessageTs(signOff.id, res.ts);
-        return;
+        store.setSignOffMessageTs(signOff.id, sent.ts);
+        return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
       }
       case 'signoff.update': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
@@ -75,17 +149,26 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
           ts,
           ...buildSignOffMessage(request, signOff, ctx),
         });
-        return;
+        return { channelId: parent.channelId, messageTs: ts };
       }
       case 'seller.outcome': {
         const parent = store.parentLocation(request.id);
-        const dm = await client.conversations.open({ users: request.sellerId });
-        const channel = dm.channel?.id;
-        if (!channel) throw new PermanentDeliveryError('no_dm_channel');
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
-        await client.chat.postMessage({ channel, ...buildOutcomeDm(request, ctx, link), ...quiet });
-        return;
+        return dm(attempt, `outcome:${request.id}`, request.sellerId, buildOutcomeDm(request, ctx, link));
       }
+      case 'delivery.failed':
+        return dm(
+          attempt,
+          `report:${request.id}:${n.userId}:${n.code}`,
+          n.userId,
+          buildDeliveryFailureDm({
+            request,
+            failedKind: n.failedKind,
+            code: n.code,
+            requestsChannel: config.channels.requests,
+            toSeller: n.userId === request.sellerId,
+          }),
+        );
     }
   };
 }
@@ -140,7 +223,8 @@ export function classifySlackError(error: unknown): DeliveryFailure {
     case 'slack_webapi_http_error':
       return { kind: 'retry', code: `http_${typeof e.statusCode === 'number' ? e.statusCode : 'error'}` };
     case 'slack_webapi_request_error':
-      return { kind: 'retry', code: 'request_error' };
+      // A timeout or a dropped connection: the call may have reached Slack all the same.
+      return { kind: 'retry', code: 'request_error', unanswered: true };
     default:
       return { kind: 'retry', code: error instanceof Error ? error.name : 'unknown_error' };
   }

@@ -22,6 +22,8 @@ export interface HarnessOptions {
   /** "Now" when the bot starts; it then runs at real speed. */
   readonly start?: string;
   readonly mode?: 'http' | 'socket';
+  /** Web API timeout of the bot's client (default 10 s): short values exercise timeouts. */
+  readonly slackTimeoutMs?: number;
 }
 
 export class Harness {
@@ -34,6 +36,7 @@ export class Harness {
     readonly dir: string,
     readonly logs: string[],
     private readonly mode: 'http' | 'socket',
+    private readonly slackTimeoutMs?: number,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -43,13 +46,13 @@ export class Harness {
     const clock = new OffsetClock(options.start ?? '2026-11-23T15:00:00Z');
     const logs: string[] = [];
     const mode = options.mode ?? 'http';
-    const runtime = await Harness.boot(standIn, dir, config, clock, logs, mode);
+    const runtime = await Harness.boot(standIn, dir, config, clock, logs, mode, options.slackTimeoutMs);
     const slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${runtime.port}`,
       signingSecret: SIGNING_SECRET,
       standIn,
     });
-    return new Harness(standIn, runtime, slack, clock, config, dir, logs, mode);
+    return new Harness(standIn, runtime, slack, clock, config, dir, logs, mode, options.slackTimeoutMs);
   }
 
   private static boot(
@@ -59,6 +62,7 @@ export class Harness {
     clock: OffsetClock,
     logs: string[],
     mode: 'http' | 'socket',
+    slackTimeoutMs?: number,
   ): Promise<Runtime> {
     const env = parseEnv({
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -76,6 +80,7 @@ export class Harness {
       logger: createLogger('debug', (line) => logs.push(line)),
       pollMs: 25,
       baseBackoffMs: 20,
+      ...(slackTimeoutMs === undefined ? {} : { slackTimeoutMs }),
     });
   }
 
@@ -86,7 +91,15 @@ export class Harness {
   /** Stops the bot and starts it again on the same database (a deploy, or a crash). */
   async restart(): Promise<void> {
     await this.runtime.stop();
-    this.runtime = await Harness.boot(this.standIn, this.dir, this.config, this.clock, this.logs, this.mode);
+    this.runtime = await Harness.boot(
+      this.standIn,
+      this.dir,
+      this.config,
+      this.clock,
+      this.logs,
+      this.mode,
+      this.slackTimeoutMs,
+    );
     this.slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${this.runtime.port}`,
       signingSecret: SIGNING_SECRET,

@@ -44,6 +44,8 @@ const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
   'chat.delete': 'chat:write',
   'chat.scheduleMessage': 'chat:write',
   'conversations.open': 'im:write',
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
   'views.*': null,
   'usergroups.users.list': 'usergroups:read',
   'files.*': 'files:write',
@@ -55,6 +57,10 @@ const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
 /** Scopes no Web API method needs; `commands` is required by the slash command itself. */
 const NON_METHOD_SCOPES: Readonly<Record<string, (m: Manifest) => boolean>> = {
   commands: (m) => (m.features.slash_commands?.length ?? 0) > 0,
+  // conversations.history / replies need the history scope of the conversation's type: groups
+  // when channels.requests is private, im for the DMs the outbox posts (src/slack/notifier.ts).
+  'groups:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
+  'im:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
 };
 
 function scopeOf(method: string): string | null | undefined {

@@ -142,6 +142,34 @@ describe('messages', () => {
   });
 });
 
+describe('history', () => {
+  it('when messages carry metadata then history and replies return them only with include_all_metadata', async () => {
+    const metadata = { event_type: 'commit_gate_delivery', event_payload: { key: 'parent:1' } };
+    const parent = await client.chat.postMessage({ channel: 'C0REQUESTS', text: 'p', metadata });
+    await client.chat.postMessage({ channel: 'C0REQUESTS', text: 'r', thread_ts: parent.ts ?? '', metadata });
+    await client.chat.postMessage({ channel: 'C0REQUESTS', text: 'later' });
+    const plain = await client.conversations.history({ channel: 'C0REQUESTS' });
+    expect(plain.messages?.map((m) => m.text)).toEqual(['later', 'p']);
+    expect(plain.messages?.[1]).not.toHaveProperty('metadata');
+    const withMeta = await client.conversations.history({
+      channel: 'C0REQUESTS',
+      include_all_metadata: true,
+    });
+    expect(withMeta.messages?.[1]?.metadata).toEqual(metadata);
+    const thread = await client.conversations.replies({
+      channel: 'C0REQUESTS',
+      ts: parent.ts ?? '',
+      include_all_metadata: true,
+    });
+    expect(thread.messages?.map((m) => [m.text, m.metadata?.event_payload])).toEqual([
+      ['p', { key: 'parent:1' }],
+      ['r', { key: 'parent:1' }],
+    ]);
+    const missing = await rejection(client.conversations.replies({ channel: 'C0REQUESTS', ts: '1.2' }));
+    expect(missing).toMatchObject({ data: { error: 'thread_not_found' } });
+  });
+});
+
 describe('views', () => {
   it('when a modal is opened, updated and its trigger reused then Slack-shaped answers come back', async () => {
     const trigger = triggerId();

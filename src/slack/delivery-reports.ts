@@ -1,0 +1,45 @@
+// Who is told when a delivery is given up: the request's seller, or leadership when the seller is
+// the one who cannot be reached. Returns no report when nobody can act on it or it was caused by
+// a failure reported already.
+import type { Config } from '../config.js';
+import type { Notification, RequestStore } from '../services/ports.js';
+
+/** Failures caused by an earlier one of the same request (e.g. the parent was never posted). */
+const CONSEQUENCES = new Set([
+  'parent_not_posted',
+  'signoff_not_posted',
+  'signoff_not_found',
+  'request_not_found',
+]);
+
+/** The bot's token is unusable: no DM can be sent either, so only the log and /healthz tell. */
+const TOKEN_DEAD = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
+
+export function createReportsFor(deps: { config: Config; store: Pick<RequestStore, 'loadRequest'> }) {
+  const { config, store } = deps;
+  const toLeadership = (requestId: number, failedKind: string, code: string): Notification[] =>
+    config.leadership.map((userId) => ({ kind: 'delivery.failed', requestId, userId, failedKind, code }));
+
+  return function reportsFor(n: Notification, code: string): readonly Notification[] {
+    if (CONSEQUENCES.has(code) || TOKEN_DEAD.has(code)) return [];
+    const request = store.loadRequest(n.requestId);
+    if (!request) return [];
+    if (n.kind === 'delivery.failed') {
+      // A report that cannot reach the seller goes to leadership; one to leadership ends here.
+      if (n.userId !== request.sellerId) return [];
+      return toLeadership(n.requestId, n.failedKind, n.code).filter((r) =>
+        r.kind === 'delivery.failed' ? r.userId !== request.sellerId : true,
+      );
+    }
+    if (n.kind === 'seller.outcome') return toLeadership(n.requestId, n.kind, code);
+    return [
+      { kind: 'delivery.failed', requestId: n.requestId, userId: request.sellerId, failedKind: n.kind, code },
+    ];
+  };
+}

@@ -1,0 +1,108 @@
+// Bolt's HTTP receiver reads `body.ssl_check` before anything else, so a *signed* body of `null`
+// (JSON `null`, or `payload=null` in a form) throws outside every handler: an unhandled rejection
+// that would take the whole process down. Found by test/e2e/fuzz.test.ts. This guard buffers the
+// body the way Bolt does (Bolt reuses `rawBody` when present), answers such bodies itself (401
+// when the signature is bad, 400 when it is good), and hands everything else to Bolt unchanged.
+// Bodies that are no Slack payload at all get the same answer at once rather than after 3 s.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { isValidSlackRequest } from '@slack/bolt';
+
+/** Bolt's own default body limit. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+type Buffered = IncomingMessage & { rawBody?: Buffer };
+
+/**
+ * The payload types Slack sends to a Request URL. Bolt leaves a body it cannot classify
+ * unanswered for 3 s (then 404); the guard answers those at once instead.
+ */
+const SLACK_TYPES = new Set([
+  'event_callback',
+  'url_verification',
+  'app_rate_limited',
+  'block_actions',
+  'block_suggestion',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'interactive_message',
+  'dialog_submission',
+  'dialog_suggestion',
+  'dialog_cancellation',
+]);
+
+/** Whether Bolt can classify the body (an event, a command, an interaction, an SSL check). */
+function looksLikeSlack(body: object): boolean {
+  const b = body as { type?: unknown; event?: unknown; command?: unknown; ssl_check?: unknown };
+  if (typeof b.command === 'string' || b.ssl_check !== undefined) return true;
+  if (typeof b.type !== 'string' || !SLACK_TYPES.has(b.type)) return false;
+  return b.type !== 'event_callback' || (typeof b.event === 'object' && b.event !== null);
+}
+
+/** The body as Bolt would parse it, or `undefined` when Bolt's own parser should judge it. */
+function parsedLikeBolt(req: IncomingMessage, raw: string): unknown {
+  try {
+    if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
+      const query = parseQuery(raw);
+      return typeof query.payload === 'string' ? (JSON.parse(query.payload) as unknown) : query;
+    }
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function signedBySlack(req: IncomingMessage, raw: string, signingSecret: string): boolean {
+  const signature = req.headers['x-slack-signature'];
+  const timestamp = Number(req.headers['x-slack-request-timestamp']);
+  if (typeof signature !== 'string' || !Number.isFinite(timestamp)) return false;
+  return isValidSlackRequest({
+    signingSecret,
+    body: raw,
+    headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+  });
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_LIMIT) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function guardRequests(
+  inner: RequestListener,
+  signingSecret: string,
+  onError: (e: unknown) => void,
+): RequestListener {
+  const answer = (res: ServerResponse, status: number) => {
+    res.writeHead(status);
+    res.end();
+  };
+  const guarded = async (req: Buffered, res: ServerResponse) => {
+    if (req.method !== 'POST') return inner(req, res);
+    const body = await readBody(req);
+    if (body === null) return answer(res, 413);
+    req.rawBody = body;
+    const raw = body.toString();
+    const parsed = parsedLikeBolt(req, raw);
+    const refused =
+      parsed === null ||
+      (parsed !== undefined &&
+        (typeof parsed !== 'object' || Array.isArray(parsed) || !looksLikeSlack(parsed)));
+    if (refused) return answer(res, signedBySlack(req, raw, signingSecret) ? 400 : 401);
+    return inner(req, res);
+  };
+  return (req, res) => {
+    guarded(req, res).catch((error: unknown) => {
+      onError(error);
+      if (!res.headersSent) answer(res, 400);
+    });
+  };
+}
