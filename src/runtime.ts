@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import type { Config, Env } from './config.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
+import { createHomeRepo } from './db/home-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { OutboxDispatcher } from './jobs/outbox.js';
 import type { AppLogger } from './logger.js';
 import type { ServiceDeps } from './services/deps.js';
+import type { HomeDeps } from './services/home.js';
 import type { Clock } from './services/ports.js';
 import { createSlackApp, verifyBotToken } from './slack/create-app.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
@@ -43,6 +45,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let dispatcher: OutboxDispatcher | undefined;
   const services: ServiceDeps = { store, config, clock, onNotify: () => dispatcher?.kick() };
+  const home: HomeDeps = { services, home: createHomeRepo(db) };
 
   const health = (_req: IncomingMessage, res: ServerResponse) => {
     const ok = healthy && db.$client.open;
@@ -56,12 +59,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     identity,
     logger,
     health,
-    deps: { services, config, clock, logger, ctx: renderContext(config) },
+    deps: { services, config, clock, logger, ctx: renderContext(config), home },
   });
 
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
-    deliver: createNotifier({ client: app.client, store, config }),
+    deliver: createNotifier({ client: app.client, store, config, home }),
     classify: classifySlackError,
     clock,
     logger: logger.child({ component: 'outbox' }),

@@ -1,6 +1,13 @@
+import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { CommitRequest, RequestEvent, SignOff } from '../domain/request.js';
-import type { NewRequest, Notification, RequestStore, SlackLocation } from '../services/ports.js';
+import {
+  type NewRequest,
+  type Notification,
+  orderingKeyOf,
+  type RequestStore,
+  type SlackLocation,
+} from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
 
@@ -144,11 +151,12 @@ export function createRequestStore(db: Db): RequestStore {
     },
 
     enqueue(list: readonly Notification[], at: Date): void {
-      if (!list.length) return;
+      const rows = list.filter((n) => n.kind !== 'home.update' || wantsHomeUpdate(sqlite, n.userId));
+      if (!rows.length) return;
       db.insert(outbox)
         .values(
-          list.map((n) => ({
-            orderingKey: `request:${n.requestId}`,
+          rows.map((n) => ({
+            orderingKey: orderingKeyOf(n),
             kind: n.kind,
             payload: { ...n },
             nextAttemptAt: at,
@@ -187,12 +195,27 @@ export function createRequestStore(db: Db): RequestStore {
   };
 }
 
+/**
+ * Whether a Home refresh for this person is worth queueing: they have opened Home at least once,
+ * and fewer than two refreshes are already waiting (one may be rendering right now, from state
+ * older than the change being queued; a second one covers every change after it).
+ */
+function wantsHomeUpdate(sqlite: Database.Database, userId: string): boolean {
+  const row = sqlite
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = ?) AS opened,
+              (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = ?) AS queued`,
+    )
+    .get(userId, `home:${userId}`) as { opened: number; queued: number };
+  return row.opened === 1 && row.queued < 2;
+}
+
 /** Thrown inside a transaction to roll it back when a concurrent writer got there first. */
 export class ConcurrentDecisionError extends Error {
   readonly code = 'concurrent_decision';
 }
 
-function toRequest(
+export function toRequest(
   row: RequestRow,
   so: readonly SignOffRow[],
   ap: readonly (typeof approvals.$inferSelect)[],

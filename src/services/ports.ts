@@ -17,7 +17,21 @@ export type Notification =
   | { readonly kind: 'parent.update'; readonly requestId: number }
   | { readonly kind: 'signoff.post'; readonly requestId: number; readonly signOffId: number }
   | { readonly kind: 'signoff.update'; readonly requestId: number; readonly signOffId: number }
-  | { readonly kind: 'seller.outcome'; readonly requestId: number };
+  | { readonly kind: 'seller.outcome'; readonly requestId: number }
+  /**
+   * Re-render and publish this person's App Home. The store only queues it for people who have
+   * opened Home at least once, and keeps at most one waiting behind the one being delivered, so a
+   * burst of changes publishes a bounded number of times.
+   */
+  | { readonly kind: 'home.update'; readonly userId: string };
+
+/** Notifications about one request (everything except Home refreshes). */
+export type RequestNotification = Extract<Notification, { readonly requestId: number }>;
+
+/** Deliveries with the same key go out in order: one request's thread, or one person's Home. */
+export function orderingKeyOf(n: Notification): string {
+  return n.kind === 'home.update' ? `home:${n.userId}` : `request:${n.requestId}`;
+}
 
 export type NotificationKind = Notification['kind'];
 

@@ -3,6 +3,7 @@ import type { CommitRequest, RequestEvent } from '../domain/request.js';
 import { route } from '../domain/routing.js';
 import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
 import type { ServiceDeps } from './deps.js';
+import { homeUpdatesFor } from './home.js';
 import type { Notification } from './ports.js';
 
 export interface SubmitRequestInput {
@@ -71,6 +72,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       })),
     ];
     if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
+    notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
     store.enqueue(notifications, at);
     return created;
   });

@@ -2,7 +2,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DeliveryFailure } from '../jobs/outbox.js';
+import { buildHomeFor, type HomeDeps } from '../services/home.js';
 import type { Notification, RequestStore } from '../services/ports.js';
+import { buildHomeView } from './views/home.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
 import { buildOutcomeDm, buildParentMessage, buildSignOffMessage } from './views/request-messages.js';
 
@@ -16,12 +18,25 @@ export function renderContext(config: Config): RenderContext {
   return { currency: config.currency, productLines: config.product_lines };
 }
 
-export function createNotifier(deps: { client: WebClient; store: RequestStore; config: Config }) {
+export function createNotifier(deps: {
+  client: WebClient;
+  store: RequestStore;
+  config: Config;
+  /** App Home reads; without them home.update deliveries are given up. */
+  home?: HomeDeps;
+}) {
   const { client, store, config } = deps;
   const ctx = renderContext(config);
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
 
   return async function deliver(n: Notification): Promise<void> {
+    if (n.kind === 'home.update') {
+      if (!deps.home) throw new PermanentDeliveryError('home_not_configured');
+      // Rendered now, from the current state: a refresh queued minutes ago still shows the truth.
+      const view = buildHomeView(buildHomeFor(deps.home, n.userId), ctx);
+      await client.views.publish({ user_id: n.userId, view });
+      return;
+    }
     const request = store.loadRequest(n.requestId);
     if (!request) throw new PermanentDeliveryError('request_not_found');
     switch (n.kind) {
