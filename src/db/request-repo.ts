@@ -151,15 +151,19 @@ export function createRequestStore(db: Db): RequestStore {
     },
 
     enqueue(list: readonly Notification[], at: Date): void {
-      const rows = list.filter((n) => n.kind !== 'home.update' || wantsHomeUpdate(sqlite, n.userId));
+      const rows = list.flatMap((n): { n: Notification; due: Date }[] => {
+        if (n.kind !== 'home.update') return [{ n, due: at }];
+        const due = homeUpdateDue(sqlite, n.userId, at);
+        return due ? [{ n, due }] : [];
+      });
       if (!rows.length) return;
       db.insert(outbox)
         .values(
-          rows.map((n) => ({
+          rows.map(({ n, due }) => ({
             orderingKey: orderingKeyOf(n),
             kind: n.kind,
             payload: { ...n },
-            nextAttemptAt: at,
+            nextAttemptAt: due,
             createdAt: at,
           })),
         )
@@ -196,18 +200,31 @@ export function createRequestStore(db: Db): RequestStore {
 }
 
 /**
- * Whether a Home refresh for this person is worth queueing: they have opened Home at least once,
- * and fewer than two refreshes are already waiting (one may be rendering right now, from state
- * older than the change being queued; a second one covers every change after it).
+ * Home publishes are coalesced: at most one per person per this window, whatever the burst.
+ * Slack shows the last published Home at once when the person opens it, so a refresh that waits a
+ * moment costs nothing, while one publish per click of a busy afternoon would hit rate limits.
  */
-function wantsHomeUpdate(sqlite: Database.Database, userId: string): boolean {
+export const HOME_REFRESH_WINDOW_MS = 1500;
+
+/**
+ * When a Home refresh for this person should go out, or null when none is worth queueing: they
+ * never opened Home, or two are already queued (one may be rendering now, from state older than
+ * this change; the second covers every change after it, and is rendered when it goes out).
+ * The first refresh after a quiet spell goes out at once; later ones wait out the window.
+ */
+function homeUpdateDue(sqlite: Database.Database, userId: string, at: Date): Date | null {
+  const key = `home:${userId}`;
   const row = sqlite
     .prepare(
-      `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = ?) AS opened,
-              (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = ?) AS queued`,
+      `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = @user) AS opened,
+              (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = @key) AS queued,
+              (SELECT delivered_at FROM outbox WHERE status = 'done' AND ordering_key = @key
+                 ORDER BY id DESC LIMIT 1) AS lastAt`,
     )
-    .get(userId, `home:${userId}`) as { opened: number; queued: number };
-  return row.opened === 1 && row.queued < 2;
+    .get({ user: userId, key }) as { opened: number; queued: number; lastAt: number | null };
+  if (row.opened !== 1 || row.queued >= 2) return null;
+  if (row.queued === 1) return new Date(at.getTime() + HOME_REFRESH_WINDOW_MS);
+  return new Date(Math.max(at.getTime(), (row.lastAt ?? 0) + HOME_REFRESH_WINDOW_MS));
 }
 
 /** Thrown inside a transaction to roll it back when a concurrent writer got there first. */

@@ -80,6 +80,8 @@ export interface LeadershipBoard {
 
 export interface HomeData {
   readonly userId: string;
+  /** Labels of the configured functions this person signs off for (empty for a newcomer). */
+  readonly functions: readonly string[];
   readonly waiting: { readonly total: number; readonly items: readonly WaitingItem[] };
   readonly mine: { readonly openTotal: number; readonly requests: readonly CommitRequest[] };
   readonly board: LeadershipBoard | null;
@@ -108,7 +110,11 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
     });
   };
 
-  const refs = deps.home.pendingFor(userId, (deps.ownerIds ?? directOwnerIds)(userId));
+  const ownerIds = (deps.ownerIds ?? directOwnerIds)(userId);
+  const functions = Object.values(config.functions)
+    .filter((f) => f.owners.some((o) => ownerIds.includes(o)))
+    .map((f) => f.label);
+  const refs = deps.home.pendingFor(userId, ownerIds);
   const waiting = { total: refs.length, items: itemsOf(refs.slice(0, WAITING_LOAD_LIMIT)) };
 
   const { open, recent } = deps.home.sellerRequestIds(userId, RECENT_CLOSED_LIMIT);
@@ -130,7 +136,7 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
       oldest: itemsOf(deps.home.oldestPending(OLDEST_WAITS)),
     };
   }
-  return { userId, waiting, mine, board };
+  return { userId, functions, waiting, mine, board };
 }
 
 /**

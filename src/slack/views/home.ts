@@ -150,7 +150,7 @@ function boardBlocks(board: LeadershipBoard): KnownBlock[] {
 
 /** The Home view for one person. */
 export function buildHomeView(data: HomeData, ctx: RenderContext): HomeView {
-  const nothing = !data.waiting.total && !data.mine.requests.length && !data.board;
+  const nothing = !data.functions.length && !data.waiting.total && !data.mine.requests.length && !data.board;
   if (nothing) return { type: 'home', blocks: welcome() };
 
   const tail: KnownBlock[] = [{ type: 'divider' }, ...myRequestsBlocks(data, ctx)];
@@ -158,7 +158,10 @@ export function buildHomeView(data: HomeData, ctx: RenderContext): HomeView {
 
   const blocks: KnownBlock[] = [header(`Waiting for you (${data.waiting.total.toLocaleString('en-US')})`)];
   if (!data.waiting.total) {
-    blocks.push(section(':white_check_mark: No sign-off is waiting for you.'));
+    const yours = data.functions.length
+      ? ` New ones for ${data.functions.map(escapeText).join(', ')} will appear here, oldest first, with Approve and Reject.`
+      : '';
+    blocks.push(section(`:white_check_mark: No sign-off is waiting for you.${yours}`));
   } else {
     // Two blocks per sign-off; keep one for the "…and N more" line.
     const room = LIMITS.viewBlocks - blocks.length - tail.length - 1;
