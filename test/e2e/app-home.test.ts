@@ -157,11 +157,12 @@ describe('App Home for each kind of person', () => {
       String(blocked?.response?.ts),
     );
     const [open] = await h.standIn.waitFor('views.open');
+    const reasonModal = open?.args.view as { private_metadata: string };
     await h.slack.interaction(
       viewSubmission({
         userId: 'U0OPS1',
         callbackId: CALLBACKS.rejectModal,
-        privateMetadata: String((open?.args.view as { private_metadata: string }).private_metadata),
+        privateMetadata: reasonModal.private_metadata,
         values: { [REJECT_BLOCKS.reason]: { [`${REJECT_BLOCKS.reason}_input`]: stateValue.text('No slot') } },
       }),
     );
