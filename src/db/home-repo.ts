@@ -3,7 +3,7 @@
 // requests expire, so that set is bounded by a couple of weeks of inflow), a seller's requests from
 // (seller_id, status, created_at) and (seller_id, created_at), week figures from
 // (created_at) and events (type, at). Nothing here scans the whole history.
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { CommitRequest } from '../domain/request.js';
 import type { HomeQueries, PendingSignOffRef, WeekFigures } from '../services/home.js';
 import type { Db } from './create-db.js';
@@ -16,39 +16,26 @@ const PENDING_JOIN = `
   CROSS JOIN sign_offs s ON s.request_id = r.id
   WHERE r.status = 'pending' AND s.status = 'pending'`;
 
-export function createHomeRepo(db: Db): HomeQueries {
-  const sqlite = db.$client;
-  const openStmt = sqlite.prepare(
-    `INSERT INTO home_openers (user_id, first_opened_at, last_opened_at) VALUES (?, ?, ?)
+/** Every statement, by name: the tests check each one's query plan uses its index. */
+export const HOME_SQL = {
+  open: `INSERT INTO home_openers (user_id, first_opened_at, last_opened_at) VALUES (?, ?, ?)
      ON CONFLICT (user_id) DO UPDATE SET last_opened_at = excluded.last_opened_at`,
-  );
   // Sign-offs whose owners (as stored when asked) include one of the ids this person answers for;
   // not their own requests, and not ones they already approved (waiting for a second owner).
-  const pendingForStmt = sqlite.prepare(
-    `SELECT s.id AS signOffId, s.request_id AS requestId ${PENDING_JOIN}
+  pendingFor: `SELECT s.id AS signOffId, s.request_id AS requestId ${PENDING_JOIN}
        AND r.seller_id <> ?
        AND EXISTS (SELECT 1 FROM json_each(s.owners) o WHERE o.value IN (SELECT value FROM json_each(?)))
        AND NOT EXISTS (SELECT 1 FROM sign_off_approvals a WHERE a.sign_off_id = s.id AND a.user_id = ?)
      ORDER BY s.asked_at, s.id`,
-  );
-  const sellerOpenStmt = sqlite.prepare(
-    `SELECT id FROM requests INDEXED BY requests_seller_status_idx
+  sellerOpen: `SELECT id FROM requests INDEXED BY requests_seller_status_idx
      WHERE seller_id = ? AND status = 'pending' ORDER BY created_at DESC, id DESC`,
-  );
-  const sellerRecentStmt = sqlite.prepare(
-    `SELECT id FROM requests INDEXED BY requests_seller_idx
+  sellerRecent: `SELECT id FROM requests INDEXED BY requests_seller_idx
      WHERE seller_id = ? AND status <> 'pending' ORDER BY created_at DESC, id DESC LIMIT ?`,
-  );
-  const pendingByFunctionStmt = sqlite.prepare(
-    `SELECT s.function_id AS functionId, min(s.label) AS label, count(*) AS count ${PENDING_JOIN}
+  pendingByFunction: `SELECT s.function_id AS functionId, min(s.label) AS label, count(*) AS count ${PENDING_JOIN}
      GROUP BY s.function_id ORDER BY count DESC, s.function_id`,
-  );
-  const oldestStmt = sqlite.prepare(
-    `SELECT s.id AS signOffId, s.request_id AS requestId ${PENDING_JOIN}
+  oldest: `SELECT s.id AS signOffId, s.request_id AS requestId ${PENDING_JOIN}
      ORDER BY s.asked_at, s.id LIMIT ?`,
-  );
-  const figuresStmt = sqlite.prepare(
-    `SELECT
+  figures: `SELECT
        (SELECT count(*) FROM requests INDEXED BY requests_created_at_idx
           WHERE created_at >= @from AND created_at < @to) AS inflow,
        (SELECT count(*) FROM events INDEXED BY events_type_at_idx
@@ -60,7 +47,17 @@ export function createHomeRepo(db: Db): HomeQueries {
           WHERE type = 'request.overridden' AND at >= @from AND at < @to) AS overrides,
        (SELECT count(*) FROM requests INDEXED BY requests_status_idx
           WHERE status = 'pending') AS pendingRequests`,
-  );
+} as const;
+
+export function createHomeRepo(db: Db): HomeQueries {
+  const sqlite = db.$client;
+  const openStmt = sqlite.prepare(HOME_SQL.open);
+  const pendingForStmt = sqlite.prepare(HOME_SQL.pendingFor);
+  const sellerOpenStmt = sqlite.prepare(HOME_SQL.sellerOpen);
+  const sellerRecentStmt = sqlite.prepare(HOME_SQL.sellerRecent);
+  const pendingByFunctionStmt = sqlite.prepare(HOME_SQL.pendingByFunction);
+  const oldestStmt = sqlite.prepare(HOME_SQL.oldest);
+  const figuresStmt = sqlite.prepare(HOME_SQL.figures);
 
   function loadRequests(ids: readonly number[]): Map<number, CommitRequest> {
     const out = new Map<number, CommitRequest>();

@@ -1,7 +1,7 @@
 // App Home as a use case: what one person should see (their queue, their requests and, for
 // leadership, the week so far), and who must see a fresh Home after a change. Rendering to Block
 // Kit is slack/views/home.ts; the outbox publishes it (kind 'home.update').
-import { businessHoursBetween } from '../domain/business-hours.js';
+import { type BusinessHours, businessHoursBetween } from '../domain/business-hours.js';
 import { addDays, type IsoDate, localDate, startOfLocalDay, weekStart } from '../domain/calendar.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
@@ -97,8 +97,8 @@ export const OLDEST_WAITS = 5;
 export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
   const { config, clock } = deps.services;
   const now = clock.now();
-  const age = (s: SignOff) =>
-    businessHoursBetween(s.askedAt, now, config.reminders.business_hours, config.timezone);
+  const ageOf = businessAgeFrom(now, config.reminders.business_hours, config.timezone);
+  const age = (s: SignOff) => ageOf(s.askedAt);
   const itemsOf = (refs: readonly PendingSignOffRef[]): WaitingItem[] => {
     const loaded = deps.home.loadRequests(refs.map((r) => r.requestId));
     return refs.flatMap((ref) => {
@@ -137,6 +137,25 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
     };
   }
   return { userId, functions, waiting, mine, board };
+}
+
+/**
+ * Business hours from an instant to `now`, for many instants: the part from each local midnight
+ * to now is computed once per day, so ages of a long queue cost one day's arithmetic each.
+ */
+export function businessAgeFrom(now: Date, hours: BusinessHours, timeZone: string): (from: Date) => number {
+  const fromMidnight = new Map<IsoDate, number>();
+  return (from) => {
+    const day = localDate(from, timeZone);
+    const nextMidnight = startOfLocalDay(addDays(day, 1), timeZone);
+    if (nextMidnight >= now) return businessHoursBetween(from, now, hours, timeZone);
+    let rest = fromMidnight.get(day);
+    if (rest === undefined) {
+      rest = businessHoursBetween(nextMidnight, now, hours, timeZone);
+      fromMidnight.set(day, rest);
+    }
+    return businessHoursBetween(from, nextMidnight, hours, timeZone) + rest;
+  };
 }
 
 /**
