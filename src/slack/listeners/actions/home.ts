@@ -15,7 +15,7 @@ export function register(app: App, deps: ListenerDeps): void {
     const log = deps.logger.child({ listener: 'preview_digest', user: body.user.id });
     try {
       const text = deps.config.leadership.includes(body.user.id)
-        ? `The digest preview is available with \`${COMMAND} digest\`: it shows this week's digest privately, before it is posted.`
+        ? `The digest preview is available with \`${COMMAND} digest\`.`
         : 'The digest preview is for leadership. Nothing was changed.';
       await tellPrivately(client, body, text);
     } catch (error) {
