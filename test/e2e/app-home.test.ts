@@ -357,3 +357,12 @@ describe('volume', () => {
     expect(JSON.stringify(leader.blocks)).toContain('• Operations: 500 sign-offs');
   });
 });
+
+describe('Socket Mode', () => {
+  it('when app_home_opened arrives as an events_api envelope then the Home is published', async () => {
+    await h.stop();
+    h = await Harness.start({ mode: 'socket' });
+    await h.standIn.sendEnvelope('events_api', appHomeOpened({ userId: 'U0OPS1' }));
+    await homeShowing('U0OPS1', 'Waiting for you (0)');
+  });
+});
