@@ -3,12 +3,12 @@
 // requests expire, so that set is bounded by a couple of weeks of inflow), a seller's requests from
 // (seller_id, status, created_at) and (seller_id, created_at), week figures from
 // (created_at) and events (type, at). Nothing here scans the whole history.
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { CommitRequest } from '../domain/request.js';
 import type { HomeQueries, PendingSignOffRef, WeekFigures } from '../services/home.js';
 import type { Db } from './create-db.js';
 import { toRequest } from './request-repo.js';
-import { approvals, homeOpeners, requests, signOffs } from './schema.js';
+import { approvals, requests, signOffs } from './schema.js';
 
 /** The pending sign-offs of pending requests, driven from the pending requests (see above). */
 const PENDING_JOIN = `
@@ -123,16 +123,6 @@ export function createHomeRepo(db: Db): HomeQueries {
 
     oldestPending(limit) {
       return oldestStmt.all(limit) as PendingSignOffRef[];
-    },
-
-    hasOpened(userId) {
-      return (
-        db
-          .select()
-          .from(homeOpeners)
-          .where(inArray(homeOpeners.userId, [userId]))
-          .get() !== undefined
-      );
     },
   };
 }

@@ -1,7 +1,7 @@
 // App Home as a use case: what one person should see (their queue, their requests and, for
 // leadership, the week so far), and who must see a fresh Home after a change. Rendering to Block
 // Kit is slack/views/home.ts; the outbox publishes it (kind 'home.update').
-import { type BusinessHours, businessHoursBetween } from '../domain/business-hours.js';
+import { businessAges } from '../domain/business-age.js';
 import { addDays, type IsoDate, localDate, startOfLocalDay, weekStart } from '../domain/calendar.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
@@ -33,7 +33,6 @@ export interface WeekFigures {
 /** The reads App Home needs (db/home-repo.ts); each is indexed, see there. */
 export interface HomeQueries {
   recordOpened(userId: string, at: Date): void;
-  hasOpened(userId: string): boolean;
   /** Pending sign-offs this person may decide, oldest first (all of them: the count is shown). */
   pendingFor(userId: string, ownerIds: readonly string[]): PendingSignOffRef[];
   /** A seller's open requests (newest first) and their `recentLimit` latest closed ones. */
@@ -97,17 +96,21 @@ export const OLDEST_WAITS = 5;
 export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
   const { config, clock } = deps.services;
   const now = clock.now();
-  const ageOf = businessAgeFrom(now, config.reminders.business_hours, config.timezone);
-  const age = (s: SignOff) => ageOf(s.askedAt);
   const itemsOf = (refs: readonly PendingSignOffRef[]): WaitingItem[] => {
     const loaded = deps.home.loadRequests(refs.map((r) => r.requestId));
-    return refs.flatMap((ref) => {
+    const found = refs.flatMap((ref) => {
       const request = loaded.get(ref.requestId);
       const signOff = request?.signOffs.find((s) => s.id === ref.signOffId);
-      return request && signOff
-        ? [{ request, signOff, ageHours: age(signOff), capacity: deps.capacityOf?.(request) ?? null }]
-        : [];
+      return request && signOff ? [{ request, signOff }] : [];
     });
+    const oldest = Math.min(now.getTime(), ...found.map((f) => f.signOff.askedAt.getTime()));
+    const age = businessAges(new Date(oldest), now, config.reminders.business_hours, config.timezone);
+    return found.map(({ request, signOff }) => ({
+      request,
+      signOff,
+      ageHours: age(signOff.askedAt),
+      capacity: deps.capacityOf?.(request) ?? null,
+    }));
   };
 
   const ownerIds = (deps.ownerIds ?? directOwnerIds)(userId);
@@ -137,25 +140,6 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
     };
   }
   return { userId, functions, waiting, mine, board };
-}
-
-/**
- * Business hours from an instant to `now`, for many instants: the part from each local midnight
- * to now is computed once per day, so ages of a long queue cost one day's arithmetic each.
- */
-export function businessAgeFrom(now: Date, hours: BusinessHours, timeZone: string): (from: Date) => number {
-  const fromMidnight = new Map<IsoDate, number>();
-  return (from) => {
-    const day = localDate(from, timeZone);
-    const nextMidnight = startOfLocalDay(addDays(day, 1), timeZone);
-    if (nextMidnight >= now) return businessHoursBetween(from, now, hours, timeZone);
-    let rest = fromMidnight.get(day);
-    if (rest === undefined) {
-      rest = businessHoursBetween(nextMidnight, now, hours, timeZone);
-      fromMidnight.set(day, rest);
-    }
-    return businessHoursBetween(from, nextMidnight, hours, timeZone) + rest;
-  };
 }
 
 /**

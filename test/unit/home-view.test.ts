@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { businessAges } from '../../src/domain/business-age.js';
 import { businessHoursBetween } from '../../src/domain/business-hours.js';
 import type { CommitRequest, SignOff } from '../../src/domain/request.js';
-import { businessAgeFrom, type HomeData, homeUpdatesFor, type WaitingItem } from '../../src/services/home.js';
+import { type HomeData, homeUpdatesFor, type WaitingItem } from '../../src/services/home.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { LIMITS } from '../../src/slack/limits.js';
 import { buildHomeView, formatBusinessAge } from '../../src/slack/views/home.js';
@@ -156,8 +157,10 @@ describe('App Home data', () => {
 
   it('when ages are computed for a long queue then they equal business hours between, across a DST change', () => {
     const now = new Date('2026-11-04T20:30:00Z');
-    const age = businessAgeFrom(now, { ...hours, days: [...hours.days] }, 'America/New_York');
-    for (let h = 0; h < 24 * 12; h += 5) {
+    const oldest = new Date(now.getTime() - 24 * 12 * 3_600_000 - 17 * 60_000);
+    const age = businessAges(oldest, now, { ...hours, days: [...hours.days] }, 'America/New_York');
+    expect(age(now)).toBe(0);
+    for (let h = 0; h < 24 * 12; h += 1) {
       const from = new Date(now.getTime() - h * 3_600_000 - 17 * 60_000);
       expect(age(from)).toBeCloseTo(
         businessHoursBetween(from, now, { ...hours, days: [...hours.days] }, 'America/New_York'),
