@@ -261,6 +261,21 @@ describe('acting from Home', () => {
     expect(JSON.stringify(parent?.blocks)).toContain('CG-1 is blocked');
   });
 
+  it("when another owner decides a sign-off in the thread then it leaves every co-owner's Home", async () => {
+    await h.submitRequest('U0SELLER', { productLineId: 'gadgets' });
+    const [ask] = await threadMessages(1);
+    await openHome('U0OPS1', 'Waiting for you (1)');
+    await openHome('U0OPS2', 'Waiting for you (1)');
+    await h.click(
+      'U0OPS2',
+      ACTIONS.approve,
+      threadButton(ask as RecordedCall, ACTIONS.approve),
+      String(ask?.response?.ts),
+    );
+    await homeShowing('U0OPS1', 'Waiting for you (0)');
+    await homeShowing('U0OPS2', 'Waiting for you (0)');
+  });
+
   it('when someone who is not an owner clicks on Home then the refusal goes to their DM and nothing changes', async () => {
     await h.submitRequest('U0SELLER', { productLineId: 'gadgets' });
     const [ask] = await threadMessages(1);
