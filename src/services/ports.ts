@@ -25,9 +25,6 @@ export type Notification =
    */
   | { readonly kind: 'home.update'; readonly userId: string };
 
-/** Notifications about one request (everything except Home refreshes). */
-export type RequestNotification = Extract<Notification, { readonly requestId: number }>;
-
 /** Deliveries with the same key go out in order: one request's thread, or one person's Home. */
 export function orderingKeyOf(n: Notification): string {
   return n.kind === 'home.update' ? `home:${n.userId}` : `request:${n.requestId}`;
