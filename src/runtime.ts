@@ -6,16 +6,19 @@ import type { App } from '@slack/bolt';
 import type { Config, Env } from './config.js';
 import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
+import { createHomeRepo } from './db/home-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import type { AppLogger } from './logger.js';
 import type { ServiceDeps } from './services/deps.js';
+import type { HomeDeps } from './services/home.js';
 import type { Clock } from './services/ports.js';
 import { createSlackApp, verifyBotToken } from './slack/create-app.js';
 import { createReportsFor } from './slack/delivery-reports.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
+import { capacityNote } from './slack/views/capacity-check.js';
 
 export interface RuntimeOptions {
   readonly env: Env;
@@ -55,6 +58,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     config,
     clock,
     onNotify: () => dispatcher?.kick(),
+  };
+  const ctx = renderContext(config);
+  const home: HomeDeps = {
+    services,
+    home: createHomeRepo(db),
+    capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
   };
 
   // 200 {"status":"ok"} when the database answers and the outbox is moving; 503 when the database
@@ -99,12 +108,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     health,
     processed: createProcessedRepo(db),
     ...(options.slackTimeoutMs === undefined ? {} : { timeoutMs: options.slackTimeoutMs }),
-    deps: { services, config, clock, logger, ctx: renderContext(config) },
+    deps: { services, config, clock, logger, ctx: renderContext(config), home },
   });
 
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
-    deliver: createNotifier({ client: app.client, store, config }),
+    deliver: createNotifier({ client: app.client, store, config, home }),
     classify: classifySlackError,
     reportsFor: createReportsFor({ config, store }),
     clock,

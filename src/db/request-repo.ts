@@ -1,6 +1,13 @@
+import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { CommitRequest, RequestEvent, SignOff } from '../domain/request.js';
-import type { NewRequest, Notification, RequestStore, SlackLocation } from '../services/ports.js';
+import {
+  type NewRequest,
+  type Notification,
+  orderingKeyOf,
+  type RequestStore,
+  type SlackLocation,
+} from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
 
@@ -145,14 +152,19 @@ export function createRequestStore(db: Db): RequestStore {
     },
 
     enqueue(list: readonly Notification[], at: Date): void {
-      if (!list.length) return;
+      const rows = list.flatMap((n): { n: Notification; due: Date }[] => {
+        if (n.kind !== 'home.update') return [{ n, due: at }];
+        const due = homeUpdateDue(sqlite, n.userId, at);
+        return due ? [{ n, due }] : [];
+      });
+      if (!rows.length) return;
       db.insert(outbox)
         .values(
-          list.map((n) => ({
-            orderingKey: `request:${n.requestId}`,
+          rows.map(({ n, due }) => ({
+            orderingKey: orderingKeyOf(n),
             kind: n.kind,
             payload: { ...n },
-            nextAttemptAt: at,
+            nextAttemptAt: due,
             createdAt: at,
           })),
         )
@@ -188,12 +200,40 @@ export function createRequestStore(db: Db): RequestStore {
   };
 }
 
+/**
+ * Home publishes are coalesced: at most one per person per this window, whatever the burst.
+ * Slack shows the last published Home at once when the person opens it, so a refresh that waits a
+ * moment costs nothing, while one publish per click of a busy afternoon would hit rate limits.
+ */
+export const HOME_REFRESH_WINDOW_MS = 1500;
+
+/**
+ * When a Home refresh for this person should go out, or null when none is worth queueing: they
+ * never opened Home, or two are already queued (one may be rendering now, from state older than
+ * this change; the second covers every change after it, and is rendered when it goes out).
+ * The first refresh after a quiet spell goes out at once; later ones wait out the window.
+ */
+function homeUpdateDue(sqlite: Database.Database, userId: string, at: Date): Date | null {
+  const key = `home:${userId}`;
+  const row = sqlite
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = @user) AS opened,
+              (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = @key) AS queued,
+              (SELECT delivered_at FROM outbox WHERE status = 'done' AND ordering_key = @key
+                 ORDER BY id DESC LIMIT 1) AS lastAt`,
+    )
+    .get({ user: userId, key }) as { opened: number; queued: number; lastAt: number | null };
+  if (row.opened !== 1 || row.queued >= 2) return null;
+  if (row.queued === 1) return new Date(at.getTime() + HOME_REFRESH_WINDOW_MS);
+  return new Date(Math.max(at.getTime(), (row.lastAt ?? 0) + HOME_REFRESH_WINDOW_MS));
+}
+
 /** Thrown inside a transaction to roll it back when a concurrent writer got there first. */
 export class ConcurrentDecisionError extends Error {
   readonly code = 'concurrent_decision';
 }
 
-function toRequest(
+export function toRequest(
   row: RequestRow,
   so: readonly SignOffRow[],
   ap: readonly (typeof approvals.$inferSelect)[],

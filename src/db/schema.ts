@@ -57,7 +57,7 @@ export const requests = sqliteTable(
     index('requests_created_at_idx').on(t.createdAt),
     // "Your requests" on App Home and /commit show for a seller.
     index('requests_seller_idx').on(t.sellerId, t.createdAt),
-    // Pending requests for reminders and expiry.
+    // Pending requests for reminders and expiry; App Home's queues start from pending requests.
     index('requests_status_idx').on(t.status, t.createdAt),
     // The capacity check (capacity-repo loadByDay): open load of one product line over a range of
     // delivery dates. Partial (open requests only) and covering (quantity), so closed history is
@@ -65,6 +65,8 @@ export const requests = sqliteTable(
     index('requests_open_load_idx')
       .on(t.productLineId, t.deliveryDate, t.status, t.quantity)
       .where(sql`status IN ('pending', 'approved')`),
+    // App Home "Your requests": a seller's open requests, without scanning their whole history.
+    index('requests_seller_status_idx').on(t.sellerId, t.status, t.createdAt),
   ],
 );
 
@@ -182,6 +184,16 @@ export const capacityOverrides = sqliteTable(
 export const processedInteractions = sqliteTable('processed_interactions', {
   key: text('key').primaryKey(),
   at: instant('at').notNull(),
+});
+
+/**
+ * People who have opened the bot's App Home at least once: only they get Home refreshes, since
+ * publishing a Home nobody has looked at is wasted Slack calls.
+ */
+export const homeOpeners = sqliteTable('home_openers', {
+  userId: text('user_id').primaryKey(),
+  firstOpenedAt: instant('first_opened_at').notNull(),
+  lastOpenedAt: instant('last_opened_at').notNull(),
 });
 
 export type RequestRow = typeof requests.$inferSelect;

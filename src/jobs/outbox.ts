@@ -123,7 +123,9 @@ export class OutboxDispatcher {
     const log = logger.child({
       outbox: row.id,
       kind: row.kind,
-      request: requestRef(notification.requestId),
+      ...('requestId' in notification
+        ? { request: requestRef(notification.requestId) }
+        : { user: notification.userId }),
       attempt: attempts,
     });
     try {

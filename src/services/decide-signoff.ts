@@ -7,6 +7,7 @@ import {
   type Verdict,
 } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
+import { homeUpdatesFor } from './home.js';
 import type { Notification } from './ports.js';
 
 export interface DecideSignOffInput {
@@ -51,7 +52,13 @@ export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): Dec
         : { ok: false, reason: 'unknown_signoff', request: current };
     }
     store.appendEvents(before.id, decided.events);
-    store.enqueue(notificationsFor(before, decided.request, decided.signOff), at);
+    store.enqueue(
+      [
+        ...notificationsFor(before, decided.request, decided.signOff),
+        ...homeUpdatesFor(decided.request, deps.config.leadership, input.actorId),
+      ],
+      at,
+    );
     return { ok: true, request: decided.request, signOff: decided.signOff, events: decided.events };
   });
   if (result.ok) deps.onNotify();

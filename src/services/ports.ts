@@ -30,7 +30,18 @@ export type Notification =
       readonly userId: string;
       readonly failedKind: string;
       readonly code: string;
-    };
+    }
+  /**
+   * Re-render and publish this person's App Home. The store only queues it for people who have
+   * opened Home at least once, and keeps at most one waiting behind the one being delivered, so a
+   * burst of changes publishes a bounded number of times.
+   */
+  | { readonly kind: 'home.update'; readonly userId: string };
+
+/** Deliveries with the same key go out in order: one request's thread, or one person's Home. */
+export function orderingKeyOf(n: Notification): string {
+  return n.kind === 'home.update' ? `home:${n.userId}` : `request:${n.requestId}`;
+}
 
 export type NotificationKind = Notification['kind'];
 

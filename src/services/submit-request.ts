@@ -4,6 +4,7 @@ import { route } from '../domain/routing.js';
 import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
 import { checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
+import { homeUpdatesFor } from './home.js';
 import type { Notification } from './ports.js';
 
 export interface SubmitRequestInput {
@@ -76,6 +77,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       })),
     ];
     if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
+    notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
     store.enqueue(notifications, at);
     return created;
   });

@@ -6,6 +6,8 @@ export const COMMAND = '/commit';
 export const ACTIONS = {
   approve: 'signoff_approve',
   reject: 'signoff_reject',
+  /** App Home, leadership only. */
+  previewDigest: 'home_preview_digest',
 } as const;
 
 export const CALLBACKS = {

@@ -2,8 +2,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DeliveryFailure, DeliveryReceipt } from '../jobs/outbox.js';
+import { buildHomeFor, type HomeDeps } from '../services/home.js';
 import type { Notification, RequestStore } from '../services/ports.js';
 import { buildDeliveryFailureDm } from './views/delivery-failure.js';
+import { buildHomeView } from './views/home.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
 import {
   buildOutcomeDm,
@@ -47,7 +49,13 @@ function findTagged(messages: readonly HistoryMessage[] | undefined, key: string
   return found?.ts ?? null;
 }
 
-export function createNotifier(deps: { client: WebClient; store: RequestStore; config: Config }) {
+export function createNotifier(deps: {
+  client: WebClient;
+  store: RequestStore;
+  config: Config;
+  /** App Home reads; without them home.update deliveries are given up. */
+  home?: HomeDeps;
+}) {
   const { client, store, config } = deps;
   const ctx = renderContext(config);
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
@@ -98,6 +106,13 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
     n: Notification,
     attempt: DeliveryAttempt = { uncertain: false },
   ): Promise<DeliveryReceipt> {
+    if (n.kind === 'home.update') {
+      if (!deps.home) throw new PermanentDeliveryError('home_not_configured');
+      // Rendered now, from the current state: a refresh queued minutes ago still shows the truth.
+      const view = buildHomeView(buildHomeFor(deps.home, n.userId), ctx);
+      await client.views.publish({ user_id: n.userId, view });
+      return { channelId: null, messageTs: null };
+    }
     const request = store.loadRequest(n.requestId);
     if (!request) throw new PermanentDeliveryError('request_not_found');
     switch (n.kind) {

@@ -23,13 +23,24 @@ export class FixedClock implements Clock {
  */
 export class OffsetClock implements Clock {
   private offset: number;
+  private frozenAt: number | null = null;
   constructor(start: Date | string) {
     this.offset = new Date(start).getTime() - Date.now();
   }
   now(): Date {
-    return new Date(Date.now() + this.offset);
+    return new Date(this.frozenAt ?? Date.now() + this.offset);
   }
   jump(ms: number): void {
-    this.offset += ms;
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offset += ms;
+  }
+  /** Stops time (nothing scheduled becomes due) until `resume`; for coalescing tests. */
+  freeze(): void {
+    this.frozenAt = this.now().getTime();
+  }
+  resume(): void {
+    if (this.frozenAt === null) return;
+    this.offset = this.frozenAt - Date.now();
+    this.frozenAt = null;
   }
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { AppLogger } from '../../logger.js';
 import type { ServiceDeps } from '../../services/deps.js';
+import type { HomeDeps } from '../../services/home.js';
 import type { Clock } from '../../services/ports.js';
 import type { RenderContext } from '../views/render-context.js';
 
@@ -10,6 +11,7 @@ export interface ListenerDeps {
   readonly clock: Clock;
   readonly logger: AppLogger;
   readonly ctx: RenderContext;
+  readonly home: HomeDeps;
 }
 
 export const APOLOGY =

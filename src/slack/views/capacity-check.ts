@@ -2,6 +2,7 @@
 // sign-off message, so operations decides on facts. One builder for both surfaces.
 import type { SectionBlock } from '@slack/types';
 import type { CapacityCheck } from '../../domain/capacity.js';
+import type { CapacityNote } from '../../services/home.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate } from '../mrkdwn.js';
 import { productLineName, type RenderContext, unitOf } from './render-context.js';
@@ -41,4 +42,23 @@ export function buildCapacityCheckBlock(check: CapacityCheck, ctx: RenderContext
     type: 'section',
     text: { type: 'mrkdwn', text: clamp(capacityCheckText(check, ctx), LIMITS.sectionText) },
   };
+}
+
+/** The verdict in one plain line, for App Home's queue (escaped there). */
+export function capacityNote(check: CapacityCheck, ctx: RenderContext): CapacityNote {
+  if (check.verdict === 'no_capacity_configured')
+    return { ok: true, text: 'not checked (no capacity configured)' };
+  const unit = unitOf(ctx, check.productLineId);
+  const later = check.earliestFeasibleDate ? `; earliest fit ${formatDate(check.earliestFeasibleDate)}` : '';
+  switch (check.verdict) {
+    case 'fits':
+      return { ok: true, text: `fits (week of ${formatDate(check.weekStart)})` };
+    case 'fits_if_pending_fall_through':
+      return {
+        ok: false,
+        text: `fits only if pending requests fall through (over by ${n(check.overBy)} ${unit})${later}`,
+      };
+    case 'over':
+      return { ok: false, text: `over by ${n(check.overBy)} ${unit}${later}` };
+  }
 }

@@ -1,6 +1,6 @@
 // The parent message in the requests channel and the per-function sign-off messages in its
 // thread. Posting and updating use the same builders, so the two can never drift apart.
-import type { KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
 import { formatMoney } from '../../domain/money.js';
 import { type CommitRequest, conditionsOf, requestRef, type SignOff } from '../../domain/request.js';
@@ -148,27 +148,7 @@ export function buildSignOffMessage(
     });
   }
   if (signOff.status === 'pending' && request.status === 'pending') {
-    const value = encodeSignOffButton({ s: signOff.id, v: request.version });
-    blocks.push({
-      type: 'actions',
-      block_id: `signoff_${signOff.id}`,
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTIONS.approve,
-          text: { type: 'plain_text', text: 'Approve', emoji: false },
-          style: 'primary',
-          value,
-        },
-        {
-          type: 'button',
-          action_id: ACTIONS.reject,
-          text: { type: 'plain_text', text: 'Reject', emoji: false },
-          style: 'danger',
-          value,
-        },
-      ],
-    });
+    blocks.push(buildDecisionActions(request, signOff));
   } else {
     blocks.push(section(outcomeOf(request, signOff)));
   }
@@ -177,6 +157,34 @@ export function buildSignOffMessage(
       ? `${owners}: ${signOff.label} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
       : `${signOff.label} sign-off for ${ref}: ${signOff.status}`;
   return { text: clamp(fallback, LIMITS.messageText), blocks };
+}
+
+/**
+ * The decision buttons of a pending sign-off. The thread message and App Home both use this one
+ * builder, so a click behaves identically wherever it happens (same action ids, same value codec).
+ */
+export function buildDecisionActions(request: CommitRequest, signOff: SignOff): ActionsBlock {
+  const value = encodeSignOffButton({ s: signOff.id, v: request.version });
+  return {
+    type: 'actions',
+    block_id: `signoff_${signOff.id}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTIONS.approve,
+        text: { type: 'plain_text', text: 'Approve', emoji: false },
+        style: 'primary',
+        value,
+      },
+      {
+        type: 'button',
+        action_id: ACTIONS.reject,
+        text: { type: 'plain_text', text: 'Reject', emoji: false },
+        style: 'danger',
+        value,
+      },
+    ],
+  };
 }
 
 function outcomeOf(request: CommitRequest, s: SignOff): string {
