@@ -36,7 +36,10 @@ export interface Names {
 export function mrkdwnToText(text: string, names: Names): string {
   return text
     .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, id: string) => `@${names.user(id)}`)
-    .replace(/<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => `#${label || names.channel(id)}`)
+    .replace(
+      /<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>/g,
+      (_m, id: string, label?: string) => `#${label || names.channel(id)}`,
+    )
     .replace(/<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => label || `@${id}`)
     .replace(/<!(here|channel|everyone)>/g, '@$1')
     .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ↗')
@@ -165,5 +168,9 @@ export function renderModal(view: unknown, names: Names): string[] {
     .map((b) => `[ ${b} ]`)
     .join('  ');
   const body = list(view.blocks).flatMap((b) => renderBlock(b, names));
-  return [`┌─ ${title} ${'─'.repeat(Math.max(2, 44 - title.length))}`, ...body.map((l) => `│ ${l}`), `└─ ${buttons}`];
+  return [
+    `┌─ ${title} ${'─'.repeat(Math.max(2, 44 - title.length))}`,
+    ...body.map((l) => `│ ${l}`),
+    `└─ ${buttons}`,
+  ];
 }

@@ -12,12 +12,19 @@ import { parseEnv } from '../config.js';
 import { createLogger } from '../logger.js';
 import { type Runtime, startRuntime } from '../runtime.js';
 import type { Clock } from '../services/ports.js';
-import { ACTIONS, CALLBACKS, INPUT_SUFFIX, REJECT_BLOCKS, REQUEST_BLOCKS } from '../slack/ids.js';
+import { ACTIONS, CALLBACKS, INPUT_SUFFIX, REJECT_BLOCKS } from '../slack/ids.js';
 import { type Names, renderMessage, renderModal } from './block-kit-text.js';
 import { CHANNELS, demoConfig, PEOPLE, type PersonKey } from './demo-config.js';
 import { SCENES } from './demo-scenes.js';
 import { type SimResponse, SlackClientSim } from './signed-requests.js';
-import { blockAction, slashCommand, stateValue, viewSubmission } from './slack-payloads.js';
+import {
+  blockAction,
+  type RequestForm,
+  requestFormValues,
+  slashCommand,
+  stateValue,
+  viewSubmission,
+} from './slack-payloads.js';
 import { type RecordedCall, SlackStandIn } from './slack-stand-in.js';
 
 const SIGNING_SECRET = 'demo-signing-secret';
@@ -28,19 +35,6 @@ export interface Scene {
   readonly at: string;
   readonly title: string;
   play(stage: DemoStage): Promise<void>;
-}
-
-/** The request form as a seller fills it in (strings, as Slack submits them). */
-export interface RequestForm {
-  readonly customer: string;
-  readonly productLineId: string;
-  readonly quantity: string;
-  readonly value: string;
-  readonly deliveryDate: string;
-  readonly paymentTermsDays?: string;
-  readonly discountPercent?: string;
-  readonly specialRequirements?: string;
-  readonly dealReference?: string;
 }
 
 /** Starts at a chosen instant and runs at real speed, so the outbox's retries still come due. */
@@ -61,7 +55,10 @@ interface Entry {
   readonly lines: readonly string[];
 }
 
-type Block = { readonly type?: string; readonly elements?: readonly { action_id?: string; value?: string }[] };
+type Block = {
+  readonly type?: string;
+  readonly elements?: readonly { action_id?: string; value?: string }[];
+};
 
 const names: Names = {
   user: (id) => Object.values(PEOPLE).find((p) => p.id === id)?.name ?? id,
@@ -70,6 +67,8 @@ const names: Names = {
 
 const personOf = (id: string): PersonKey | undefined =>
   (Object.keys(PEOPLE) as PersonKey[]).find((k) => PEOPLE[k].id === id);
+
+export type { RequestForm };
 
 /** What scenes use to act. Every method waits until the bot has finished answering. */
 export class DemoStage {
@@ -104,28 +103,13 @@ export class DemoStage {
   async submitRequest(who: PersonKey, form: RequestForm): Promise<string> {
     const modal = this.lastModal(CALLBACKS.requestModal);
     this.say(`${PEOPLE[who].name} checks the form and clicks [ ${modal.submit} ]`);
-    const v = (id: string) => `${id}${INPUT_SUFFIX}`;
-    const b = REQUEST_BLOCKS;
-    const values = {
-      [b.customer]: { [v(b.customer)]: stateValue.text(form.customer) },
-      [b.productLineId]: { [v(b.productLineId)]: stateValue.select(form.productLineId) },
-      [b.quantity]: { [v(b.quantity)]: stateValue.number(form.quantity) },
-      [b.value]: { [v(b.value)]: stateValue.text(form.value) },
-      [b.deliveryDate]: { [v(b.deliveryDate)]: stateValue.date(form.deliveryDate) },
-      [b.paymentTermsDays]: { [v(b.paymentTermsDays)]: stateValue.number(form.paymentTermsDays ?? '30') },
-      [b.discountPercent]: { [v(b.discountPercent)]: stateValue.number(form.discountPercent ?? '0') },
-      [b.specialRequirements]: {
-        [v(b.specialRequirements)]: stateValue.text(form.specialRequirements ?? null),
-      },
-      [b.dealReference]: { [v(b.dealReference)]: stateValue.text(form.dealReference ?? null) },
-    };
     const res = await this.act(who, () =>
       this.slack.interaction(
         viewSubmission({
           userId: PEOPLE[who].id,
           callbackId: CALLBACKS.requestModal,
           privateMetadata: modal.privateMetadata,
-          values,
+          values: requestFormValues(form),
         }),
       ),
     );
@@ -152,7 +136,9 @@ export class DemoStage {
           userId: PEOPLE[who].id,
           callbackId: CALLBACKS.rejectModal,
           privateMetadata: modal.privateMetadata,
-          values: { [REJECT_BLOCKS.reason]: { [`${REJECT_BLOCKS.reason}${INPUT_SUFFIX}`]: stateValue.text(reason) } },
+          values: {
+            [REJECT_BLOCKS.reason]: { [`${REJECT_BLOCKS.reason}${INPUT_SUFFIX}`]: stateValue.text(reason) },
+          },
         }),
       ),
     );
@@ -164,7 +150,8 @@ export class DemoStage {
     const value = (message.blocks as Block[])
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === actionId)?.value;
-    if (value === undefined) throw new Error(`demo: no ${actionId} button on the ${label} sign-off for ${ref}`);
+    if (value === undefined)
+      throw new Error(`demo: no ${actionId} button on the ${label} sign-off for ${ref}`);
     return this.act(who, () =>
       this.slack.interaction(
         blockAction({
@@ -218,7 +205,8 @@ export class DemoStage {
   private recordPrivate(who: PersonKey, call: RecordedCall): void {
     if (call.method === 'views.open' || call.method === 'views.push' || call.method === 'views.update')
       this.add(who, ['modal:', ...renderModal(call.args.view, names)]);
-    else if (call.method === 'response_url') this.add(who, ['only visible to you:', ...renderMessage(call.args, names)]);
+    else if (call.method === 'response_url')
+      this.add(who, ['only visible to you:', ...renderMessage(call.args, names)]);
     else if (call.method === 'chat.postEphemeral')
       this.add(personOf(String(call.args.user)) ?? String(call.args.user), [
         `only visible to you, in #${names.channel(String(call.args.channel))}:`,
@@ -267,7 +255,11 @@ export class DemoStage {
       const message = this.standIn.message(channel, ts);
       const dmOf = channel.startsWith('D') ? personOf(channel.slice(1)) : undefined;
       const lines = message ? renderMessage(message, names) : ['(deleted)'];
-      const label = dmOf ? `direct message from commit-gate${isNew ? '' : ' (updated)'}:` : isNew ? '' : '(updated)';
+      const label = dmOf
+        ? `direct message from commit-gate${isNew ? '' : ' (updated)'}:`
+        : isNew
+          ? ''
+          : '(updated)';
       const body = message?.thread_ts ? lines.map((l, j) => (j === 0 ? `↳ ${l}` : `  ${l}`)) : lines;
       return {
         audience: dmOf ?? `#${names.channel(channel)}`,

@@ -5,6 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { SlashCommand, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import type { AppHomeOpenedEvent } from '@slack/types';
+import { INPUT_SUFFIX, REQUEST_BLOCKS } from '../slack/ids.js';
 import { STAND_IN_WORKSPACE as W } from './slack-stand-in.js';
 
 /** view.state.values: block_id → action_id → value. */
@@ -338,3 +339,38 @@ export const stateValue = {
     selected_users: [...ids],
   }),
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// The request modal as a seller submits it
+
+/** The request form's fields as Slack submits them (strings; optional ones may be left empty). */
+export interface RequestForm {
+  readonly customer: string;
+  readonly productLineId: string;
+  readonly quantity: string;
+  readonly value: string;
+  readonly deliveryDate: string;
+  readonly paymentTermsDays?: string;
+  readonly discountPercent?: string;
+  readonly specialRequirements?: string | null;
+  readonly dealReference?: string | null;
+}
+
+/** view.state.values of a submitted request modal (block ids from slack/ids.ts). */
+export function requestFormValues(form: RequestForm): StateValues {
+  const b = REQUEST_BLOCKS;
+  const v = (id: string) => `${id}${INPUT_SUFFIX}`;
+  return {
+    [b.customer]: { [v(b.customer)]: stateValue.text(form.customer) },
+    [b.productLineId]: { [v(b.productLineId)]: stateValue.select(form.productLineId) },
+    [b.quantity]: { [v(b.quantity)]: stateValue.number(form.quantity) },
+    [b.value]: { [v(b.value)]: stateValue.text(form.value) },
+    [b.deliveryDate]: { [v(b.deliveryDate)]: stateValue.date(form.deliveryDate) },
+    [b.paymentTermsDays]: { [v(b.paymentTermsDays)]: stateValue.number(form.paymentTermsDays ?? '30') },
+    [b.discountPercent]: { [v(b.discountPercent)]: stateValue.number(form.discountPercent ?? '0') },
+    [b.specialRequirements]: {
+      [v(b.specialRequirements)]: stateValue.text(form.specialRequirements ?? null),
+    },
+    [b.dealReference]: { [v(b.dealReference)]: stateValue.text(form.dealReference ?? null) },
+  };
+}

@@ -42,9 +42,9 @@ describe('npm run demo', () => {
 
 describe('Block Kit as text', () => {
   it('when mrkdwn has mentions, links, emoji, markers and entities then it reads as plain text', () => {
-    expect(mrkdwnToText('*Approved* by <@U0SAM>: _fine_ &lt;ok&gt; <https://x.test|Open> :no_entry:', names)).toBe(
-      'Approved by @Sam: fine <ok> Open ↗ ⛔',
-    );
+    expect(
+      mrkdwnToText('*Approved* by <@U0SAM>: _fine_ &lt;ok&gt; <https://x.test|Open> :no_entry:', names),
+    ).toBe('Approved by @Sam: fine <ok> Open ↗ ⛔');
   });
 
   it('when a message has a header, fields, context and buttons then each renders on its own line', () => {

@@ -4,7 +4,7 @@
 // lines (OS setup: users, /data) are skipped and reported; its ENV, HEALTHCHECK and CMD are
 // returned so the caller can start the bot exactly as the image would.
 // The Dockerfile points back here; test/e2e/production-recipe.test.ts is the caller.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
@@ -92,6 +92,25 @@ export function projectFiles(root: string): string[] {
   return r.stdout.split('\0').filter((f) => f && existsSync(join(root, f)));
 }
 
+/** A shell command, without blocking the event loop (a test runner must keep talking meanwhile). */
+function run(
+  command: string,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (d: Buffer) => {
+      output = (output + d.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, output }));
+  });
+}
+
 export interface ReplayOptions {
   /** The project to build (its Dockerfile and files). */
   readonly root: string;
@@ -101,7 +120,7 @@ export interface ReplayOptions {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
 }
 
-export function replayDockerfile({ root, workDir, baseEnv }: ReplayOptions): Recipe {
+export async function replayDockerfile({ root, workDir, baseEnv }: ReplayOptions): Promise<Recipe> {
   const stages = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
   const context = join(workDir, 'context');
   for (const file of projectFiles(root)) {
@@ -113,7 +132,7 @@ export function replayDockerfile({ root, workDir, baseEnv }: ReplayOptions): Rec
   const skipped: string[] = [];
   let result: Omit<Recipe, 'steps' | 'skipped'> | undefined;
 
-  stages.forEach((stage, index) => {
+  for (const [index, stage] of stages.entries()) {
     const final = index === stages.length - 1;
     const fsRoot = join(workDir, 'stages', stage.name);
     fsRoots.set(stage.name, fsRoot);
@@ -159,14 +178,8 @@ export function replayDockerfile({ root, workDir, baseEnv }: ReplayOptions): Rec
             continue;
           }
           const { NODE_ENV: _ignored, ...inherited } = baseEnv;
-          const r = spawnSync('sh', ['-c', ins.args], {
-            cwd: onDisk('.'),
-            env: { ...inherited, ...env },
-            encoding: 'utf8',
-            maxBuffer: 64 * 1024 * 1024,
-          });
-          if (r.status !== 0)
-            throw new Error(`${where} ${ins.args} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+          const r = await run(ins.args, onDisk('.'), { ...inherited, ...env });
+          if (r.status !== 0) throw new Error(`${where} ${ins.args} failed (${r.status}):\n${r.output}`);
           break;
         }
         case 'CMD':
@@ -190,7 +203,7 @@ export function replayDockerfile({ root, workDir, baseEnv }: ReplayOptions): Rec
       steps.push({ stage: stage.name, instruction: `${ins.keyword} ${ins.args}`, ms: Date.now() - started });
     }
     if (final) result = { appDir: onDisk('.'), env, cmd, healthcheck };
-  });
+  }
   if (!result) throw new Error('Dockerfile has no stages');
   return { ...result, steps, skipped };
 }
