@@ -1,5 +1,6 @@
 // `npm run demo` is how most people first see commit-gate: it must keep playing the whole week
 // against the real bot and show what each person saw, rendered from what the bot really sent.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mrkdwnToText, renderMessage, renderModal } from '../../src/dev/block-kit-text.js';
 import { runDemo } from '../../src/dev/demo.js';
@@ -37,6 +38,14 @@ describe('npm run demo', () => {
     for (const moment of moments) expect(transcript).toContain(moment);
     expect(transcript).not.toContain('[bot log]');
     expect(transcript).not.toMatch(/<@U0|&lt;|:white_check_mark:/);
+
+    // The README's first screen quotes the demo; it must stay a true excerpt.
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const excerpt = /<!-- demo-excerpt[^\n]*\n```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(excerpt).toBeDefined();
+    const lines = new Set(transcript.split('\n').map((l) => l.trimEnd()));
+    const missing = (excerpt ?? '').split('\n').filter((l) => l.trim() && !lines.has(l.trimEnd()));
+    expect(missing).toEqual([]);
   });
 });
 
