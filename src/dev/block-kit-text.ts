@@ -170,7 +170,7 @@ export function renderModal(view: unknown, names: Names): string[] {
   const body = list(view.blocks).flatMap((b) => renderBlock(b, names));
   return [
     `┌─ ${title} ${'─'.repeat(Math.max(2, 44 - title.length))}`,
-    ...body.map((l) => `│ ${l}`),
+    ...body.map((l) => `│ ${l}`.trimEnd()),
     `└─ ${buttons}`,
   ];
 }

@@ -21,6 +21,7 @@ import {
   blockAction,
   type RequestForm,
   requestFormValues,
+  type StateValues,
   slashCommand,
   stateValue,
   viewSubmission,
@@ -128,17 +129,26 @@ export class DemoStage {
   async reject(who: PersonKey, ref: string, label: string, reason: string): Promise<void> {
     this.say(`${PEOPLE[who].name} clicks [ Reject ] on the ${label} sign-off for ${ref}`);
     await this.click(who, ref, label, ACTIONS.reject);
-    const modal = this.lastModal(CALLBACKS.rejectModal);
-    this.say(`${PEOPLE[who].name} writes "${reason}" and clicks [ ${modal.submit} ]`);
-    await this.act(who, () =>
+    this.say(`${PEOPLE[who].name} writes "${reason}"`);
+    await this.submitModal(who, CALLBACKS.rejectModal, {
+      [REJECT_BLOCKS.reason]: { [`${REJECT_BLOCKS.reason}${INPUT_SUFFIX}`]: stateValue.text(reason) },
+    });
+  }
+
+  /**
+   * Submits the modal with `callbackId` last opened (e.g. by a click) with these input values,
+   * as Slack sends it: for new modals, such as approving with conditions or proposing a date.
+   */
+  async submitModal(who: PersonKey, callbackId: string, values: StateValues): Promise<SimResponse> {
+    const modal = this.lastModal(callbackId);
+    this.say(`${PEOPLE[who].name} clicks [ ${modal.submit} ]`);
+    return this.act(who, () =>
       this.slack.interaction(
         viewSubmission({
           userId: PEOPLE[who].id,
-          callbackId: CALLBACKS.rejectModal,
+          callbackId,
           privateMetadata: modal.privateMetadata,
-          values: {
-            [REJECT_BLOCKS.reason]: { [`${REJECT_BLOCKS.reason}${INPUT_SUFFIX}`]: stateValue.text(reason) },
-          },
+          values,
         }),
       ),
     );

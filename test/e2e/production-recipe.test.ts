@@ -168,6 +168,17 @@ describe('the production image recipe (Dockerfile, replayed)', () => {
     expect(output.join('')).not.toContain('xoxb-production-token');
   });
 
+  it('when the README backup command runs beside the live bot then it writes a consistent copy', () => {
+    // README.md "Operations and failure" → Backups: the same code, with this machine's paths.
+    const target = join(dataDir, 'backup.db');
+    const code = `new (require('better-sqlite3'))(${JSON.stringify(join(dataDir, 'commit-gate.db'))}).backup(${JSON.stringify(target)}).then(() => console.log('ok'))`;
+    const r = spawnSync('node', ['-e', code], { cwd: recipe.appDir, encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout.trim(), r.stderr).toBe('ok');
+    const copy = new Database(target, { readonly: true });
+    expect(copy.prepare('SELECT count(*) FROM requests').pluck().get()).toBe(1);
+    copy.close();
+  });
+
   it('when the container is stopped then the bot exits 0 after a clean shutdown', async () => {
     const exited = new Promise<number | null>((resolve) => bot?.once('exit', (code) => resolve(code)));
     bot?.kill('SIGTERM');
