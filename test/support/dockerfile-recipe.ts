@@ -82,6 +82,37 @@ function jsonArray(args: string, where: string): string[] {
   return parsed;
 }
 
+/**
+ * .dockerignore as Docker reads it, for the patterns this project uses: one pattern per line,
+ * `#` comments, `*` within a path segment, `!` to re-include; a pattern matching a folder
+ * excludes everything under it.
+ */
+export function dockerignore(text: string): (path: string) => boolean {
+  const rules = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const negate = l.startsWith('!');
+      const pattern = (negate ? l.slice(1) : l).replace(/^\/+|\/+$/g, '');
+      const source = pattern
+        .split('/')
+        .map((seg) =>
+          seg
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]'),
+        )
+        .join('/');
+      return { negate, regex: new RegExp(`^${source}(/.*)?$`) };
+    });
+  return (path) => {
+    let ignored = false;
+    for (const rule of rules) if (rule.regex.test(path)) ignored = !rule.negate;
+    return ignored;
+  };
+}
+
 /** Tracked and untracked-but-not-ignored files: what a clean clone of a committed tree holds. */
 export function projectFiles(root: string): string[] {
   const r = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
@@ -123,7 +154,9 @@ export interface ReplayOptions {
 export async function replayDockerfile({ root, workDir, baseEnv }: ReplayOptions): Promise<Recipe> {
   const stages = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
   const context = join(workDir, 'context');
-  for (const file of projectFiles(root)) {
+  const ignorePath = join(root, '.dockerignore');
+  const ignored = dockerignore(existsSync(ignorePath) ? readFileSync(ignorePath, 'utf8') : '');
+  for (const file of projectFiles(root).filter((f) => !ignored(f))) {
     mkdirSync(join(context, posix.dirname(file)), { recursive: true });
     cpSync(join(root, file), join(context, file));
   }
