@@ -4,7 +4,8 @@
 // what a deploy needs: /healthz, the image's HEALTHCHECK command, and one /commit round trip.
 // Slow by nature (npm ci builds better-sqlite3 from source here): 1.5 to 3 minutes.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,6 +22,7 @@ const root = new URL('../..', import.meta.url).pathname;
 const SECRET = 'production-signing-secret';
 // Generous: on a busy two-core machine the native build alone has taken over two minutes.
 const BUILD_TIMEOUT_MS = 10 * 60_000;
+const CLEANUP_TIMEOUT_MS = 2 * 60_000;
 
 let work: string;
 let recipe: Recipe;
@@ -90,8 +92,10 @@ describe('the production image recipe (Dockerfile, replayed)', () => {
   afterAll(async () => {
     bot?.kill('SIGKILL');
     await standIn?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+    // Two node_modules trees (the build stage's has the dev dependencies): slow to delete on a
+    // busy disk, so asynchronously and with time to spare.
+    if (work) await rm(work, { recursive: true, force: true });
+  }, CLEANUP_TIMEOUT_MS);
 
   it('when built then the runtime holds compiled code, migrations and production dependencies only', () => {
     const app = recipe.appDir;
