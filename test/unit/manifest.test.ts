@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import * as ids from '../../src/slack/ids.js';
 import { COMMAND } from '../../src/slack/ids.js';
 
 const MANIFEST_URL = new URL('../../manifest.yml', import.meta.url);
@@ -22,6 +23,7 @@ interface Manifest {
     app_home?: { home_tab_enabled?: boolean; messages_tab_enabled?: boolean };
     bot_user?: { display_name: string; always_online?: boolean };
     slash_commands?: { command: string; url?: string; description: string; should_escape?: boolean }[];
+    shortcuts?: { callback_id: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -95,6 +97,48 @@ function webApiMethodsIn(dir: string): Map<string, string[]> {
   }
   return found;
 }
+
+type ListenerKind = 'command' | 'event' | 'action' | 'view' | 'shortcut' | 'options';
+
+interface Listener {
+  readonly kind: ListenerKind;
+  /** The command, event type or id, when the argument is a literal or a constant of ids.ts. */
+  readonly name: string | undefined;
+  readonly source: string;
+  readonly file: string;
+}
+
+// `app.command(COMMAND, …)`, `app.action<BlockAction<ButtonAction>>(ACTIONS.approve, …)`,
+// `app.event('app_home_opened', …)`: the kind and the first argument's source text.
+const LISTENER_PATTERN =
+  /\bapp\.(command|event|action|view|shortcut|options)\s*(?:<[^(]*>)?\s*\(\s*([^,)]+?)\s*[,)]/g;
+
+/** A string literal, or a constant (`COMMAND`, `ACTIONS.approve`) exported by src/slack/ids.ts. */
+function resolveListenerArg(source: string): string | undefined {
+  const literal = /^(['"`])([^'"`]*)\1$/.exec(source);
+  if (literal) return literal[2];
+  const constant = /^([A-Z_]+)(?:\.(\w+))?$/.exec(source);
+  if (!constant) return undefined;
+  const value: unknown = (ids as Record<string, unknown>)[constant[1] ?? ''];
+  const member =
+    constant[2] === undefined ? value : (value as Record<string, unknown> | undefined)?.[constant[2]];
+  return typeof member === 'string' ? member : undefined;
+}
+
+/** Every Bolt listener registered in dir/**\/*.ts. */
+function listenersIn(dir: string): Listener[] {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  return files.flatMap((file) =>
+    [...readFileSync(join(dir, file), 'utf8').matchAll(LISTENER_PATTERN)].map((m) => ({
+      kind: m[1] as ListenerKind,
+      source: m[2] ?? '',
+      name: resolveListenerArg(m[2] ?? ''),
+      file,
+    })),
+  );
+}
+
+const SLACK_DIR = fileURLToPath(new URL('../../src/slack/', import.meta.url));
 
 let manifestText: string;
 let manifest: Manifest;
@@ -188,6 +232,79 @@ describe('manifest.yml and the code', () => {
     expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
     expect(manifest.features.app_home?.messages_tab_enabled).toBe(true);
     expect(manifest.features.bot_user).toEqual({ display_name: 'commit-gate', always_online: true });
+  });
+});
+
+describe('manifest.yml against the listeners registered in src/slack', () => {
+  it('when src/slack is scanned then it finds the listeners the core gate is known to register', () => {
+    const found = listenersIn(SLACK_DIR).map((l) => `${l.kind} ${l.name}`);
+    // Guards the scanner itself: if these stop being found, the pattern is broken, not the code.
+    expect(found).toEqual(
+      expect.arrayContaining([
+        `command ${COMMAND}`,
+        `action ${ids.ACTIONS.approve}`,
+        `view ${ids.CALLBACKS.requestModal}`,
+      ]),
+    );
+  });
+
+  it('when the code registers a slash command then manifest.yml declares it', () => {
+    const declared = new Set((manifest.features.slash_commands ?? []).map((c) => c.command));
+    const problems = listenersIn(SLACK_DIR)
+      .filter((l) => l.kind === 'command')
+      .filter((l) => l.name === undefined || !declared.has(l.name))
+      .map((l) => `${l.file}: app.command(${l.source}) is not in features.slash_commands`);
+    expect(problems).toEqual([]);
+  });
+
+  it('when the code listens for an event then manifest.yml subscribes the bot to it', () => {
+    const declared = new Set(manifest.settings.event_subscriptions?.bot_events ?? []);
+    const problems = listenersIn(SLACK_DIR)
+      .filter((l) => l.kind === 'event')
+      .filter((l) => l.name === undefined || !declared.has(l.name))
+      .map((l) => `${l.file}: app.event(${l.source}) is not in settings.event_subscriptions.bot_events`);
+    expect(problems).toEqual([]);
+  });
+
+  it('when the code registers a shortcut then manifest.yml declares its callback id', () => {
+    const declared = new Set((manifest.features.shortcuts ?? []).map((s) => s.callback_id));
+    const problems = listenersIn(SLACK_DIR)
+      .filter((l) => l.kind === 'shortcut')
+      .filter((l) => l.name === undefined || !declared.has(l.name))
+      .map((l) => `${l.file}: app.shortcut(${l.source}) is not in features.shortcuts`);
+    expect(problems).toEqual([]);
+  });
+
+  it('when the code handles buttons, modals, shortcuts or menus then interactivity is enabled', () => {
+    const interactive = listenersIn(SLACK_DIR).filter((l) => l.kind !== 'command' && l.kind !== 'event');
+    expect(interactive.length).toBeGreaterThan(0);
+    expect(manifest.settings.interactivity?.is_enabled).toBe(true);
+  });
+
+  it('when the scanner reads listener registrations then it resolves literals and ids.ts constants', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'commit-gate-listeners-'));
+    try {
+      writeFileSync(
+        join(dir, 'sample.ts'),
+        [
+          'app.command(COMMAND, async () => {});',
+          "app.event('app_home_opened', handler);",
+          'app.action<BlockAction<ButtonAction>>(ACTIONS.reject, async (args) => {});',
+          'app.view(CALLBACKS.rejectModal, handler);',
+          'app.action(/^signoff_/, handler);',
+          'app.error(async (error) => {});',
+        ].join('\n'),
+      );
+      expect(listenersIn(dir).map((l) => [l.kind, l.name ?? l.source])).toEqual([
+        ['command', '/commit'],
+        ['event', 'app_home_opened'],
+        ['action', 'signoff_reject'],
+        ['view', 'reject_modal'],
+        ['action', '/^signoff_/'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
