@@ -23,6 +23,15 @@ const EMOJI: Readonly<Record<string, string>> = {
   calendar: '📅',
   bar_chart: '📊',
   house: '🏠',
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  red_circle: '🔴',
+  white_circle: '⚪',
+  arrow_right: '➡️',
+  bell: '🔔',
+  rotating_light: '🚨',
+  memo: '📝',
+  scales: '⚖️',
 };
 
 export interface Names {
