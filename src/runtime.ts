@@ -5,13 +5,20 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import type { Config, Env } from './config.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
+import { createDigestReader } from './db/digest-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { createRequestStore } from './db/request-repo.js';
+import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { OutboxDispatcher } from './jobs/outbox.js';
+import { Scheduler } from './jobs/scheduler.js';
 import type { AppLogger } from './logger.js';
 import type { ServiceDeps } from './services/deps.js';
+import { runDueDigest } from './services/digest-schedule.js';
 import type { Clock } from './services/ports.js';
+import { runReminders } from './services/reminders.js';
+import type { DigestDeps } from './services/weekly-digest.js';
 import { createSlackApp, verifyBotToken } from './slack/create-app.js';
+import { createDigestPoster } from './slack/digest-poster.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
 
 export interface RuntimeOptions {
@@ -22,6 +29,12 @@ export interface RuntimeOptions {
   /** Outbox poll interval; tests shorten it. */
   readonly pollMs?: number;
   readonly baseBackoffMs?: number;
+  /** Runs the scheduled jobs (digest, reminders, expiry); default true. Tests may turn it off. */
+  readonly schedule?: boolean;
+  /** How often the scheduler looks for due work; default one minute. */
+  readonly scheduleMs?: number;
+  /** The capacity feature's section for the digest, when wired in. */
+  readonly capacity?: DigestDeps['capacity'];
 }
 
 export interface Runtime {
@@ -29,6 +42,7 @@ export interface Runtime {
   readonly db: Db;
   readonly app: App;
   readonly dispatcher: OutboxDispatcher;
+  readonly scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -43,6 +57,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let dispatcher: OutboxDispatcher | undefined;
   const services: ServiceDeps = { store, config, clock, onNotify: () => dispatcher?.kick() };
+  const jobRuns = createJobRunStore(db);
+  const digest: DigestDeps = {
+    reader: createDigestReader(db),
+    config,
+    clock,
+    ...(options.capacity ? { capacity: options.capacity } : {}),
+  };
 
   const health = (_req: IncomingMessage, res: ServerResponse) => {
     const ok = healthy && db.$client.open;
@@ -56,17 +77,38 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     identity,
     logger,
     health,
-    deps: { services, config, clock, logger, ctx: renderContext(config) },
+    deps: { services, config, clock, logger, ctx: renderContext(config), digest },
   });
 
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
-    deliver: createNotifier({ client: app.client, store, config }),
+    deliver: createNotifier({
+      client: app.client,
+      store,
+      config,
+      postDigest: createDigestPoster({
+        client: app.client,
+        config,
+        digest,
+        runs: jobRuns,
+        logger: logger.child({ component: 'digest' }),
+      }),
+    }),
     classify: classifySlackError,
     clock,
     logger: logger.child({ component: 'outbox' }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
+  });
+
+  const reminders = createReminderStore(db);
+  const scheduler = new Scheduler({
+    tasks: [
+      { name: 'weekly_digest', run: () => runDueDigest({ ...services, jobRuns }) },
+      { name: 'reminders', run: () => runReminders({ ...services, reminders }) },
+    ],
+    logger: logger.child({ component: 'scheduler' }),
+    ...(options.scheduleMs === undefined ? {} : { intervalMs: options.scheduleMs }),
   });
 
   let port: number;
@@ -91,6 +133,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await app.start();
   }
   dispatcher.start();
+  if (options.schedule ?? true) scheduler.start();
   logger.info('commit-gate started', { mode: env.mode, port });
 
   let stopping: Promise<void> | undefined;
@@ -99,11 +142,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     db,
     app,
     dispatcher,
+    scheduler,
     stop() {
       stopping ??= (async () => {
         healthy = false;
         await app.stop().catch((e: unknown) => logger.warn('error while stopping Slack app', e));
         if (healthServer) await new Promise<void>((resolve) => healthServer?.close(() => resolve()));
+        await scheduler.stop();
         await dispatcher?.stop();
         closeDb(db);
         logger.info('commit-gate stopped');

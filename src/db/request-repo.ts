@@ -1,6 +1,12 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { CommitRequest, RequestEvent, SignOff } from '../domain/request.js';
-import type { NewRequest, Notification, RequestStore, SlackLocation } from '../services/ports.js';
+import type { CommitRequest, LifecycleEvent, RequestEvent, SignOff } from '../domain/request.js';
+import {
+  type NewRequest,
+  type Notification,
+  orderingKeyOf,
+  type RequestStore,
+  type SlackLocation,
+} from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
 
@@ -129,7 +135,7 @@ export function createRequestStore(db: Db): RequestStore {
       return true;
     },
 
-    appendEvents(requestId: number, list: readonly RequestEvent[]): void {
+    appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent)[]): void {
       if (!list.length) return;
       db.insert(events)
         .values(
@@ -148,7 +154,7 @@ export function createRequestStore(db: Db): RequestStore {
       db.insert(outbox)
         .values(
           list.map((n) => ({
-            orderingKey: `request:${n.requestId}`,
+            orderingKey: orderingKeyOf(n),
             kind: n.kind,
             payload: { ...n },
             nextAttemptAt: at,

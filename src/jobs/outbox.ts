@@ -86,7 +86,7 @@ export class OutboxDispatcher {
     const log = logger.child({
       outbox: row.id,
       kind: row.kind,
-      request: notification.requestId,
+      ...('requestId' in notification ? { request: notification.requestId } : {}),
       attempt: attempts,
     });
     try {

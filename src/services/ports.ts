@@ -1,5 +1,11 @@
 // The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
-import type { CommitRequest, RequestEvent, RequestFacts, SignOff } from '../domain/request.js';
+import type {
+  CommitRequest,
+  LifecycleEvent,
+  RequestEvent,
+  RequestFacts,
+  SignOff,
+} from '../domain/request.js';
 
 export interface Clock {
   now(): Date;
@@ -17,9 +23,20 @@ export type Notification =
   | { readonly kind: 'parent.update'; readonly requestId: number }
   | { readonly kind: 'signoff.post'; readonly requestId: number; readonly signOffId: number }
   | { readonly kind: 'signoff.update'; readonly requestId: number; readonly signOffId: number }
-  | { readonly kind: 'seller.outcome'; readonly requestId: number };
+  | { readonly kind: 'seller.outcome'; readonly requestId: number }
+  /** One reminder in the sign-off's thread, mentioning its owners. */
+  | { readonly kind: 'signoff.remind'; readonly requestId: number; readonly signOffId: number }
+  /** One direct message to each leadership member: this sign-off waits too long. */
+  | { readonly kind: 'leadership.escalate'; readonly requestId: number; readonly signOffId: number }
+  /** The weekly digest of the week starting on that Monday, to the digest channel. */
+  | { readonly kind: 'digest.post'; readonly weekStart: string };
 
 export type NotificationKind = Notification['kind'];
+
+/** Deliveries with the same key go out in order: one request's thread, or the digest. */
+export function orderingKeyOf(n: Notification): string {
+  return 'requestId' in n ? `request:${n.requestId}` : n.kind;
+}
 
 export interface NewSignOff {
   readonly functionId: string;
@@ -56,7 +73,7 @@ export interface RequestStore {
    * Returns false when someone else changed it first: the caller re-reads instead of acting twice.
    */
   saveDecision(before: CommitRequest, after: CommitRequest, signOff: SignOff): boolean;
-  appendEvents(requestId: number, events: readonly RequestEvent[]): void;
+  appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent)[]): void;
   enqueue(notifications: readonly Notification[], at: Date): void;
   parentLocation(requestId: number): SlackLocation | null;
   signOffMessageTs(signOffId: number): string | null;

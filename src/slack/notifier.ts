@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DeliveryFailure } from '../jobs/outbox.js';
 import type { Notification, RequestStore } from '../services/ports.js';
+import { buildEscalationMessage, buildReminderMessage } from './views/reminders.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
 import { buildOutcomeDm, buildParentMessage, buildSignOffMessage } from './views/request-messages.js';
 
@@ -16,12 +17,23 @@ export function renderContext(config: Config): RenderContext {
   return { currency: config.currency, productLines: config.product_lines };
 }
 
-export function createNotifier(deps: { client: WebClient; store: RequestStore; config: Config }) {
+export function createNotifier(deps: {
+  client: WebClient;
+  store: RequestStore;
+  config: Config;
+  /** Posts a week's digest (slack/digest-poster.ts); absent where no digest is sent. */
+  postDigest?: (weekStart: string) => Promise<unknown>;
+}) {
   const { client, store, config } = deps;
   const ctx = renderContext(config);
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
 
   return async function deliver(n: Notification): Promise<void> {
+    if (n.kind === 'digest.post') {
+      if (!deps.postDigest) throw new PermanentDeliveryError('digest_not_configured');
+      await deps.postDigest(n.weekStart);
+      return;
+    }
     const request = store.loadRequest(n.requestId);
     if (!request) throw new PermanentDeliveryError('request_not_found');
     switch (n.kind) {
@@ -84,6 +96,42 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         if (!channel) throw new PermanentDeliveryError('no_dm_channel');
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
         await client.chat.postMessage({ channel, ...buildOutcomeDm(request, ctx, link), ...quiet });
+        return;
+      }
+      case 'signoff.remind': {
+        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        // Decided (or closed) since the reminder was due: nothing to remind anyone of.
+        if (signOff?.status !== 'pending' || request.status !== 'pending') return;
+        const parent = store.parentLocation(request.id);
+        if (!parent) throw new PermanentDeliveryError('parent_not_posted');
+        await client.chat.postMessage({
+          channel: parent.channelId,
+          thread_ts: parent.messageTs,
+          ...buildReminderMessage(request, signOff, config.reminders.remind_after_hours),
+          ...quiet,
+        });
+        return;
+      }
+      case 'leadership.escalate': {
+        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        if (signOff?.status !== 'pending' || request.status !== 'pending') return;
+        const parent = store.parentLocation(request.id);
+        const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
+        const message = buildEscalationMessage(
+          request,
+          signOff,
+          config.reminders.escalate_after_hours,
+          ctx,
+          link,
+        );
+        // One group DM with all of leadership (conversations.open takes at most 8 users): one
+        // message per escalation, so a retry cannot half-deliver it.
+        for (let i = 0; i < config.leadership.length; i += 8) {
+          const dm = await client.conversations.open({ users: config.leadership.slice(i, i + 8).join(',') });
+          const channel = dm.channel?.id;
+          if (!channel) throw new PermanentDeliveryError('no_dm_channel');
+          await client.chat.postMessage({ channel, ...message, ...quiet });
+        }
         return;
       }
     }

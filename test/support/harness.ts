@@ -22,6 +22,8 @@ export interface HarnessOptions {
   /** "Now" when the bot starts; it then runs at real speed. */
   readonly start?: string;
   readonly mode?: 'http' | 'socket';
+  /** Run the scheduled jobs (digest, reminders, expiry); off unless a test is about them. */
+  readonly schedule?: boolean;
 }
 
 export class Harness {
@@ -34,6 +36,7 @@ export class Harness {
     readonly dir: string,
     readonly logs: string[],
     private readonly mode: 'http' | 'socket',
+    private readonly schedule: boolean,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -43,13 +46,14 @@ export class Harness {
     const clock = new OffsetClock(options.start ?? '2026-11-23T15:00:00Z');
     const logs: string[] = [];
     const mode = options.mode ?? 'http';
-    const runtime = await Harness.boot(standIn, dir, config, clock, logs, mode);
+    const schedule = options.schedule ?? false;
+    const runtime = await Harness.boot(standIn, dir, config, clock, logs, mode, schedule);
     const slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${runtime.port}`,
       signingSecret: SIGNING_SECRET,
       standIn,
     });
-    return new Harness(standIn, runtime, slack, clock, config, dir, logs, mode);
+    return new Harness(standIn, runtime, slack, clock, config, dir, logs, mode, schedule);
   }
 
   private static boot(
@@ -59,6 +63,7 @@ export class Harness {
     clock: OffsetClock,
     logs: string[],
     mode: 'http' | 'socket',
+    schedule: boolean,
   ): Promise<Runtime> {
     const env = parseEnv({
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -76,6 +81,9 @@ export class Harness {
       logger: createLogger('debug', (line) => logs.push(line)),
       pollMs: 25,
       baseBackoffMs: 20,
+      schedule,
+      // Tests tick the scheduler themselves (runtime.scheduler.tick()); the timer only backs it up.
+      scheduleMs: 3_600_000,
     });
   }
 
@@ -86,7 +94,15 @@ export class Harness {
   /** Stops the bot and starts it again on the same database (a deploy, or a crash). */
   async restart(): Promise<void> {
     await this.runtime.stop();
-    this.runtime = await Harness.boot(this.standIn, this.dir, this.config, this.clock, this.logs, this.mode);
+    this.runtime = await Harness.boot(
+      this.standIn,
+      this.dir,
+      this.config,
+      this.clock,
+      this.logs,
+      this.mode,
+      this.schedule,
+    );
     this.slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${this.runtime.port}`,
       signingSecret: SIGNING_SECRET,

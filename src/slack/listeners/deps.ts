@@ -2,6 +2,7 @@ import type { Config } from '../../config.js';
 import type { AppLogger } from '../../logger.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { Clock } from '../../services/ports.js';
+import type { DigestDeps } from '../../services/weekly-digest.js';
 import type { RenderContext } from '../views/render-context.js';
 
 export interface ListenerDeps {
@@ -10,6 +11,8 @@ export interface ListenerDeps {
   readonly clock: Clock;
   readonly logger: AppLogger;
   readonly ctx: RenderContext;
+  /** Reads the weekly digest (`/commit digest`). */
+  readonly digest?: DigestDeps;
 }
 
 export const APOLOGY =
