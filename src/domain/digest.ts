@@ -30,8 +30,7 @@
 //   standard lead time.
 // - BLOCKED > CLEARED: more value was blocked than cleared (and something was blocked).
 // - ESCALATIONS / OVERRIDES: any escalation or override in the week is called out.
-import type { BusinessHours } from './business-hours.js';
-import { businessMsBetween, HOUR_MS } from './business-hours.js';
+import { type BusinessHours, type BusinessTimeline, businessTimeline, HOUR_MS } from './business-hours.js';
 import { addDays, daysBetween, type IsoDate, localDate, weekStart, zonedInstant } from './calendar.js';
 import type { RequestStatus } from './request.js';
 
@@ -268,7 +267,35 @@ interface Decisions {
   >;
 }
 
-function decisionsOf(rows: WeekRows, hours: BusinessHours, timeZone: string): Decisions {
+/** One timeline covering every instant the digest measures, so no question converts zones. */
+function timelineFor(
+  rows: readonly WeekRows[],
+  pending: readonly DigestSignOff[],
+  until: Date,
+  hours: BusinessHours,
+  timeZone: string,
+): BusinessTimeline {
+  let min = until.getTime();
+  let max = until.getTime();
+  const see = (t: number) => {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  };
+  for (const r of rows) {
+    for (const s of r.signOffs.values()) see(s.askedAt.getTime());
+    for (const q of r.submitted) see(q.createdAt.getTime());
+    for (const e of r.events) see(e.at.getTime());
+  }
+  for (const s of pending) see(s.askedAt.getTime());
+  return businessTimeline(
+    hours,
+    timeZone,
+    localDate(new Date(min), timeZone),
+    localDate(new Date(max), timeZone),
+  );
+}
+
+function decisionsOf(rows: WeekRows, tl: BusinessTimeline): Decisions {
   const byFunction: Decisions['byFunction'] = new Map();
   for (const e of rows.events) {
     const isApproval = e.type === 'signoff.approved' && e.data.complete === true;
@@ -282,7 +309,7 @@ function decisionsOf(rows: WeekRows, hours: BusinessHours, timeZone: string): De
       f.rejected++;
       if (typeof e.data.reason === 'string') f.reasons.push(e.data.reason);
     }
-    f.hours.push(businessMsBetween(so.askedAt, e.at, hours, timeZone) / HOUR_MS);
+    f.hours.push(tl.msBetween(so.askedAt, e.at) / HOUR_MS);
     byFunction.set(so.functionId, f);
   }
   return { byFunction };
@@ -383,14 +410,14 @@ function outcomesOf(rows: WeekRows): Digest['outcomes'] & { overrides: Override[
   };
 }
 
-function promiseGapOf(input: DigestInput): Digest['promiseGap'] {
-  const { current, timeZone } = input;
+function promiseGapOf(input: DigestInput, tl: BusinessTimeline): Digest['promiseGap'] {
+  const { current } = input;
   const leadTime = new Map(input.productLines.map((p) => [p.id, p.leadTimeDays]));
   let shorter = 0;
   for (const r of current.submitted) {
     const standard = leadTime.get(r.productLineId);
     if (standard === undefined) continue;
-    if (daysBetween(localDate(r.createdAt, timeZone), r.deliveryDate) < standard) shorter++;
+    if (daysBetween(tl.dayOf(r.createdAt), r.deliveryDate) < standard) shorter++;
   }
   // The feasible date is the latest any owner proposed: the chain delivers when its slowest link can.
   const latest = new Map<number, IsoDate>();
@@ -509,8 +536,9 @@ export function computeDigest(input: DigestInput): Digest {
     };
   });
 
-  const decisions = decisionsOf(current, businessHours, timeZone);
-  const previousDecisions = decisionsOf(previous, businessHours, timeZone);
+  const tl = timelineFor([current, previous], input.pendingNow.signOffs, input.asOf, businessHours, timeZone);
+  const decisions = decisionsOf(current, tl);
+  const previousDecisions = decisionsOf(previous, tl);
   const asked = new Map<string, number>();
   for (const s of current.asked) asked.set(s.functionId, (asked.get(s.functionId) ?? 0) + 1);
   const proposed = countByFunction(current, 'signoff.date_proposed');
@@ -522,7 +550,7 @@ export function computeDigest(input: DigestInput): Digest {
     const p = previousDecisions.byFunction.get(fn.id);
     const pending = input.pendingNow.signOffs
       .filter((s) => s.functionId === fn.id)
-      .map((s) => businessMsBetween(s.askedAt, input.asOf, businessHours, timeZone) / HOUR_MS);
+      .map((s) => tl.msBetween(s.askedAt, input.asOf) / HOUR_MS);
     return {
       id: fn.id,
       label: fn.label,
@@ -564,7 +592,7 @@ export function computeDigest(input: DigestInput): Digest {
       pendingValueMinor: input.pendingNow.valueMinor,
     },
     functions,
-    promiseGap: promiseGapOf(input),
+    promiseGap: promiseGapOf(input, tl),
     overrides,
     ...(input.capacity ? { capacity: input.capacity } : {}),
   };
@@ -585,7 +613,9 @@ export interface TrendWeek {
 
 export function computeTrendWeek(input: Omit<DigestInput, 'previous' | 'pendingNow' | 'asOf'>): TrendWeek {
   const o = outcomesOf(input.current);
-  const decisions = decisionsOf(input.current, input.businessHours, input.timeZone);
+  const end = weekBounds(input.weekStart, input.timeZone).end;
+  const tl = timelineFor([input.current], [], end, input.businessHours, input.timeZone);
+  const decisions = decisionsOf(input.current, tl);
   return {
     weekStart: input.weekStart,
     submitted: input.current.submitted.length,
