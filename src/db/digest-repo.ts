@@ -38,7 +38,10 @@ interface EventSql {
   type: string;
   actor_id: string | null;
   at: number;
-  data: string;
+  d_complete: number | null;
+  d_override: number | null;
+  d_reason: unknown;
+  d_date: unknown;
   s_request_id: number | null;
   s_function_id: string | null;
   s_asked_at: number | null;
@@ -66,11 +69,14 @@ const toSignOff = (s: SignOffSql): DigestSignOff => ({
   askedAt: new Date(s.asked_at),
 });
 
-function parseData(text: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(text);
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
+/** Only the fields of `data` the digest reads, extracted by SQLite (JSON booleans come back as 1/0). */
+function dataOf(e: EventSql): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  if (e.d_complete !== null) data.complete = e.d_complete === 1;
+  if (e.d_override !== null) data.override = e.d_override === 1;
+  if (typeof e.d_reason === 'string') data.reason = e.d_reason;
+  if (typeof e.d_date === 'string') data.date = e.d_date;
+  return data;
 }
 
 export function createDigestReader(db: Db): DigestReader {
@@ -87,7 +93,9 @@ export function createDigestReader(db: Db): DigestReader {
     ) as Statement<[number, number], SignOffSql>,
     // The week's events with the sign-off and request each names, in one pass.
     events: sqlite.prepare(
-      `SELECT e.id, e.request_id, e.sign_off_id, e.type, e.actor_id, e.at, e.data,
+      `SELECT e.id, e.request_id, e.sign_off_id, e.type, e.actor_id, e.at,
+              json_extract(e.data, '$.complete') AS d_complete, json_extract(e.data, '$.override') AS d_override,
+              json_extract(e.data, '$.reason') AS d_reason, json_extract(e.data, '$.date') AS d_date,
               s.request_id AS s_request_id, s.function_id AS s_function_id, s.asked_at AS s_asked_at,
               r.product_line_id AS r_product_line_id, r.value_minor AS r_value_minor,
               r.delivery_date AS r_delivery_date, r.status AS r_status, r.created_at AS r_created_at
@@ -149,7 +157,7 @@ export function createDigestReader(db: Db): DigestReader {
           type: e.type,
           actorId: e.actor_id,
           at: new Date(e.at),
-          data: parseData(e.data),
+          data: dataOf(e),
         });
       }
       const withConditions = new Set(q.withConditions.all(...range).map((r) => r.id));

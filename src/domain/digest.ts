@@ -95,6 +95,7 @@ export interface DigestEvent {
   readonly type: string;
   readonly actorId: string | null;
   readonly at: Date;
+  /** The event's data; the digest reads `complete`, `override`, `reason` and `date` only. */
   readonly data: Readonly<Record<string, unknown>>;
 }
 
