@@ -459,7 +459,7 @@ function whereToLook(d: Omit<Digest, 'whereToLook'>): string[] {
       const up = changePct(f.medianHours, f.previousMedianHours);
       if (up !== null && up >= T.stretchDecisionTimeUpPct) {
         out.push(
-          `Inflow is up ${inflowUp}% while ${f.label}'s median decision time rose ${up}% (${fmtHours(f.previousMedianHours)} → ${fmtHours(f.medianHours)}): ${f.label} is being stretched.`,
+          `Inflow is up ${inflowUp}% while the median time ${f.label} takes to decide rose ${up}% (${fmtHours(f.previousMedianHours)} → ${fmtHours(f.medianHours)}): ${f.label} is being stretched.`,
         );
       }
     }

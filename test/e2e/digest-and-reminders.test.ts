@@ -98,10 +98,11 @@ describe('scheduled jobs', () => {
       .find((c) => String(c.args.channel).startsWith('D') && textOf(c).includes('CG-1 expired'));
     expect(sellerDm).toBeDefined();
 
-    const blocks = ask?.args.blocks as Block[];
+    if (!ask) throw new Error('no sign-off message');
+    const blocks = ask.args.blocks as Block[];
     const value =
       blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTIONS.approve)?.value ?? '';
-    await h.click('U0OPS1', ACTIONS.approve, value, (ask?.response as { ts: string }).ts);
+    await h.click('U0OPS1', ACTIONS.approve, value, (ask.response as { ts: string }).ts);
     const [eph] = await h.standIn.waitFor((c) => c.method === 'chat.postEphemeral');
     expect(String(eph?.args.text)).toContain('CG-1 is already expired');
 
