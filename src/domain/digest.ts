@@ -31,7 +31,7 @@
 // - BLOCKED > CLEARED: more value was blocked than cleared (and something was blocked).
 // - ESCALATIONS / OVERRIDES: any escalation or override in the week is called out.
 import { type BusinessHours, type BusinessTimeline, businessTimeline, HOUR_MS } from './business-hours.js';
-import { addDays, daysBetween, type IsoDate, localDate, weekStart, zonedInstant } from './calendar.js';
+import { addDays, type IsoDate, localDate, weekStart, zonedInstant } from './calendar.js';
 import type { RequestStatus } from './request.js';
 
 export const THRESHOLDS = {
@@ -102,8 +102,8 @@ export interface DigestEvent {
 /** One week's rows. `requests`/`signOffs` hold every row the week's events or submissions name. */
 export interface WeekRows {
   readonly submitted: readonly DigestRequest[];
-  /** Sign-offs asked in the week (those of the week's requests). */
-  readonly asked: readonly DigestSignOff[];
+  /** Sign-offs asked in the week (those of the week's requests), counted per function id. */
+  readonly askedByFunction: ReadonlyMap<string, number>;
   /** Events of DIGEST_EVENT_TYPES that happened in the week, in id order. */
   readonly events: readonly DigestEvent[];
   readonly requests: ReadonlyMap<number, DigestRequest>;
@@ -411,6 +411,13 @@ function outcomesOf(rows: WeekRows): Digest['outcomes'] & { overrides: Override[
   };
 }
 
+/** Calendar days from one 'YYYY-MM-DD' to another (daysBetween's answer, without parsing per call). */
+function dayDiff(from: IsoDate, to: IsoDate): number {
+  const n = (d: IsoDate) =>
+    Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return Math.round((n(to) - n(from)) / 86_400_000);
+}
+
 function promiseGapOf(input: DigestInput, tl: BusinessTimeline): Digest['promiseGap'] {
   const { current } = input;
   const leadTime = new Map(input.productLines.map((p) => [p.id, p.leadTimeDays]));
@@ -418,7 +425,7 @@ function promiseGapOf(input: DigestInput, tl: BusinessTimeline): Digest['promise
   for (const r of current.submitted) {
     const standard = leadTime.get(r.productLineId);
     if (standard === undefined) continue;
-    if (daysBetween(tl.dayOf(r.createdAt), r.deliveryDate) < standard) shorter++;
+    if (dayDiff(tl.dayOf(r.createdAt), r.deliveryDate) < standard) shorter++;
   }
   // The feasible date is the latest any owner proposed: the chain delivers when its slowest link can.
   const latest = new Map<number, IsoDate>();
@@ -430,7 +437,7 @@ function promiseGapOf(input: DigestInput, tl: BusinessTimeline): Digest['promise
   const gaps: number[] = [];
   for (const [requestId, date] of latest) {
     const r = current.requests.get(requestId);
-    if (r) gaps.push(daysBetween(r.deliveryDate, date));
+    if (r) gaps.push(dayDiff(r.deliveryDate, date));
   }
   const n = current.submitted.length;
   return {
@@ -540,8 +547,7 @@ export function computeDigest(input: DigestInput): Digest {
   const tl = timelineFor([current, previous], input.pendingNow.signOffs, input.asOf, businessHours, timeZone);
   const decisions = decisionsOf(current, tl);
   const previousDecisions = decisionsOf(previous, tl);
-  const asked = new Map<string, number>();
-  for (const s of current.asked) asked.set(s.functionId, (asked.get(s.functionId) ?? 0) + 1);
+  const asked = current.askedByFunction;
   const proposed = countByFunction(current, 'signoff.date_proposed');
   const reminded = countByFunction(current, 'signoff.reminded');
   const escalated = countByFunction(current, 'signoff.escalated');

@@ -26,7 +26,7 @@ const productLines = [
 function emptyWeek(): WeekRows {
   return {
     submitted: [],
-    asked: [],
+    askedByFunction: new Map(),
     events: [],
     requests: new Map(),
     signOffs: new Map(),
@@ -109,7 +109,7 @@ function bigWeek(n: number): WeekRows {
   }
   return {
     submitted,
-    asked,
+    askedByFunction: new Map(functions.map((f) => [f.id, n])),
     events,
     requests: new Map(submitted.map((r) => [r.id, r])),
     signOffs: new Map(asked.map((s) => [s.id, s])),

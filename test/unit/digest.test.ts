@@ -87,7 +87,7 @@ function week(
   }
   return {
     submitted,
-    asked: [],
+    askedByFunction: new Map(),
     events,
     requests: new Map(submitted.map((r) => [r.id, r])),
     signOffs,
