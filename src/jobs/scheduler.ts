@@ -19,13 +19,13 @@ export interface SchedulerDeps {
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = true;
+  private closed = false;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
   /** Ticks at once (catch-up after downtime), then every interval. */
   start(): void {
-    this.stopped = false;
+    // tick() never rejects (each task's failure is logged), so nothing is left floating here.
     this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 60_000);
     this.timer.unref();
     void this.tick();
@@ -39,15 +39,16 @@ export class Scheduler {
     return this.running;
   }
 
+  /** Stops the timer and waits for the run in flight; later ticks do nothing. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     if (this.running) await this.running;
   }
 
   private async runAll(): Promise<void> {
     for (const task of this.deps.tasks) {
-      if (this.stopped && this.timer) return;
+      if (this.closed) return;
       try {
         const result = await task.run();
         this.deps.logger.debug('scheduled task ran', { task: task.name, result });

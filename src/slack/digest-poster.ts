@@ -10,6 +10,7 @@ import type { AppLogger } from '../logger.js';
 import { DIGEST_JOB } from '../services/digest-schedule.js';
 import { buildTrend, buildWeeklyDigest, type DigestDeps } from '../services/weekly-digest.js';
 import { renderTrendChart } from './digest-chart.js';
+import { PermanentDeliveryError } from './notifier.js';
 import { buildDigestMessages, chartComment } from './views/digest.js';
 
 export interface DigestPosterDeps {
@@ -45,7 +46,8 @@ export function createDigestPoster(deps: DigestPosterDeps) {
         ...message,
         ...quiet,
       });
-      if (!progress.ts) progress.ts = res.ts;
+      if (!res.ts) throw new PermanentDeliveryError('no_ts_in_response');
+      progress.ts ??= res.ts;
       progress.parts = i + 1;
       save(false);
     }
