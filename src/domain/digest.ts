@@ -518,7 +518,10 @@ function whereToLook(d: Omit<Digest, 'whereToLook'>): string[] {
     );
   }
   if (d.overrides.length) {
-    out.push(`${d.overrides.length} rejection(s) were overridden by leadership: see Overrides.`);
+    const n = d.overrides.length;
+    out.push(
+      `${n} ${n === 1 ? 'rejection was' : 'rejections were'} overridden by leadership: see Overrides.`,
+    );
   }
   return out;
 }

@@ -141,7 +141,7 @@ describe('weekly digest: the golden week', () => {
       'Operations holds 98% of all pending waiting time (2 of 3 pending sign-offs, the oldest 56 h in business hours).',
       '3 of 4 requests (75%) asked for delivery sooner than the standard lead time.',
       'Leadership was alerted to sign-offs waiting too long: Operations (1).',
-      '1 rejection(s) were overridden by leadership: see Overrides.',
+      '1 rejection was overridden by leadership: see Overrides.',
     ]);
   });
 });
