@@ -11,6 +11,7 @@ import {
   type DigestRequest,
   type DigestSignOff,
   type PendingNow,
+  type PreviousWeek,
   type WeekRows,
 } from '../domain/digest.js';
 import type { RequestStatus } from '../domain/request.js';
@@ -114,6 +115,16 @@ export function createDigestReader(db: Db): DigestReader {
        WHERE e.type = 'request.approved' AND e.at >= ? AND e.at < ?
          AND a.conditions IS NOT NULL AND a.conditions <> ''`,
     ) as Statement<[number, number], { id: number }>,
+    previousInflow: sqlite.prepare(
+      `SELECT product_line_id AS id, count(*) AS n, sum(value_minor) AS v
+       FROM requests WHERE created_at >= ? AND created_at < ? GROUP BY product_line_id`,
+    ) as Statement<[number, number], { id: string; n: number; v: number }>,
+    previousDecisions: sqlite.prepare(
+      `SELECT s.function_id AS functionId, s.asked_at AS askedAt, e.at AS at, e.type = 'signoff.rejected' AS rejected
+       FROM events e JOIN sign_offs s ON s.id = e.sign_off_id
+       WHERE e.type IN ('signoff.approved', 'signoff.rejected') AND e.at >= ? AND e.at < ?
+         AND (e.type = 'signoff.rejected' OR json_extract(e.data, '$.complete') = 1)`,
+    ) as Statement<[number, number], { functionId: string; askedAt: number; at: number; rejected: number }>,
     pendingTotals: sqlite.prepare(
       `SELECT count(*) AS n, coalesce(sum(value_minor), 0) AS v FROM requests WHERE status = 'pending'`,
     ) as Statement<[], { n: number; v: number }>,
@@ -165,6 +176,19 @@ export function createDigestReader(db: Db): DigestReader {
       events.sort((a, b) => a.id - b.id);
       const withConditions = new Set(q.withConditions.all(...range).map((r) => r.id));
       return { submitted, askedByFunction, events, requests, signOffs, withConditions };
+    },
+
+    previousWeek(start: Date, end: Date): PreviousWeek {
+      const range: [number, number] = [start.getTime(), end.getTime()];
+      return {
+        inflow: new Map(q.previousInflow.all(...range).map((r) => [r.id, { count: r.n, valueMinor: r.v }])),
+        decisions: q.previousDecisions.all(...range).map((d) => ({
+          functionId: d.functionId,
+          askedAt: new Date(d.askedAt),
+          at: new Date(d.at),
+          rejected: d.rejected === 1,
+        })),
+      };
     },
 
     pendingNow(): PendingNow {

@@ -112,6 +112,19 @@ export interface WeekRows {
   readonly withConditions: ReadonlySet<number>;
 }
 
+/** The week before, only as much as week-over-week change needs (read cheaply; see summariseWeek). */
+export interface PreviousWeek {
+  /** Requests submitted, per product line id. */
+  readonly inflow: ReadonlyMap<string, { readonly count: number; readonly valueMinor: number }>;
+  /** Decisions made (completed approvals and rejections): whose, asked when, decided when. */
+  readonly decisions: readonly {
+    readonly functionId: string;
+    readonly askedAt: Date;
+    readonly at: Date;
+    readonly rejected: boolean;
+  }[];
+}
+
 export interface PendingNow {
   readonly requests: number;
   readonly valueMinor: number;
@@ -135,7 +148,7 @@ export interface DigestInput {
     readonly leadTimeDays: number;
   }[];
   readonly current: WeekRows;
-  readonly previous: WeekRows;
+  readonly previous: PreviousWeek;
   readonly pendingNow: PendingNow;
   /** When the digest is built: pending ages are measured to here. */
   readonly asOf: Date;
@@ -261,6 +274,25 @@ export function weekBounds(monday: IsoDate, timeZone: string): { start: Date; en
   };
 }
 
+/** The week-before view of a full week's rows (what the reader's previousWeek returns). */
+export function summariseWeek(rows: WeekRows): PreviousWeek {
+  const inflow = new Map<string, { count: number; valueMinor: number }>();
+  for (const r of rows.submitted) {
+    const c = inflow.get(r.productLineId) ?? { count: 0, valueMinor: 0 };
+    c.count++;
+    c.valueMinor += r.valueMinor;
+    inflow.set(r.productLineId, c);
+  }
+  const decisions: PreviousWeek['decisions'][number][] = [];
+  for (const e of rows.events) {
+    const rejected = e.type === 'signoff.rejected';
+    if (!rejected && !(e.type === 'signoff.approved' && e.data.complete === true)) continue;
+    const so = e.signOffId === null ? undefined : rows.signOffs.get(e.signOffId);
+    if (so) decisions.push({ functionId: so.functionId, askedAt: so.askedAt, at: e.at, rejected });
+  }
+  return { inflow, decisions };
+}
+
 interface Decisions {
   readonly byFunction: Map<
     string,
@@ -271,7 +303,7 @@ interface Decisions {
 /** One timeline covering every instant the digest measures, so no question converts zones. */
 function timelineFor(
   rows: readonly WeekRows[],
-  pending: readonly DigestSignOff[],
+  pending: readonly { readonly askedAt: Date }[],
   until: Date,
   hours: BusinessHours,
   timeZone: string,
@@ -532,24 +564,35 @@ export function computeDigest(input: DigestInput): Digest {
   const sumValue = (rs: readonly DigestRequest[]) => rs.reduce((s, r) => s + r.valueMinor, 0);
   const count = current.submitted.length;
   const value = sumValue(current.submitted);
-  const previousCount = previous.submitted.length;
-  const previousValue = sumValue(previous.submitted);
+  const previousCount = [...previous.inflow.values()].reduce((n, c) => n + c.count, 0);
+  const previousValue = [...previous.inflow.values()].reduce((n, c) => n + c.valueMinor, 0);
   const byProductLine = input.productLines.map((p): ProductLineInflow => {
     const now = current.submitted.filter((r) => r.productLineId === p.id);
-    const before = previous.submitted.filter((r) => r.productLineId === p.id);
+    const before = previous.inflow.get(p.id) ?? { count: 0, valueMinor: 0 };
     return {
       id: p.id,
       name: p.name,
       count: now.length,
       valueMinor: sumValue(now),
-      previousCount: before.length,
-      previousValueMinor: sumValue(before),
+      previousCount: before.count,
+      previousValueMinor: before.valueMinor,
     };
   });
 
-  const tl = timelineFor([current, previous], input.pendingNow.signOffs, input.asOf, businessHours, timeZone);
+  const tl = timelineFor(
+    [current],
+    [...input.pendingNow.signOffs, ...previous.decisions],
+    input.asOf,
+    businessHours,
+    timeZone,
+  );
   const decisions = decisionsOf(current, tl);
-  const previousDecisions = decisionsOf(previous, tl);
+  const previousHours = new Map<string, number[]>();
+  for (const d of previous.decisions) {
+    const list = previousHours.get(d.functionId) ?? [];
+    list.push(tl.msBetween(d.askedAt, d.at) / HOUR_MS);
+    previousHours.set(d.functionId, list);
+  }
   const asked = current.askedByFunction;
   const proposed = countByFunction(current, 'signoff.date_proposed');
   const reminded = countByFunction(current, 'signoff.reminded');
@@ -557,7 +600,7 @@ export function computeDigest(input: DigestInput): Digest {
 
   const functions = input.functions.map((fn): FunctionLine => {
     const d = decisions.byFunction.get(fn.id);
-    const p = previousDecisions.byFunction.get(fn.id);
+    const p = previousHours.get(fn.id) ?? [];
     const pending = input.pendingNow.signOffs
       .filter((s) => s.functionId === fn.id)
       .map((s) => tl.msBetween(s.askedAt, input.asOf) / HOUR_MS);
@@ -571,8 +614,8 @@ export function computeDigest(input: DigestInput): Digest {
       datesProposed: proposed.get(fn.id) ?? 0,
       medianHours: median(d?.hours ?? []),
       p90Hours: percentile(d?.hours ?? [], 90),
-      previousMedianHours: median(p?.hours ?? []),
-      previousDecided: (p?.approved ?? 0) + (p?.rejected ?? 0),
+      previousMedianHours: median(p),
+      previousDecided: p.length,
       pendingNow: pending.length,
       oldestPendingHours: pending.length ? Math.max(...pending) : null,
       pendingHoursTotal: pending.reduce((s, h) => s + h, 0),

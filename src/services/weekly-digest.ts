@@ -9,6 +9,7 @@ import {
   type Digest,
   type DigestInput,
   type PendingNow,
+  type PreviousWeek,
   type TrendWeek,
   type WeekRows,
   weekBounds,
@@ -18,6 +19,8 @@ import type { Clock } from './ports.js';
 export interface DigestReader {
   /** Requests submitted, sign-offs asked and digest events that happened in [start, end). */
   weekRows(start: Date, end: Date): WeekRows;
+  /** The week before, as much as week-over-week change needs: inflow per product line, decisions. */
+  previousWeek(start: Date, end: Date): PreviousWeek;
   /** Requests still pending and their pending sign-offs. */
   pendingNow(): PendingNow;
 }
@@ -57,7 +60,7 @@ export function buildWeeklyDigest(deps: DigestDeps, day: IsoDate): Digest {
     ...baseInput(config),
     weekStart: monday,
     current: reader.weekRows(cur.start, cur.end),
-    previous: reader.weekRows(prev.start, prev.end),
+    previous: reader.previousWeek(prev.start, prev.end),
     pendingNow: reader.pendingNow(),
     asOf: clock.now(),
     ...(capacity ? { capacity } : {}),

@@ -6,6 +6,7 @@ import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createDigestReader } from '../../src/db/digest-repo.js';
 import { buildWeeklyDigest } from '../../src/services/weekly-digest.js';
 import { exampleConfig } from '../support/config.js';
+import { seedEvent } from '../support/digest-seed.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { seedGoldenWeek } from '../support/golden-week.js';
 
@@ -143,5 +144,34 @@ describe('weekly digest: the golden week', () => {
       'Leadership was alerted to sign-offs waiting too long: Operations (1).',
       '1 rejection was overridden by leadership: see Overrides.',
     ]);
+  });
+  it('when the week before had decisions then their median is read for the week-over-week comparison', () => {
+    // P1's operations sign-off (asked Tue 10 Nov 10:00) rejected Fri 13 Nov 10:00: Tue 7 + Wed 8 + Thu 8 + Fri 1 = 24 h.
+    seedEvent(db, {
+      requestId: 1,
+      signOffId: 101,
+      type: 'signoff.rejected',
+      at: '2026-11-13T15:00:00Z',
+      actorId: 'U0OPS1',
+      data: { reason: 'No slot' },
+    });
+    // A partial approval (quorum not reached) is not a decision.
+    seedEvent(db, {
+      requestId: 2,
+      signOffId: 201,
+      type: 'signoff.approved',
+      at: '2026-11-12T16:00:00Z',
+      actorId: 'U0OPS1',
+      data: { complete: false, conditions: null },
+    });
+    const clock = new FixedClock('2026-11-23T14:00:00Z');
+    const d = buildWeeklyDigest(
+      { reader: createDigestReader(db), config: exampleConfig(), clock },
+      '2026-11-16',
+    );
+    const ops = d.functions.find((f) => f.id === 'operations');
+    expect(ops?.previousMedianHours).toBe(24);
+    expect(ops?.previousDecided).toBe(1);
+    expect(d.functions.find((f) => f.id === 'finance')?.previousDecided).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import {
   type DigestEvent,
   type DigestRequest,
   type DigestSignOff,
+  summariseWeek,
   type WeekRows,
 } from '../../src/domain/digest.js';
 import { buildDigestMessages } from '../../src/slack/views/digest.js';
@@ -126,7 +127,7 @@ describe('digest messages', () => {
       functions,
       productLines,
       current: bigWeek(2000),
-      previous: emptyWeek(),
+      previous: summariseWeek(emptyWeek()),
       pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
       asOf: new Date('2026-11-23T14:00:00Z'),
     });
@@ -150,7 +151,7 @@ describe('digest messages', () => {
       functions,
       productLines,
       current: emptyWeek(),
-      previous: emptyWeek(),
+      previous: summariseWeek(emptyWeek()),
       pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
       asOf: new Date('2026-11-23T14:00:00Z'),
       capacity: { lines: [{ productLineId: 'widgets', name: 'Widgets', text: '80% of capacity booked' }] },

@@ -9,6 +9,7 @@ import {
   type DigestSignOff,
   median,
   percentile,
+  summariseWeek,
   type WeekRows,
 } from '../../src/domain/digest.js';
 
@@ -106,7 +107,7 @@ function digestOf(current: WeekRows, previous: WeekRows) {
     ],
     productLines: [{ id: 'widgets', name: 'Widgets', leadTimeDays: 21 }],
     current,
-    previous,
+    previous: summariseWeek(previous),
     pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
     asOf: new Date('2026-11-23T14:00:00Z'),
   });
