@@ -6,17 +6,24 @@ import type { App } from '@slack/bolt';
 import type { Config, Env } from './config.js';
 import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
+import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createRequestStore } from './db/request-repo.js';
+import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
+import { Scheduler } from './jobs/scheduler.js';
 import type { AppLogger } from './logger.js';
 import type { ServiceDeps } from './services/deps.js';
+import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
 import type { Clock } from './services/ports.js';
+import { runReminders } from './services/reminders.js';
+import type { DigestDeps } from './services/weekly-digest.js';
 import { createSlackApp, verifyBotToken } from './slack/create-app.js';
 import { createReportsFor } from './slack/delivery-reports.js';
+import { createDigestPoster } from './slack/digest-poster.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
 import { capacityNote } from './slack/views/capacity-check.js';
 
@@ -32,6 +39,12 @@ export interface RuntimeOptions {
   readonly slackTimeoutMs?: number;
   /** Wait before retrying an unanswered call (default: three times the Web API timeout). */
   readonly settleMs?: number;
+  /** Runs the scheduled jobs (digest, reminders, expiry); default true. Tests may turn it off. */
+  readonly schedule?: boolean;
+  /** How often the scheduler looks for due work; default one minute. */
+  readonly scheduleMs?: number;
+  /** The capacity feature's section for the digest, when wired in. */
+  readonly capacity?: DigestDeps['capacity'];
 }
 
 export interface Runtime {
@@ -39,6 +52,7 @@ export interface Runtime {
   readonly db: Db;
   readonly app: App;
   readonly dispatcher: OutboxDispatcher;
+  readonly scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -64,6 +78,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     services,
     home: createHomeRepo(db),
     capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
+  };
+  const jobRuns = createJobRunStore(db);
+  const digest: DigestDeps = {
+    reader: createDigestReader(db),
+    config,
+    clock,
+    ...(options.capacity ? { capacity: options.capacity } : {}),
   };
 
   // 200 {"status":"ok"} when the database answers and the outbox is moving; 503 when the database
@@ -108,12 +129,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     health,
     processed: createProcessedRepo(db),
     ...(options.slackTimeoutMs === undefined ? {} : { timeoutMs: options.slackTimeoutMs }),
-    deps: { services, config, clock, logger, ctx: renderContext(config), home },
+    deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
   });
 
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
-    deliver: createNotifier({ client: app.client, store, config, home }),
+    deliver: createNotifier({
+      client: app.client,
+      store,
+      config,
+      home,
+      postDigest: createDigestPoster({
+        client: app.client,
+        config,
+        digest,
+        runs: jobRuns,
+        logger: logger.child({ component: 'digest' }),
+      }),
+    }),
     classify: classifySlackError,
     reportsFor: createReportsFor({ config, store }),
     clock,
@@ -121,6 +154,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
     settleMs: options.settleMs ?? 3 * (options.slackTimeoutMs ?? 10_000),
+  });
+
+  const reminders = createReminderStore(db);
+  const scheduler = new Scheduler({
+    tasks: [
+      { name: 'weekly_digest', run: () => runDueDigest({ ...services, jobRuns }) },
+      { name: 'reminders', run: () => runReminders({ ...services, reminders }) },
+    ],
+    logger: logger.child({ component: 'scheduler' }),
+    ...(options.scheduleMs === undefined ? {} : { intervalMs: options.scheduleMs }),
   });
 
   let port: number;
@@ -145,6 +188,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await app.start();
   }
   dispatcher.start();
+  if (options.schedule ?? true) scheduler.start();
   logger.info('commit-gate started', { mode: env.mode, port });
 
   let stopping: Promise<void> | undefined;
@@ -153,11 +197,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     db,
     app,
     dispatcher,
+    scheduler,
     stop() {
       stopping ??= (async () => {
         healthy = false;
         await app.stop().catch((e: unknown) => logger.warn('error while stopping Slack app', e));
         if (healthServer) await new Promise<void>((resolve) => healthServer?.close(() => resolve()));
+        await scheduler.stop();
         await dispatcher?.stop();
         closeDb(db);
         logger.info('commit-gate stopped');

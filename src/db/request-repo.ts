@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { CommitRequest, RequestEvent, SignOff } from '../domain/request.js';
+import type { CommitRequest, LifecycleEvent, RequestEvent, SignOff } from '../domain/request.js';
 import {
   type NewRequest,
   type Notification,
@@ -137,7 +137,7 @@ export function createRequestStore(db: Db): RequestStore {
       return true;
     },
 
-    appendEvents(requestId: number, list: readonly RequestEvent[]): void {
+    appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent)[]): void {
       if (!list.length) return;
       db.insert(events)
         .values(

@@ -93,6 +93,10 @@ export const signOffs = sqliteTable(
     rejectionReason: text('rejection_reason'),
     /** The thread message asking for this sign-off, once posted. */
     messageTs: text('message_ts'),
+    /** When its owners were reminded (once per sign-off; set with `… WHERE reminded_at IS NULL`). */
+    remindedAt: instant('reminded_at'),
+    /** When leadership was told it waits too long (once per sign-off). */
+    escalatedAt: instant('escalated_at'),
   },
   (t) => [
     check('sign_offs_status_check', sql`${t.status} IN ('pending','approved','rejected')`),
@@ -180,6 +184,26 @@ export const capacityOverrides = sqliteTable(
   ],
 );
 
+/**
+ * Scheduled runs, one row per job and period (e.g. 'weekly_digest' + the week's Monday). The
+ * UNIQUE key is what makes a run happen once: a restart, two ticks at once or two processes all
+ * try to insert it, and only one insert succeeds.
+ */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    job: text('job').notNull(),
+    period: text('period').notNull(),
+    claimedAt: instant('claimed_at').notNull(),
+    /** Progress of the run's delivery (e.g. the digest's posted message ts), as JSON. */
+    progress: text('progress', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    finishedAt: instant('finished_at'),
+  },
+  // The claim itself (INSERT … ON CONFLICT DO NOTHING) and the lookup of a run's progress.
+  (t) => [uniqueIndex('job_runs_job_period_idx').on(t.job, t.period)],
+);
+
 /** Interactions already processed, so a retried delivery of the same click acts once. */
 export const processedInteractions = sqliteTable('processed_interactions', {
   key: text('key').primaryKey(),
@@ -202,3 +226,4 @@ export type ApprovalRow = typeof approvals.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type CapacityOverrideRow = typeof capacityOverrides.$inferSelect;
+export type JobRunRow = typeof jobRuns.$inferSelect;

@@ -75,3 +75,68 @@ export function addBusinessHours(
 ): Date {
   return addBusinessMs(from, hoursToAdd * HOUR_MS, hours, timeZone);
 }
+
+/**
+ * Business time over a known stretch of days, answered without zone conversions per question:
+ * each day's local midnight and working window are computed once, then every question is a
+ * binary search and a subtraction. Gives exactly businessMsBetween's answers inside the stretch
+ * (and asks businessMsBetween outside it). The digest asks thousands of questions per week.
+ */
+export interface BusinessTimeline {
+  msBetween(from: Date, to: Date): number;
+  /** The local calendar day of an instant (localDate, faster inside the stretch). */
+  dayOf(at: Date): IsoDate;
+}
+
+export function businessTimeline(
+  hours: BusinessHours,
+  timeZone: string,
+  firstDay: IsoDate,
+  lastDay: IsoDate,
+): BusinessTimeline {
+  const days: IsoDate[] = [];
+  const starts: number[] = [];
+  const windows: (readonly [number, number] | null)[] = [];
+  const before: number[] = [];
+  let total = 0;
+  for (let day = firstDay, i = 0; day <= addDays(lastDay, 1) && i <= MAX_DAYS; day = addDays(day, 1), i++) {
+    days.push(day);
+    starts.push(zonedInstant(day, '00:00', timeZone).getTime());
+    const w = windowOf(day, hours, timeZone);
+    windows.push(w);
+    before.push(total);
+    if (w) total += w[1] - w[0];
+  }
+  const lastIndex = days.length - 2; // the extra day only closes the stretch
+  const indexOf = (t: number): number => {
+    if (t < (starts[0] ?? 0) || t >= (starts[lastIndex + 1] ?? 0)) return -1;
+    let lo = 0;
+    let hi = lastIndex;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const upTo = (t: number, i: number): number => {
+    const w = windows[i];
+    const within = w ? Math.min(Math.max(t, w[0]), w[1]) - w[0] : 0;
+    return (before[i] ?? 0) + within;
+  };
+  return {
+    msBetween(from: Date, to: Date): number {
+      const a = from.getTime();
+      const b = to.getTime();
+      if (b <= a) return 0;
+      const i = indexOf(a);
+      const j = indexOf(b);
+      if (i < 0 || j < 0) return businessMsBetween(from, to, hours, timeZone);
+      return upTo(b, j) - upTo(a, i);
+    },
+    dayOf(at: Date): IsoDate {
+      const i = indexOf(at.getTime());
+      return i < 0 ? localDate(at, timeZone) : (days[i] as IsoDate);
+    },
+  };
+}

@@ -242,3 +242,39 @@ export function conditionsOf(
     ),
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Time-driven transitions (reminders, escalation, expiry): no person acts, the schedule does.
+
+/** Events the schedule causes; stored in the same `events` table as RequestEvent. */
+export type LifecycleEvent =
+  | { readonly type: 'request.expired'; readonly at: Date }
+  | {
+      readonly type: 'signoff.reminded';
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+    }
+  | {
+      readonly type: 'signoff.escalated';
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+    };
+
+export type ExpiryResult =
+  | { readonly ok: true; readonly request: CommitRequest; readonly events: readonly LifecycleEvent[] }
+  | { readonly ok: false; readonly reason: 'request_closed'; readonly status: RequestStatus };
+
+/**
+ * A request still pending when its time runs out expires: an explicit state, neither an approval
+ * nor a rejection. Its sign-offs keep the status they had (pending ones simply stop asking).
+ */
+export function expire(request: CommitRequest, at: Date): ExpiryResult {
+  if (request.status !== 'pending') return { ok: false, reason: 'request_closed', status: request.status };
+  return {
+    ok: true,
+    request: { ...request, status: 'expired', closedAt: at },
+    events: [{ type: 'request.expired', at }],
+  };
+}

@@ -125,7 +125,9 @@ export class OutboxDispatcher {
       kind: row.kind,
       ...('requestId' in notification
         ? { request: requestRef(notification.requestId) }
-        : { user: notification.userId }),
+        : 'userId' in notification
+          ? { user: notification.userId }
+          : {}),
       attempt: attempts,
     });
     try {

@@ -1,6 +1,12 @@
 // The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
-import type { CommitRequest, RequestEvent, RequestFacts, SignOff } from '../domain/request.js';
+import type {
+  CommitRequest,
+  LifecycleEvent,
+  RequestEvent,
+  RequestFacts,
+  SignOff,
+} from '../domain/request.js';
 
 export interface Clock {
   now(): Date;
@@ -36,14 +42,21 @@ export type Notification =
    * opened Home at least once, and keeps at most one waiting behind the one being delivered, so a
    * burst of changes publishes a bounded number of times.
    */
-  | { readonly kind: 'home.update'; readonly userId: string };
-
-/** Deliveries with the same key go out in order: one request's thread, or one person's Home. */
-export function orderingKeyOf(n: Notification): string {
-  return n.kind === 'home.update' ? `home:${n.userId}` : `request:${n.requestId}`;
-}
+  | { readonly kind: 'home.update'; readonly userId: string }
+  /** One reminder in the sign-off's thread, mentioning its owners. */
+  | { readonly kind: 'signoff.remind'; readonly requestId: number; readonly signOffId: number }
+  /** One direct message to each leadership member: this sign-off waits too long. */
+  | { readonly kind: 'leadership.escalate'; readonly requestId: number; readonly signOffId: number }
+  /** The weekly digest of the week starting on that Monday, to the digest channel. */
+  | { readonly kind: 'digest.post'; readonly weekStart: string };
 
 export type NotificationKind = Notification['kind'];
+
+/** Deliveries with the same key go out in order: one request's thread, one person's Home, the digest. */
+export function orderingKeyOf(n: Notification): string {
+  if (n.kind === 'home.update') return `home:${n.userId}`;
+  return 'requestId' in n ? `request:${n.requestId}` : n.kind;
+}
 
 export interface NewSignOff {
   readonly functionId: string;
@@ -115,7 +128,7 @@ export interface RequestStore {
    * Returns false when someone else changed it first: the caller re-reads instead of acting twice.
    */
   saveDecision(before: CommitRequest, after: CommitRequest, signOff: SignOff): boolean;
-  appendEvents(requestId: number, events: readonly RequestEvent[]): void;
+  appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent)[]): void;
   enqueue(notifications: readonly Notification[], at: Date): void;
   parentLocation(requestId: number): SlackLocation | null;
   signOffMessageTs(signOffId: number): string | null;

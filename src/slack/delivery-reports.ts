@@ -28,8 +28,9 @@ export function createReportsFor(deps: { config: Config; store: Pick<RequestStor
 
   return function reportsFor(n: Notification, code: string): readonly Notification[] {
     if (CONSEQUENCES.has(code) || TOKEN_DEAD.has(code)) return [];
-    // A Home tab that could not be published is redrawn on the person's next open: nothing to fix.
-    if (n.kind === 'home.update') return [];
+    // A Home tab that could not be published is redrawn on the person's next open; a digest that
+    // could not be posted is logged and shows in /healthz (it belongs to no request to report on).
+    if (!('requestId' in n)) return [];
     const request = store.loadRequest(n.requestId);
     if (!request) return [];
     if (n.kind === 'delivery.failed') {

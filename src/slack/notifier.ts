@@ -6,6 +6,7 @@ import { buildHomeFor, type HomeDeps } from '../services/home.js';
 import type { Notification, RequestStore } from '../services/ports.js';
 import { buildDeliveryFailureDm } from './views/delivery-failure.js';
 import { buildHomeView } from './views/home.js';
+import { buildEscalationMessage, buildReminderMessage } from './views/reminders.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
 import {
   buildOutcomeDm,
@@ -55,6 +56,8 @@ export function createNotifier(deps: {
   config: Config;
   /** App Home reads; without them home.update deliveries are given up. */
   home?: HomeDeps;
+  /** Posts a week's digest (slack/digest-poster.ts); absent where no digest is sent. */
+  postDigest?: (weekStart: string) => Promise<unknown>;
 }) {
   const { client, store, config } = deps;
   const ctx = renderContext(config);
@@ -112,6 +115,12 @@ export function createNotifier(deps: {
       const view = buildHomeView(buildHomeFor(deps.home, n.userId), ctx);
       await client.views.publish({ user_id: n.userId, view });
       return { channelId: null, messageTs: null };
+    }
+    if (n.kind === 'digest.post') {
+      if (!deps.postDigest) throw new PermanentDeliveryError('digest_not_configured');
+      // The poster records each message it posted in job_runs, so a retry never posts twice.
+      await deps.postDigest(n.weekStart);
+      return { channelId: config.channels.digest, messageTs: null };
     }
     const request = store.loadRequest(n.requestId);
     if (!request) throw new PermanentDeliveryError('request_not_found');
@@ -184,6 +193,50 @@ export function createNotifier(deps: {
             toSeller: n.userId === request.sellerId,
           }),
         );
+      case 'signoff.remind': {
+        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        // Decided (or closed) since the reminder was due: nothing to remind anyone of.
+        if (signOff?.status !== 'pending' || request.status !== 'pending')
+          return { channelId: null, messageTs: null, skipped: true };
+        const parent = store.parentLocation(request.id);
+        if (!parent) throw new PermanentDeliveryError('parent_not_posted');
+        const sent = await postOnce(attempt, `remind:${signOff.id}`, {
+          channel: parent.channelId,
+          thread_ts: parent.messageTs,
+          ...buildReminderMessage(request, signOff, config.reminders.remind_after_hours),
+        });
+        return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
+      }
+      case 'leadership.escalate': {
+        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        if (signOff?.status !== 'pending' || request.status !== 'pending')
+          return { channelId: null, messageTs: null, skipped: true };
+        const parent = store.parentLocation(request.id);
+        const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
+        const message = buildEscalationMessage(
+          request,
+          signOff,
+          config.reminders.escalate_after_hours,
+          ctx,
+          link,
+        );
+        // One group DM with all of leadership (conversations.open takes at most 8 users); each
+        // group's post is tagged, so a retry after a partial delivery skips the groups already told.
+        let last: { channel: string; ts: string; skipped: boolean } | null = null;
+        for (let i = 0; i < config.leadership.length; i += 8) {
+          const opened = await client.conversations.open({
+            users: config.leadership.slice(i, i + 8).join(','),
+          });
+          const channel = opened.channel?.id;
+          if (!channel) throw new PermanentDeliveryError('no_dm_channel');
+          last = await postOnce(attempt, `escalate:${signOff.id}:${i}`, { channel, ...message });
+        }
+        return {
+          channelId: last?.channel ?? null,
+          messageTs: last?.ts ?? null,
+          skipped: last?.skipped ?? true,
+        };
+      }
     }
   };
 }

@@ -24,6 +24,8 @@ export interface HarnessOptions {
   readonly mode?: 'http' | 'socket';
   /** Web API timeout of the bot's client (default 10 s): short values exercise timeouts. */
   readonly slackTimeoutMs?: number;
+  /** Run the scheduled jobs (digest, reminders, expiry); off unless a test is about them. */
+  readonly schedule?: boolean;
 }
 
 export class Harness {
@@ -36,6 +38,7 @@ export class Harness {
     readonly dir: string,
     readonly logs: string[],
     private readonly mode: 'http' | 'socket',
+    private readonly schedule: boolean,
     private readonly slackTimeoutMs?: number,
   ) {}
 
@@ -46,13 +49,34 @@ export class Harness {
     const clock = new OffsetClock(options.start ?? '2026-11-23T15:00:00Z');
     const logs: string[] = [];
     const mode = options.mode ?? 'http';
-    const runtime = await Harness.boot(standIn, dir, config, clock, logs, mode, options.slackTimeoutMs);
+    const schedule = options.schedule ?? false;
+    const runtime = await Harness.boot(
+      standIn,
+      dir,
+      config,
+      clock,
+      logs,
+      mode,
+      schedule,
+      options.slackTimeoutMs,
+    );
     const slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${runtime.port}`,
       signingSecret: SIGNING_SECRET,
       standIn,
     });
-    return new Harness(standIn, runtime, slack, clock, config, dir, logs, mode, options.slackTimeoutMs);
+    return new Harness(
+      standIn,
+      runtime,
+      slack,
+      clock,
+      config,
+      dir,
+      logs,
+      mode,
+      schedule,
+      options.slackTimeoutMs,
+    );
   }
 
   private static boot(
@@ -62,6 +86,7 @@ export class Harness {
     clock: OffsetClock,
     logs: string[],
     mode: 'http' | 'socket',
+    schedule: boolean,
     slackTimeoutMs?: number,
   ): Promise<Runtime> {
     const env = parseEnv({
@@ -81,6 +106,9 @@ export class Harness {
       pollMs: 25,
       baseBackoffMs: 20,
       ...(slackTimeoutMs === undefined ? {} : { slackTimeoutMs }),
+      schedule,
+      // Tests tick the scheduler themselves (runtime.scheduler.tick()); the timer only backs it up.
+      scheduleMs: 3_600_000,
     });
   }
 
@@ -98,6 +126,7 @@ export class Harness {
       this.clock,
       this.logs,
       this.mode,
+      this.schedule,
       this.slackTimeoutMs,
     );
     this.slack = new SlackClientSim({

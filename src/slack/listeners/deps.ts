@@ -3,6 +3,7 @@ import type { AppLogger } from '../../logger.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { HomeDeps } from '../../services/home.js';
 import type { Clock } from '../../services/ports.js';
+import type { DigestDeps } from '../../services/weekly-digest.js';
 import type { RenderContext } from '../views/render-context.js';
 
 export interface ListenerDeps {
@@ -12,6 +13,8 @@ export interface ListenerDeps {
   readonly logger: AppLogger;
   readonly ctx: RenderContext;
   readonly home: HomeDeps;
+  /** Reads the weekly digest (`/commit digest`). */
+  readonly digest?: DigestDeps;
 }
 
 export const APOLOGY =

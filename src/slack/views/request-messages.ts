@@ -228,6 +228,12 @@ export function buildOutcomeDm(
       by?.rejection?.reason ?? 'no reason given',
     )}${link}`;
     text = `Do not commit ${ref}: ${escapeText(by?.label ?? 'a function')} rejected it: ${escapeText(by?.rejection?.reason ?? '')}`;
+  } else if (request.status === 'expired') {
+    const waiting = request.signOffs.filter((s) => s.status === 'pending').map((s) => escapeText(s.label));
+    body = `:wastebasket: *${ref} expired* before every function signed off${
+      waiting.length ? ` (still waiting for ${waiting.join(', ')})` : ''
+    }. Do not commit it; submit a new request if the customer still wants it.${link}`;
+    text = `${ref} expired before every function signed off. Do not commit it.`;
   } else {
     body = `${ref} is ${request.status}.${link}`;
     text = body;

@@ -1,6 +1,7 @@
 // Every `/commit <word>` subcommand, in the order `/commit help` lists them. A feature adds its
 // file beside this one and one line here; the /commit listener needs no change.
 import { capacitySubcommand } from './capacity.js';
+import { digestSubcommand } from './digest.js';
 import type { Subcommand } from './types.js';
 
-export const SUBCOMMANDS: readonly Subcommand[] = [capacitySubcommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [capacitySubcommand, digestSubcommand];

@@ -1,0 +1,103 @@
+// Reminders, escalations and expiry: what the schedule does to requests nobody has finished.
+// Each fires once per sign-off (or request): a conditional update claims it, and the event and
+// the outbox rows are written in the same transaction, so a restart or a second process never
+// repeats it.
+import { expire, type LifecycleEvent } from '../domain/request.js';
+import { expiresAt, waitingDue } from '../domain/schedule.js';
+import type { ServiceDeps } from './deps.js';
+import type { Notification } from './ports.js';
+
+export interface WaitingSignOff {
+  readonly signOffId: number;
+  readonly requestId: number;
+  readonly functionId: string;
+  readonly askedAt: Date;
+  readonly remindedAt: Date | null;
+  readonly escalatedAt: Date | null;
+}
+
+export interface ReminderStore {
+  /** Pending requests (id, creation time): few, since they expire. */
+  pendingRequests(): readonly { readonly id: number; readonly createdAt: Date }[];
+  /** Pending sign-offs of pending requests that still have a reminder or an escalation to come. */
+  waitingSignOffs(): readonly WaitingSignOff[];
+  /** `… SET reminded_at WHERE reminded_at IS NULL`: false when it was already claimed. */
+  markReminded(signOffId: number, at: Date): boolean;
+  markEscalated(signOffId: number, at: Date): boolean;
+  /** `… SET status = 'expired' WHERE status = 'pending'`: false when it closed meanwhile. */
+  markExpired(requestId: number, at: Date): boolean;
+}
+
+export interface ReminderDeps extends ServiceDeps {
+  readonly reminders: ReminderStore;
+}
+
+export interface ReminderRun {
+  readonly reminded: number;
+  readonly escalated: number;
+  readonly expired: number;
+}
+
+export function runReminders(deps: ReminderDeps): ReminderRun {
+  const { store, reminders, config, clock } = deps;
+  const now = clock.now();
+  const r = config.reminders;
+  let expired = 0;
+  for (const req of reminders.pendingRequests()) {
+    if (expiresAt(req.createdAt, r.expire_after_days, config.timezone).getTime() > now.getTime()) continue;
+    const done = store.transaction(() => {
+      const before = store.loadRequest(req.id);
+      if (!before) return false;
+      const result = expire(before, now);
+      if (!result.ok || !reminders.markExpired(req.id, now)) return false;
+      store.appendEvents(req.id, result.events);
+      const list: Notification[] = before.signOffs
+        .filter((s) => s.status === 'pending')
+        .map((s) => ({ kind: 'signoff.update', requestId: req.id, signOffId: s.id }));
+      list.push({ kind: 'parent.update', requestId: req.id }, { kind: 'seller.outcome', requestId: req.id });
+      store.enqueue(list, now);
+      return true;
+    });
+    if (done) expired++;
+  }
+
+  let reminded = 0;
+  let escalated = 0;
+  const thresholds = {
+    remindAfterHours: r.remind_after_hours,
+    escalateAfterHours: r.escalate_after_hours,
+    businessHours: r.business_hours,
+    timeZone: config.timezone,
+  };
+  for (const s of reminders.waitingSignOffs()) {
+    const due = waitingDue(s, now, thresholds);
+    const base = { at: now, signOffId: s.signOffId, functionId: s.functionId };
+    if (due.remind) {
+      const done = store.transaction(() => {
+        if (!reminders.markReminded(s.signOffId, now)) return false;
+        const event: LifecycleEvent = { type: 'signoff.reminded', ...base };
+        store.appendEvents(s.requestId, [event]);
+        store.enqueue([{ kind: 'signoff.remind', requestId: s.requestId, signOffId: s.signOffId }], now);
+        return true;
+      });
+      if (done) reminded++;
+    }
+    if (due.escalate) {
+      const done = store.transaction(() => {
+        if (!reminders.markEscalated(s.signOffId, now)) return false;
+        const event: LifecycleEvent = { type: 'signoff.escalated', ...base };
+        store.appendEvents(s.requestId, [event]);
+        if (config.leadership.length) {
+          store.enqueue(
+            [{ kind: 'leadership.escalate', requestId: s.requestId, signOffId: s.signOffId }],
+            now,
+          );
+        }
+        return true;
+      });
+      if (done) escalated++;
+    }
+  }
+  if (reminded || escalated || expired) deps.onNotify();
+  return { reminded, escalated, expired };
+}
