@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { CommitRequest, RequestEvent, SignOff } from '../domain/request.js';
 import type { NewRequest, Notification, RequestStore, SlackLocation } from '../services/ports.js';
 import type { Db } from './create-db.js';
@@ -129,6 +129,69 @@ export function createRequestStore(db: Db): RequestStore {
       return true;
     },
 
+    saveTransition(before: CommitRequest, after: CommitRequest): boolean {
+      const at = after.closedAt ?? after.override?.at ?? new Date();
+      const moved = db
+        .update(requests)
+        .set({
+          status: after.status,
+          closedAt: after.closedAt,
+          deliveryDate: after.facts.deliveryDate,
+          overriddenBy: after.override?.userId ?? null,
+          overrideReason: after.override?.reason ?? null,
+          overriddenAt: after.override?.at ?? null,
+          withdrawReason: after.withdrawReason ?? null,
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(requests.id, after.id),
+            eq(requests.status, before.status),
+            eq(requests.version, before.version),
+            eq(requests.deliveryDate, before.facts.deliveryDate),
+          ),
+        )
+        .run().changes;
+      if (moved !== 1) return false;
+      for (const s of after.signOffs) {
+        const previous = before.signOffs.find((p) => p.id === s.id);
+        if (!previous || JSON.stringify(previous) === JSON.stringify(s)) continue;
+        const proposedBefore = previous.proposal?.date ?? null;
+        const changed = db
+          .update(signOffs)
+          .set({
+            status: s.status,
+            decidedAt: s.decidedAt,
+            rejectedBy: s.rejection?.userId ?? null,
+            rejectionReason: s.rejection?.reason ?? null,
+            proposedDate: s.proposal?.date ?? null,
+            proposalNote: s.proposal?.note ?? null,
+            proposedBy: s.proposal?.userId ?? null,
+            proposedAt: s.proposal?.at ?? null,
+          })
+          .where(
+            and(
+              eq(signOffs.id, s.id),
+              eq(signOffs.status, previous.status),
+              proposedBefore === null
+                ? isNull(signOffs.proposedDate)
+                : eq(signOffs.proposedDate, proposedBefore),
+            ),
+          )
+          .run().changes;
+        if (changed !== 1) throw new ConcurrentDecisionError();
+        for (const a of s.approvals.filter((a) => !previous.approvals.some((p) => p.userId === a.userId))) {
+          const inserted = db
+            .insert(approvals)
+            .values({ signOffId: s.id, userId: a.userId, at: a.at, conditions: a.conditions })
+            .onConflictDoNothing()
+            .run().changes;
+          if (inserted !== 1) throw new ConcurrentDecisionError();
+        }
+      }
+      return true;
+    },
+
     appendEvents(requestId: number, list: readonly RequestEvent[]): void {
       if (!list.length) return;
       db.insert(events)
@@ -204,6 +267,11 @@ function toRequest(
     status: row.status,
     createdAt: row.createdAt,
     closedAt: row.closedAt,
+    override:
+      row.overriddenBy && row.overriddenAt
+        ? { userId: row.overriddenBy, at: row.overriddenAt, reason: row.overrideReason ?? '' }
+        : null,
+    withdrawReason: row.withdrawReason,
     facts: {
       customer: row.customer,
       productLineId: row.productLineId,
@@ -229,6 +297,10 @@ function toRequest(
         rejection:
           s.status === 'rejected' && s.rejectedBy && s.decidedAt
             ? { userId: s.rejectedBy, at: s.decidedAt, reason: s.rejectionReason ?? '' }
+            : null,
+        proposal:
+          s.proposedDate && s.proposedBy && s.proposedAt
+            ? { userId: s.proposedBy, at: s.proposedAt, date: s.proposedDate, note: s.proposalNote }
             : null,
         approvals: ap
           .filter((a) => a.signOffId === s.id)

@@ -42,6 +42,12 @@ export const requests = sqliteTable(
     /** The parent message in the requests channel, once posted. */
     channelId: text('channel_id'),
     messageTs: text('message_ts'),
+    /** Leadership member who approved this request over a rejection (status is then 'approved'). */
+    overriddenBy: text('overridden_by'),
+    overrideReason: text('override_reason'),
+    overriddenAt: instant('overridden_at'),
+    /** The seller's reason, when they withdrew it and gave one. */
+    withdrawReason: text('withdraw_reason'),
   },
   (t) => [
     check(
@@ -82,6 +88,11 @@ export const signOffs = sqliteTable(
     rejectionReason: text('rejection_reason'),
     /** The thread message asking for this sign-off, once posted. */
     messageTs: text('message_ts'),
+    /** An owner's feasible date, waiting for the seller's Accept/Decline (all null when none). */
+    proposedDate: text('proposed_date'),
+    proposalNote: text('proposal_note'),
+    proposedBy: text('proposed_by'),
+    proposedAt: instant('proposed_at'),
   },
   (t) => [
     check('sign_offs_status_check', sql`${t.status} IN ('pending','approved','rejected')`),

@@ -35,6 +35,21 @@ export interface Rejection {
   readonly reason: string;
 }
 
+/** An owner's "not by then, but by DATE": open until the seller accepts or declines it. */
+export interface Proposal {
+  readonly userId: string;
+  readonly at: Date;
+  readonly date: IsoDate;
+  readonly note: string | null;
+}
+
+/** A leadership member approving a rejected request anyway. */
+export interface Override {
+  readonly userId: string;
+  readonly at: Date;
+  readonly reason: string;
+}
+
 export interface SignOff {
   readonly id: number;
   readonly functionId: string;
@@ -49,6 +64,8 @@ export interface SignOff {
   readonly rejection: Rejection | null;
   readonly askedAt: Date;
   readonly decidedAt: Date | null;
+  /** A feasible date proposed to the seller and not yet answered (absent = none). */
+  readonly proposal?: Proposal | null;
 }
 
 export interface CommitRequest {
@@ -60,6 +77,10 @@ export interface CommitRequest {
   readonly createdAt: Date;
   readonly closedAt: Date | null;
   readonly signOffs: readonly SignOff[];
+  /** Set when leadership approved the request over a rejection (absent = none). */
+  readonly override?: Override | null;
+  /** Why the seller withdrew it, when they said (absent = not withdrawn or no reason). */
+  readonly withdrawReason?: string | null;
 }
 
 export function requestRef(id: number): string {
@@ -99,8 +120,43 @@ export type RequestEvent =
       readonly functionId: string;
       readonly reason: string;
     }
-  | { readonly type: 'request.approved'; readonly at: Date }
-  | { readonly type: 'request.rejected'; readonly at: Date; readonly signOffId: number };
+  | { readonly type: 'request.approved'; readonly at: Date; readonly override?: false }
+  | { readonly type: 'request.rejected'; readonly at: Date; readonly signOffId: number }
+  | {
+      readonly type: 'signoff.date_proposed';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+      readonly date: IsoDate;
+      readonly note: string | null;
+    }
+  | {
+      readonly type: 'counter.accepted';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly date: IsoDate;
+    }
+  | {
+      readonly type: 'counter.declined';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly date: IsoDate;
+    }
+  | {
+      readonly type: 'request.withdrawn';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly reason: string | null;
+    }
+  | {
+      readonly type: 'request.overridden';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly reason: string;
+    };
 
 // ---------------------------------------------------------------------------------------------
 // Deciding a sign-off.
@@ -126,7 +182,8 @@ export type DecisionRefusal =
   | { readonly reason: 'own_request'; readonly label: string }
   | { readonly reason: 'already_decided'; readonly signOff: SignOff }
   | { readonly reason: 'already_approved_by_you'; readonly signOff: SignOff }
-  | { readonly reason: 'reason_required' };
+  | { readonly reason: 'reason_required' }
+  | { readonly reason: 'awaiting_seller'; readonly signOff: SignOff };
 
 export type DecisionResult =
   | {
@@ -164,6 +221,7 @@ export function decide(
   if (decision.actorId === request.sellerId)
     return { ok: false, reason: 'own_request', label: signOff.label };
   if (signOff.status !== 'pending') return { ok: false, reason: 'already_decided', signOff };
+  if (signOff.proposal) return { ok: false, reason: 'awaiting_seller', signOff };
 
   const { actorId, at, verdict } = decision;
   if (verdict.kind === 'reject') {

@@ -17,7 +17,17 @@ export type Notification =
   | { readonly kind: 'parent.update'; readonly requestId: number }
   | { readonly kind: 'signoff.post'; readonly requestId: number; readonly signOffId: number }
   | { readonly kind: 'signoff.update'; readonly requestId: number; readonly signOffId: number }
-  | { readonly kind: 'seller.outcome'; readonly requestId: number };
+  | { readonly kind: 'seller.outcome'; readonly requestId: number }
+  /** The seller is asked to accept or decline a date an owner proposed (DM with buttons). */
+  | { readonly kind: 'seller.counter'; readonly requestId: number; readonly signOffId: number }
+  /** A line in the request's thread saying what just happened (rendered from the event). */
+  | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice };
+
+/** What a thread notice tells: each is rendered from the request's current state. */
+export type ThreadNotice =
+  | { readonly type: 'date_moved'; readonly signOffId: number; readonly from: string; readonly to: string }
+  | { readonly type: 'withdrawn' }
+  | { readonly type: 'overridden' };
 
 export type NotificationKind = Notification['kind'];
 
@@ -56,6 +66,11 @@ export interface RequestStore {
    * Returns false when someone else changed it first: the caller re-reads instead of acting twice.
    */
   saveDecision(before: CommitRequest, after: CommitRequest, signOff: SignOff): boolean;
+  /**
+   * Persists any other transition (proposal, counter answer, withdrawal, override) conditionally
+   * on the request and sign-off states it was computed from. False when someone else won.
+   */
+  saveTransition(before: CommitRequest, after: CommitRequest): boolean;
   appendEvents(requestId: number, events: readonly RequestEvent[]): void;
   enqueue(notifications: readonly Notification[], at: Date): void;
   parentLocation(requestId: number): SlackLocation | null;

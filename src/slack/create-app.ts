@@ -4,8 +4,10 @@ import { WebClient } from '@slack/web-api';
 import type { Env } from '../config.js';
 import type { AppLogger } from '../logger.js';
 import { register as registerDecide } from './listeners/actions/decide.js';
+import { register as registerNegotiate } from './listeners/actions/negotiate.js';
 import { register as registerCommit } from './listeners/commands/commit.js';
 import type { ListenerDeps } from './listeners/deps.js';
+import { register as registerNegotiationModals } from './listeners/views/negotiation-modals.js';
 import { register as registerRejectModal } from './listeners/views/reject-modal.js';
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
 
@@ -87,6 +89,8 @@ export function createSlackApp({ env, logger, deps, health, identity }: CreateAp
   registerRequestModal(app, deps);
   registerDecide(app, deps);
   registerRejectModal(app, deps);
+  registerNegotiate(app, deps);
+  registerNegotiationModals(app, deps);
   app.error(async (error) => {
     logger.error('unhandled listener error', error);
   });

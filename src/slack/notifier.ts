@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DeliveryFailure } from '../jobs/outbox.js';
 import type { Notification, RequestStore } from '../services/ports.js';
+import { buildCounterDm, buildThreadNotice } from './views/negotiation-messages.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
 import { buildOutcomeDm, buildParentMessage, buildSignOffMessage } from './views/request-messages.js';
 
@@ -84,6 +85,28 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         if (!channel) throw new PermanentDeliveryError('no_dm_channel');
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
         await client.chat.postMessage({ channel, ...buildOutcomeDm(request, ctx, link), ...quiet });
+        return;
+      }
+      case 'seller.counter': {
+        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
+        const parent = store.parentLocation(request.id);
+        const dm = await client.conversations.open({ users: request.sellerId });
+        const channel = dm.channel?.id;
+        if (!channel) throw new PermanentDeliveryError('no_dm_channel');
+        const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
+        await client.chat.postMessage({ channel, ...buildCounterDm(request, signOff, ctx, link), ...quiet });
+        return;
+      }
+      case 'thread.notice': {
+        const parent = store.parentLocation(request.id);
+        if (!parent) throw new PermanentDeliveryError('parent_not_posted');
+        await client.chat.postMessage({
+          channel: parent.channelId,
+          thread_ts: parent.messageTs,
+          ...buildThreadNotice(request, n.notice),
+          ...quiet,
+        });
         return;
       }
     }

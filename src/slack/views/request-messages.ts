@@ -3,8 +3,6 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { formatMoney } from '../../domain/money.js';
 import { type CommitRequest, conditionsOf, requestRef, type SignOff } from '../../domain/request.js';
-import { encodeSignOffButton } from '../codecs.js';
-import { ACTIONS } from '../ids.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 import {
@@ -15,6 +13,7 @@ import {
   summaryLine,
   unitOf,
 } from './render-context.js';
+import { requestActions, signOffActions } from './signoff-actions.js';
 
 export interface SlackMessage {
   readonly text: string;
@@ -34,6 +33,8 @@ function statusLine(request: CommitRequest): string {
       return `:hourglass_flowing_sand: *${ref} is waiting for ${open} of ${request.signOffs.length} sign-offs.* Do not commit yet.`;
     }
     case 'approved':
+      if (request.override)
+        return `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}. The seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
       return request.signOffs.length
         ? `:white_check_mark: *${ref} is cleared.* Every function signed off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`
         : `:white_check_mark: *${ref} is cleared.* No rule required a sign-off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
@@ -42,7 +43,9 @@ function statusLine(request: CommitRequest): string {
       return `:no_entry: *${ref} is blocked*${by ? ` by ${escapeText(by.label)}` : ''}. Do not commit.`;
     }
     case 'withdrawn':
-      return `:leftwards_arrow_with_hook: *${ref} was withdrawn* by the seller.`;
+      return `:leftwards_arrow_with_hook: *${ref} was withdrawn* by the seller${
+        request.withdrawReason ? `: ${escapeText(request.withdrawReason)}` : '.'
+      }`;
     case 'expired':
       return `:wastebasket: *${ref} expired* before every function signed off. Do not commit.`;
   }
@@ -57,6 +60,9 @@ function signOffLine(s: SignOff): string {
     a.conditions ? `${mention(a.userId)} (with conditions: ${escapeText(a.conditions)})` : mention(a.userId),
   );
   if (s.status === 'approved') return `${head}: approved by ${approvedBy.join(', ')}`;
+  if (s.proposal) {
+    return `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date)} instead; waiting for the seller`;
+  }
   const quorum = s.approvalsNeeded > 1 ? ` (${s.approvals.length} of ${s.approvalsNeeded} approvals)` : '';
   const waiting = `waiting for ${s.owners.map(mentionOwner).join(' or ')}${quorum}`;
   return `${head}: ${waiting}${approvedBy.length ? `; approved so far by ${approvedBy.join(', ')}` : ''}\n_Required: ${escapeText(
@@ -97,6 +103,8 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
       ),
     );
   }
+  const actions = requestActions(request);
+  if (actions) blocks.push(actions);
   blocks.push({ type: 'divider' });
   if (request.signOffs.length) {
     // One section per function keeps each within the 3000-character limit; configs with more
@@ -141,31 +149,9 @@ export function buildSignOffMessage(
       ],
     });
   }
-  if (signOff.status === 'pending' && request.status === 'pending') {
-    const value = encodeSignOffButton({ s: signOff.id, v: request.version });
-    blocks.push({
-      type: 'actions',
-      block_id: `signoff_${signOff.id}`,
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTIONS.approve,
-          text: { type: 'plain_text', text: 'Approve', emoji: false },
-          style: 'primary',
-          value,
-        },
-        {
-          type: 'button',
-          action_id: ACTIONS.reject,
-          text: { type: 'plain_text', text: 'Reject', emoji: false },
-          style: 'danger',
-          value,
-        },
-      ],
-    });
-  } else {
-    blocks.push(section(outcomeOf(request, signOff)));
-  }
+  const actions = signOffActions(request, signOff);
+  if (actions) blocks.push(actions);
+  else blocks.push(section(outcomeOf(request, signOff)));
   const fallback =
     signOff.status === 'pending' && request.status === 'pending'
       ? `${owners}: ${signOff.label} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
@@ -186,6 +172,11 @@ function outcomeOf(request: CommitRequest, s: SignOff): string {
       )
       .join(', ')}`;
   }
+  if (s.proposal && request.status === 'pending') {
+    return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date)}* instead${
+      s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
+    }. Waiting for the seller to accept or decline.`;
+  }
   // Still pending, but the request closed around it (another function rejected, or it expired).
   return `:heavy_minus_sign: No decision needed: ${requestRef(request.id)} is ${request.status}.`;
 }
@@ -199,7 +190,11 @@ export function buildOutcomeDm(
   const link = threadLink ? ` <${threadLink}|Open the thread>` : '';
   let body: string;
   let text: string;
-  if (request.status === 'approved') {
+  if (request.status === 'approved' && request.override) {
+    const o = request.override;
+    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
+    text = `You may commit ${ref}: approved by override by ${o.userId}.`;
+  } else if (request.status === 'approved') {
     const conditions = conditionsOf(request);
     body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*.${
       conditions.length

@@ -1,0 +1,115 @@
+// Buttons beyond Approve/Reject: approve with conditions, propose a date (both open a modal after
+// checking the clicker may decide), the seller's Accept/Decline, Withdraw and Override.
+import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import {
+  answerCounter,
+  checkCanNegotiate,
+  checkCanOverride,
+  checkCanWithdraw,
+} from '../../../services/negotiate.js';
+import { decodeRequestButton, decodeSignOffButton } from '../../codecs.js';
+import { ACTIONS } from '../../ids.js';
+import { formatDate } from '../../mrkdwn.js';
+import {
+  buildConditionsModal,
+  buildOverrideModal,
+  buildProposeDateModal,
+  buildWithdrawModal,
+} from '../../views/negotiation-modals.js';
+import { refusalText } from '../../views/refusals.js';
+import { APOLOGY, type ListenerDeps } from '../deps.js';
+import { tellPrivately, whereClicked } from './decide.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
+type Handler = (args: ButtonArgs, log: ListenerDeps['logger']) => Promise<void>;
+
+const INVALID = 'That button is not valid. Nothing was changed.';
+
+function on(app: App, deps: ListenerDeps, actionId: string, handler: Handler): void {
+  app.action<BlockAction<ButtonAction>>(actionId, async (raw) => {
+    const args = raw as ButtonArgs;
+    await args.ack();
+    const log = deps.logger.child({ listener: actionId, user: args.body.user.id });
+    try {
+      await handler(args, log);
+    } catch (error) {
+      log.error(`${actionId} failed`, error);
+      await tellPrivately(args.client, args.body, APOLOGY).catch(() => undefined);
+    }
+  });
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  for (const [actionId, build] of [
+    [ACTIONS.approveWithConditions, 'conditions'],
+    [ACTIONS.proposeDate, 'propose'],
+  ] as const) {
+    on(app, deps, actionId, async ({ body, action, client }) => {
+      const button = decodeSignOffButton(action.value);
+      if (!button) return tellPrivately(client, body, INVALID);
+      const check = checkCanNegotiate(deps.services, {
+        signOffId: button.s,
+        version: button.v,
+        actorId: body.user.id,
+      });
+      if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+      const { channel, thread } = whereClicked(body);
+      const meta = { s: button.s, v: button.v, channel, thread };
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view:
+          build === 'conditions'
+            ? buildConditionsModal(meta, check.signOff.label, check.request.id)
+            : buildProposeDateModal(meta, check.signOff.label, check.request),
+      });
+    });
+  }
+
+  for (const [actionId, accept] of [
+    [ACTIONS.counterAccept, true],
+    [ACTIONS.counterDecline, false],
+  ] as const) {
+    on(app, deps, actionId, async ({ body, action, client }, log) => {
+      const button = decodeSignOffButton(action.value);
+      if (!button) return tellPrivately(client, body, INVALID);
+      const result = answerCounter(deps.services, {
+        signOffId: button.s,
+        version: button.v,
+        actorId: body.user.id,
+        accept,
+      });
+      if (!result.ok) return tellPrivately(client, body, refusalText(result, result.request?.id ?? null));
+      log.info(accept ? 'counter accepted' : 'counter declined', { request: result.request.id });
+      await tellPrivately(
+        client,
+        body,
+        accept
+          ? `Accepted: the delivery date is now ${formatDate(result.request.facts.deliveryDate)}. The owners are told in the thread.`
+          : 'Declined: the request is rejected. The owners are told in the thread.',
+      );
+    });
+  }
+
+  on(app, deps, ACTIONS.withdraw, async ({ body, action, client }) => {
+    const button = decodeRequestButton(action.value);
+    if (!button) return tellPrivately(client, body, INVALID);
+    const check = checkCanWithdraw(deps.services, { requestId: button.r, actorId: body.user.id });
+    if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: buildWithdrawModal({ r: button.r, v: button.v }),
+    });
+  });
+
+  on(app, deps, ACTIONS.override, async ({ body, action, client }) => {
+    const button = decodeRequestButton(action.value);
+    if (!button) return tellPrivately(client, body, INVALID);
+    const check = checkCanOverride(deps.services, { requestId: button.r, actorId: body.user.id });
+    if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: buildOverrideModal({ r: button.r, v: button.v }, check.request),
+    });
+  });
+}
