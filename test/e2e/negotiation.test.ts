@@ -1,0 +1,425 @@
+// Negotiation end to end over signed HTTP: conditions, a proposed date accepted or declined,
+// withdrawal, leadership override, quorum, and a burst of concurrent decisions.
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import {
+  ACTIONS,
+  CALLBACKS,
+  CONDITIONS_BLOCKS,
+  OVERRIDE_BLOCKS,
+  PROPOSE_BLOCKS,
+  WITHDRAW_BLOCKS,
+} from '../../src/slack/ids.js';
+import { assertValidMessage, assertValidModal } from '../support/block-kit.js';
+import { exampleConfig } from '../support/config.js';
+import { blockAction, type StateValues, stateValue, viewSubmission } from '../support/fixtures.js';
+import { Harness } from '../support/harness.js';
+
+type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
+
+let h: Harness;
+
+beforeEach(async () => {
+  h = await Harness.start();
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+const textOf = (call: RecordedCall | undefined) =>
+  `${String(call?.args.text)}\n${JSON.stringify(call?.args.blocks ?? [])}`;
+const tsOf = (call: RecordedCall | undefined) => (call?.response as { ts: string }).ts;
+
+function buttonValue(blocks: unknown, actionId: string): string {
+  for (const b of (blocks ?? []) as Block[])
+    for (const e of b.elements ?? []) if (e.action_id === actionId && e.value) return e.value;
+  throw new Error(`no ${actionId} button in ${JSON.stringify(blocks)}`);
+}
+
+function db() {
+  return new Database(h.dbPath, { readonly: true });
+}
+
+function query<T>(sql: string): T[] {
+  const sqlite = db();
+  try {
+    return sqlite.prepare(sql).all() as T[];
+  } finally {
+    sqlite.close();
+  }
+}
+
+const isDm = (c: RecordedCall) => c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D');
+const isThread = (c: RecordedCall) => c.method === 'chat.postMessage' && typeof c.args.thread_ts === 'string';
+
+function everySurfaceIsValid() {
+  for (const call of h.standIn.calls) {
+    if ((call.method === 'chat.postMessage' || call.method === 'chat.update') && call.args.blocks)
+      assertValidMessage({ text: String(call.args.text), blocks: call.args.blocks as unknown[] });
+    if (call.method === 'chat.postEphemeral') expect(String(call.args.text)).not.toBe('');
+    if (call.method === 'views.open') assertValidModal(call.args.view as object);
+  }
+}
+
+/** Submits a request and returns its thread asks, in function order. */
+async function submit(
+  values: Parameters<Harness['submitRequest']>[1],
+  asks: number,
+): Promise<RecordedCall[]> {
+  await h.submitRequest('U0SELLER', values);
+  return h.standIn.waitFor(isThread, { count: asks });
+}
+
+async function clickThread(userId: string, actionId: string, ask: RecordedCall) {
+  return h.click(userId, actionId, buttonValue(ask.args.blocks, actionId), tsOf(ask));
+}
+
+/** Clicks a button on the parent message (the requests channel, not in a thread). */
+async function clickParent(userId: string, actionId: string) {
+  await h.runtime.dispatcher.drain();
+  const parent = h.standIn.messages('C0REQUESTS').find((m) => !m.thread_ts);
+  return h.slack.interaction(
+    blockAction({
+      userId,
+      actionId,
+      value: buttonValue(parent?.blocks, actionId),
+      channelId: 'C0REQUESTS',
+      messageTs: parent?.ts ?? '',
+    }),
+  );
+}
+
+async function modalOpened(callbackId: string, count = 1) {
+  const opened = await h.standIn.waitFor(
+    (c) => c.method === 'views.open' && (c.args.view as { callback_id: string }).callback_id === callbackId,
+    { count },
+  );
+  const view = opened[count - 1]?.args.view as { private_metadata: string };
+  assertValidModal(view);
+  return view.private_metadata;
+}
+
+function submitModal(userId: string, callbackId: string, privateMetadata: string, values: StateValues) {
+  return h.slack.interaction(viewSubmission({ userId, callbackId, privateMetadata, values }));
+}
+
+const text = (blockId: string, value: string | null): StateValues => ({
+  [blockId]: { [`${blockId}_input`]: stateValue.text(value) },
+});
+
+async function ephemerals(count: number) {
+  return h.standIn.waitFor('chat.postEphemeral', { count });
+}
+
+describe('approve with conditions', () => {
+  it('when an owner approves with conditions then they are shown in the thread, on the parent and in the seller DM', async () => {
+    const [ask] = await submit({ productLineId: 'gadgets' }, 1);
+    await clickThread('U0OPS1', ACTIONS.approveWithConditions, ask as RecordedCall);
+    const meta = await modalOpened(CALLBACKS.conditionsModal);
+
+    const empty = await submitModal(
+      'U0OPS1',
+      CALLBACKS.conditionsModal,
+      meta,
+      text(CONDITIONS_BLOCKS.conditions, ' '),
+    );
+    expect(empty.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { conditions: expect.any(String) },
+    });
+
+    const ok = await submitModal(
+      'U0OPS1',
+      CALLBACKS.conditionsModal,
+      meta,
+      text(CONDITIONS_BLOCKS.conditions, 'Skip the custom finish'),
+    );
+    expect(ok.status).toBe(200);
+    const [dm] = await h.standIn.waitFor(isDm);
+    expect(textOf(dm)).toContain('You may commit CG-1');
+    expect(textOf(dm)).toContain('On these conditions');
+    expect(textOf(dm)).toContain('Skip the custom finish');
+    await h.runtime.dispatcher.drain();
+    expect(JSON.stringify(h.standIn.message('C0REQUESTS', tsOf(ask))?.blocks)).toContain(
+      'with conditions: Skip the custom finish',
+    );
+    const parent = h.standIn.messages('C0REQUESTS').find((m) => !m.thread_ts);
+    expect(JSON.stringify(parent?.blocks)).toContain('*Conditions*');
+    expect(query<{ conditions: string }>('SELECT conditions FROM sign_off_approvals')).toEqual([
+      { conditions: 'Skip the custom finish' },
+    ]);
+    expect(
+      query<{ type: string; data: string }>(
+        "SELECT type, data FROM events WHERE type = 'signoff.approved'",
+      )[0]?.data,
+    ).toContain('Skip the custom finish');
+    everySurfaceIsValid();
+  });
+
+  it('when a non-owner clicks Approve with conditions then no modal opens and they are told privately', async () => {
+    const [ask] = await submit({ productLineId: 'gadgets' }, 1);
+    await clickThread('U0QA1', ACTIONS.approveWithConditions, ask as RecordedCall);
+    const [eph] = await ephemerals(1);
+    expect(String(eph?.args.text)).toContain('Only an owner of Operations');
+    expect(h.standIn.callsTo('views.open')).toHaveLength(0);
+  });
+});
+
+describe('proposing a feasible date', () => {
+  async function propose(date: string, note: string | null) {
+    const asks = await submit({ productLineId: 'widgets', deliveryDate: '2027-01-15' }, 2);
+    const qa = asks[1] as RecordedCall;
+    await clickThread('U0QA1', ACTIONS.proposeDate, qa);
+    const meta = await modalOpened(CALLBACKS.proposeDateModal);
+    const values = (d: string): StateValues => ({
+      [PROPOSE_BLOCKS.date]: { [`${PROPOSE_BLOCKS.date}_input`]: stateValue.date(d) },
+      ...text(PROPOSE_BLOCKS.note, note),
+    });
+    const early = await submitModal('U0QA1', CALLBACKS.proposeDateModal, meta, values('2027-01-10'));
+    expect(early.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { [PROPOSE_BLOCKS.date]: expect.stringContaining('later than') },
+    });
+    const ok = await submitModal('U0QA1', CALLBACKS.proposeDateModal, meta, values(date));
+    expect(ok.status).toBe(200);
+    const [dm] = await h.standIn.waitFor(isDm);
+    return { asks, qa, dm: dm as RecordedCall };
+  }
+
+  function clickDm(userId: string, actionId: string, dm: RecordedCall) {
+    return h.slack.interaction(
+      blockAction({
+        userId,
+        actionId,
+        value: buttonValue(dm.args.blocks, actionId),
+        channelId: String(dm.args.channel),
+        messageTs: tsOf(dm),
+      }),
+    );
+  }
+
+  it('when the seller accepts the proposed date then the date moves, the function approves and the others are told', async () => {
+    const { asks, qa, dm } = await propose('2027-01-29', 'Line 2 frees up on the 25th');
+    expect(textOf(dm)).toContain('Quality cannot deliver CG-1');
+    expect(textOf(dm)).toContain('Line 2 frees up on the 25th');
+    await h.runtime.dispatcher.drain();
+    // While the seller decides, the sign-off shows the proposal instead of buttons.
+    expect(JSON.stringify(h.standIn.message('C0REQUESTS', tsOf(qa))?.blocks)).toContain(
+      'Waiting for the seller',
+    );
+
+    await clickDm('U0OPS1', ACTIONS.counterAccept, dm);
+    const [refused] = await ephemerals(1);
+    expect(String(refused?.args.text)).toContain('Only the seller of CG-1');
+
+    await clickDm('U0SELLER', ACTIONS.counterAccept, dm);
+    const [, accepted] = await ephemerals(2);
+    expect(String(accepted?.args.text)).toContain('Accepted');
+    const notices = await h.standIn.waitFor((c) => isThread(c) && textOf(c).includes('delivery date moved'));
+    expect(textOf(notices[0])).toContain('Still to decide, on the new date: Operations');
+    expect(query('SELECT delivery_date, status FROM requests')).toEqual([
+      { delivery_date: '2027-01-29', status: 'pending' },
+    ]);
+    expect(query("SELECT status FROM sign_offs WHERE function_id = 'quality'")).toEqual([
+      { status: 'approved' },
+    ]);
+
+    // A second click on the answered DM changes nothing.
+    await clickDm('U0SELLER', ACTIONS.counterDecline, dm);
+    const third = await ephemerals(3);
+    expect(String(third[2]?.args.text)).toContain('no proposed date waiting');
+
+    await clickThread('U0OPS2', ACTIONS.approve, asks[0] as RecordedCall);
+    const outcome = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit'));
+    expect(textOf(outcome[0])).toContain('2027-01-29');
+    expect(query<{ type: string }>('SELECT type FROM events ORDER BY id').map((e) => e.type)).toEqual([
+      'request.submitted',
+      'signoff.date_proposed',
+      'counter.accepted',
+      'signoff.approved',
+      'request.approved',
+    ]);
+    everySurfaceIsValid();
+  });
+
+  it('when the seller declines the proposed date then the request is rejected with that reason', async () => {
+    const { dm } = await propose('2027-02-05', null);
+    await clickDm('U0SELLER', ACTIONS.counterDecline, dm);
+    const outcome = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('Do not commit'));
+    expect(textOf(outcome[0])).toContain('2027-02-05 was proposed');
+    expect(query('SELECT status FROM requests')).toEqual([{ status: 'rejected' }]);
+    expect(query<{ type: string }>('SELECT type FROM events ORDER BY id').map((e) => e.type)).toEqual([
+      'request.submitted',
+      'signoff.date_proposed',
+      'counter.declined',
+      'request.rejected',
+    ]);
+    everySurfaceIsValid();
+  });
+
+  it('when an owner clicks Approve while a date waits for the seller then they are told and nothing changes', async () => {
+    const { qa } = await propose('2027-01-29', null);
+    await h.click('U0QA1', ACTIONS.approve, buttonValue(qa.args.blocks, ACTIONS.approve), tsOf(qa));
+    const [eph] = await ephemerals(1);
+    expect(String(eph?.args.text)).toContain("waits for the seller's answer");
+    expect(query('SELECT count(*) AS n FROM sign_off_approvals')).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('withdrawing', () => {
+  it('when the seller withdraws then owners are told in the thread and no button works afterwards', async () => {
+    const [ask] = await submit({ productLineId: 'gadgets' }, 1);
+    await clickParent('U0OPS1', ACTIONS.withdraw);
+    const [refused] = await ephemerals(1);
+    expect(String(refused?.args.text)).toContain('Only the seller of CG-1');
+
+    await clickParent('U0SELLER', ACTIONS.withdraw);
+    const meta = await modalOpened(CALLBACKS.withdrawModal);
+    const ok = await submitModal(
+      'U0SELLER',
+      CALLBACKS.withdrawModal,
+      meta,
+      text(WITHDRAW_BLOCKS.reason, 'Customer went elsewhere'),
+    );
+    expect(ok.status).toBe(200);
+    const notice = await h.standIn.waitFor((c) => isThread(c) && textOf(c).includes('was withdrawn'));
+    expect(textOf(notice[0])).toContain('Customer went elsewhere');
+    await h.runtime.dispatcher.drain();
+    expect(JSON.stringify(h.standIn.message('C0REQUESTS', tsOf(ask))?.blocks)).not.toContain(ACTIONS.approve);
+
+    await clickThread('U0OPS1', ACTIONS.approve, ask as RecordedCall);
+    const after = await ephemerals(2);
+    expect(String(after[1]?.args.text)).toContain('CG-1 is already withdrawn');
+    expect(query('SELECT status, withdraw_reason FROM requests')).toEqual([
+      { status: 'withdrawn', withdraw_reason: 'Customer went elsewhere' },
+    ]);
+    expect(query("SELECT type, actor_id FROM events WHERE type = 'request.withdrawn'")).toEqual([
+      { type: 'request.withdrawn', actor_id: 'U0SELLER' },
+    ]);
+    everySurfaceIsValid();
+  });
+});
+
+describe('leadership override', () => {
+  async function rejected() {
+    const [ask] = await submit({ productLineId: 'gadgets' }, 1);
+    await clickThread('U0OPS1', ACTIONS.reject, ask as RecordedCall);
+    const meta = await modalOpened(CALLBACKS.rejectModal);
+    await submitModal('U0OPS1', CALLBACKS.rejectModal, meta, text('reason', 'Line 2 is full'));
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('Do not commit'));
+  }
+
+  it('when a non-leader clicks Override then they are refused privately and nothing changes', async () => {
+    await rejected();
+    await clickParent('U0OPS2', ACTIONS.override);
+    const [eph] = await ephemerals(1);
+    expect(String(eph?.args.text)).toContain('Only a member of leadership');
+    expect(h.standIn.callsTo('views.open')).toHaveLength(1); // the reject modal only
+    // A forged submission of the override form is refused too.
+    const forged = await submitModal(
+      'U0OPS2',
+      CALLBACKS.overrideModal,
+      JSON.stringify({ r: 1, v: 1 }),
+      text(OVERRIDE_BLOCKS.reason, 'I say so'),
+    );
+    expect(forged.json()).toMatchObject({ response_action: 'errors' });
+    expect(query('SELECT status, overridden_by FROM requests')).toEqual([
+      { status: 'rejected', overridden_by: null },
+    ]);
+  });
+
+  it('when a leader overrides with a reason then it is approved by override, shown plainly and recorded', async () => {
+    await rejected();
+    await clickParent('U0CEO', ACTIONS.override);
+    const meta = await modalOpened(CALLBACKS.overrideModal);
+    const empty = await submitModal('U0CEO', CALLBACKS.overrideModal, meta, text(OVERRIDE_BLOCKS.reason, ''));
+    expect(empty.json()).toMatchObject({ response_action: 'errors' });
+    await submitModal(
+      'U0CEO',
+      CALLBACKS.overrideModal,
+      meta,
+      text(OVERRIDE_BLOCKS.reason, 'Strategic account'),
+    );
+    const dms = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('approved by override'));
+    expect(textOf(dms[0])).toContain('You may commit CG-1');
+    await h.runtime.dispatcher.drain();
+    const parent = h.standIn.messages('C0REQUESTS').find((m) => !m.thread_ts);
+    expect(JSON.stringify(parent?.blocks)).toContain('approved by override');
+    expect(JSON.stringify(parent?.blocks)).toContain('Strategic account');
+    expect(query('SELECT status, overridden_by, override_reason FROM requests')).toEqual([
+      { status: 'approved', overridden_by: 'U0CEO', override_reason: 'Strategic account' },
+    ]);
+    expect(query<{ type: string }>('SELECT type FROM events ORDER BY id').map((e) => e.type)).toEqual([
+      'request.submitted',
+      'signoff.rejected',
+      'request.rejected',
+      'request.overridden',
+    ]);
+    everySurfaceIsValid();
+  });
+});
+
+describe('quorum', () => {
+  it('when a function needs two approvals then the thread shows who approved and how many are still needed', async () => {
+    await h.stop();
+    h = await Harness.start({ config: exampleConfig({ rules: [{ require: ['finance'] }] }) });
+    const [ask] = await submit({ productLineId: 'gadgets' }, 1);
+    await clickThread('U0FIN1', ACTIONS.approve, ask as RecordedCall);
+    await clickThread('U0FIN1', ACTIONS.approve, ask as RecordedCall);
+    await ephemerals(1);
+    await h.runtime.dispatcher.drain();
+    const shown = JSON.stringify(h.standIn.message('C0REQUESTS', tsOf(ask))?.blocks);
+    expect(shown).toContain('1 of 2 approvals: <@U0FIN1>; 1 more needed');
+    expect(shown).toContain(ACTIONS.approve);
+    await clickThread('U0FIN2', ACTIONS.approve, ask as RecordedCall);
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit'));
+    expect(query('SELECT status FROM requests')).toEqual([{ status: 'approved' }]);
+  });
+});
+
+describe('a burst of concurrent decisions', () => {
+  it('when every owner, a double-clicker and the seller withdrawing act at once then one consistent state results', async () => {
+    const asks = await submit(
+      { productLineId: 'widgets', value: '75000', paymentTermsDays: '60', deliveryDate: '2026-12-01' },
+      4,
+    );
+    const [ops, qa, fin, hr] = asks as [RecordedCall, RecordedCall, RecordedCall, RecordedCall];
+    await Promise.all([
+      clickThread('U0OPS1', ACTIONS.approve, ops),
+      clickThread('U0OPS2', ACTIONS.approve, ops),
+      clickThread('U0QA1', ACTIONS.approve, qa),
+      clickThread('U0QA1', ACTIONS.approve, qa),
+      clickThread('U0FIN1', ACTIONS.approve, fin),
+      clickThread('U0FIN1', ACTIONS.approve, fin),
+      clickThread('U0FIN2', ACTIONS.approve, fin),
+      clickThread('U0HR1', ACTIONS.approve, hr),
+      submitModal(
+        'U0SELLER',
+        CALLBACKS.withdrawModal,
+        JSON.stringify({ r: 1, v: 1 }),
+        text(WITHDRAW_BLOCKS.reason, null),
+      ),
+    ]);
+    await h.runtime.dispatcher.drain();
+    const [request] = query<{ status: string }>('SELECT status FROM requests');
+    expect(['approved', 'withdrawn']).toContain(request?.status);
+    const closing = query<{ type: string }>(
+      "SELECT type FROM events WHERE type IN ('request.approved', 'request.withdrawn', 'request.rejected')",
+    );
+    expect(closing).toEqual([{ type: `request.${request?.status}` }]);
+    // Each approval recorded once, never more than a function needs, and one event per row.
+    const perSignOff = query<{ function_id: string; n: number; needed: number }>(
+      'SELECT s.function_id, count(a.user_id) AS n, s.approvals_needed AS needed FROM sign_offs s LEFT JOIN sign_off_approvals a ON a.sign_off_id = s.id GROUP BY s.id',
+    );
+    for (const s of perSignOff) expect(s.n).toBeLessThanOrEqual(s.needed);
+    const approvalEvents = query<{ n: number }>(
+      "SELECT count(*) AS n FROM events WHERE type = 'signoff.approved'",
+    );
+    expect(approvalEvents[0]?.n).toBe(perSignOff.reduce((sum, s) => sum + s.n, 0));
+    if (request?.status === 'approved') expect(perSignOff.every((s) => s.n === s.needed)).toBe(true);
+    // The seller hears of an approval at most once; a withdrawal sends no outcome DM.
+    expect(h.standIn.calls.filter(isDm).length).toBe(request?.status === 'approved' ? 1 : 0);
+    everySurfaceIsValid();
+  });
+});
