@@ -29,7 +29,7 @@ afterEach(async () => {
 
 const textOf = (call: RecordedCall | undefined) =>
   `${String(call?.args.text)}\n${JSON.stringify(call?.args.blocks ?? [])}`;
-const tsOf = (call: RecordedCall | undefined) => (call?.response as { ts: string }).ts;
+const tsOf = (call: RecordedCall | undefined) => (call?.response as { ts?: string } | undefined)?.ts ?? '';
 
 function buttonValue(blocks: unknown, actionId: string): string {
   for (const b of (blocks ?? []) as Block[])
