@@ -5,4 +5,5 @@ ALTER TABLE `requests` ADD `withdraw_reason` text;--> statement-breakpoint
 ALTER TABLE `sign_offs` ADD `proposed_date` text;--> statement-breakpoint
 ALTER TABLE `sign_offs` ADD `proposal_note` text;--> statement-breakpoint
 ALTER TABLE `sign_offs` ADD `proposed_by` text;--> statement-breakpoint
-ALTER TABLE `sign_offs` ADD `proposed_at` integer;
+ALTER TABLE `sign_offs` ADD `proposed_at` integer;--> statement-breakpoint
+ALTER TABLE `sign_offs` ADD `retired_at` integer;

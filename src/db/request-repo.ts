@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { CommitRequest, RequestEvent, SignOff } from '../domain/request.js';
+import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 import type { NewRequest, Notification, RequestStore, SlackLocation } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
@@ -79,6 +80,86 @@ export function createRequestStore(db: Db): RequestStore {
             .all()
         : [];
       return toRequest(row, so, ap);
+    },
+
+    saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null {
+      const f = plan.facts;
+      const moved = db
+        .update(requests)
+        .set({
+          version: plan.version,
+          customer: f.customer,
+          productLineId: f.productLineId,
+          quantity: f.quantity,
+          valueMinor: f.valueMinor,
+          deliveryDate: f.deliveryDate,
+          paymentTermsDays: f.paymentTermsDays,
+          discountPercent: f.discountPercent,
+          specialRequirements: f.specialRequirements,
+          dealReference: f.dealReference,
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(requests.id, before.id),
+            eq(requests.version, before.version),
+            eq(requests.status, 'pending'),
+          ),
+        )
+        .run().changes;
+      if (moved !== 1) return null;
+      const askAgain = (id: number, r: RequiredSignOff) => {
+        db.update(signOffs)
+          .set({
+            label: r.label,
+            owners: [...r.owners],
+            approvalsNeeded: r.approvalsNeeded,
+            requiredBy: [...r.requiredBy],
+            status: 'pending',
+            askedAt: at,
+            decidedAt: null,
+            rejectedBy: null,
+            rejectionReason: null,
+            proposedDate: null,
+            proposalNote: null,
+            proposedBy: null,
+            proposedAt: null,
+            retiredAt: null,
+          })
+          .where(eq(signOffs.id, id))
+          .run();
+        db.delete(approvals).where(eq(approvals.signOffId, id)).run();
+      };
+      for (const r of plan.reset) askAgain(r.id, r);
+      for (const s of plan.keep)
+        db.update(signOffs)
+          .set({ requiredBy: [...s.requiredBy] })
+          .where(eq(signOffs.id, s.id))
+          .run();
+      for (const s of plan.retire)
+        db.update(signOffs).set({ retiredAt: at, proposedDate: null }).where(eq(signOffs.id, s.id)).run();
+      for (const r of plan.add) {
+        // A function an earlier version retired comes back on its old row (one per function).
+        const old = db
+          .select({ id: signOffs.id })
+          .from(signOffs)
+          .where(and(eq(signOffs.requestId, before.id), eq(signOffs.functionId, r.functionId)))
+          .get();
+        if (old) askAgain(old.id, r);
+        else
+          db.insert(signOffs)
+            .values({
+              requestId: before.id,
+              functionId: r.functionId,
+              label: r.label,
+              owners: [...r.owners],
+              approvalsNeeded: r.approvalsNeeded,
+              requiredBy: [...r.requiredBy],
+              askedAt: at,
+            })
+            .run();
+      }
+      return this.loadRequest(before.id);
     },
 
     requestIdForSignOff(signOffId: number): number | null {
@@ -260,7 +341,7 @@ function toRequest(
   so: readonly SignOffRow[],
   ap: readonly (typeof approvals.$inferSelect)[],
 ): CommitRequest {
-  return {
+  const request: CommitRequest = {
     id: row.id,
     version: row.version,
     sellerId: row.sellerId,
@@ -283,29 +364,33 @@ function toRequest(
       specialRequirements: row.specialRequirements,
       dealReference: row.dealReference,
     },
-    signOffs: so.map(
-      (s): SignOff => ({
-        id: s.id,
-        functionId: s.functionId,
-        label: s.label,
-        owners: s.owners,
-        approvalsNeeded: s.approvalsNeeded,
-        status: s.status,
-        requiredBy: s.requiredBy,
-        askedAt: s.askedAt,
-        decidedAt: s.decidedAt,
-        rejection:
-          s.status === 'rejected' && s.rejectedBy && s.decidedAt
-            ? { userId: s.rejectedBy, at: s.decidedAt, reason: s.rejectionReason ?? '' }
-            : null,
-        proposal:
-          s.proposedDate && s.proposedBy && s.proposedAt
-            ? { userId: s.proposedBy, at: s.proposedAt, date: s.proposedDate, note: s.proposalNote }
-            : null,
-        approvals: ap
-          .filter((a) => a.signOffId === s.id)
-          .map((a) => ({ userId: a.userId, at: a.at, conditions: a.conditions })),
-      }),
-    ),
+    signOffs: so.filter((s) => !s.retiredAt).map(toSignOff),
+    retiredSignOffs: so.filter((s) => s.retiredAt).map(toSignOff),
   };
+  return request;
+
+  function toSignOff(s: SignOffRow): SignOff {
+    return {
+      id: s.id,
+      functionId: s.functionId,
+      label: s.label,
+      owners: s.owners,
+      approvalsNeeded: s.approvalsNeeded,
+      status: s.status,
+      requiredBy: s.requiredBy,
+      askedAt: s.askedAt,
+      decidedAt: s.decidedAt,
+      rejection:
+        s.status === 'rejected' && s.rejectedBy && s.decidedAt
+          ? { userId: s.rejectedBy, at: s.decidedAt, reason: s.rejectionReason ?? '' }
+          : null,
+      proposal:
+        s.proposedDate && s.proposedBy && s.proposedAt
+          ? { userId: s.proposedBy, at: s.proposedAt, date: s.proposedDate, note: s.proposalNote }
+          : null,
+      approvals: ap
+        .filter((a) => a.signOffId === s.id)
+        .map((a) => ({ userId: a.userId, at: a.at, conditions: a.conditions })),
+    };
+  }
 }

@@ -93,6 +93,8 @@ export const signOffs = sqliteTable(
     proposalNote: text('proposal_note'),
     proposedBy: text('proposed_by'),
     proposedAt: instant('proposed_at'),
+    /** Set when a revision made this function no longer required; its message says so. */
+    retiredAt: instant('retired_at'),
   },
   (t) => [
     check('sign_offs_status_check', sql`${t.status} IN ('pending','approved','rejected')`),

@@ -78,6 +78,32 @@ export function proposeDate(
   };
 }
 
+/** An owner asks the seller to change the request (reason required); the sign-off stays open. */
+export function requestChanges(
+  request: CommitRequest,
+  input: { signOffId: number; actorId: string; reason: string; at: Date; version?: number },
+  isOwner: OwnerCheck = directOwnerCheck,
+): NegotiationResult {
+  const check = checkOwner(request, input, isOwner);
+  if (!check.ok) return check;
+  const reason = input.reason.trim();
+  if (!reason) return { ok: false, reason: 'reason_required' };
+  return {
+    ok: true,
+    request,
+    events: [
+      {
+        type: 'signoff.changes_requested',
+        actorId: input.actorId,
+        at: input.at,
+        signOffId: check.signOff.id,
+        functionId: check.signOff.functionId,
+        reason,
+      },
+    ],
+  };
+}
+
 export interface CounterAnswer {
   readonly signOffId: number;
   readonly actorId: string;

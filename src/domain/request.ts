@@ -81,10 +81,17 @@ export interface CommitRequest {
   readonly override?: Override | null;
   /** Why the seller withdrew it, when they said (absent = not withdrawn or no reason). */
   readonly withdrawReason?: string | null;
+  /** Sign-offs an earlier version needed and a revision no longer does (kept for their messages). */
+  readonly retiredSignOffs?: readonly SignOff[];
 }
 
 export function requestRef(id: number): string {
   return `CG-${id}`;
+}
+
+/** "CG-42", or "CG-42 v2" once the seller has revised it. */
+export function versionedRef(request: Pick<CommitRequest, 'id' | 'version'>): string {
+  return request.version > 1 ? `${requestRef(request.id)} v${request.version}` : requestRef(request.id);
 }
 
 export function parseRequestRef(text: string): number | null {
@@ -150,6 +157,27 @@ export type RequestEvent =
       readonly actorId: string;
       readonly at: Date;
       readonly reason: string | null;
+    }
+  | {
+      readonly type: 'signoff.changes_requested';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'request.revised';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly version: number;
+      readonly changes: readonly { field: string; from: unknown; to: unknown }[];
+    }
+  | {
+      readonly type: 'signoff.reset';
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
     }
   | {
       readonly type: 'request.overridden';

@@ -1,5 +1,6 @@
 // The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
 import type { CommitRequest, RequestEvent, RequestFacts, SignOff } from '../domain/request.js';
+import type { FieldChange, RevisionPlan } from '../domain/revision.js';
 
 export interface Clock {
   now(): Date;
@@ -20,6 +21,13 @@ export type Notification =
   | { readonly kind: 'seller.outcome'; readonly requestId: number }
   /** The seller is asked to accept or decline a date an owner proposed (DM with buttons). */
   | { readonly kind: 'seller.counter'; readonly requestId: number; readonly signOffId: number }
+  /** The seller is asked to revise the request (DM with a Revise button). */
+  | {
+      readonly kind: 'seller.changes';
+      readonly requestId: number;
+      readonly signOffId: number;
+      readonly reason: string;
+    }
   /** A line in the request's thread saying what just happened (rendered from the event). */
   | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice };
 
@@ -27,7 +35,14 @@ export type Notification =
 export type ThreadNotice =
   | { readonly type: 'date_moved'; readonly signOffId: number; readonly from: string; readonly to: string }
   | { readonly type: 'withdrawn' }
-  | { readonly type: 'overridden' };
+  | { readonly type: 'overridden' }
+  | {
+      readonly type: 'changes_requested';
+      readonly signOffId: number;
+      readonly userId: string;
+      readonly reason: string;
+    }
+  | { readonly type: 'revised'; readonly version: number; readonly changes: readonly FieldChange[] };
 
 export type NotificationKind = Notification['kind'];
 
@@ -71,6 +86,11 @@ export interface RequestStore {
    * on the request and sign-off states it was computed from. False when someone else won.
    */
   saveTransition(before: CommitRequest, after: CommitRequest): boolean;
+  /**
+   * Stores a revision (new version, facts, reset/added/retired sign-offs) if the request is still
+   * pending at the version it was planned from; returns the reloaded request, or null if not.
+   */
+  saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null;
   appendEvents(requestId: number, events: readonly RequestEvent[]): void;
   enqueue(notifications: readonly Notification[], at: Date): void;
   parentLocation(requestId: number): SlackLocation | null;

@@ -26,7 +26,11 @@ export function decodeSignOffButton(raw: unknown): SignOffButton | null {
 }
 
 /** private_metadata of the request modal: where /commit was typed, so private replies land there. */
-export const requestModalMetaSchema = z.strictObject({ channel: z.string().max(64).nullable() });
+export const requestModalMetaSchema = z.strictObject({
+  channel: z.string().max(64).nullable(),
+  /** Present when the modal revises an existing request: which one, at which version. */
+  revise: z.strictObject({ r: z.number().int().positive(), v: z.number().int().positive() }).optional(),
+});
 export type RequestModalMeta = z.infer<typeof requestModalMetaSchema>;
 
 /** private_metadata of the reject modal: the sign-off, version, and where the click happened. */

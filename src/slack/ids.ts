@@ -8,6 +8,8 @@ export const ACTIONS = {
   approveWithConditions: 'signoff_approve_conditions',
   proposeDate: 'signoff_propose_date',
   reject: 'signoff_reject',
+  requestChanges: 'signoff_request_changes',
+  revise: 'request_revise',
   counterAccept: 'counter_accept',
   counterDecline: 'counter_decline',
   withdraw: 'request_withdraw',
@@ -21,6 +23,7 @@ export const CALLBACKS = {
   proposeDateModal: 'propose_date_modal',
   withdrawModal: 'withdraw_modal',
   overrideModal: 'override_modal',
+  changesModal: 'changes_modal',
 } as const;
 
 /** Input blocks of the request modal; their block_ids are the keys of `response_action: errors`. */
@@ -45,3 +48,4 @@ export const CONDITIONS_BLOCKS = { conditions: 'conditions' } as const;
 export const PROPOSE_BLOCKS = { date: 'proposed_date', note: 'proposal_note' } as const;
 export const WITHDRAW_BLOCKS = { reason: 'withdraw_reason' } as const;
 export const OVERRIDE_BLOCKS = { reason: 'override_reason' } as const;
+export const CHANGES_BLOCKS = { reason: 'changes_reason' } as const;

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { DeliveryFailure } from '../jobs/outbox.js';
 import type { Notification, RequestStore } from '../services/ports.js';
-import { buildCounterDm, buildThreadNotice } from './views/negotiation-messages.js';
+import { buildChangesDm, buildCounterDm, buildThreadNotice } from './views/negotiation-messages.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
 import { buildOutcomeDm, buildParentMessage, buildSignOffMessage } from './views/request-messages.js';
 
@@ -66,7 +66,9 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         return;
       }
       case 'signoff.update': {
-        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        const signOff = [...request.signOffs, ...(request.retiredSignOffs ?? [])].find(
+          (s) => s.id === n.signOffId,
+        );
         if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
         const ts = store.signOffMessageTs(signOff.id);
         const parent = store.parentLocation(request.id);
@@ -96,6 +98,20 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         if (!channel) throw new PermanentDeliveryError('no_dm_channel');
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
         await client.chat.postMessage({ channel, ...buildCounterDm(request, signOff, ctx, link), ...quiet });
+        return;
+      }
+      case 'seller.changes': {
+        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        const parent = store.parentLocation(request.id);
+        const dm = await client.conversations.open({ users: request.sellerId });
+        const channel = dm.channel?.id;
+        if (!channel) throw new PermanentDeliveryError('no_dm_channel');
+        const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
+        await client.chat.postMessage({
+          channel,
+          ...buildChangesDm(request, signOff, n.reason, link),
+          ...quiet,
+        });
         return;
       }
       case 'thread.notice': {

@@ -6,6 +6,7 @@ import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import {
   ACTIONS,
   CALLBACKS,
+  CHANGES_BLOCKS,
   CONDITIONS_BLOCKS,
   OVERRIDE_BLOCKS,
   PROPOSE_BLOCKS,
@@ -420,6 +421,118 @@ describe('a burst of concurrent decisions', () => {
     if (request?.status === 'approved') expect(perSignOff.every((s) => s.n === s.needed)).toBe(true);
     // The seller hears of an approval at most once; a withdrawal sends no outcome DM.
     expect(h.standIn.calls.filter(isDm).length).toBe(request?.status === 'approved' ? 1 : 0);
+    everySurfaceIsValid();
+  });
+});
+
+describe('asking for changes and revising', () => {
+  const original = { productLineId: 'widgets', deliveryDate: '2027-01-15' } as const;
+
+  /** Ops approves, Quality asks for changes; returns the asks and the seller's Revise modal meta. */
+  async function changesAsked() {
+    const asks = await submit(original, 2);
+    const [ops, qa] = asks as [RecordedCall, RecordedCall];
+    await clickThread('U0OPS1', ACTIONS.approve, ops);
+    await clickThread('U0QA1', ACTIONS.requestChanges, qa);
+    const meta = await modalOpened(CALLBACKS.changesModal);
+    const empty = await submitModal('U0QA1', CALLBACKS.changesModal, meta, text(CHANGES_BLOCKS.reason, ''));
+    expect(empty.json()).toMatchObject({ response_action: 'errors' });
+    await submitModal(
+      'U0QA1',
+      CALLBACKS.changesModal,
+      meta,
+      text(CHANGES_BLOCKS.reason, 'Custom finish needs gadgets'),
+    );
+    const [dm] = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('asks you to change'));
+    const notice = await h.standIn.waitFor(
+      (c) => isThread(c) && textOf(c).includes('asked <@U0SELLER> to change'),
+    );
+    expect(textOf(notice[0])).toContain('Custom finish needs gadgets');
+    await h.slack.interaction(
+      blockAction({
+        userId: 'U0SELLER',
+        actionId: ACTIONS.revise,
+        value: buttonValue(dm?.args.blocks, ACTIONS.revise),
+        channelId: String(dm?.args.channel),
+        messageTs: tsOf(dm),
+      }),
+    );
+    const opened = await h.standIn.waitFor(
+      (c) =>
+        c.method === 'views.open' &&
+        (c.args.view as { callback_id: string }).callback_id === CALLBACKS.requestModal,
+    );
+    const view = opened[0]?.args.view as { private_metadata: string; title: { text: string } };
+    assertValidModal(view);
+    expect(view.title.text).toBe('Revise CG-1');
+    expect(JSON.stringify(view)).toContain('"initial_date":"2027-01-15"');
+    return { ops, qa, meta: view.private_metadata };
+  }
+
+  const revise = (meta: string, values: Parameters<Harness['requestValues']>[0]) =>
+    h.slack.interaction(
+      viewSubmission({
+        userId: 'U0SELLER',
+        callbackId: CALLBACKS.requestModal,
+        privateMetadata: meta,
+        values: h.requestValues({ ...original, ...values }),
+      }),
+    );
+
+  it('when a revision changes the product line then routing is re-evaluated, sign-offs reset, the diff posted and old buttons refused', async () => {
+    const { ops, qa, meta } = await changesAsked();
+    const res = await revise(meta, { productLineId: 'gadgets' });
+    expect(res.status).toBe(200);
+    const notice = await h.standIn.waitFor((c) => isThread(c) && textOf(c).includes('CG-1 v2'));
+    expect(textOf(notice[0])).toContain('Product line: widgets → *gadgets*');
+    await h.runtime.dispatcher.drain();
+    const parent = h.standIn.messages('C0REQUESTS').find((m) => !m.thread_ts);
+    expect(JSON.stringify(parent?.blocks)).toContain('CG-1 v2');
+    expect(JSON.stringify(h.standIn.message('C0REQUESTS', tsOf(qa))?.blocks)).toContain('No longer required');
+    expect(query('SELECT version, product_line_id, status FROM requests')).toEqual([
+      { version: 2, product_line_id: 'gadgets', status: 'pending' },
+    ]);
+    expect(query("SELECT status FROM sign_offs WHERE function_id = 'operations'")).toEqual([
+      { status: 'pending' },
+    ]);
+    expect(query('SELECT count(*) AS n FROM sign_off_approvals')).toEqual([{ n: 0 }]);
+
+    // The v1 button (still in someone's client) is refused privately and changes nothing.
+    await clickThread('U0OPS2', ACTIONS.approve, ops);
+    const [eph] = await ephemerals(1);
+    expect(String(eph?.args.text)).toContain('out of date');
+    expect(query('SELECT count(*) AS n FROM sign_off_approvals')).toEqual([{ n: 0 }]);
+
+    // The updated message carries v2 buttons, which work.
+    const current = h.standIn.message('C0REQUESTS', tsOf(ops));
+    await h.click('U0OPS2', ACTIONS.approve, buttonValue(current?.blocks, ACTIONS.approve), tsOf(ops));
+    const outcome = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit'));
+    expect(textOf(outcome[0])).toContain('CG-1');
+    expect(query<{ type: string }>('SELECT type FROM events ORDER BY id').map((e) => e.type)).toEqual([
+      'request.submitted',
+      'signoff.approved',
+      'signoff.changes_requested',
+      'request.revised',
+      'signoff.reset',
+      'signoff.approved',
+      'request.approved',
+    ]);
+    everySurfaceIsValid();
+  });
+
+  it('when a revision changes only the deal reference then no sign-off is reset', async () => {
+    const { meta } = await changesAsked();
+    await revise(meta, { dealReference: 'OPP-9' });
+    const notice = await h.standIn.waitFor((c) => isThread(c) && textOf(c).includes('CG-1 v2'));
+    expect(textOf(notice[0])).toContain('Deal reference: _(none)_ → *OPP-9*');
+    expect(query('SELECT function_id, status FROM sign_offs ORDER BY id')).toEqual([
+      { function_id: 'operations', status: 'approved' },
+      { function_id: 'quality', status: 'pending' },
+    ]);
+    expect(query("SELECT count(*) AS n FROM events WHERE type = 'signoff.reset'")).toEqual([{ n: 0 }]);
+    // Submitting the same values again is refused on the form: nothing to revise.
+    const again = await revise(meta, { dealReference: 'OPP-9' });
+    expect(again.json()).toMatchObject({ response_action: 'errors' });
     everySurfaceIsValid();
   });
 });

@@ -1,7 +1,9 @@
 // The seller's DM about a proposed date, and the short notices posted in a request's thread.
 import type { KnownBlock } from '@slack/types';
-import { type CommitRequest, requestRef, type SignOff } from '../../domain/request.js';
+import { type CommitRequest, requestRef, type SignOff, versionedRef } from '../../domain/request.js';
 import type { ThreadNotice } from '../../services/ports.js';
+import { encodeRequestButton } from '../codecs.js';
+import { ACTIONS } from '../ids.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 import { type RenderContext, summaryLine } from './render-context.js';
@@ -54,7 +56,7 @@ export function buildCounterDm(
 
 export function buildThreadNotice(request: CommitRequest, notice: ThreadNotice): SlackMessage {
   const ref = requestRef(request.id);
-  let text: string;
+  let text = '';
   switch (notice.type) {
     case 'date_moved': {
       const by = request.signOffs.find((s) => s.id === notice.signOffId);
@@ -78,6 +80,73 @@ export function buildThreadNotice(request: CommitRequest, notice: ThreadNotice):
         ? `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}`
         : `${ref} is ${request.status}.`;
       break;
+    case 'changes_requested': {
+      const by = request.signOffs.find((s) => s.id === notice.signOffId);
+      text = `:pencil2: ${mention(notice.userId)} (${escapeText(by?.label ?? 'an owner')}) asked ${mention(
+        request.sellerId,
+      )} to change ${ref}: ${escapeText(notice.reason)}`;
+      break;
+    }
+    case 'revised': {
+      const lines = notice.changes.map(
+        (c) => `• ${FIELD_LABEL[c.field] ?? c.field}: ${show(c.from)} → *${show(c.to)}*`,
+      );
+      const asked = request.signOffs.filter((s) => s.status === 'pending');
+      text = `:memo: *${requestRef(request.id)} v${notice.version}*: the seller revised the request.\n${lines.join('\n')}${
+        asked.length
+          ? `\nTo decide on this version: ${asked.map((s) => escapeText(s.label)).join(', ')}.`
+          : ''
+      }`;
+      break;
+    }
   }
   return { text: clamp(text, LIMITS.messageText), blocks: [section(text)] };
+}
+
+const FIELD_LABEL: Record<string, string> = {
+  customer: 'Customer',
+  productLineId: 'Product line',
+  quantity: 'Quantity',
+  valueMinor: 'Value (minor units)',
+  deliveryDate: 'Delivery date',
+  paymentTermsDays: 'Payment terms (days)',
+  discountPercent: 'Discount (%)',
+  specialRequirements: 'Special requirements',
+  dealReference: 'Deal reference',
+};
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '_(none)_';
+  return escapeText(clamp(String(value), 200));
+}
+
+/** The seller is asked to change the request; Revise opens the form prefilled. */
+export function buildChangesDm(
+  request: CommitRequest,
+  signOff: SignOff | undefined,
+  reason: string,
+  threadLink: string | null,
+): SlackMessage {
+  const ref = versionedRef(request);
+  const link = threadLink ? ` <${threadLink}|Open the thread>` : '';
+  const blocks: KnownBlock[] = [
+    section(
+      `:pencil2: *${escapeText(signOff?.label ?? 'An owner')} asks you to change ${ref}*: ${escapeText(reason)}\nRevise it to ask again; sign-offs whose inputs you do not change stay as they are.${link}`,
+    ),
+  ];
+  if (request.status === 'pending')
+    blocks.push({
+      type: 'actions',
+      block_id: `revise_${request.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTIONS.revise,
+          text: { type: 'plain_text', text: 'Revise', emoji: false },
+          style: 'primary',
+          value: encodeRequestButton({ r: request.id, v: request.version }),
+        },
+      ],
+    });
+  return { text: clamp(`${ref}: changes requested: ${escapeText(reason)}`, LIMITS.messageText), blocks };
 }

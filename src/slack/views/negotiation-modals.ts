@@ -4,6 +4,7 @@ import { type CommitRequest, requestRef } from '../../domain/request.js';
 import { encodeMeta, type RejectModalMeta, type RequestActionMeta } from '../codecs.js';
 import {
   CALLBACKS,
+  CHANGES_BLOCKS,
   CONDITIONS_BLOCKS,
   INPUT_SUFFIX,
   OVERRIDE_BLOCKS,
@@ -111,5 +112,14 @@ export function buildOverrideModal(meta: RequestActionMeta, request: CommitReque
       `*${requestRef(request.id)}* was rejected${by ? ` by ${escapeText(by.label)}` : ''}. Approving it anyway is recorded as a leadership override, shown on the request and counted separately.`,
     ),
     textArea(OVERRIDE_BLOCKS.reason, 'Reason', false, 'Why the business takes this on anyway'),
+  ]);
+}
+
+export function buildChangesModal(meta: RejectModalMeta, label: string, requestId: number): ModalView {
+  return modal(CALLBACKS.changesModal, 'Ask for changes', 'Send', meta, [
+    intro(
+      `You are asking the seller to change *${requestRef(requestId)}* for *${escapeText(label)}*. They get a Revise button; your sign-off stays open.`,
+    ),
+    textArea(CHANGES_BLOCKS.reason, 'What must change', false, 'e.g. "Net 90 is too long: net 60 works"'),
   ]);
 }

@@ -1,6 +1,7 @@
 // What a person is told, privately, when they cannot do what they tried. Specific and polite.
 import type { NegotiationRefusal } from '../../domain/negotiation.js';
 import { requestRef } from '../../domain/request.js';
+import type { RevisionRefusal } from '../../domain/revision.js';
 import { escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 
 export function refusalText(refusal: NegotiationRefusal, requestId: number | null): string {
@@ -46,4 +47,10 @@ export function refusalText(refusal: NegotiationRefusal, requestId: number | nul
     case 'not_rejected':
       return `${ref} is ${refusal.status}: only a rejected request can be overridden. Nothing was changed.`;
   }
+}
+
+export function revisionRefusalText(refusal: RevisionRefusal, requestId: number): string {
+  if (refusal.reason === 'no_changes')
+    return `Nothing changed: change at least one field to revise ${requestRef(requestId)}.`;
+  return refusalText(refusal, requestId);
 }

@@ -2,7 +2,13 @@
 // thread. Posting and updating use the same builders, so the two can never drift apart.
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { formatMoney } from '../../domain/money.js';
-import { type CommitRequest, conditionsOf, requestRef, type SignOff } from '../../domain/request.js';
+import {
+  type CommitRequest,
+  conditionsOf,
+  requestRef,
+  type SignOff,
+  versionedRef,
+} from '../../domain/request.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 import {
@@ -72,7 +78,7 @@ function signOffLine(s: SignOff): string {
 
 export function buildParentMessage(request: CommitRequest, ctx: RenderContext): SlackMessage {
   const f = request.facts;
-  const ref = requestRef(request.id);
+  const ref = versionedRef(request);
   const fields = [
     `*Customer*\n${escapeText(f.customer)}`,
     `*Product line*\n${escapeText(productLineName(ctx, f.productLineId))}`,
@@ -129,7 +135,7 @@ export function buildSignOffMessage(
   signOff: SignOff,
   ctx: RenderContext,
 ): SlackMessage {
-  const ref = requestRef(request.id);
+  const ref = versionedRef(request);
   const owners = signOff.owners.map(mentionOwner).join(' ');
   const blocks: KnownBlock[] = [
     section(
@@ -160,6 +166,9 @@ export function buildSignOffMessage(
 }
 
 function outcomeOf(request: CommitRequest, s: SignOff): string {
+  if (request.retiredSignOffs?.some((r) => r.id === s.id)) {
+    return `:heavy_minus_sign: No longer required: ${versionedRef(request)} was revised and its rules no longer ask ${escapeText(s.label)}.`;
+  }
   if (s.status === 'rejected' && s.rejection) {
     return `:no_entry: *Rejected* by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }

@@ -15,6 +15,7 @@ const button = (actionId: string, label: string, value: string, style?: 'primary
 /** The buttons an owner decides a sign-off with, or null when it takes no decision now. */
 export function signOffActions(request: CommitRequest, signOff: SignOff): ActionsBlock | null {
   if (request.status !== 'pending' || signOff.status !== 'pending' || signOff.proposal) return null;
+  if (!request.signOffs.some((s) => s.id === signOff.id)) return null; // retired by a revision
   const value = encodeSignOffButton({ s: signOff.id, v: request.version });
   return {
     type: 'actions',
@@ -23,6 +24,7 @@ export function signOffActions(request: CommitRequest, signOff: SignOff): Action
       button(ACTIONS.approve, 'Approve', value, 'primary'),
       button(ACTIONS.approveWithConditions, 'Approve with conditions', value),
       button(ACTIONS.proposeDate, 'Propose a date', value),
+      button(ACTIONS.requestChanges, 'Ask for changes', value),
       button(ACTIONS.reject, 'Reject', value, 'danger'),
     ],
   };

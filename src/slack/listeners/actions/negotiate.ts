@@ -2,6 +2,7 @@
 // checking the clicker may decide), the seller's Accept/Decline, Withdraw and Override.
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { localDate } from '../../../domain/calendar.js';
 import {
   answerCounter,
   checkCanNegotiate,
@@ -11,7 +12,9 @@ import {
 import { decodeRequestButton, decodeSignOffButton } from '../../codecs.js';
 import { ACTIONS } from '../../ids.js';
 import { formatDate } from '../../mrkdwn.js';
+import { buildRequestModal } from '../../views/modals.js';
 import {
+  buildChangesModal,
   buildConditionsModal,
   buildOverrideModal,
   buildProposeDateModal,
@@ -44,6 +47,7 @@ export function register(app: App, deps: ListenerDeps): void {
   for (const [actionId, build] of [
     [ACTIONS.approveWithConditions, 'conditions'],
     [ACTIONS.proposeDate, 'propose'],
+    [ACTIONS.requestChanges, 'changes'],
   ] as const) {
     on(app, deps, actionId, async ({ body, action, client }) => {
       const button = decodeSignOffButton(action.value);
@@ -61,7 +65,9 @@ export function register(app: App, deps: ListenerDeps): void {
         view:
           build === 'conditions'
             ? buildConditionsModal(meta, check.signOff.label, check.request.id)
-            : buildProposeDateModal(meta, check.signOff.label, check.request),
+            : build === 'changes'
+              ? buildChangesModal(meta, check.signOff.label, check.request.id)
+              : buildProposeDateModal(meta, check.signOff.label, check.request),
       });
     });
   }
@@ -99,6 +105,51 @@ export function register(app: App, deps: ListenerDeps): void {
     await client.views.open({
       trigger_id: body.trigger_id,
       view: buildWithdrawModal({ r: button.r, v: button.v }),
+    });
+  });
+
+  on(app, deps, ACTIONS.revise, async ({ body, action, client }) => {
+    const button = decodeRequestButton(action.value);
+    if (!button) return tellPrivately(client, body, INVALID);
+    const request = deps.services.store.loadRequest(button.r);
+    if (!request) return tellPrivately(client, body, INVALID);
+    if (request.sellerId !== body.user.id)
+      return tellPrivately(
+        client,
+        body,
+        refusalText({ reason: 'not_seller', sellerId: request.sellerId }, request.id),
+      );
+    if (request.status !== 'pending')
+      return tellPrivately(
+        client,
+        body,
+        refusalText({ reason: 'request_closed', status: request.status }, request.id),
+      );
+    if (request.version !== button.v)
+      return tellPrivately(
+        client,
+        body,
+        refusalText({ reason: 'out_of_date', current: request.version }, request.id),
+      );
+    const f = request.facts;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: buildRequestModal({
+        ctx: deps.ctx,
+        today: localDate(deps.clock.now(), deps.config.timezone),
+        meta: { channel: null, revise: { r: request.id, v: request.version } },
+        prefill: {
+          customer: f.customer,
+          productLineId: f.productLineId,
+          quantity: f.quantity,
+          valueMinor: f.valueMinor,
+          deliveryDate: f.deliveryDate,
+          paymentTermsDays: f.paymentTermsDays,
+          discountPercent: f.discountPercent,
+          ...(f.specialRequirements ? { specialRequirements: f.specialRequirements } : {}),
+          ...(f.dealReference ? { dealReference: f.dealReference } : {}),
+        },
+      }),
     });
   });
 

@@ -3,6 +3,7 @@
 import type { AckFn, App, ViewResponseAction } from '@slack/bolt';
 import { decideSignOff } from '../../../services/decide-signoff.js';
 import { overrideRequest, proposeFeasibleDate, withdrawRequest } from '../../../services/negotiate.js';
+import { askForChanges } from '../../../services/revise-request.js';
 import {
   decodeMeta,
   parseConditionsState,
@@ -12,7 +13,14 @@ import {
   requestModalActionMetaSchema,
   viewStateSchema,
 } from '../../codecs.js';
-import { CALLBACKS, CONDITIONS_BLOCKS, OVERRIDE_BLOCKS, PROPOSE_BLOCKS, WITHDRAW_BLOCKS } from '../../ids.js';
+import {
+  CALLBACKS,
+  CHANGES_BLOCKS,
+  CONDITIONS_BLOCKS,
+  OVERRIDE_BLOCKS,
+  PROPOSE_BLOCKS,
+  WITHDRAW_BLOCKS,
+} from '../../ids.js';
 import { refusalText } from '../../views/refusals.js';
 import { APOLOGY, type ListenerDeps } from '../deps.js';
 
@@ -56,6 +64,25 @@ export function register(app: App, deps: ListenerDeps): void {
         note,
       });
       if (!result.ok) return fail(ack, PROPOSE_BLOCKS.date, refusalText(result, result.request?.id ?? null));
+      await ack();
+    });
+  });
+
+  app.view(CALLBACKS.changesModal, async ({ ack, body, view }) => {
+    const field = CHANGES_BLOCKS.reason;
+    const meta = decodeMeta(rejectModalMetaSchema, view.private_metadata);
+    const state = viewStateSchema.safeParse(view.state.values);
+    if (!meta || !state.success) return fail(ack, field, MALFORMED);
+    const reason = parseReasonState(state.data, field);
+    if (!reason) return fail(ack, field, 'Say what must change, so the seller can revise it.');
+    await guarded(deps, ack, field, 'changes_modal', async () => {
+      const result = askForChanges(deps.services, {
+        signOffId: meta.s,
+        version: meta.v,
+        actorId: body.user.id,
+        reason,
+      });
+      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
       await ack();
     });
   });
