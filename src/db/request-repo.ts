@@ -1,7 +1,13 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { CommitRequest, RequestEvent, SignOff } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
-import type { NewRequest, Notification, RequestStore, SlackLocation } from '../services/ports.js';
+import type {
+  NewRequest,
+  Notification,
+  RequestStore,
+  SlackLocation,
+  StoredEvent,
+} from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
 
@@ -285,6 +291,21 @@ export function createRequestStore(db: Db): RequestStore {
           }),
         )
         .run();
+    },
+
+    history(requestId: number): StoredEvent[] {
+      return db
+        .select({
+          type: events.type,
+          actorId: events.actorId,
+          signOffId: events.signOffId,
+          at: events.at,
+          data: events.data,
+        })
+        .from(events)
+        .where(eq(events.requestId, requestId))
+        .orderBy(asc(events.id))
+        .all();
     },
 
     enqueue(list: readonly Notification[], at: Date): void {

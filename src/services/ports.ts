@@ -92,9 +92,20 @@ export interface RequestStore {
    */
   saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null;
   appendEvents(requestId: number, events: readonly RequestEvent[]): void;
+  /** A request's events in the order they happened (for `/commit show`). */
+  history(requestId: number): StoredEvent[];
   enqueue(notifications: readonly Notification[], at: Date): void;
   parentLocation(requestId: number): SlackLocation | null;
   signOffMessageTs(signOffId: number): string | null;
   setParentLocation(requestId: number, location: SlackLocation): void;
   setSignOffMessageTs(signOffId: number, ts: string): void;
+}
+
+/** One row of the events table as read back. */
+export interface StoredEvent {
+  readonly type: string;
+  readonly actorId: string | null;
+  readonly signOffId: number | null;
+  readonly at: Date;
+  readonly data: Readonly<Record<string, unknown>>;
 }

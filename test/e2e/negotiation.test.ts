@@ -14,7 +14,13 @@ import {
 } from '../../src/slack/ids.js';
 import { assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { exampleConfig } from '../support/config.js';
-import { blockAction, type StateValues, stateValue, viewSubmission } from '../support/fixtures.js';
+import {
+  blockAction,
+  type StateValues,
+  slashCommand,
+  stateValue,
+  viewSubmission,
+} from '../support/fixtures.js';
 import { Harness } from '../support/harness.js';
 
 type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
@@ -517,6 +523,24 @@ describe('asking for changes and revising', () => {
       'signoff.approved',
       'request.approved',
     ]);
+
+    // `/commit show` tells the whole story privately.
+    await h.slack.slashCommand(slashCommand({ user_id: 'U0QA1', text: 'show CG-1' }));
+    const [shown] = await h.standIn.waitFor('response_url');
+    const history = textOf(shown);
+    expect(shown?.args.response_type).toBe('ephemeral');
+    for (const line of [
+      'CG-1 v2',
+      '<@U0SELLER> submitted the request',
+      '<@U0OPS1> approved Operations',
+      '<@U0QA1> asked for changes for Quality: Custom finish needs gadgets',
+      '<@U0SELLER> revised it to v2 (productLineId)',
+      'Operations asked again',
+      '<@U0OPS2> approved Operations',
+      'cleared',
+    ])
+      expect(history).toContain(line);
+    assertValidMessage({ text: String(shown?.args.text), blocks: shown?.args.blocks as unknown[] });
     everySurfaceIsValid();
   });
 
