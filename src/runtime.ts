@@ -3,16 +3,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Config, Env } from './config.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
+import { createDelegationStore } from './db/delegation-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { OutboxDispatcher } from './jobs/outbox.js';
 import type { AppLogger } from './logger.js';
 import type { ServiceDeps } from './services/deps.js';
 import type { Clock } from './services/ports.js';
-import { createSlackApp, verifyBotToken } from './slack/create-app.js';
+import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
+import { UserGroupCache } from './slack/usergroups.js';
 
 export interface RuntimeOptions {
   readonly env: Env;
@@ -29,6 +32,8 @@ export interface Runtime {
   readonly db: Db;
   readonly app: App;
   readonly dispatcher: OutboxDispatcher;
+  /** Owner user group members; tests refresh it after changing the stand-in's groups. */
+  readonly groups: UserGroupCache;
   stop(): Promise<void>;
 }
 
@@ -42,7 +47,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const outboxRepo = createOutboxRepo(db);
 
   let dispatcher: OutboxDispatcher | undefined;
-  const services: ServiceDeps = { store, config, clock, onNotify: () => dispatcher?.kick() };
+  const delegations = createDelegationStore(db);
+  const groups = new UserGroupCache(
+    new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions(env), logger }),
+    config,
+    logger.child({ component: 'usergroups' }),
+  );
+  await groups.refresh();
+  groups.start();
+  const services: ServiceDeps = {
+    store,
+    config,
+    clock,
+    onNotify: () => dispatcher?.kick(),
+    delegations,
+    groups,
+  };
 
   const health = (_req: IncomingMessage, res: ServerResponse) => {
     const ok = healthy && db.$client.open;
@@ -61,7 +81,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
-    deliver: createNotifier({ client: app.client, store, config }),
+    deliver: createNotifier({ client: app.client, store, config, services }),
     classify: classifySlackError,
     clock,
     logger: logger.child({ component: 'outbox' }),
@@ -99,9 +119,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     db,
     app,
     dispatcher,
+    groups,
     stop() {
       stopping ??= (async () => {
         healthy = false;
+        groups.stop();
         await app.stop().catch((e: unknown) => logger.warn('error while stopping Slack app', e));
         if (healthServer) await new Promise<void>((resolve) => healthServer?.close(() => resolve()));
         await dispatcher?.stop();

@@ -162,6 +162,28 @@ export const outbox = sqliteTable(
   ],
 );
 
+/** `/commit away`: an owner hands their sign-offs to a delegate for a period of calendar days. */
+export const delegations = sqliteTable(
+  'delegations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ownerId: text('owner_id').notNull(),
+    delegateId: text('delegate_id').notNull(),
+    startDay: text('start_day').notNull(),
+    endDay: text('end_day').notNull(),
+    createdAt: instant('created_at').notNull(),
+    /** Set by `/commit back`: the delegation stops counting from then on. */
+    endedAt: instant('ended_at'),
+  },
+  (t) => [
+    check('delegations_days_check', sql`${t.startDay} <= ${t.endDay}`),
+    // Delegations in force on a day (owner checks and sign-off mentions): scan by end day.
+    index('delegations_end_day_idx').on(t.endDay, t.startDay),
+    // `/commit back`: the owner's own delegations.
+    index('delegations_owner_idx').on(t.ownerId, t.endDay),
+  ],
+);
+
 /** Interactions already processed, so a retried delivery of the same click acts once. */
 export const processedInteractions = sqliteTable('processed_interactions', {
   key: text('key').primaryKey(),

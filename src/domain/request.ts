@@ -118,6 +118,8 @@ export type RequestEvent =
       readonly conditions: string | null;
       /** True when this approval completed the function's quorum. */
       readonly complete: boolean;
+      /** The away owner a delegate decided for. */
+      readonly onBehalfOf?: string;
     }
   | {
       readonly type: 'signoff.rejected';
@@ -126,6 +128,7 @@ export type RequestEvent =
       readonly signOffId: number;
       readonly functionId: string;
       readonly reason: string;
+      readonly onBehalfOf?: string;
     }
   | { readonly type: 'request.approved'; readonly at: Date; readonly override?: false }
   | { readonly type: 'request.rejected'; readonly at: Date; readonly signOffId: number }
@@ -200,6 +203,8 @@ export interface Decision {
   readonly at: Date;
   /** The request version the person was looking at, when known: stale buttons must not act. */
   readonly version?: number;
+  /** Set when the actor decides as the delegate of this away owner. */
+  readonly onBehalfOf?: string | undefined;
 }
 
 export type DecisionRefusal =
@@ -252,6 +257,7 @@ export function decide(
   if (signOff.proposal) return { ok: false, reason: 'awaiting_seller', signOff };
 
   const { actorId, at, verdict } = decision;
+  const onBehalf = decision.onBehalfOf ? { onBehalfOf: decision.onBehalfOf } : {};
   if (verdict.kind === 'reject') {
     const reason = verdict.reason.trim();
     if (!reason) return { ok: false, reason: 'reason_required' };
@@ -274,6 +280,7 @@ export function decide(
           signOffId: signOff.id,
           functionId: signOff.functionId,
           reason,
+          ...onBehalf,
         },
         { type: 'request.rejected', at, signOffId: signOff.id },
       ],
@@ -302,6 +309,7 @@ export function decide(
       functionId: signOff.functionId,
       conditions,
       complete,
+      ...onBehalf,
     },
   ];
   if (next.signOffs.every((s) => s.status === 'approved')) {

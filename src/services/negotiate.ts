@@ -12,6 +12,7 @@ import {
 } from '../domain/negotiation.js';
 import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
+import { authority } from './owners.js';
 import type { Notification } from './ports.js';
 
 export type NegotiateResult =
@@ -64,7 +65,7 @@ export function proposeFeasibleDate(
   return run(
     deps,
     { signOffId: input.signOffId },
-    (request, at) => proposeDate(request, { ...input, at }),
+    (request, at) => proposeDate(request, { ...input, at }, authority(deps, at).isOwner),
     (_before, after) => [
       { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },
       { kind: 'parent.update', requestId: after.id },
@@ -144,7 +145,7 @@ export function overrideRequest(
 
 /** Read-only checks so a button can refuse at once instead of after a form was filled in. */
 export function checkCanNegotiate(
-  deps: Pick<ServiceDeps, 'store' | 'clock' | 'config'>,
+  deps: Pick<ServiceDeps, 'store' | 'clock' | 'config' | 'delegations' | 'groups'>,
   input: { signOffId: number; actorId: string; version?: number },
 ):
   | { ok: true; request: CommitRequest; signOff: SignOff }
@@ -152,7 +153,8 @@ export function checkCanNegotiate(
   const requestId = deps.store.requestIdForSignOff(input.signOffId);
   const request = requestId === null ? null : deps.store.loadRequest(requestId);
   if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
-  const check = checkOwner(request, { ...input, at: deps.clock.now() });
+  const at = deps.clock.now();
+  const check = checkOwner(request, { ...input, at }, authority(deps, at).isOwner);
   return check.ok ? { ok: true, request, signOff: check.signOff } : { ...check, request };
 }
 

@@ -1,4 +1,5 @@
 // The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
+import type { Delegation } from '../domain/delegation.js';
 import type { CommitRequest, RequestEvent, RequestFacts, SignOff } from '../domain/request.js';
 import type { FieldChange, RevisionPlan } from '../domain/revision.js';
 
@@ -108,4 +109,18 @@ export interface StoredEvent {
   readonly signOffId: number | null;
   readonly at: Date;
   readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface DelegationStore {
+  add(delegation: Delegation, at: Date): void;
+  /** Ends the owner's current and future delegations; returns how many. */
+  endAll(ownerId: string, today: IsoDay, at: Date): number;
+  activeOn(day: IsoDay): Delegation[];
+}
+
+type IsoDay = string;
+
+/** Members of Slack user groups (S…), as last fetched; [] for a group not (yet) known. */
+export interface GroupDirectory {
+  members(groupId: string): readonly string[];
 }

@@ -7,6 +7,7 @@ import { planRevision, type RequiredSignOff, type RevisionRefusal } from '../dom
 import { route } from '../domain/routing.js';
 import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
 import type { ServiceDeps } from './deps.js';
+import { authority } from './owners.js';
 import type { Notification } from './ports.js';
 
 export type RequestChangesResult =
@@ -23,7 +24,7 @@ export function askForChanges(
     const requestId = store.requestIdForSignOff(input.signOffId);
     const request = requestId === null ? null : store.loadRequest(requestId);
     if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
-    const asked = requestChanges(request, { ...input, at });
+    const asked = requestChanges(request, { ...input, at }, authority(deps, at).isOwner);
     if (!asked.ok) return { ...asked, request };
     store.appendEvents(request.id, asked.events);
     const reason = input.reason.trim();

@@ -1,7 +1,10 @@
 // Turns queued notifications into Web API calls, rendering each from the state at delivery time.
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import { delegatesFor } from '../domain/delegation.js';
 import type { DeliveryFailure } from '../jobs/outbox.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { ownerDirectory } from '../services/owners.js';
 import type { Notification, RequestStore } from '../services/ports.js';
 import { buildChangesDm, buildCounterDm, buildThreadNotice } from './views/negotiation-messages.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
@@ -17,8 +20,18 @@ export function renderContext(config: Config): RenderContext {
   return { currency: config.currency, productLines: config.product_lines };
 }
 
-export function createNotifier(deps: { client: WebClient; store: RequestStore; config: Config }) {
+export function createNotifier(deps: {
+  client: WebClient;
+  store: RequestStore;
+  config: Config;
+  /** For delegates to mention on sign-off messages (absent: none are mentioned). */
+  services?: ServiceDeps;
+}) {
   const { client, store, config } = deps;
+  const delegatesOf = (owners: readonly string[]) => {
+    const services = deps.services;
+    return services ? delegatesFor(owners, ownerDirectory(services, services.clock.now())) : [];
+  };
   const ctx = renderContext(config);
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
 
@@ -58,7 +71,7 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         const res = await client.chat.postMessage({
           channel: parent.channelId,
           thread_ts: parent.messageTs,
-          ...buildSignOffMessage(request, signOff, ctx),
+          ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners)),
           ...quiet,
         });
         if (!res.ts) throw new PermanentDeliveryError('no_ts_in_response');
@@ -76,7 +89,7 @@ export function createNotifier(deps: { client: WebClient; store: RequestStore; c
         await client.chat.update({
           channel: parent.channelId,
           ts,
-          ...buildSignOffMessage(request, signOff, ctx),
+          ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners)),
         });
         return;
       }

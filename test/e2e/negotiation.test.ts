@@ -1,7 +1,7 @@
 // Negotiation end to end over signed HTTP: conditions, a proposed date accepted or declined,
 // withdrawal, leadership override, quorum, and a burst of concurrent decisions.
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import {
   ACTIONS,
@@ -408,7 +408,12 @@ describe('a burst of concurrent decisions', () => {
         text(WITHDRAW_BLOCKS.reason, null),
       ),
     ]);
+    // Button decisions are taken after the ack: wait until all eight clicks have been answered.
+    await vi.waitFor(() =>
+      expect(h.logs.filter((l) => /sign-off approved|decision refused|approve failed/.test(l))).toHaveLength(8),
+    );
     await h.runtime.dispatcher.drain();
+    expect(h.logs.filter((l) => l.includes('approve failed'))).toEqual([]);
     const [request] = query<{ status: string }>('SELECT status FROM requests');
     expect(['approved', 'withdrawn']).toContain(request?.status);
     const closing = query<{ type: string }>(
@@ -560,3 +565,72 @@ describe('asking for changes and revising', () => {
     everySurfaceIsValid();
   });
 });
+
+describe('delegates and user group owners', () => {
+  async function command(userId: string, text: string, count: number) {
+    await h.slack.slashCommand(slashCommand({ user_id: userId, text }));
+    const replies = await h.standIn.waitFor('response_url', { count });
+    return textOf(replies[count - 1]);
+  }
+
+  it('when an owner is away then requests mention the delegate, who decides on their behalf until /commit back', async () => {
+    expect(await command('U0QA1', 'away 2026-11-30 2026-11-23 <@U0DELEGATE|dee>', 1)).toContain(
+      'must not be before',
+    );
+    expect(await command('U0QA1', 'away 2026-11-23 2026-11-30 <@U0DELEGATE|dee>', 2)).toContain(
+      '<@U0DELEGATE> decides your sign-offs',
+    );
+    const [, qa] = (await submit(original(), 2)) as [RecordedCall, RecordedCall];
+    expect(String(qa.args.text)).toContain('<@U0DELEGATE> (for <@U0QA1>, away)');
+    await clickThread('U0DELEGATE', ACTIONS.approve, qa);
+    // The decision is taken after the ack; its thread update says it happened.
+    await h.standIn.waitFor((c) => c.method === 'chat.update' && c.args.ts === tsOf(qa));
+    const [event] = query<{ actor_id: string; data: string }>(
+      "SELECT actor_id, data FROM events WHERE type = 'signoff.approved'",
+    );
+    expect(event?.actor_id).toBe('U0DELEGATE');
+    expect(JSON.parse(event?.data ?? '{}')).toMatchObject({ onBehalfOf: 'U0QA1' });
+    expect(await command('U0QA1', 'show CG-1', 3)).toContain(
+      '<@U0DELEGATE> approved Quality on behalf of <@U0QA1>',
+    );
+
+    expect(await command('U0QA1', 'back', 4)).toContain('Welcome back');
+    const asks = await h.submitRequest('U0SELLER', original());
+    expect(asks.status).toBe(200);
+    const thread = await h.standIn.waitFor(isThread, { count: 4 });
+    await clickThread('U0DELEGATE', ACTIONS.approve, thread[3] as RecordedCall);
+    const [eph] = await ephemerals(1);
+    expect(String(eph?.args.text)).toContain('Only an owner of Quality');
+    everySurfaceIsValid();
+  });
+
+  it('when an owner is a user group then its members (from usergroups.users.list) decide and others cannot', async () => {
+    await h.stop();
+    h = await Harness.start({
+      config: exampleConfig({
+        functions: {
+          operations: { label: 'Operations', owners: ['U0OPS1'] },
+          quality: { label: 'Quality', owners: ['S0QUALITY'] },
+        },
+        rules: [{ require: ['quality'] }],
+      }),
+    });
+    h.standIn.setUsergroup('S0QUALITY', ['U0QA7', 'U0QA8']);
+    await h.runtime.groups.refresh();
+    expect(h.standIn.callsTo('usergroups.users.list').map((c) => c.args.usergroup)).toContain('S0QUALITY');
+    const [ask] = (await submit({ productLineId: 'gadgets' }, 1)) as [RecordedCall];
+    expect(String(ask.args.text)).toContain('<!subteam^S0QUALITY>');
+    await clickThread('U0OPS1', ACTIONS.approve, ask);
+    const [eph] = await ephemerals(1);
+    expect(String(eph?.args.text)).toContain('Only an owner of Quality');
+    await clickThread('U0QA8', ACTIONS.approve, ask);
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit'));
+    expect(query("SELECT actor_id FROM events WHERE type = 'signoff.approved'")).toEqual([
+      { actor_id: 'U0QA8' },
+    ]);
+  });
+});
+
+function original() {
+  return { productLineId: 'widgets', deliveryDate: '2027-01-15' } as const;
+}

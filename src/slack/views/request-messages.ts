@@ -134,9 +134,13 @@ export function buildSignOffMessage(
   request: CommitRequest,
   signOff: SignOff,
   ctx: RenderContext,
+  delegates: readonly { readonly ownerId: string; readonly delegateId: string }[] = [],
 ): SlackMessage {
   const ref = versionedRef(request);
-  const owners = signOff.owners.map(mentionOwner).join(' ');
+  const owners = [
+    ...signOff.owners.map(mentionOwner),
+    ...delegates.map((d) => `${mention(d.delegateId)} (for ${mention(d.ownerId)}, away)`),
+  ].join(' ');
   const blocks: KnownBlock[] = [
     section(
       `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,

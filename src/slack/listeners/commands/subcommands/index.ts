@@ -1,6 +1,7 @@
 // Every `/commit <word>` subcommand, in the order `/commit help` lists them. A feature adds its
 // file beside this one and one line here; the /commit listener needs no change.
+import { away, back } from './away.js';
 import { show } from './show.js';
 import type { Subcommand } from './types.js';
 
-export const SUBCOMMANDS: readonly Subcommand[] = [show];
+export const SUBCOMMANDS: readonly Subcommand[] = [show, away, back];
