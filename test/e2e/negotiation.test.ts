@@ -410,7 +410,9 @@ describe('a burst of concurrent decisions', () => {
     ]);
     // Button decisions are taken after the ack: wait until all eight clicks have been answered.
     await vi.waitFor(() =>
-      expect(h.logs.filter((l) => /sign-off approved|decision refused|approve failed/.test(l))).toHaveLength(8),
+      expect(h.logs.filter((l) => /sign-off approved|decision refused|approve failed/.test(l))).toHaveLength(
+        8,
+      ),
     );
     await h.runtime.dispatcher.drain();
     expect(h.logs.filter((l) => l.includes('approve failed'))).toEqual([]);
