@@ -44,6 +44,8 @@ export interface ProposeDateInput {
   readonly note: string | null;
   readonly at: Date;
   readonly version?: number;
+  /** The away owner the actor proposes for, as their delegate. */
+  readonly onBehalfOf?: string | undefined;
 }
 
 /** An owner answers "not by then, but by DATE": the sign-off waits for the seller's answer. */
@@ -73,6 +75,7 @@ export function proposeDate(
         functionId: signOff.functionId,
         date: input.date,
         note,
+        ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
       },
     ],
   };
@@ -81,7 +84,14 @@ export function proposeDate(
 /** An owner asks the seller to change the request (reason required); the sign-off stays open. */
 export function requestChanges(
   request: CommitRequest,
-  input: { signOffId: number; actorId: string; reason: string; at: Date; version?: number },
+  input: {
+    signOffId: number;
+    actorId: string;
+    reason: string;
+    at: Date;
+    version?: number;
+    onBehalfOf?: string | undefined;
+  },
   isOwner: OwnerCheck = directOwnerCheck,
 ): NegotiationResult {
   const check = checkOwner(request, input, isOwner);
@@ -99,6 +109,7 @@ export function requestChanges(
         signOffId: check.signOff.id,
         functionId: check.signOff.functionId,
         reason,
+        ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
       },
     ],
   };

@@ -140,6 +140,7 @@ export type RequestEvent =
       readonly functionId: string;
       readonly date: IsoDate;
       readonly note: string | null;
+      readonly onBehalfOf?: string;
     }
   | {
       readonly type: 'counter.accepted';
@@ -168,6 +169,7 @@ export type RequestEvent =
       readonly signOffId: number;
       readonly functionId: string;
       readonly reason: string;
+      readonly onBehalfOf?: string;
     }
   | {
       readonly type: 'request.revised';

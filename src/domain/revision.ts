@@ -120,8 +120,9 @@ export function planRevision(
     }
     const inputs = inputsOf(r.functionId, input.rules);
     const touched = [...inputs].some((f) => changed.has(f));
-    // Still pending and untouched: nothing was decided, so nothing to reset either.
-    if (touched) reset.push({ ...r, id: existing.id });
+    // A date proposed on the old version is asked again too: the seller's Accept/Decline buttons
+    // carry the old version and would otherwise leave the sign-off waiting forever.
+    if (touched || existing.proposal) reset.push({ ...r, id: existing.id });
     else keep.push(existing);
   }
   const retire = request.signOffs.filter((s) => !input.required.some((r) => r.functionId === s.functionId));

@@ -65,7 +65,12 @@ export function proposeFeasibleDate(
   return run(
     deps,
     { signOffId: input.signOffId },
-    (request, at) => proposeDate(request, { ...input, at }, authority(deps, at).isOwner),
+    (request, at) => {
+      const auth = authority(deps, at);
+      const target = request.signOffs.find((s) => s.id === input.signOffId);
+      const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
+      return proposeDate(request, { ...input, at, onBehalfOf }, auth.isOwner);
+    },
     (_before, after) => [
       { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },
       { kind: 'parent.update', requestId: after.id },

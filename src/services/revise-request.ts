@@ -24,7 +24,10 @@ export function askForChanges(
     const requestId = store.requestIdForSignOff(input.signOffId);
     const request = requestId === null ? null : store.loadRequest(requestId);
     if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
-    const asked = requestChanges(request, { ...input, at }, authority(deps, at).isOwner);
+    const auth = authority(deps, at);
+    const target = request.signOffs.find((s) => s.id === input.signOffId);
+    const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
+    const asked = requestChanges(request, { ...input, at, onBehalfOf }, auth.isOwner);
     if (!asked.ok) return { ...asked, request };
     store.appendEvents(request.id, asked.events);
     const reason = input.reason.trim();

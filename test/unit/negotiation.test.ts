@@ -247,3 +247,20 @@ describe('delegates and groups', () => {
     expect(validateAway({ ...base, startDay: 'monday' })).toMatchObject({ reason: 'bad_dates' });
   });
 });
+
+describe('a revision while a date is proposed', () => {
+  it('when a sign-off has an open proposal then the revision asks it again even if its inputs did not change', () => {
+    const before = request([
+      signOff(1, 'qa', { proposal: { userId: 'U_QA', at, date: '2026-12-20', note: null } }),
+    ]);
+    const plan = planRevision(before, {
+      actorId: 'U_SELLER',
+      version: 1,
+      facts: { ...before.facts, dealReference: 'OPP-1' },
+      required: [{ functionId: 'qa', label: 'qa', owners: ['U_QA'], approvalsNeeded: 1, requiredBy: ['x'] }],
+      rules: [{ when: { product_line: ['widgets'] }, require: ['qa'] }],
+    });
+    if (!plan.ok) throw new Error(plan.reason);
+    expect(plan.reset.map((r) => r.id)).toEqual([1]);
+  });
+});
