@@ -11,6 +11,7 @@ CREATE TABLE `delegations` (
 --> statement-breakpoint
 CREATE INDEX `delegations_end_day_idx` ON `delegations` (`end_day`,`start_day`);--> statement-breakpoint
 CREATE INDEX `delegations_owner_idx` ON `delegations` (`owner_id`,`end_day`);--> statement-breakpoint
+ALTER TABLE `sign_off_approvals` ADD `on_behalf_of` text;--> statement-breakpoint
 ALTER TABLE `requests` ADD `overridden_by` text;--> statement-breakpoint
 ALTER TABLE `requests` ADD `override_reason` text;--> statement-breakpoint
 ALTER TABLE `requests` ADD `overridden_at` integer;--> statement-breakpoint

@@ -196,7 +196,13 @@ export function createRequestStore(db: Db): RequestStore {
       for (const a of added) {
         const inserted = db
           .insert(approvals)
-          .values({ signOffId: signOff.id, userId: a.userId, at: a.at, conditions: a.conditions })
+          .values({
+            signOffId: signOff.id,
+            userId: a.userId,
+            at: a.at,
+            conditions: a.conditions,
+            onBehalfOf: a.onBehalfOf ?? null,
+          })
           .onConflictDoNothing()
           .run().changes;
         if (inserted !== 1) throw new ConcurrentDecisionError();
@@ -270,7 +276,13 @@ export function createRequestStore(db: Db): RequestStore {
         for (const a of s.approvals.filter((a) => !previous.approvals.some((p) => p.userId === a.userId))) {
           const inserted = db
             .insert(approvals)
-            .values({ signOffId: s.id, userId: a.userId, at: a.at, conditions: a.conditions })
+            .values({
+              signOffId: s.id,
+              userId: a.userId,
+              at: a.at,
+              conditions: a.conditions,
+              onBehalfOf: a.onBehalfOf ?? null,
+            })
             .onConflictDoNothing()
             .run().changes;
           if (inserted !== 1) throw new ConcurrentDecisionError();
@@ -411,7 +423,7 @@ function toRequest(
           : null,
       approvals: ap
         .filter((a) => a.signOffId === s.id)
-        .map((a) => ({ userId: a.userId, at: a.at, conditions: a.conditions })),
+        .map((a) => ({ userId: a.userId, at: a.at, conditions: a.conditions, onBehalfOf: a.onBehalfOf })),
     };
   }
 }

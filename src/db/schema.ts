@@ -115,6 +115,8 @@ export const approvals = sqliteTable(
     userId: text('user_id').notNull(),
     at: instant('at').notNull(),
     conditions: text('conditions'),
+    /** The away owner a delegate approved for: counts as that owner toward the quorum. */
+    onBehalfOf: text('on_behalf_of'),
   },
   // The primary key makes "one approval per owner per sign-off" a database fact, not a hope.
   (t) => [primaryKey({ columns: [t.signOffId, t.userId] })],

@@ -27,7 +27,12 @@ export interface Approval {
   readonly userId: string;
   readonly at: Date;
   readonly conditions: string | null;
+  /** Set when a delegate approved for this away owner (absent = approved as themselves). */
+  readonly onBehalfOf?: string | null;
 }
+
+/** Whose approval this is for the quorum: the away owner a delegate acted for, else the approver. */
+export const approvedAs = (a: Approval): string => a.onBehalfOf ?? a.userId;
 
 export interface Rejection {
   readonly userId: string;
@@ -289,11 +294,16 @@ export function decide(
     };
   }
 
-  if (signOff.approvals.some((a) => a.userId === actorId)) {
+  // One approval per owner: a delegate and the owner they stand in for count once together.
+  const as = decision.onBehalfOf ?? actorId;
+  if (signOff.approvals.some((a) => a.userId === actorId || approvedAs(a) === as)) {
     return { ok: false, reason: 'already_approved_by_you', signOff };
   }
   const conditions = verdict.conditions?.trim() || null;
-  const approvals = [...signOff.approvals, { userId: actorId, at, conditions }];
+  const approvals = [
+    ...signOff.approvals,
+    { userId: actorId, at, conditions, ...(decision.onBehalfOf ? { onBehalfOf: decision.onBehalfOf } : {}) },
+  ];
   const complete = approvals.length >= signOff.approvalsNeeded;
   const decided: SignOff = {
     ...signOff,

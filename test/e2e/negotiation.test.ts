@@ -636,3 +636,30 @@ describe('delegates and user group owners', () => {
 function original() {
   return { productLineId: 'widgets', deliveryDate: '2027-01-15' } as const;
 }
+
+describe('quorum with a delegate', () => {
+  it('when a delegate approves for an away owner then that owner cannot add a second approval; another owner completes it', async () => {
+    await h.stop();
+    h = await Harness.start({ config: exampleConfig({ rules: [{ require: ['finance'] }] }) });
+    await h.slack.slashCommand(
+      slashCommand({ user_id: 'U0FIN1', text: 'away 2026-11-23 2026-11-30 U0DELEGATE' }),
+    );
+    await h.standIn.waitFor('response_url');
+    const [ask] = (await submit({ productLineId: 'gadgets' }, 1)) as [RecordedCall];
+    await clickThread('U0DELEGATE', ACTIONS.approve, ask);
+    await h.standIn.waitFor((c) => c.method === 'chat.update' && c.args.ts === tsOf(ask));
+    expect(JSON.stringify(h.standIn.message('C0REQUESTS', tsOf(ask))?.blocks)).toContain(
+      '1 of 2 approvals: <@U0DELEGATE> for <@U0FIN1>',
+    );
+    await clickThread('U0FIN1', ACTIONS.approve, ask);
+    const [eph] = await ephemerals(1);
+    expect(String(eph?.args.text)).toContain('You already approved Finance');
+    await clickThread('U0FIN2', ACTIONS.approve, ask);
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit'));
+    expect(query('SELECT user_id, on_behalf_of FROM sign_off_approvals ORDER BY at, user_id')).toEqual([
+      { user_id: 'U0DELEGATE', on_behalf_of: 'U0FIN1' },
+      { user_id: 'U0FIN2', on_behalf_of: null },
+    ]);
+    everySurfaceIsValid();
+  });
+});

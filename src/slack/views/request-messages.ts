@@ -3,6 +3,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { formatMoney } from '../../domain/money.js';
 import {
+  type Approval,
   type CommitRequest,
   conditionsOf,
   requestRef,
@@ -57,13 +58,18 @@ function statusLine(request: CommitRequest): string {
   }
 }
 
+/** "<@U1>", or "<@U9> for <@U1>" when a delegate approved for an away owner. */
+function approver(a: Approval): string {
+  return a.onBehalfOf ? `${mention(a.userId)} for ${mention(a.onBehalfOf)}` : mention(a.userId);
+}
+
 function signOffLine(s: SignOff): string {
   const head = `${STATUS_ICON[s.status]} *${escapeText(s.label)}*`;
   if (s.status === 'rejected' && s.rejection) {
     return `${head}: rejected by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
   const approvedBy = s.approvals.map((a) =>
-    a.conditions ? `${mention(a.userId)} (with conditions: ${escapeText(a.conditions)})` : mention(a.userId),
+    a.conditions ? `${approver(a)} (with conditions: ${escapeText(a.conditions)})` : approver(a),
   );
   if (s.status === 'approved') return `${head}: approved by ${approvedBy.join(', ')}`;
   if (s.proposal) {
@@ -153,7 +159,7 @@ export function buildSignOffMessage(
         {
           type: 'mrkdwn',
           text: `${signOff.approvals.length} of ${signOff.approvalsNeeded} approvals${
-            signOff.approvals.length ? `: ${signOff.approvals.map((a) => mention(a.userId)).join(', ')}` : ''
+            signOff.approvals.length ? `: ${signOff.approvals.map((a) => approver(a)).join(', ')}` : ''
           }; ${Math.max(0, signOff.approvalsNeeded - signOff.approvals.length)} more needed`,
         },
       ],
@@ -179,9 +185,7 @@ function outcomeOf(request: CommitRequest, s: SignOff): string {
   if (s.status === 'approved') {
     return `:white_check_mark: *Approved* by ${s.approvals
       .map((a) =>
-        a.conditions
-          ? `${mention(a.userId)} with conditions: ${escapeText(a.conditions)}`
-          : mention(a.userId),
+        a.conditions ? `${approver(a)} with conditions: ${escapeText(a.conditions)}` : approver(a),
       )
       .join(', ')}`;
   }
