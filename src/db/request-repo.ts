@@ -222,8 +222,7 @@ export function createRequestStore(db: Db): RequestStore {
       return true;
     },
 
-    saveTransition(before: CommitRequest, after: CommitRequest): boolean {
-      const at = after.closedAt ?? after.override?.at ?? new Date();
+    saveTransition(before: CommitRequest, after: CommitRequest, at: Date): boolean {
       const moved = db
         .update(requests)
         .set({

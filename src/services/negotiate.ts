@@ -35,7 +35,7 @@ function run(
     if (!before) return { ok: false, reason: 'unknown_signoff', request: null };
     const next = transition(before, at);
     if (!next.ok) return { ...next, request: before };
-    if (!store.saveTransition(before, next.request)) {
+    if (!store.saveTransition(before, next.request, at)) {
       // Someone else changed the request between our read and our write: answer with theirs.
       const current = store.loadRequest(before.id);
       return current && current.status !== 'pending'

@@ -86,7 +86,7 @@ export interface RequestStore {
    * Persists any other transition (proposal, counter answer, withdrawal, override) conditionally
    * on the request and sign-off states it was computed from. False when someone else won.
    */
-  saveTransition(before: CommitRequest, after: CommitRequest): boolean;
+  saveTransition(before: CommitRequest, after: CommitRequest, at: Date): boolean;
   /**
    * Stores a revision (new version, facts, reset/added/retired sign-offs) if the request is still
    * pending at the version it was planned from; returns the reloaded request, or null if not.

@@ -139,7 +139,7 @@ export function reviseRequest(
     // Every function still required had already approved, and none newly applies: cleared.
     if (after.signOffs.every((s) => s.status === 'approved')) {
       const approved: CommitRequest = { ...after, status: 'approved', closedAt: at };
-      if (store.saveTransition(after, approved)) {
+      if (store.saveTransition(after, approved, at)) {
         after = approved;
         events.push({ type: 'request.approved', at });
         notifications.push({ kind: 'seller.outcome', requestId: after.id });
