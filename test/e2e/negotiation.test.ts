@@ -663,3 +663,20 @@ describe('quorum with a delegate', () => {
     everySurfaceIsValid();
   });
 });
+
+describe('/commit show, away and help', () => {
+  it('when show names no request, or one that does not exist, then the person is told privately', async () => {
+    await h.slack.slashCommand(slashCommand({ user_id: 'U0QA1', text: 'show' }));
+    await h.slack.slashCommand(slashCommand({ user_id: 'U0QA1', text: 'show CG-99' }));
+    await h.slack.slashCommand(slashCommand({ user_id: 'U0QA1', text: 'away next week @dee' }));
+    const replies = await h.standIn.waitFor('response_url', { count: 3 });
+    const texts = replies.map((r) => String(r.args.text));
+    expect(texts).toContain('Which request? For example: `/commit show CG-42`.');
+    expect(texts).toContain('There is no request CG-99.');
+    expect(texts.some((t) => t.startsWith('Usage: `/commit away'))).toBe(true);
+    const help = await h.slack.slashCommand(slashCommand({ user_id: 'U0QA1', text: 'help' }));
+    const body = JSON.stringify(help.json());
+    for (const word of ['/commit show CG-42', '/commit away START END @delegate', '/commit back'])
+      expect(body).toContain(word);
+  });
+});
