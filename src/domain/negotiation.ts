@@ -204,6 +204,8 @@ export interface WithdrawInput {
   readonly actorId: string;
   readonly reason: string | null;
   readonly at: Date;
+  /** The version on the button clicked, when known: an older version's button does nothing. */
+  readonly version?: number;
 }
 
 /** The seller takes a pending request back; no decision is taken on it afterwards. */
@@ -211,6 +213,8 @@ export function withdraw(request: CommitRequest, input: WithdrawInput): Negotiat
   if (input.actorId !== request.sellerId)
     return { ok: false, reason: 'not_seller', sellerId: request.sellerId };
   if (request.status !== 'pending') return { ok: false, reason: 'request_closed', status: request.status };
+  if (input.version !== undefined && input.version !== request.version)
+    return { ok: false, reason: 'out_of_date', current: request.version };
   const reason = input.reason?.trim() || null;
   return {
     ok: true,

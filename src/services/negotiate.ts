@@ -112,12 +112,18 @@ export function answerCounter(
 
 export function withdrawRequest(
   deps: ServiceDeps,
-  input: { requestId: number; actorId: string; reason: string | null },
+  input: { requestId: number; actorId: string; reason: string | null; version?: number },
 ): NegotiateResult {
   return run(
     deps,
     { requestId: input.requestId },
-    (request, at) => withdraw(request, { actorId: input.actorId, reason: input.reason, at }),
+    (request, at) =>
+      withdraw(request, {
+        actorId: input.actorId,
+        reason: input.reason,
+        at,
+        ...(input.version === undefined ? {} : { version: input.version }),
+      }),
     (before, after) => [
       ...updateAll(after, (s) => before.signOffs.find((b) => b.id === s.id)?.status === 'pending'),
       { kind: 'parent.update', requestId: after.id },
@@ -165,13 +171,13 @@ export function checkCanNegotiate(
 
 export function checkCanWithdraw(
   deps: Pick<ServiceDeps, 'store' | 'clock'>,
-  input: { requestId: number; actorId: string },
+  input: { requestId: number; actorId: string; version?: number },
 ):
   | { ok: true; request: CommitRequest }
   | ({ ok: false; request: CommitRequest | null } & NegotiationRefusal) {
   const request = deps.store.loadRequest(input.requestId);
   if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
-  const dry = withdraw(request, { actorId: input.actorId, reason: null, at: deps.clock.now() });
+  const dry = withdraw(request, { ...input, reason: null, at: deps.clock.now() });
   return dry.ok ? { ok: true, request } : { ...dry, request };
 }
 

@@ -494,6 +494,8 @@ describe('asking for changes and revising', () => {
 
   it('when a revision changes the product line then routing is re-evaluated, sign-offs reset, the diff posted and old buttons refused', async () => {
     const { ops, qa, meta } = await changesAsked();
+    const parentV1 = h.standIn.messages('C0REQUESTS').find((m) => !m.thread_ts);
+    const withdrawV1 = buttonValue(parentV1?.blocks, ACTIONS.withdraw);
     const res = await revise(meta, { productLineId: 'gadgets' });
     expect(res.status).toBe(200);
     const notice = await h.standIn.waitFor((c) => isThread(c) && textOf(c).includes('CG-1 v2'));
@@ -515,6 +517,19 @@ describe('asking for changes and revising', () => {
     const [eph] = await ephemerals(1);
     expect(String(eph?.args.text)).toContain('out of date');
     expect(query('SELECT count(*) AS n FROM sign_off_approvals')).toEqual([{ n: 0 }]);
+
+    // So is the v1 Withdraw button of the request message.
+    await h.slack.interaction(
+      blockAction({
+        userId: 'U0SELLER',
+        actionId: ACTIONS.withdraw,
+        value: withdrawV1,
+        channelId: 'C0REQUESTS',
+        messageTs: parentV1?.ts ?? '',
+      }),
+    );
+    const stale = await ephemerals(2);
+    expect(String(stale[1]?.args.text)).toContain('out of date');
 
     // The updated message carries v2 buttons, which work.
     const current = h.standIn.message('C0REQUESTS', tsOf(ops));

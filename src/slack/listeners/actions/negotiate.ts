@@ -100,7 +100,11 @@ export function register(app: App, deps: ListenerDeps): void {
   on(app, deps, ACTIONS.withdraw, async ({ body, action, client }) => {
     const button = decodeRequestButton(action.value);
     if (!button) return tellPrivately(client, body, INVALID);
-    const check = checkCanWithdraw(deps.services, { requestId: button.r, actorId: body.user.id });
+    const check = checkCanWithdraw(deps.services, {
+      requestId: button.r,
+      version: button.v,
+      actorId: body.user.id,
+    });
     if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
     await client.views.open({
       trigger_id: body.trigger_id,

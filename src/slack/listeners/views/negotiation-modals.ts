@@ -96,6 +96,7 @@ export function register(app: App, deps: ListenerDeps): void {
     await guarded(deps, ack, field, 'withdraw_modal', async () => {
       const result = withdrawRequest(deps.services, {
         requestId: meta.r,
+        version: meta.v,
         actorId: body.user.id,
         reason: reason || null,
       });
