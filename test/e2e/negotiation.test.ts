@@ -221,8 +221,11 @@ describe('proposing a feasible date', () => {
     expect(String(refused?.args.text)).toContain('Only the seller of CG-1');
 
     await clickDm('U0SELLER', ACTIONS.counterAccept, dm);
-    const [, accepted] = await ephemerals(2);
-    expect(String(accepted?.args.text)).toContain('Accepted');
+    const [accepted] = await h.standIn.waitFor('response_url');
+    expect(String(accepted?.args.text)).toContain('Accepted: the delivery date is now');
+    // The DM was replaced: its Accept/Decline buttons are gone.
+    const dmNow = h.standIn.message(String(dm.args.channel), tsOf(dm));
+    expect(JSON.stringify(dmNow?.blocks ?? [])).not.toContain(ACTIONS.counterAccept);
     const notices = await h.standIn.waitFor((c) => isThread(c) && textOf(c).includes('delivery date moved'));
     expect(textOf(notices[0])).toContain('Still to decide, on the new date: Operations');
     expect(query('SELECT delivery_date, status FROM requests')).toEqual([
@@ -234,8 +237,8 @@ describe('proposing a feasible date', () => {
 
     // A second click on the answered DM changes nothing.
     await clickDm('U0SELLER', ACTIONS.counterDecline, dm);
-    const third = await ephemerals(3);
-    expect(String(third[2]?.args.text)).toContain('no proposed date waiting');
+    const second = await ephemerals(2);
+    expect(String(second[1]?.args.text)).toContain('no proposed date waiting');
 
     await clickThread('U0OPS2', ACTIONS.approve, asks[0] as RecordedCall);
     const outcome = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit'));

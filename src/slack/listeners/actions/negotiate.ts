@@ -76,7 +76,7 @@ export function register(app: App, deps: ListenerDeps): void {
     [ACTIONS.counterAccept, true],
     [ACTIONS.counterDecline, false],
   ] as const) {
-    on(app, deps, actionId, async ({ body, action, client }, log) => {
+    on(app, deps, actionId, async ({ body, action, client, respond }, log) => {
       const button = decodeSignOffButton(action.value);
       if (!button) return tellPrivately(client, body, INVALID);
       const result = answerCounter(deps.services, {
@@ -87,13 +87,15 @@ export function register(app: App, deps: ListenerDeps): void {
       });
       if (!result.ok) return tellPrivately(client, body, refusalText(result, result.request?.id ?? null));
       log.info(accept ? 'counter accepted' : 'counter declined', { request: result.request.id });
-      await tellPrivately(
-        client,
-        body,
-        accept
-          ? `Accepted: the delivery date is now ${formatDate(result.request.facts.deliveryDate)}. The owners are told in the thread.`
-          : 'Declined: the request is rejected. The owners are told in the thread.',
-      );
+      const text = accept
+        ? `Accepted: the delivery date is now ${formatDate(result.request.facts.deliveryDate)}. The owners are told in the thread.`
+        : 'Declined: the request is rejected. The owners are told in the thread.';
+      // The seller's own DM: replace it so its Accept/Decline buttons are gone once answered.
+      const blocks = [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }];
+      await respond({ replace_original: true, text, blocks }).catch(async (error: unknown) => {
+        log.warn('could not replace the counter message', error);
+        await tellPrivately(client, body, text);
+      });
     });
   }
 
