@@ -3,9 +3,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Config, Env } from './config.js';
 import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
+import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
@@ -18,13 +20,15 @@ import type { AppLogger } from './logger.js';
 import type { ServiceDeps } from './services/deps.js';
 import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
+import { ownerIdsFor } from './services/owners.js';
 import type { Clock } from './services/ports.js';
 import { runReminders } from './services/reminders.js';
 import type { DigestDeps } from './services/weekly-digest.js';
-import { createSlackApp, verifyBotToken } from './slack/create-app.js';
+import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
 import { createReportsFor } from './slack/delivery-reports.js';
 import { createDigestPoster } from './slack/digest-poster.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
+import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
 
 export interface RuntimeOptions {
@@ -53,6 +57,8 @@ export interface Runtime {
   readonly app: App;
   readonly dispatcher: OutboxDispatcher;
   readonly scheduler: Scheduler;
+  /** Owner user group members; tests refresh it after changing the stand-in's groups. */
+  readonly groups: UserGroupCache;
   stop(): Promise<void>;
 }
 
@@ -66,17 +72,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const outboxRepo = createOutboxRepo(db);
 
   let dispatcher: OutboxDispatcher | undefined;
+  const delegations = createDelegationStore(db);
+  const groups = new UserGroupCache(
+    new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions(env), logger }),
+    config,
+    logger.child({ component: 'usergroups' }),
+  );
+  await groups.refresh();
+  groups.start();
   const services: ServiceDeps = {
     store,
     capacity: createCapacityStore(db),
     config,
     clock,
     onNotify: () => dispatcher?.kick(),
+    delegations,
+    groups,
   };
   const ctx = renderContext(config);
   const home: HomeDeps = {
     services,
     home: createHomeRepo(db),
+    ownerIds: (userId) => ownerIdsFor(services, userId, clock.now()),
     capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
   };
   const jobRuns = createJobRunStore(db);
@@ -139,6 +156,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       store,
       config,
       home,
+      services,
       postDigest: createDigestPoster({
         client: app.client,
         config,
@@ -198,9 +216,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     app,
     dispatcher,
     scheduler,
+    groups,
     stop() {
       stopping ??= (async () => {
         healthy = false;
+        groups.stop();
         await app.stop().catch((e: unknown) => logger.warn('error while stopping Slack app', e));
         if (healthServer) await new Promise<void>((resolve) => healthServer?.close(() => resolve()));
         await scheduler.stop();

@@ -1,12 +1,14 @@
 import type Database from 'better-sqlite3';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { CommitRequest, LifecycleEvent, RequestEvent, SignOff } from '../domain/request.js';
+import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 import {
   type NewRequest,
   type Notification,
   orderingKeyOf,
   type RequestStore,
   type SlackLocation,
+  type StoredEvent,
 } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
@@ -89,6 +91,86 @@ export function createRequestStore(db: Db): RequestStore {
       return toRequest(row, so, ap);
     },
 
+    saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null {
+      const f = plan.facts;
+      const moved = db
+        .update(requests)
+        .set({
+          version: plan.version,
+          customer: f.customer,
+          productLineId: f.productLineId,
+          quantity: f.quantity,
+          valueMinor: f.valueMinor,
+          deliveryDate: f.deliveryDate,
+          paymentTermsDays: f.paymentTermsDays,
+          discountPercent: f.discountPercent,
+          specialRequirements: f.specialRequirements,
+          dealReference: f.dealReference,
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(requests.id, before.id),
+            eq(requests.version, before.version),
+            eq(requests.status, 'pending'),
+          ),
+        )
+        .run().changes;
+      if (moved !== 1) return null;
+      const askAgain = (id: number, r: RequiredSignOff) => {
+        db.update(signOffs)
+          .set({
+            label: r.label,
+            owners: [...r.owners],
+            approvalsNeeded: r.approvalsNeeded,
+            requiredBy: [...r.requiredBy],
+            status: 'pending',
+            askedAt: at,
+            decidedAt: null,
+            rejectedBy: null,
+            rejectionReason: null,
+            proposedDate: null,
+            proposalNote: null,
+            proposedBy: null,
+            proposedAt: null,
+            retiredAt: null,
+          })
+          .where(eq(signOffs.id, id))
+          .run();
+        db.delete(approvals).where(eq(approvals.signOffId, id)).run();
+      };
+      for (const r of plan.reset) askAgain(r.id, r);
+      for (const s of plan.keep)
+        db.update(signOffs)
+          .set({ requiredBy: [...s.requiredBy] })
+          .where(eq(signOffs.id, s.id))
+          .run();
+      for (const s of plan.retire)
+        db.update(signOffs).set({ retiredAt: at, proposedDate: null }).where(eq(signOffs.id, s.id)).run();
+      for (const r of plan.add) {
+        // A function an earlier version retired comes back on its old row (one per function).
+        const old = db
+          .select({ id: signOffs.id })
+          .from(signOffs)
+          .where(and(eq(signOffs.requestId, before.id), eq(signOffs.functionId, r.functionId)))
+          .get();
+        if (old) askAgain(old.id, r);
+        else
+          db.insert(signOffs)
+            .values({
+              requestId: before.id,
+              functionId: r.functionId,
+              label: r.label,
+              owners: [...r.owners],
+              approvalsNeeded: r.approvalsNeeded,
+              requiredBy: [...r.requiredBy],
+              askedAt: at,
+            })
+            .run();
+      }
+      return this.loadRequest(before.id);
+    },
+
     requestIdForSignOff(signOffId: number): number | null {
       const row = db
         .select({ requestId: signOffs.requestId })
@@ -117,7 +199,13 @@ export function createRequestStore(db: Db): RequestStore {
       for (const a of added) {
         const inserted = db
           .insert(approvals)
-          .values({ signOffId: signOff.id, userId: a.userId, at: a.at, conditions: a.conditions })
+          .values({
+            signOffId: signOff.id,
+            userId: a.userId,
+            at: a.at,
+            conditions: a.conditions,
+            onBehalfOf: a.onBehalfOf ?? null,
+          })
           .onConflictDoNothing()
           .run().changes;
         if (inserted !== 1) throw new ConcurrentDecisionError();
@@ -137,6 +225,74 @@ export function createRequestStore(db: Db): RequestStore {
       return true;
     },
 
+    saveTransition(before: CommitRequest, after: CommitRequest, at: Date): boolean {
+      const moved = db
+        .update(requests)
+        .set({
+          status: after.status,
+          closedAt: after.closedAt,
+          deliveryDate: after.facts.deliveryDate,
+          overriddenBy: after.override?.userId ?? null,
+          overrideReason: after.override?.reason ?? null,
+          overriddenAt: after.override?.at ?? null,
+          withdrawReason: after.withdrawReason ?? null,
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(requests.id, after.id),
+            eq(requests.status, before.status),
+            eq(requests.version, before.version),
+            eq(requests.deliveryDate, before.facts.deliveryDate),
+          ),
+        )
+        .run().changes;
+      if (moved !== 1) return false;
+      for (const s of after.signOffs) {
+        const previous = before.signOffs.find((p) => p.id === s.id);
+        if (!previous || JSON.stringify(previous) === JSON.stringify(s)) continue;
+        const proposedBefore = previous.proposal?.date ?? null;
+        const changed = db
+          .update(signOffs)
+          .set({
+            status: s.status,
+            decidedAt: s.decidedAt,
+            rejectedBy: s.rejection?.userId ?? null,
+            rejectionReason: s.rejection?.reason ?? null,
+            proposedDate: s.proposal?.date ?? null,
+            proposalNote: s.proposal?.note ?? null,
+            proposedBy: s.proposal?.userId ?? null,
+            proposedAt: s.proposal?.at ?? null,
+          })
+          .where(
+            and(
+              eq(signOffs.id, s.id),
+              eq(signOffs.status, previous.status),
+              proposedBefore === null
+                ? isNull(signOffs.proposedDate)
+                : eq(signOffs.proposedDate, proposedBefore),
+            ),
+          )
+          .run().changes;
+        if (changed !== 1) throw new ConcurrentDecisionError();
+        for (const a of s.approvals.filter((a) => !previous.approvals.some((p) => p.userId === a.userId))) {
+          const inserted = db
+            .insert(approvals)
+            .values({
+              signOffId: s.id,
+              userId: a.userId,
+              at: a.at,
+              conditions: a.conditions,
+              onBehalfOf: a.onBehalfOf ?? null,
+            })
+            .onConflictDoNothing()
+            .run().changes;
+          if (inserted !== 1) throw new ConcurrentDecisionError();
+        }
+      }
+      return true;
+    },
+
     appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent)[]): void {
       if (!list.length) return;
       db.insert(events)
@@ -149,6 +305,21 @@ export function createRequestStore(db: Db): RequestStore {
           }),
         )
         .run();
+    },
+
+    history(requestId: number): StoredEvent[] {
+      return db
+        .select({
+          type: events.type,
+          actorId: events.actorId,
+          signOffId: events.signOffId,
+          at: events.at,
+          data: events.data,
+        })
+        .from(events)
+        .where(eq(events.requestId, requestId))
+        .orderBy(asc(events.id))
+        .all();
     },
 
     enqueue(list: readonly Notification[], at: Date): void {
@@ -238,7 +409,7 @@ export function toRequest(
   so: readonly SignOffRow[],
   ap: readonly (typeof approvals.$inferSelect)[],
 ): CommitRequest {
-  return {
+  const request: CommitRequest = {
     id: row.id,
     version: row.version,
     sellerId: row.sellerId,
@@ -246,6 +417,11 @@ export function toRequest(
     createdAt: row.createdAt,
     closedAt: row.closedAt,
     capacityCheck: row.capacityCheck,
+    override:
+      row.overriddenBy && row.overriddenAt
+        ? { userId: row.overriddenBy, at: row.overriddenAt, reason: row.overrideReason ?? '' }
+        : null,
+    withdrawReason: row.withdrawReason,
     facts: {
       customer: row.customer,
       productLineId: row.productLineId,
@@ -257,25 +433,33 @@ export function toRequest(
       specialRequirements: row.specialRequirements,
       dealReference: row.dealReference,
     },
-    signOffs: so.map(
-      (s): SignOff => ({
-        id: s.id,
-        functionId: s.functionId,
-        label: s.label,
-        owners: s.owners,
-        approvalsNeeded: s.approvalsNeeded,
-        status: s.status,
-        requiredBy: s.requiredBy,
-        askedAt: s.askedAt,
-        decidedAt: s.decidedAt,
-        rejection:
-          s.status === 'rejected' && s.rejectedBy && s.decidedAt
-            ? { userId: s.rejectedBy, at: s.decidedAt, reason: s.rejectionReason ?? '' }
-            : null,
-        approvals: ap
-          .filter((a) => a.signOffId === s.id)
-          .map((a) => ({ userId: a.userId, at: a.at, conditions: a.conditions })),
-      }),
-    ),
+    signOffs: so.filter((s) => !s.retiredAt).map(toSignOff),
+    retiredSignOffs: so.filter((s) => s.retiredAt).map(toSignOff),
   };
+  return request;
+
+  function toSignOff(s: SignOffRow): SignOff {
+    return {
+      id: s.id,
+      functionId: s.functionId,
+      label: s.label,
+      owners: s.owners,
+      approvalsNeeded: s.approvalsNeeded,
+      status: s.status,
+      requiredBy: s.requiredBy,
+      askedAt: s.askedAt,
+      decidedAt: s.decidedAt,
+      rejection:
+        s.status === 'rejected' && s.rejectedBy && s.decidedAt
+          ? { userId: s.rejectedBy, at: s.decidedAt, reason: s.rejectionReason ?? '' }
+          : null,
+      proposal:
+        s.proposedDate && s.proposedBy && s.proposedAt
+          ? { userId: s.proposedBy, at: s.proposedAt, date: s.proposedDate, note: s.proposalNote }
+          : null,
+      approvals: ap
+        .filter((a) => a.signOffId === s.id)
+        .map((a) => ({ userId: a.userId, at: a.at, conditions: a.conditions, onBehalfOf: a.onBehalfOf })),
+    };
+  }
 }

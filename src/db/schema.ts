@@ -45,6 +45,12 @@ export const requests = sqliteTable(
     messageTs: text('message_ts'),
     /** The capacity check as it was at submit (or the last revision), so messages show those facts. */
     capacityCheck: text('capacity_check', { mode: 'json' }).$type<CapacityCheck>(),
+    /** Leadership member who approved this request over a rejection (status is then 'approved'). */
+    overriddenBy: text('overridden_by'),
+    overrideReason: text('override_reason'),
+    overriddenAt: instant('overridden_at'),
+    /** The seller's reason, when they withdrew it and gave one. */
+    withdrawReason: text('withdraw_reason'),
   },
   (t) => [
     check(
@@ -97,6 +103,13 @@ export const signOffs = sqliteTable(
     remindedAt: instant('reminded_at'),
     /** When leadership was told it waits too long (once per sign-off). */
     escalatedAt: instant('escalated_at'),
+    /** An owner's feasible date, waiting for the seller's Accept/Decline (all null when none). */
+    proposedDate: text('proposed_date'),
+    proposalNote: text('proposal_note'),
+    proposedBy: text('proposed_by'),
+    proposedAt: instant('proposed_at'),
+    /** Set when a revision made this function no longer required; its message says so. */
+    retiredAt: instant('retired_at'),
   },
   (t) => [
     check('sign_offs_status_check', sql`${t.status} IN ('pending','approved','rejected')`),
@@ -117,6 +130,8 @@ export const approvals = sqliteTable(
     userId: text('user_id').notNull(),
     at: instant('at').notNull(),
     conditions: text('conditions'),
+    /** The away owner a delegate approved for: counts as that owner toward the quorum. */
+    onBehalfOf: text('on_behalf_of'),
   },
   // The primary key makes "one approval per owner per sign-off" a database fact, not a hope.
   (t) => [primaryKey({ columns: [t.signOffId, t.userId] })],
@@ -202,6 +217,28 @@ export const jobRuns = sqliteTable(
   },
   // The claim itself (INSERT … ON CONFLICT DO NOTHING) and the lookup of a run's progress.
   (t) => [uniqueIndex('job_runs_job_period_idx').on(t.job, t.period)],
+);
+
+/** `/commit away`: an owner hands their sign-offs to a delegate for a period of calendar days. */
+export const delegations = sqliteTable(
+  'delegations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ownerId: text('owner_id').notNull(),
+    delegateId: text('delegate_id').notNull(),
+    startDay: text('start_day').notNull(),
+    endDay: text('end_day').notNull(),
+    createdAt: instant('created_at').notNull(),
+    /** Set by `/commit back`: the delegation stops counting from then on. */
+    endedAt: instant('ended_at'),
+  },
+  (t) => [
+    check('delegations_days_check', sql`${t.startDay} <= ${t.endDay}`),
+    // Delegations in force on a day (owner checks and sign-off mentions): scan by end day.
+    index('delegations_end_day_idx').on(t.endDay, t.startDay),
+    // `/commit back`: the owner's own delegations.
+    index('delegations_owner_idx').on(t.ownerId, t.endDay),
+  ],
 );
 
 /** Interactions already processed, so a retried delivery of the same click acts once. */

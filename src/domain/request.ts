@@ -28,9 +28,29 @@ export interface Approval {
   readonly userId: string;
   readonly at: Date;
   readonly conditions: string | null;
+  /** Set when a delegate approved for this away owner (absent = approved as themselves). */
+  readonly onBehalfOf?: string | null;
 }
 
+/** Whose approval this is for the quorum: the away owner a delegate acted for, else the approver. */
+export const approvedAs = (a: Approval): string => a.onBehalfOf ?? a.userId;
+
 export interface Rejection {
+  readonly userId: string;
+  readonly at: Date;
+  readonly reason: string;
+}
+
+/** An owner's "not by then, but by DATE": open until the seller accepts or declines it. */
+export interface Proposal {
+  readonly userId: string;
+  readonly at: Date;
+  readonly date: IsoDate;
+  readonly note: string | null;
+}
+
+/** A leadership member approving a rejected request anyway. */
+export interface Override {
   readonly userId: string;
   readonly at: Date;
   readonly reason: string;
@@ -50,6 +70,8 @@ export interface SignOff {
   readonly rejection: Rejection | null;
   readonly askedAt: Date;
   readonly decidedAt: Date | null;
+  /** A feasible date proposed to the seller and not yet answered (absent = none). */
+  readonly proposal?: Proposal | null;
 }
 
 export interface CommitRequest {
@@ -63,10 +85,21 @@ export interface CommitRequest {
   readonly signOffs: readonly SignOff[];
   /** The capacity check as it was at submit; absent for requests stored before capacity existed. */
   readonly capacityCheck?: CapacityCheck | null;
+  /** Set when leadership approved the request over a rejection (absent = none). */
+  readonly override?: Override | null;
+  /** Why the seller withdrew it, when they said (absent = not withdrawn or no reason). */
+  readonly withdrawReason?: string | null;
+  /** Sign-offs an earlier version needed and a revision no longer does (kept for their messages). */
+  readonly retiredSignOffs?: readonly SignOff[];
 }
 
 export function requestRef(id: number): string {
   return `CG-${id}`;
+}
+
+/** "CG-42", or "CG-42 v2" once the seller has revised it. */
+export function versionedRef(request: Pick<CommitRequest, 'id' | 'version'>): string {
+  return request.version > 1 ? `${requestRef(request.id)} v${request.version}` : requestRef(request.id);
 }
 
 export function parseRequestRef(text: string): number | null {
@@ -93,6 +126,8 @@ export type RequestEvent =
       readonly conditions: string | null;
       /** True when this approval completed the function's quorum. */
       readonly complete: boolean;
+      /** The away owner a delegate decided for. */
+      readonly onBehalfOf?: string;
     }
   | {
       readonly type: 'signoff.rejected';
@@ -101,9 +136,68 @@ export type RequestEvent =
       readonly signOffId: number;
       readonly functionId: string;
       readonly reason: string;
+      readonly onBehalfOf?: string;
     }
-  | { readonly type: 'request.approved'; readonly at: Date }
-  | { readonly type: 'request.rejected'; readonly at: Date; readonly signOffId: number };
+  | { readonly type: 'request.approved'; readonly at: Date; readonly override?: false }
+  | { readonly type: 'request.rejected'; readonly at: Date; readonly signOffId: number }
+  | {
+      readonly type: 'signoff.date_proposed';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+      readonly date: IsoDate;
+      readonly note: string | null;
+      readonly onBehalfOf?: string;
+    }
+  | {
+      readonly type: 'counter.accepted';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly date: IsoDate;
+    }
+  | {
+      readonly type: 'counter.declined';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly date: IsoDate;
+    }
+  | {
+      readonly type: 'request.withdrawn';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly reason: string | null;
+    }
+  | {
+      readonly type: 'signoff.changes_requested';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+      readonly reason: string;
+      readonly onBehalfOf?: string;
+    }
+  | {
+      readonly type: 'request.revised';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly version: number;
+      readonly changes: readonly { field: string; from: unknown; to: unknown }[];
+    }
+  | {
+      readonly type: 'signoff.reset';
+      readonly at: Date;
+      readonly signOffId: number;
+      readonly functionId: string;
+    }
+  | {
+      readonly type: 'request.overridden';
+      readonly actorId: string;
+      readonly at: Date;
+      readonly reason: string;
+    };
 
 // ---------------------------------------------------------------------------------------------
 // Deciding a sign-off.
@@ -119,6 +213,8 @@ export interface Decision {
   readonly at: Date;
   /** The request version the person was looking at, when known: stale buttons must not act. */
   readonly version?: number;
+  /** Set when the actor decides as the delegate of this away owner. */
+  readonly onBehalfOf?: string | undefined;
 }
 
 export type DecisionRefusal =
@@ -129,7 +225,8 @@ export type DecisionRefusal =
   | { readonly reason: 'own_request'; readonly label: string }
   | { readonly reason: 'already_decided'; readonly signOff: SignOff }
   | { readonly reason: 'already_approved_by_you'; readonly signOff: SignOff }
-  | { readonly reason: 'reason_required' };
+  | { readonly reason: 'reason_required' }
+  | { readonly reason: 'awaiting_seller'; readonly signOff: SignOff };
 
 export type DecisionResult =
   | {
@@ -167,8 +264,10 @@ export function decide(
   if (decision.actorId === request.sellerId)
     return { ok: false, reason: 'own_request', label: signOff.label };
   if (signOff.status !== 'pending') return { ok: false, reason: 'already_decided', signOff };
+  if (signOff.proposal) return { ok: false, reason: 'awaiting_seller', signOff };
 
   const { actorId, at, verdict } = decision;
+  const onBehalf = decision.onBehalfOf ? { onBehalfOf: decision.onBehalfOf } : {};
   if (verdict.kind === 'reject') {
     const reason = verdict.reason.trim();
     if (!reason) return { ok: false, reason: 'reason_required' };
@@ -191,17 +290,23 @@ export function decide(
           signOffId: signOff.id,
           functionId: signOff.functionId,
           reason,
+          ...onBehalf,
         },
         { type: 'request.rejected', at, signOffId: signOff.id },
       ],
     };
   }
 
-  if (signOff.approvals.some((a) => a.userId === actorId)) {
+  // One approval per owner: a delegate and the owner they stand in for count once together.
+  const as = decision.onBehalfOf ?? actorId;
+  if (signOff.approvals.some((a) => a.userId === actorId || approvedAs(a) === as)) {
     return { ok: false, reason: 'already_approved_by_you', signOff };
   }
   const conditions = verdict.conditions?.trim() || null;
-  const approvals = [...signOff.approvals, { userId: actorId, at, conditions }];
+  const approvals = [
+    ...signOff.approvals,
+    { userId: actorId, at, conditions, ...(decision.onBehalfOf ? { onBehalfOf: decision.onBehalfOf } : {}) },
+  ];
   const complete = approvals.length >= signOff.approvalsNeeded;
   const decided: SignOff = {
     ...signOff,
@@ -219,6 +324,7 @@ export function decide(
       functionId: signOff.functionId,
       conditions,
       complete,
+      ...onBehalf,
     },
   ];
   if (next.signOffs.every((s) => s.status === 'approved')) {

@@ -8,6 +8,7 @@ import {
 } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
+import { authority } from './owners.js';
 import type { Notification } from './ports.js';
 
 export interface DecideSignOffInput {
@@ -35,13 +36,20 @@ export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): Dec
     const requestId = store.requestIdForSignOff(input.signOffId);
     const before = requestId === null ? null : store.loadRequest(requestId);
     if (!before) return { ok: false, reason: 'unknown_signoff', request: null };
-    const decided = decide(before, {
-      signOffId: input.signOffId,
-      actorId: input.actorId,
-      verdict: input.verdict,
-      at,
-      ...(input.version === undefined ? {} : { version: input.version }),
-    });
+    const auth = authority(deps, at);
+    const target = before.signOffs.find((s) => s.id === input.signOffId);
+    const decided = decide(
+      before,
+      {
+        signOffId: input.signOffId,
+        actorId: input.actorId,
+        verdict: input.verdict,
+        at,
+        onBehalfOf: target ? auth.onBehalfOf(target, input.actorId) : undefined,
+        ...(input.version === undefined ? {} : { version: input.version }),
+      },
+      auth.isOwner,
+    );
     if (!decided.ok) return { ...decided, request: before };
     if (!store.saveDecision(before, decided.request, decided.signOff)) {
       // Another process decided between our read and our write: report the state that won.
@@ -87,18 +95,23 @@ function notificationsFor(before: CommitRequest, after: CommitRequest, signOff: 
  * button refuse at once instead of after the person has typed a reason.
  */
 export function checkCanDecide(
-  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  deps: Pick<ServiceDeps, 'store' | 'clock' | 'config' | 'delegations' | 'groups'>,
   input: Omit<DecideSignOffInput, 'verdict'>,
 ): DecideSignOffResult {
   const requestId = deps.store.requestIdForSignOff(input.signOffId);
   const request = requestId === null ? null : deps.store.loadRequest(requestId);
   if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
-  const dryRun = decide(request, {
-    signOffId: input.signOffId,
-    actorId: input.actorId,
-    verdict: { kind: 'reject', reason: 'check' },
-    at: deps.clock.now(),
-    ...(input.version === undefined ? {} : { version: input.version }),
-  });
+  const at = deps.clock.now();
+  const dryRun = decide(
+    request,
+    {
+      signOffId: input.signOffId,
+      actorId: input.actorId,
+      verdict: { kind: 'reject', reason: 'check' },
+      at,
+      ...(input.version === undefined ? {} : { version: input.version }),
+    },
+    authority(deps, at).isOwner,
+  );
   return dryRun.ok ? { ...dryRun, request } : { ...dryRun, request };
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { CapacityStore, Clock, RequestStore } from './ports.js';
+import type { CapacityStore, Clock, DelegationStore, GroupDirectory, RequestStore } from './ports.js';
 
 /** What every service needs; passed in by the composition root (main.ts) or a test. */
 export interface ServiceDeps {
@@ -10,4 +10,8 @@ export interface ServiceDeps {
   readonly clock: Clock;
   /** Called after a transaction that enqueued notifications has committed. */
   readonly onNotify: () => void;
+  /** Out-of-office delegations (absent: nobody delegates). */
+  readonly delegations?: DelegationStore;
+  /** User group members for owners given as S… ids (absent: groups have no members). */
+  readonly groups?: GroupDirectory;
 }

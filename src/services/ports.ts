@@ -1,5 +1,6 @@
 // The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
+import type { Delegation } from '../domain/delegation.js';
 import type {
   CommitRequest,
   LifecycleEvent,
@@ -7,6 +8,7 @@ import type {
   RequestFacts,
   SignOff,
 } from '../domain/request.js';
+import type { FieldChange, RevisionPlan } from '../domain/revision.js';
 
 export interface Clock {
   now(): Date;
@@ -48,7 +50,31 @@ export type Notification =
   /** One direct message to each leadership member: this sign-off waits too long. */
   | { readonly kind: 'leadership.escalate'; readonly requestId: number; readonly signOffId: number }
   /** The weekly digest of the week starting on that Monday, to the digest channel. */
-  | { readonly kind: 'digest.post'; readonly weekStart: string };
+  | { readonly kind: 'digest.post'; readonly weekStart: string }
+  /** The seller is asked to accept or decline a date an owner proposed (DM with buttons). */
+  | { readonly kind: 'seller.counter'; readonly requestId: number; readonly signOffId: number }
+  /** The seller is asked to revise the request (DM with a Revise button). */
+  | {
+      readonly kind: 'seller.changes';
+      readonly requestId: number;
+      readonly signOffId: number;
+      readonly reason: string;
+    }
+  /** A line in the request's thread saying what just happened (rendered from the event). */
+  | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice };
+
+/** What a thread notice tells: each is rendered from the request's current state. */
+export type ThreadNotice =
+  | { readonly type: 'date_moved'; readonly signOffId: number; readonly from: string; readonly to: string }
+  | { readonly type: 'withdrawn' }
+  | { readonly type: 'overridden' }
+  | {
+      readonly type: 'changes_requested';
+      readonly signOffId: number;
+      readonly userId: string;
+      readonly reason: string;
+    }
+  | { readonly type: 'revised'; readonly version: number; readonly changes: readonly FieldChange[] };
 
 export type NotificationKind = Notification['kind'];
 
@@ -128,10 +154,45 @@ export interface RequestStore {
    * Returns false when someone else changed it first: the caller re-reads instead of acting twice.
    */
   saveDecision(before: CommitRequest, after: CommitRequest, signOff: SignOff): boolean;
+  /**
+   * Persists any other transition (proposal, counter answer, withdrawal, override) conditionally
+   * on the request and sign-off states it was computed from. False when someone else won.
+   */
+  saveTransition(before: CommitRequest, after: CommitRequest, at: Date): boolean;
+  /**
+   * Stores a revision (new version, facts, reset/added/retired sign-offs) if the request is still
+   * pending at the version it was planned from; returns the reloaded request, or null if not.
+   */
+  saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null;
   appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent)[]): void;
+  /** A request's events in the order they happened (for `/commit show`). */
+  history(requestId: number): StoredEvent[];
   enqueue(notifications: readonly Notification[], at: Date): void;
   parentLocation(requestId: number): SlackLocation | null;
   signOffMessageTs(signOffId: number): string | null;
   setParentLocation(requestId: number, location: SlackLocation): void;
   setSignOffMessageTs(signOffId: number, ts: string): void;
+}
+
+/** One row of the events table as read back. */
+export interface StoredEvent {
+  readonly type: string;
+  readonly actorId: string | null;
+  readonly signOffId: number | null;
+  readonly at: Date;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface DelegationStore {
+  add(delegation: Delegation, at: Date): void;
+  /** Ends the owner's current and future delegations; returns how many. */
+  endAll(ownerId: string, today: IsoDay, at: Date): number;
+  activeOn(day: IsoDay): Delegation[];
+}
+
+type IsoDay = string;
+
+/** Members of Slack user groups (S…), as last fetched; [] for a group not (yet) known. */
+export interface GroupDirectory {
+  members(groupId: string): readonly string[];
 }

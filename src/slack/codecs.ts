@@ -2,7 +2,7 @@
 // private_metadata and view state. A value that does not parse is refused, never guessed at.
 import { z } from 'zod';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
-import { INPUT_SUFFIX, REJECT_BLOCKS, REQUEST_BLOCKS } from './ids.js';
+import { CONDITIONS_BLOCKS, INPUT_SUFFIX, PROPOSE_BLOCKS, REJECT_BLOCKS, REQUEST_BLOCKS } from './ids.js';
 
 /** What a decision button carries: the sign-off and the request version it was rendered for. */
 export const signOffButtonSchema = z.strictObject({
@@ -26,7 +26,11 @@ export function decodeSignOffButton(raw: unknown): SignOffButton | null {
 }
 
 /** private_metadata of the request modal: where /commit was typed, so private replies land there. */
-export const requestModalMetaSchema = z.strictObject({ channel: z.string().max(64).nullable() });
+export const requestModalMetaSchema = z.strictObject({
+  channel: z.string().max(64).nullable(),
+  /** Present when the modal revises an existing request: which one, at which version. */
+  revise: z.strictObject({ r: z.number().int().positive(), v: z.number().int().positive() }).optional(),
+});
 export type RequestModalMeta = z.infer<typeof requestModalMetaSchema>;
 
 /** private_metadata of the reject modal: the sign-off, version, and where the click happened. */
@@ -37,6 +41,34 @@ export const rejectModalMetaSchema = z.strictObject({
   thread: z.string().max(64).nullable(),
 });
 export type RejectModalMeta = z.infer<typeof rejectModalMetaSchema>;
+
+/** What a request-level button (Withdraw, Override) carries: the request and its version. */
+export const requestButtonSchema = z.strictObject({
+  r: z.number().int().positive(),
+  v: z.number().int().positive(),
+});
+export type RequestButton = z.infer<typeof requestButtonSchema>;
+
+export function encodeRequestButton(value: RequestButton): string {
+  return JSON.stringify(value);
+}
+
+export function decodeRequestButton(raw: unknown): RequestButton | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    const parsed = requestButtonSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** private_metadata of the withdraw and override modals. */
+export const requestModalActionMetaSchema = z.strictObject({
+  r: z.number().int().positive(),
+  v: z.number().int().positive(),
+});
+export type RequestActionMeta = z.infer<typeof requestModalActionMetaSchema>;
 
 export function encodeMeta<T>(value: T): string {
   return JSON.stringify(value);
@@ -78,4 +110,18 @@ export function parseRequestState(state: ViewState): RawRequestInput {
 
 export function parseRejectState(state: ViewState): { reason: string } {
   return { reason: (inputValue(state, REJECT_BLOCKS.reason) ?? '').trim() };
+}
+
+export function parseConditionsState(state: ViewState): { conditions: string } {
+  return { conditions: (inputValue(state, CONDITIONS_BLOCKS.conditions) ?? '').trim() };
+}
+
+export function parseProposeState(state: ViewState): { date: string | null; note: string | null } {
+  const date = inputValue(state, PROPOSE_BLOCKS.date);
+  const note = (inputValue(state, PROPOSE_BLOCKS.note) ?? '').trim();
+  return { date: date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null, note: note || null };
+}
+
+export function parseReasonState(state: ViewState, blockId: string): string {
+  return (inputValue(state, blockId) ?? '').trim();
 }

@@ -5,14 +5,27 @@ export const COMMAND = '/commit';
 
 export const ACTIONS = {
   approve: 'signoff_approve',
+  approveWithConditions: 'signoff_approve_conditions',
+  proposeDate: 'signoff_propose_date',
   reject: 'signoff_reject',
   /** App Home, leadership only. */
   previewDigest: 'home_preview_digest',
+  requestChanges: 'signoff_request_changes',
+  revise: 'request_revise',
+  counterAccept: 'counter_accept',
+  counterDecline: 'counter_decline',
+  withdraw: 'request_withdraw',
+  override: 'request_override',
 } as const;
 
 export const CALLBACKS = {
   requestModal: 'request_modal',
   rejectModal: 'reject_modal',
+  conditionsModal: 'conditions_modal',
+  proposeDateModal: 'propose_date_modal',
+  withdrawModal: 'withdraw_modal',
+  overrideModal: 'override_modal',
+  changesModal: 'changes_modal',
 } as const;
 
 /** Input blocks of the request modal; their block_ids are the keys of `response_action: errors`. */
@@ -32,3 +45,9 @@ export const REQUEST_BLOCKS = {
 export const INPUT_SUFFIX = '_input';
 
 export const REJECT_BLOCKS = { reason: 'reason' } as const;
+
+export const CONDITIONS_BLOCKS = { conditions: 'conditions' } as const;
+export const PROPOSE_BLOCKS = { date: 'proposed_date', note: 'proposal_note' } as const;
+export const WITHDRAW_BLOCKS = { reason: 'withdraw_reason' } as const;
+export const OVERRIDE_BLOCKS = { reason: 'override_reason' } as const;
+export const CHANGES_BLOCKS = { reason: 'changes_reason' } as const;

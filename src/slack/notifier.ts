@@ -1,11 +1,16 @@
 // Turns queued notifications into Web API calls, rendering each from the state at delivery time.
+import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import { delegatesFor } from '../domain/delegation.js';
 import type { DeliveryFailure, DeliveryReceipt } from '../jobs/outbox.js';
+import type { ServiceDeps } from '../services/deps.js';
 import { buildHomeFor, type HomeDeps } from '../services/home.js';
+import { ownerDirectory } from '../services/owners.js';
 import type { Notification, RequestStore } from '../services/ports.js';
 import { buildDeliveryFailureDm } from './views/delivery-failure.js';
 import { buildHomeView } from './views/home.js';
+import { buildChangesDm, buildCounterDm, buildThreadNotice } from './views/negotiation-messages.js';
 import { buildEscalationMessage, buildReminderMessage } from './views/reminders.js';
 import { messageLink, type RenderContext } from './views/render-context.js';
 import {
@@ -58,8 +63,14 @@ export function createNotifier(deps: {
   home?: HomeDeps;
   /** Posts a week's digest (slack/digest-poster.ts); absent where no digest is sent. */
   postDigest?: (weekStart: string) => Promise<unknown>;
+  /** For delegates to mention on sign-off messages (absent: none are mentioned). */
+  services?: ServiceDeps;
 }) {
   const { client, store, config } = deps;
+  const delegatesOf = (owners: readonly string[]) => {
+    const services = deps.services;
+    return services ? delegatesFor(owners, ownerDirectory(services, services.clock.now())) : [];
+  };
   const ctx = renderContext(config);
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
   const tag = (key: string) => ({ metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key } } });
@@ -157,13 +168,15 @@ export function createNotifier(deps: {
         const sent = await postOnce(attempt, `signoff:${signOff.id}`, {
           channel: parent.channelId,
           thread_ts: parent.messageTs,
-          ...buildSignOffMessage(request, signOff, ctx),
+          ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners)),
         });
         store.setSignOffMessageTs(signOff.id, sent.ts);
         return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
       }
       case 'signoff.update': {
-        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        const signOff = [...request.signOffs, ...(request.retiredSignOffs ?? [])].find(
+          (s) => s.id === n.signOffId,
+        );
         if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
         const ts = store.signOffMessageTs(signOff.id);
         const parent = store.parentLocation(request.id);
@@ -171,7 +184,7 @@ export function createNotifier(deps: {
         await client.chat.update({
           channel: parent.channelId,
           ts,
-          ...buildSignOffMessage(request, signOff, ctx),
+          ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners)),
         });
         return { channelId: parent.channelId, messageTs: ts };
       }
@@ -236,6 +249,33 @@ export function createNotifier(deps: {
           messageTs: last?.ts ?? null,
           skipped: last?.skipped ?? true,
         };
+      }
+      case 'seller.counter': {
+        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
+        const parent = store.parentLocation(request.id);
+        const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
+        const key = `counter:${signOff.id}:${signOff.proposal?.date ?? 'none'}`;
+        return dm(attempt, key, request.sellerId, buildCounterDm(request, signOff, ctx, link));
+      }
+      case 'seller.changes': {
+        const signOff = request.signOffs.find((s) => s.id === n.signOffId);
+        const parent = store.parentLocation(request.id);
+        const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
+        const key = `changes:${request.id}:v${request.version}:${n.signOffId}`;
+        return dm(attempt, key, request.sellerId, buildChangesDm(request, signOff, n.reason, link));
+      }
+      case 'thread.notice': {
+        const parent = store.parentLocation(request.id);
+        if (!parent) throw new PermanentDeliveryError('parent_not_posted');
+        // A notice is identified by what it says: the same notice is never posted twice.
+        const key = `notice:${request.id}:${createHash('sha256').update(JSON.stringify(n.notice)).digest('hex').slice(0, 16)}`;
+        const sent = await postOnce(attempt, key, {
+          channel: parent.channelId,
+          thread_ts: parent.messageTs,
+          ...buildThreadNotice(request, n.notice),
+        });
+        return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
       }
     }
   };

@@ -19,7 +19,7 @@ describe('npm run demo', () => {
       '# CG-1 · Acme Corp',
       'Customer: Acme Corp',
       '↳ Operations sign-off for CG-1',
-      '[ Approve ]  [ Reject ]',
+      '[ Approve ]  [ Approve with conditions ]  [ Propose a date ]  [ Ask for changes ]  [ Reject ]',
       // Approvals clear the request and the seller is told.
       'Sam (seller) saw:',
       '✅ You may commit CG-1 to Acme Corp',

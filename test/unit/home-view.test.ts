@@ -7,7 +7,8 @@ import { ACTIONS } from '../../src/slack/ids.js';
 import { LIMITS } from '../../src/slack/limits.js';
 import { buildHomeView, formatBusinessAge } from '../../src/slack/views/home.js';
 import type { RenderContext } from '../../src/slack/views/render-context.js';
-import { buildDecisionActions, buildSignOffMessage } from '../../src/slack/views/request-messages.js';
+import { buildSignOffMessage } from '../../src/slack/views/request-messages.js';
+import { signOffActions } from '../../src/slack/views/signoff-actions.js';
 import { assertValidHome } from '../support/block-kit.js';
 
 const ctx: RenderContext = {
@@ -137,7 +138,8 @@ describe('App Home view', () => {
       },
       ctx,
     );
-    const actions = buildDecisionActions(r, r.signOffs[0] as SignOff);
+    const actions = signOffActions(r, r.signOffs[0] as SignOff);
+    expect(actions).not.toBeNull();
     expect(thread.blocks).toContainEqual(actions);
     expect(home.blocks).toContainEqual(actions);
   });

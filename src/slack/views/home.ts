@@ -9,7 +9,7 @@ import { ACTIONS, COMMAND } from '../ids.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, mention } from '../mrkdwn.js';
 import { type RenderContext, STATUS_ICON, summaryLine } from './render-context.js';
-import { buildDecisionActions } from './request-messages.js';
+import { signOffActions } from './signoff-actions.js';
 
 const section = (text: string): SectionBlock => ({
   type: 'section',
@@ -166,8 +166,17 @@ export function buildHomeView(data: HomeData, ctx: RenderContext): HomeView {
     // Two blocks per sign-off; keep one for the "…and N more" line.
     const room = LIMITS.viewBlocks - blocks.length - tail.length - 1;
     const shown = data.waiting.items.slice(0, Math.max(0, Math.floor(room / 2)));
-    for (const item of shown)
-      blocks.push(section(waitingText(item, ctx)), buildDecisionActions(item.request, item.signOff));
+    for (const item of shown) {
+      // The thread's own buttons; none while the seller answers a proposed date.
+      const actions = signOffActions(item.request, item.signOff);
+      blocks.push(
+        section(waitingText(item, ctx)),
+        actions ??
+          context(
+            ':hourglass_flowing_sand: A date was proposed: waiting for the seller to accept or decline.',
+          ),
+      );
+    }
     const hidden = data.waiting.total - shown.length;
     if (hidden > 0) {
       blocks.push(

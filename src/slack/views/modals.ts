@@ -138,6 +138,7 @@ export function buildRequestModal({ ctx, prefill, meta }: RequestModalInput): Mo
       max: 100,
     }),
     textInput(REQUEST_BLOCKS.specialRequirements, 'Special requirements', {
+      initial: prefill.specialRequirements,
       optional: true,
       multiline: true,
       maxLength: 3000,
@@ -153,8 +154,11 @@ export function buildRequestModal({ ctx, prefill, meta }: RequestModalInput): Mo
   return {
     type: 'modal',
     callback_id: CALLBACKS.requestModal,
-    title: plain('Commitment request', LIMITS.modalTitle),
-    submit: plain('Ask for sign-off', LIMITS.modalTitle),
+    title: plain(
+      meta.revise ? `Revise ${requestRef(meta.revise.r)}` : 'Commitment request',
+      LIMITS.modalTitle,
+    ),
+    submit: plain(meta.revise ? 'Submit revision' : 'Ask for sign-off', LIMITS.modalTitle),
     close: plain('Cancel', LIMITS.modalTitle),
     private_metadata: encodeMeta(meta),
     blocks,

@@ -1,9 +1,10 @@
 // What a person is told, privately, when they cannot do what they tried. Specific and polite.
-import type { DecisionRefusal } from '../../domain/request.js';
+import type { NegotiationRefusal } from '../../domain/negotiation.js';
 import { requestRef } from '../../domain/request.js';
-import { escapeText, mention, mentionOwner } from '../mrkdwn.js';
+import type { RevisionRefusal } from '../../domain/revision.js';
+import { escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 
-export function refusalText(refusal: DecisionRefusal, requestId: number | null): string {
+export function refusalText(refusal: NegotiationRefusal, requestId: number | null): string {
   const ref = requestId === null ? 'this request' : requestRef(requestId);
   switch (refusal.reason) {
     case 'unknown_signoff':
@@ -33,5 +34,23 @@ export function refusalText(refusal: DecisionRefusal, requestId: number | null):
       } more approval(s) from other owners.`;
     case 'reason_required':
       return 'Give a reason: the seller needs to know what would make this deliverable.';
+    case 'awaiting_seller':
+      return `${escapeText(refusal.signOff.label)} proposed another date for ${ref}; it waits for the seller's answer. Nothing was changed.`;
+    case 'date_not_later':
+      return `Propose a date later than the requested ${formatDate(refusal.current)}.`;
+    case 'not_seller':
+      return `Only the seller of ${ref} (${mention(refusal.sellerId)}) can do that. Nothing was changed.`;
+    case 'no_proposal':
+      return `There is no proposed date waiting for an answer on ${ref} any more. Nothing was changed.`;
+    case 'not_leadership':
+      return `Only a member of leadership can override a rejection of ${ref}. Nothing was changed.`;
+    case 'not_rejected':
+      return `${ref} is ${refusal.status}: only a rejected request can be overridden. Nothing was changed.`;
   }
+}
+
+export function revisionRefusalText(refusal: RevisionRefusal, requestId: number): string {
+  if (refusal.reason === 'no_changes')
+    return `Nothing changed: change at least one field to revise ${requestRef(requestId)}.`;
+  return refusalText(refusal, requestId);
 }

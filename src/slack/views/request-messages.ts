@@ -1,11 +1,16 @@
 // The parent message in the requests channel and the per-function sign-off messages in its
 // thread. Posting and updating use the same builders, so the two can never drift apart.
-import type { ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { KnownBlock, SectionBlock } from '@slack/types';
 import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
 import { formatMoney } from '../../domain/money.js';
-import { type CommitRequest, conditionsOf, requestRef, type SignOff } from '../../domain/request.js';
-import { encodeSignOffButton } from '../codecs.js';
-import { ACTIONS } from '../ids.js';
+import {
+  type Approval,
+  type CommitRequest,
+  conditionsOf,
+  requestRef,
+  type SignOff,
+  versionedRef,
+} from '../../domain/request.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 import { buildCapacityCheckBlock } from './capacity-check.js';
@@ -17,6 +22,7 @@ import {
   summaryLine,
   unitOf,
 } from './render-context.js';
+import { requestActions, signOffActions } from './signoff-actions.js';
 
 export interface SlackMessage {
   readonly text: string;
@@ -36,6 +42,8 @@ function statusLine(request: CommitRequest): string {
       return `:hourglass_flowing_sand: *${ref} is waiting for ${open} of ${request.signOffs.length} sign-offs.* Do not commit yet.`;
     }
     case 'approved':
+      if (request.override)
+        return `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}. The seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
       return request.signOffs.length
         ? `:white_check_mark: *${ref} is cleared.* Every function signed off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`
         : `:white_check_mark: *${ref} is cleared.* No rule required a sign-off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
@@ -44,10 +52,17 @@ function statusLine(request: CommitRequest): string {
       return `:no_entry: *${ref} is blocked*${by ? ` by ${escapeText(by.label)}` : ''}. Do not commit.`;
     }
     case 'withdrawn':
-      return `:leftwards_arrow_with_hook: *${ref} was withdrawn* by the seller.`;
+      return `:leftwards_arrow_with_hook: *${ref} was withdrawn* by the seller${
+        request.withdrawReason ? `: ${escapeText(request.withdrawReason)}` : '.'
+      }`;
     case 'expired':
       return `:wastebasket: *${ref} expired* before every function signed off. Do not commit.`;
   }
+}
+
+/** "<@U1>", or "<@U9> for <@U1>" when a delegate approved for an away owner. */
+function approver(a: Approval): string {
+  return a.onBehalfOf ? `${mention(a.userId)} for ${mention(a.onBehalfOf)}` : mention(a.userId);
 }
 
 function signOffLine(s: SignOff): string {
@@ -56,9 +71,12 @@ function signOffLine(s: SignOff): string {
     return `${head}: rejected by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
   const approvedBy = s.approvals.map((a) =>
-    a.conditions ? `${mention(a.userId)} (with conditions: ${escapeText(a.conditions)})` : mention(a.userId),
+    a.conditions ? `${approver(a)} (with conditions: ${escapeText(a.conditions)})` : approver(a),
   );
   if (s.status === 'approved') return `${head}: approved by ${approvedBy.join(', ')}`;
+  if (s.proposal) {
+    return `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date)} instead; waiting for the seller`;
+  }
   const quorum = s.approvalsNeeded > 1 ? ` (${s.approvals.length} of ${s.approvalsNeeded} approvals)` : '';
   const waiting = `waiting for ${s.owners.map(mentionOwner).join(' or ')}${quorum}`;
   return `${head}: ${waiting}${approvedBy.length ? `; approved so far by ${approvedBy.join(', ')}` : ''}\n_Required: ${escapeText(
@@ -68,7 +86,7 @@ function signOffLine(s: SignOff): string {
 
 export function buildParentMessage(request: CommitRequest, ctx: RenderContext): SlackMessage {
   const f = request.facts;
-  const ref = requestRef(request.id);
+  const ref = versionedRef(request);
   const fields = [
     `*Customer*\n${escapeText(f.customer)}`,
     `*Product line*\n${escapeText(productLineName(ctx, f.productLineId))}`,
@@ -100,6 +118,8 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
       ),
     );
   }
+  const actions = requestActions(request);
+  if (actions) blocks.push(actions);
   blocks.push({ type: 'divider' });
   if (request.signOffs.length) {
     // One section per function keeps each within the 3000-character limit; configs with more
@@ -123,9 +143,13 @@ export function buildSignOffMessage(
   request: CommitRequest,
   signOff: SignOff,
   ctx: RenderContext,
+  delegates: readonly { readonly ownerId: string; readonly delegateId: string }[] = [],
 ): SlackMessage {
-  const ref = requestRef(request.id);
-  const owners = signOff.owners.map(mentionOwner).join(' ');
+  const ref = versionedRef(request);
+  const owners = [
+    ...signOff.owners.map(mentionOwner),
+    ...delegates.map((d) => `${mention(d.delegateId)} (for ${mention(d.ownerId)}, away)`),
+  ].join(' ');
   const blocks: KnownBlock[] = [
     section(
       `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
@@ -141,17 +165,15 @@ export function buildSignOffMessage(
         {
           type: 'mrkdwn',
           text: `${signOff.approvals.length} of ${signOff.approvalsNeeded} approvals${
-            signOff.approvals.length ? `: ${signOff.approvals.map((a) => mention(a.userId)).join(', ')}` : ''
+            signOff.approvals.length ? `: ${signOff.approvals.map((a) => approver(a)).join(', ')}` : ''
           }; ${Math.max(0, signOff.approvalsNeeded - signOff.approvals.length)} more needed`,
         },
       ],
     });
   }
-  if (signOff.status === 'pending' && request.status === 'pending') {
-    blocks.push(buildDecisionActions(request, signOff));
-  } else {
-    blocks.push(section(outcomeOf(request, signOff)));
-  }
+  const actions = signOffActions(request, signOff);
+  if (actions) blocks.push(actions);
+  else blocks.push(section(outcomeOf(request, signOff)));
   const fallback =
     signOff.status === 'pending' && request.status === 'pending'
       ? `${owners}: ${signOff.label} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
@@ -163,42 +185,24 @@ export function buildSignOffMessage(
  * The decision buttons of a pending sign-off. The thread message and App Home both use this one
  * builder, so a click behaves identically wherever it happens (same action ids, same value codec).
  */
-export function buildDecisionActions(request: CommitRequest, signOff: SignOff): ActionsBlock {
-  const value = encodeSignOffButton({ s: signOff.id, v: request.version });
-  return {
-    type: 'actions',
-    block_id: `signoff_${signOff.id}`,
-    elements: [
-      {
-        type: 'button',
-        action_id: ACTIONS.approve,
-        text: { type: 'plain_text', text: 'Approve', emoji: false },
-        style: 'primary',
-        value,
-      },
-      {
-        type: 'button',
-        action_id: ACTIONS.reject,
-        text: { type: 'plain_text', text: 'Reject', emoji: false },
-        style: 'danger',
-        value,
-      },
-    ],
-  };
-}
-
 function outcomeOf(request: CommitRequest, s: SignOff): string {
+  if (request.retiredSignOffs?.some((r) => r.id === s.id)) {
+    return `:heavy_minus_sign: No longer required: ${versionedRef(request)} was revised and its rules no longer ask ${escapeText(s.label)}.`;
+  }
   if (s.status === 'rejected' && s.rejection) {
     return `:no_entry: *Rejected* by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
   if (s.status === 'approved') {
     return `:white_check_mark: *Approved* by ${s.approvals
       .map((a) =>
-        a.conditions
-          ? `${mention(a.userId)} with conditions: ${escapeText(a.conditions)}`
-          : mention(a.userId),
+        a.conditions ? `${approver(a)} with conditions: ${escapeText(a.conditions)}` : approver(a),
       )
       .join(', ')}`;
+  }
+  if (s.proposal && request.status === 'pending') {
+    return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date)}* instead${
+      s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
+    }. Waiting for the seller to accept or decline.`;
   }
   // Still pending, but the request closed around it (another function rejected, or it expired).
   return `:heavy_minus_sign: No decision needed: ${requestRef(request.id)} is ${request.status}.`;
@@ -213,7 +217,11 @@ export function buildOutcomeDm(
   const link = threadLink ? ` <${threadLink}|Open the thread>` : '';
   let body: string;
   let text: string;
-  if (request.status === 'approved') {
+  if (request.status === 'approved' && request.override) {
+    const o = request.override;
+    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
+    text = `You may commit ${ref}: approved by override by ${o.userId}.`;
+  } else if (request.status === 'approved') {
     const conditions = conditionsOf(request);
     body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*.${
       conditions.length

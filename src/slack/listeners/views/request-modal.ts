@@ -1,8 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { RequestField } from '../../../domain/validation.js';
+import { reviseRequest } from '../../../services/revise-request.js';
 import { submitRequest } from '../../../services/submit-request.js';
 import { decodeMeta, parseRequestState, requestModalMetaSchema, viewStateSchema } from '../../codecs.js';
 import { CALLBACKS, REQUEST_BLOCKS } from '../../ids.js';
+import { revisionRefusalText } from '../../views/refusals.js';
 import { buildSubmittedModal } from '../../views/submitted.js';
 import { APOLOGY, type ListenerDeps } from '../deps.js';
 
@@ -22,17 +24,33 @@ export function register(app: App, deps: ListenerDeps): void {
     // run before ack(): the seller sees field errors in the modal, and the modal only closes once
     // the request is safely stored. Everything slow (Slack posts) happens later, from the outbox.
     try {
+      if (meta?.revise) {
+        const revised = reviseRequest(deps.services, {
+          requestId: meta.revise.r,
+          version: meta.revise.v,
+          actorId: body.user.id,
+          raw: parseRequestState(state.data),
+        });
+        if (revised.ok) {
+          log.info('request revised', { request: revised.request.id, version: revised.request.version });
+          await ack();
+        } else if (revised.errors) {
+          await ack({ response_action: 'errors', errors: fieldErrors(revised.errors) });
+        } else {
+          await ack({
+            response_action: 'errors',
+            errors: { [REQUEST_BLOCKS.customer]: revisionRefusalText(revised, meta.revise.r) },
+          });
+        }
+        return;
+      }
       const result = submitRequest(deps.services, {
         sellerId: body.user.id,
         raw: parseRequestState(state.data),
         sourceChannelId: meta?.channel ?? null,
       });
       if (!result.ok) {
-        const errors: Record<string, string> = {};
-        for (const [field, message] of Object.entries(result.errors) as [RequestField, string][]) {
-          errors[REQUEST_BLOCKS[field]] = message;
-        }
-        await ack({ response_action: 'errors', errors });
+        await ack({ response_action: 'errors', errors: fieldErrors(result.errors) });
         return;
       }
       log.info('request submitted', { request: result.request.id });
@@ -45,4 +63,12 @@ export function register(app: App, deps: ListenerDeps): void {
       await ack({ response_action: 'errors', errors: { [REQUEST_BLOCKS.customer]: APOLOGY } });
     }
   });
+}
+
+function fieldErrors(errors: Partial<Record<RequestField, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors) as [RequestField, string][]) {
+    out[REQUEST_BLOCKS[field]] = message;
+  }
+  return out;
 }

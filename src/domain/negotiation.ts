@@ -1,0 +1,259 @@
+// The conversation around a request beyond approve/reject: a feasible date proposed by an owner
+// and answered by the seller, a seller withdrawing, leadership overriding a rejection. Pure
+// transitions, like decide(): {ok, request, events} or a refusal as a value.
+import {
+  type CommitRequest,
+  type DecisionRefusal,
+  decide,
+  directOwnerCheck,
+  type IsoDate,
+  type OwnerCheck,
+  type RequestEvent,
+  type RequestStatus,
+  type SignOff,
+} from './request.js';
+
+export type NegotiationRefusal =
+  | DecisionRefusal
+  | { readonly reason: 'date_not_later'; readonly current: IsoDate }
+  | { readonly reason: 'not_seller'; readonly sellerId: string }
+  | { readonly reason: 'no_proposal' }
+  | { readonly reason: 'not_leadership' }
+  | { readonly reason: 'not_rejected'; readonly status: RequestStatus };
+
+export type NegotiationResult =
+  | { readonly ok: true; readonly request: CommitRequest; readonly events: readonly RequestEvent[] }
+  | ({ readonly ok: false } & NegotiationRefusal);
+
+/** Whether `actorId` may decide this sign-off now (the same checks as deciding it). */
+export function checkOwner(
+  request: CommitRequest,
+  input: { signOffId: number; actorId: string; at: Date; version?: number },
+  isOwner: OwnerCheck = directOwnerCheck,
+): { ok: true; signOff: SignOff } | ({ ok: false } & DecisionRefusal) {
+  const dryRun = decide(request, { ...input, verdict: { kind: 'reject', reason: 'check' } }, isOwner);
+  if (!dryRun.ok) return dryRun;
+  const signOff = request.signOffs.find((s) => s.id === input.signOffId);
+  return signOff ? { ok: true, signOff } : { ok: false, reason: 'unknown_signoff' };
+}
+
+export interface ProposeDateInput {
+  readonly signOffId: number;
+  readonly actorId: string;
+  readonly date: IsoDate;
+  readonly note: string | null;
+  readonly at: Date;
+  readonly version?: number;
+  /** The away owner the actor proposes for, as their delegate. */
+  readonly onBehalfOf?: string | undefined;
+}
+
+/** An owner answers "not by then, but by DATE": the sign-off waits for the seller's answer. */
+export function proposeDate(
+  request: CommitRequest,
+  input: ProposeDateInput,
+  isOwner: OwnerCheck = directOwnerCheck,
+): NegotiationResult {
+  const check = checkOwner(request, input, isOwner);
+  if (!check.ok) return check;
+  if (input.date <= request.facts.deliveryDate)
+    return { ok: false, reason: 'date_not_later', current: request.facts.deliveryDate };
+  const note = input.note?.trim() || null;
+  const signOff: SignOff = {
+    ...check.signOff,
+    proposal: { userId: input.actorId, at: input.at, date: input.date, note },
+  };
+  return {
+    ok: true,
+    request: replace(request, signOff),
+    events: [
+      {
+        type: 'signoff.date_proposed',
+        actorId: input.actorId,
+        at: input.at,
+        signOffId: signOff.id,
+        functionId: signOff.functionId,
+        date: input.date,
+        note,
+        ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
+      },
+    ],
+  };
+}
+
+/** An owner asks the seller to change the request (reason required); the sign-off stays open. */
+export function requestChanges(
+  request: CommitRequest,
+  input: {
+    signOffId: number;
+    actorId: string;
+    reason: string;
+    at: Date;
+    version?: number;
+    onBehalfOf?: string | undefined;
+  },
+  isOwner: OwnerCheck = directOwnerCheck,
+): NegotiationResult {
+  const check = checkOwner(request, input, isOwner);
+  if (!check.ok) return check;
+  const reason = input.reason.trim();
+  if (!reason) return { ok: false, reason: 'reason_required' };
+  return {
+    ok: true,
+    request,
+    events: [
+      {
+        type: 'signoff.changes_requested',
+        actorId: input.actorId,
+        at: input.at,
+        signOffId: check.signOff.id,
+        functionId: check.signOff.functionId,
+        reason,
+        ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
+      },
+    ],
+  };
+}
+
+export interface CounterAnswer {
+  readonly signOffId: number;
+  readonly actorId: string;
+  readonly at: Date;
+  readonly version?: number;
+}
+
+function openProposal(
+  request: CommitRequest,
+  input: CounterAnswer,
+):
+  | { ok: true; signOff: SignOff & { proposal: NonNullable<SignOff['proposal']> } }
+  | ({ ok: false } & NegotiationRefusal) {
+  const signOff = request.signOffs.find((s) => s.id === input.signOffId);
+  if (!signOff) return { ok: false, reason: 'unknown_signoff' };
+  if (request.status !== 'pending') return { ok: false, reason: 'request_closed', status: request.status };
+  if (input.version !== undefined && input.version !== request.version)
+    return { ok: false, reason: 'out_of_date', current: request.version };
+  if (input.actorId !== request.sellerId)
+    return { ok: false, reason: 'not_seller', sellerId: request.sellerId };
+  const proposal = signOff.proposal;
+  if (!proposal || signOff.status !== 'pending') return { ok: false, reason: 'no_proposal' };
+  return { ok: true, signOff: { ...signOff, proposal } };
+}
+
+/**
+ * The seller accepts a proposed date: the delivery date moves, that function counts as approved,
+ * other functions' approvals stand and undecided ones still decide (now on the new date).
+ */
+export function acceptCounter(request: CommitRequest, input: CounterAnswer): NegotiationResult {
+  const open = openProposal(request, input);
+  if (!open.ok) return open;
+  const { signOff } = open;
+  const { at } = input;
+  const approvals = signOff.approvals.some((a) => a.userId === signOff.proposal.userId)
+    ? signOff.approvals
+    : [...signOff.approvals, { userId: signOff.proposal.userId, at, conditions: signOff.proposal.note }];
+  const decided: SignOff = { ...signOff, approvals, status: 'approved', decidedAt: at, proposal: null };
+  let next: CommitRequest = {
+    ...replace(request, decided),
+    facts: { ...request.facts, deliveryDate: signOff.proposal.date },
+  };
+  const events: RequestEvent[] = [
+    {
+      type: 'counter.accepted',
+      actorId: input.actorId,
+      at,
+      signOffId: signOff.id,
+      date: signOff.proposal.date,
+    },
+  ];
+  if (next.signOffs.every((s) => s.status === 'approved')) {
+    next = { ...next, status: 'approved', closedAt: at };
+    events.push({ type: 'request.approved', at });
+  }
+  return { ok: true, request: next, events };
+}
+
+/** The seller declines a proposed date: the request is rejected with that reason. */
+export function declineCounter(request: CommitRequest, input: CounterAnswer): NegotiationResult {
+  const open = openProposal(request, input);
+  if (!open.ok) return open;
+  const { signOff } = open;
+  const { at } = input;
+  const { date, note, userId } = signOff.proposal;
+  const reason = `Not deliverable by ${request.facts.deliveryDate}; ${date} was proposed${
+    note ? ` (${note})` : ''
+  } and the seller declined it.`;
+  const decided: SignOff = {
+    ...signOff,
+    status: 'rejected',
+    rejection: { userId, at, reason },
+    decidedAt: at,
+    proposal: null,
+  };
+  return {
+    ok: true,
+    request: { ...replace(request, decided), status: 'rejected', closedAt: at },
+    events: [
+      { type: 'counter.declined', actorId: input.actorId, at, signOffId: signOff.id, date },
+      { type: 'request.rejected', at, signOffId: signOff.id },
+    ],
+  };
+}
+
+export interface WithdrawInput {
+  readonly actorId: string;
+  readonly reason: string | null;
+  readonly at: Date;
+  /** The version on the button clicked, when known: an older version's button does nothing. */
+  readonly version?: number;
+}
+
+/** The seller takes a pending request back; no decision is taken on it afterwards. */
+export function withdraw(request: CommitRequest, input: WithdrawInput): NegotiationResult {
+  if (input.actorId !== request.sellerId)
+    return { ok: false, reason: 'not_seller', sellerId: request.sellerId };
+  if (request.status !== 'pending') return { ok: false, reason: 'request_closed', status: request.status };
+  if (input.version !== undefined && input.version !== request.version)
+    return { ok: false, reason: 'out_of_date', current: request.version };
+  const reason = input.reason?.trim() || null;
+  return {
+    ok: true,
+    request: {
+      ...request,
+      status: 'withdrawn',
+      closedAt: input.at,
+      withdrawReason: reason,
+      signOffs: request.signOffs.map((s) => (s.proposal ? { ...s, proposal: null } : s)),
+    },
+    events: [{ type: 'request.withdrawn', actorId: input.actorId, at: input.at, reason }],
+  };
+}
+
+export interface OverrideInput {
+  readonly actorId: string;
+  readonly reason: string;
+  readonly at: Date;
+  readonly leadership: readonly string[];
+}
+
+/** A member of leadership approves a rejected request anyway; recorded as an override. */
+export function override(request: CommitRequest, input: OverrideInput): NegotiationResult {
+  if (!input.leadership.includes(input.actorId)) return { ok: false, reason: 'not_leadership' };
+  if (request.status !== 'rejected') return { ok: false, reason: 'not_rejected', status: request.status };
+  const reason = input.reason.trim();
+  if (!reason) return { ok: false, reason: 'reason_required' };
+  return {
+    ok: true,
+    request: {
+      ...request,
+      status: 'approved',
+      closedAt: input.at,
+      override: { userId: input.actorId, at: input.at, reason },
+    },
+    events: [{ type: 'request.overridden', actorId: input.actorId, at: input.at, reason }],
+  };
+}
+
+function replace(request: CommitRequest, signOff: SignOff): CommitRequest {
+  return { ...request, signOffs: request.signOffs.map((s) => (s.id === signOff.id ? signOff : s)) };
+}

@@ -1,0 +1,199 @@
+// Proposing a feasible date, answering it, withdrawing, overriding: each loads the request, calls
+// one pure transition, and writes state + events + outbox in one transaction.
+import {
+  acceptCounter,
+  checkOwner,
+  declineCounter,
+  type NegotiationRefusal,
+  type NegotiationResult,
+  override,
+  proposeDate,
+  withdraw,
+} from '../domain/negotiation.js';
+import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
+import type { ServiceDeps } from './deps.js';
+import { authority } from './owners.js';
+import type { Notification } from './ports.js';
+
+export type NegotiateResult =
+  | { readonly ok: true; readonly request: CommitRequest; readonly before: CommitRequest }
+  | ({ readonly ok: false; readonly request: CommitRequest | null } & NegotiationRefusal);
+
+type Target = { readonly requestId: number } | { readonly signOffId: number };
+
+function run(
+  deps: ServiceDeps,
+  target: Target,
+  transition: (request: CommitRequest, at: Date) => NegotiationResult,
+  notify: (before: CommitRequest, after: CommitRequest) => Notification[],
+): NegotiateResult {
+  const { store, clock } = deps;
+  const at = clock.now();
+  const result = store.transaction((): NegotiateResult => {
+    const requestId = 'requestId' in target ? target.requestId : store.requestIdForSignOff(target.signOffId);
+    const before = requestId === null ? null : store.loadRequest(requestId);
+    if (!before) return { ok: false, reason: 'unknown_signoff', request: null };
+    const next = transition(before, at);
+    if (!next.ok) return { ...next, request: before };
+    if (!store.saveTransition(before, next.request, at)) {
+      // Someone else changed the request between our read and our write: answer with theirs.
+      const current = store.loadRequest(before.id);
+      return current && current.status !== 'pending'
+        ? { ok: false, reason: 'request_closed', status: current.status, request: current }
+        : { ok: false, reason: 'no_proposal', request: current };
+    }
+    store.appendEvents(before.id, next.events);
+    store.enqueue(notify(before, next.request), at);
+    return { ok: true, request: next.request, before };
+  });
+  if (result.ok) deps.onNotify();
+  return result;
+}
+
+const updateAll = (after: CommitRequest, which: (s: SignOff) => boolean = () => true): Notification[] =>
+  after.signOffs.filter(which).map((s) => ({ kind: 'signoff.update', requestId: after.id, signOffId: s.id }));
+
+const closed = (before: CommitRequest, after: CommitRequest): Notification[] =>
+  before.status !== after.status && after.status !== 'withdrawn'
+    ? [{ kind: 'seller.outcome', requestId: after.id }]
+    : [];
+
+export function proposeFeasibleDate(
+  deps: ServiceDeps,
+  input: { signOffId: number; actorId: string; date: IsoDate; note: string | null; version?: number },
+): NegotiateResult {
+  return run(
+    deps,
+    { signOffId: input.signOffId },
+    (request, at) => {
+      const auth = authority(deps, at);
+      const target = request.signOffs.find((s) => s.id === input.signOffId);
+      const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
+      return proposeDate(request, { ...input, at, onBehalfOf }, auth.isOwner);
+    },
+    (_before, after) => [
+      { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },
+      { kind: 'parent.update', requestId: after.id },
+      { kind: 'seller.counter', requestId: after.id, signOffId: input.signOffId },
+    ],
+  );
+}
+
+export function answerCounter(
+  deps: ServiceDeps,
+  input: { signOffId: number; actorId: string; accept: boolean; version?: number },
+): NegotiateResult {
+  const { accept, ...answer } = input;
+  return run(
+    deps,
+    { signOffId: input.signOffId },
+    (request, at) => (accept ? acceptCounter : declineCounter)(request, { ...answer, at }),
+    (before, after) => [
+      ...updateAll(after),
+      { kind: 'parent.update', requestId: after.id },
+      ...(accept
+        ? [
+            {
+              kind: 'thread.notice' as const,
+              requestId: after.id,
+              notice: {
+                type: 'date_moved' as const,
+                signOffId: input.signOffId,
+                from: before.facts.deliveryDate,
+                to: after.facts.deliveryDate,
+              },
+            },
+          ]
+        : []),
+      ...closed(before, after),
+    ],
+  );
+}
+
+export function withdrawRequest(
+  deps: ServiceDeps,
+  input: { requestId: number; actorId: string; reason: string | null; version?: number },
+): NegotiateResult {
+  return run(
+    deps,
+    { requestId: input.requestId },
+    (request, at) =>
+      withdraw(request, {
+        actorId: input.actorId,
+        reason: input.reason,
+        at,
+        ...(input.version === undefined ? {} : { version: input.version }),
+      }),
+    (before, after) => [
+      ...updateAll(after, (s) => before.signOffs.find((b) => b.id === s.id)?.status === 'pending'),
+      { kind: 'parent.update', requestId: after.id },
+      { kind: 'thread.notice', requestId: after.id, notice: { type: 'withdrawn' } },
+    ],
+  );
+}
+
+export function overrideRequest(
+  deps: ServiceDeps,
+  input: { requestId: number; actorId: string; reason: string },
+): NegotiateResult {
+  return run(
+    deps,
+    { requestId: input.requestId },
+    (request, at) =>
+      override(request, {
+        actorId: input.actorId,
+        reason: input.reason,
+        at,
+        leadership: deps.config.leadership,
+      }),
+    (before, after) => [
+      { kind: 'parent.update', requestId: after.id },
+      { kind: 'thread.notice', requestId: after.id, notice: { type: 'overridden' } },
+      ...closed(before, after),
+    ],
+  );
+}
+
+/** Read-only checks so a button can refuse at once instead of after a form was filled in. */
+export function checkCanNegotiate(
+  deps: Pick<ServiceDeps, 'store' | 'clock' | 'config' | 'delegations' | 'groups'>,
+  input: { signOffId: number; actorId: string; version?: number },
+):
+  | { ok: true; request: CommitRequest; signOff: SignOff }
+  | ({ ok: false; request: CommitRequest | null } & NegotiationRefusal) {
+  const requestId = deps.store.requestIdForSignOff(input.signOffId);
+  const request = requestId === null ? null : deps.store.loadRequest(requestId);
+  if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
+  const at = deps.clock.now();
+  const check = checkOwner(request, { ...input, at }, authority(deps, at).isOwner);
+  return check.ok ? { ok: true, request, signOff: check.signOff } : { ...check, request };
+}
+
+export function checkCanWithdraw(
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  input: { requestId: number; actorId: string; version?: number },
+):
+  | { ok: true; request: CommitRequest }
+  | ({ ok: false; request: CommitRequest | null } & NegotiationRefusal) {
+  const request = deps.store.loadRequest(input.requestId);
+  if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
+  const dry = withdraw(request, { ...input, reason: null, at: deps.clock.now() });
+  return dry.ok ? { ok: true, request } : { ...dry, request };
+}
+
+export function checkCanOverride(
+  deps: Pick<ServiceDeps, 'store' | 'clock' | 'config'>,
+  input: { requestId: number; actorId: string },
+):
+  | { ok: true; request: CommitRequest }
+  | ({ ok: false; request: CommitRequest | null } & NegotiationRefusal) {
+  const request = deps.store.loadRequest(input.requestId);
+  if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
+  const dry = override(request, {
+    actorId: input.actorId,
+    reason: 'check',
+    at: deps.clock.now(),
+    leadership: deps.config.leadership,
+  });
+  return dry.ok ? { ok: true, request } : { ...dry, request };
+}

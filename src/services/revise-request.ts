@@ -1,0 +1,154 @@
+// Asking for changes, and the seller's revision: a new version of the same request, re-routed,
+// with only the sign-offs whose inputs changed (or that newly apply) asked again.
+import { localDate } from '../domain/calendar.js';
+import { type NegotiationRefusal, requestChanges } from '../domain/negotiation.js';
+import type { CommitRequest, RequestEvent } from '../domain/request.js';
+import { planRevision, type RequiredSignOff, type RevisionRefusal } from '../domain/revision.js';
+import { route } from '../domain/routing.js';
+import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
+import type { ServiceDeps } from './deps.js';
+import { authority } from './owners.js';
+import type { Notification } from './ports.js';
+
+export type RequestChangesResult =
+  | { readonly ok: true; readonly request: CommitRequest }
+  | ({ readonly ok: false; readonly request: CommitRequest | null } & NegotiationRefusal);
+
+export function askForChanges(
+  deps: ServiceDeps,
+  input: { signOffId: number; actorId: string; reason: string; version?: number },
+): RequestChangesResult {
+  const { store, clock } = deps;
+  const at = clock.now();
+  const result = store.transaction((): RequestChangesResult => {
+    const requestId = store.requestIdForSignOff(input.signOffId);
+    const request = requestId === null ? null : store.loadRequest(requestId);
+    if (!request) return { ok: false, reason: 'unknown_signoff', request: null };
+    const auth = authority(deps, at);
+    const target = request.signOffs.find((s) => s.id === input.signOffId);
+    const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
+    const asked = requestChanges(request, { ...input, at, onBehalfOf }, auth.isOwner);
+    if (!asked.ok) return { ...asked, request };
+    store.appendEvents(request.id, asked.events);
+    const reason = input.reason.trim();
+    store.enqueue(
+      [
+        {
+          kind: 'thread.notice',
+          requestId: request.id,
+          notice: { type: 'changes_requested', signOffId: input.signOffId, userId: input.actorId, reason },
+        },
+        { kind: 'seller.changes', requestId: request.id, signOffId: input.signOffId, reason },
+      ],
+      at,
+    );
+    return { ok: true, request };
+  });
+  if (result.ok) deps.onNotify();
+  return result;
+}
+
+export type ReviseResult =
+  | { readonly ok: true; readonly request: CommitRequest }
+  | { readonly ok: false; readonly errors: Partial<Record<RequestField, string>> }
+  | ({
+      readonly ok: false;
+      readonly errors?: undefined;
+      readonly request: CommitRequest | null;
+    } & RevisionRefusal);
+
+export function reviseRequest(
+  deps: ServiceDeps,
+  input: { requestId: number; version: number; actorId: string; raw: RawRequestInput },
+): ReviseResult {
+  const { config, clock, store } = deps;
+  const at = clock.now();
+  const today = localDate(at, config.timezone);
+  const validated = validateRequestInput(input.raw, {
+    productLineIds: config.product_lines.map((p) => p.id),
+    currency: config.currency,
+    today,
+  });
+  if (!validated.ok) return validated;
+  const facts = validated.facts;
+  const required: RequiredSignOff[] = route(facts, {
+    rules: config.rules,
+    functionOrder: Object.keys(config.functions),
+    productLines: config.product_lines,
+    currency: config.currency,
+    today,
+  }).flatMap((r) => {
+    const fn = config.functions[r.functionId];
+    return fn
+      ? [
+          {
+            functionId: fn.id,
+            label: fn.label,
+            owners: fn.owners,
+            approvalsNeeded: fn.approvals,
+            requiredBy: r.requiredBy,
+          },
+        ]
+      : [];
+  });
+
+  const result = store.transaction((): ReviseResult => {
+    const before = store.loadRequest(input.requestId);
+    if (!before) return { ok: false, reason: 'request_closed', status: 'withdrawn', request: null };
+    const plan = planRevision(before, { ...input, facts, required, rules: config.rules });
+    if (!plan.ok) return { ...plan, request: before };
+    const saved = store.saveRevision(before, plan, at);
+    if (!saved) {
+      const current = store.loadRequest(before.id);
+      return {
+        ok: false,
+        reason: 'out_of_date',
+        current: current?.version ?? before.version,
+        request: current,
+      };
+    }
+    let after = saved;
+    const events: RequestEvent[] = [
+      { type: 'request.revised', actorId: input.actorId, at, version: plan.version, changes: plan.changes },
+      ...plan.reset.map((r) => ({
+        type: 'signoff.reset' as const,
+        at,
+        signOffId: r.id,
+        functionId: r.functionId,
+      })),
+    ];
+    const notifications: Notification[] = [
+      { kind: 'parent.update', requestId: after.id },
+      {
+        kind: 'thread.notice',
+        requestId: after.id,
+        notice: { type: 'revised', version: plan.version, changes: plan.changes },
+      },
+    ];
+    const added = new Set(plan.add.map((a) => a.functionId));
+    for (const s of after.signOffs) {
+      const isNew = added.has(s.functionId) && !before.retiredSignOffs?.some((r) => r.id === s.id);
+      notifications.push({
+        kind: isNew ? 'signoff.post' : 'signoff.update',
+        requestId: after.id,
+        signOffId: s.id,
+      });
+    }
+    for (const s of plan.retire)
+      notifications.push({ kind: 'signoff.update', requestId: after.id, signOffId: s.id });
+    // Every function still required had already approved, and none newly applies: cleared.
+    if (after.signOffs.every((s) => s.status === 'approved')) {
+      const approved: CommitRequest = { ...after, status: 'approved', closedAt: at };
+      if (store.saveTransition(after, approved, at)) {
+        after = approved;
+        events.push({ type: 'request.approved', at });
+        notifications.push({ kind: 'seller.outcome', requestId: after.id });
+      }
+    }
+    store.appendEvents(after.id, events);
+    store.enqueue(notifications, at);
+    return { ok: true, request: after };
+  });
+  if (result.ok) deps.onNotify();
+  return result;
+}

@@ -1,0 +1,172 @@
+// Buttons beyond Approve/Reject: approve with conditions, propose a date (both open a modal after
+// checking the clicker may decide), the seller's Accept/Decline, Withdraw and Override.
+import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { localDate } from '../../../domain/calendar.js';
+import {
+  answerCounter,
+  checkCanNegotiate,
+  checkCanOverride,
+  checkCanWithdraw,
+} from '../../../services/negotiate.js';
+import { decodeRequestButton, decodeSignOffButton } from '../../codecs.js';
+import { ACTIONS } from '../../ids.js';
+import { formatDate } from '../../mrkdwn.js';
+import { buildRequestModal } from '../../views/modals.js';
+import {
+  buildChangesModal,
+  buildConditionsModal,
+  buildOverrideModal,
+  buildProposeDateModal,
+  buildWithdrawModal,
+} from '../../views/negotiation-modals.js';
+import { refusalText } from '../../views/refusals.js';
+import { APOLOGY, type ListenerDeps } from '../deps.js';
+import { tellPrivately, whereClicked } from './decide.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
+type Handler = (args: ButtonArgs, log: ListenerDeps['logger']) => Promise<void>;
+
+const INVALID = 'That button is not valid. Nothing was changed.';
+
+function on(app: App, deps: ListenerDeps, actionId: string, handler: Handler): void {
+  app.action<BlockAction<ButtonAction>>(actionId, async (raw) => {
+    const args = raw as ButtonArgs;
+    await args.ack();
+    const log = deps.logger.child({ listener: actionId, user: args.body.user.id });
+    try {
+      await handler(args, log);
+    } catch (error) {
+      log.error(`${actionId} failed`, error);
+      await tellPrivately(args.client, args.body, APOLOGY).catch(() => undefined);
+    }
+  });
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  for (const [actionId, build] of [
+    [ACTIONS.approveWithConditions, 'conditions'],
+    [ACTIONS.proposeDate, 'propose'],
+    [ACTIONS.requestChanges, 'changes'],
+  ] as const) {
+    on(app, deps, actionId, async ({ body, action, client }) => {
+      const button = decodeSignOffButton(action.value);
+      if (!button) return tellPrivately(client, body, INVALID);
+      const check = checkCanNegotiate(deps.services, {
+        signOffId: button.s,
+        version: button.v,
+        actorId: body.user.id,
+      });
+      if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+      const { channel, thread } = whereClicked(body);
+      const meta = { s: button.s, v: button.v, channel, thread };
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view:
+          build === 'conditions'
+            ? buildConditionsModal(meta, check.signOff.label, check.request.id)
+            : build === 'changes'
+              ? buildChangesModal(meta, check.signOff.label, check.request.id)
+              : buildProposeDateModal(meta, check.signOff.label, check.request),
+      });
+    });
+  }
+
+  for (const [actionId, accept] of [
+    [ACTIONS.counterAccept, true],
+    [ACTIONS.counterDecline, false],
+  ] as const) {
+    on(app, deps, actionId, async ({ body, action, client, respond }, log) => {
+      const button = decodeSignOffButton(action.value);
+      if (!button) return tellPrivately(client, body, INVALID);
+      const result = answerCounter(deps.services, {
+        signOffId: button.s,
+        version: button.v,
+        actorId: body.user.id,
+        accept,
+      });
+      if (!result.ok) return tellPrivately(client, body, refusalText(result, result.request?.id ?? null));
+      log.info(accept ? 'counter accepted' : 'counter declined', { request: result.request.id });
+      const text = accept
+        ? `Accepted: the delivery date is now ${formatDate(result.request.facts.deliveryDate)}. The owners are told in the thread.`
+        : 'Declined: the request is rejected. The owners are told in the thread.';
+      // The seller's own DM: replace it so its Accept/Decline buttons are gone once answered.
+      const blocks = [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }];
+      await respond({ replace_original: true, text, blocks }).catch(async (error: unknown) => {
+        log.warn('could not replace the counter message', error);
+        await tellPrivately(client, body, text);
+      });
+    });
+  }
+
+  on(app, deps, ACTIONS.withdraw, async ({ body, action, client }) => {
+    const button = decodeRequestButton(action.value);
+    if (!button) return tellPrivately(client, body, INVALID);
+    const check = checkCanWithdraw(deps.services, {
+      requestId: button.r,
+      version: button.v,
+      actorId: body.user.id,
+    });
+    if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: buildWithdrawModal({ r: button.r, v: button.v }),
+    });
+  });
+
+  on(app, deps, ACTIONS.revise, async ({ body, action, client }) => {
+    const button = decodeRequestButton(action.value);
+    if (!button) return tellPrivately(client, body, INVALID);
+    const request = deps.services.store.loadRequest(button.r);
+    if (!request) return tellPrivately(client, body, INVALID);
+    if (request.sellerId !== body.user.id)
+      return tellPrivately(
+        client,
+        body,
+        refusalText({ reason: 'not_seller', sellerId: request.sellerId }, request.id),
+      );
+    if (request.status !== 'pending')
+      return tellPrivately(
+        client,
+        body,
+        refusalText({ reason: 'request_closed', status: request.status }, request.id),
+      );
+    if (request.version !== button.v)
+      return tellPrivately(
+        client,
+        body,
+        refusalText({ reason: 'out_of_date', current: request.version }, request.id),
+      );
+    const f = request.facts;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: buildRequestModal({
+        ctx: deps.ctx,
+        today: localDate(deps.clock.now(), deps.config.timezone),
+        meta: { channel: null, revise: { r: request.id, v: request.version } },
+        prefill: {
+          customer: f.customer,
+          productLineId: f.productLineId,
+          quantity: f.quantity,
+          valueMinor: f.valueMinor,
+          deliveryDate: f.deliveryDate,
+          paymentTermsDays: f.paymentTermsDays,
+          discountPercent: f.discountPercent,
+          ...(f.specialRequirements ? { specialRequirements: f.specialRequirements } : {}),
+          ...(f.dealReference ? { dealReference: f.dealReference } : {}),
+        },
+      }),
+    });
+  });
+
+  on(app, deps, ACTIONS.override, async ({ body, action, client }) => {
+    const button = decodeRequestButton(action.value);
+    if (!button) return tellPrivately(client, body, INVALID);
+    const check = checkCanOverride(deps.services, { requestId: button.r, actorId: body.user.id });
+    if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: buildOverrideModal({ r: button.r, v: button.v }, check.request),
+    });
+  });
+}
