@@ -30,6 +30,8 @@ export interface StartOptions {
   /** Where the child's stdout/stderr go (a file: the parent spends nothing on it). */
   readonly logFile: string;
   readonly timeoutMs?: number;
+  /** Extra node flags, e.g. `--cpu-prof` to profile the server under load. */
+  readonly nodeArgs?: readonly string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -49,7 +51,7 @@ export async function startChild(options: StartOptions): Promise<ChildServer> {
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(options.logFile, 'a');
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', options.script], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, PORT: String(port) },
     stdio: ['ignore', log, log],

@@ -29,6 +29,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       AND o.next_attempt_at <= ?
     ORDER BY o.id
     LIMIT ?`);
+  const maxIdStmt = sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM outbox');
   return {
     nextDue(now, limit) {
       const ids = (nextDueStmt.all(now.getTime(), limit) as { id: number }[]).map((r) => r.id);
@@ -41,7 +42,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         .all();
     },
     maxId() {
-      return (sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM outbox').get() as { id: number }).id;
+      return (maxIdStmt.get() as { id: number }).id;
     },
     markDone(row, at, upToId) {
       sqlite.transaction(() => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { CommitRequest, RequestEvent, SignOff } from '../domain/request.js';
 import type { NewRequest, Notification, RequestStore, SlackLocation } from '../services/ports.js';
 import type { Db } from './create-db.js';
@@ -6,6 +6,40 @@ import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, 
 
 export function createRequestStore(db: Db): RequestStore {
   const sqlite = db.$client;
+  // The reads on every click and every outbox delivery, prepared once: building the SQL and
+  // compiling the statement on each call was a large share of the bot's CPU under load (bench/).
+  const id = sql.placeholder('id');
+  const reads = {
+    request: db.select().from(requests).where(eq(requests.id, id)).prepare(),
+    signOffs: db
+      .select()
+      .from(signOffs)
+      .where(eq(signOffs.requestId, id))
+      .orderBy(asc(signOffs.id))
+      .prepare(),
+    approvals: db
+      .select(getTableColumns(approvals))
+      .from(approvals)
+      .innerJoin(signOffs, eq(signOffs.id, approvals.signOffId))
+      .where(eq(signOffs.requestId, id))
+      .orderBy(asc(approvals.at))
+      .prepare(),
+    requestIdForSignOff: db
+      .select({ requestId: signOffs.requestId })
+      .from(signOffs)
+      .where(eq(signOffs.id, id))
+      .prepare(),
+    parentLocation: db
+      .select({ channelId: requests.channelId, messageTs: requests.messageTs })
+      .from(requests)
+      .where(eq(requests.id, id))
+      .prepare(),
+    signOffMessageTs: db
+      .select({ ts: signOffs.messageTs })
+      .from(signOffs)
+      .where(eq(signOffs.id, id))
+      .prepare(),
+  };
   return {
     transaction<T>(fn: () => T): T {
       // better-sqlite3 transactions are synchronous; IMMEDIATE takes the write lock up front so
@@ -61,33 +95,16 @@ export function createRequestStore(db: Db): RequestStore {
       );
     },
 
-    loadRequest(id: number): CommitRequest | null {
-      const row = db.select().from(requests).where(eq(requests.id, id)).get();
+    loadRequest(requestId: number): CommitRequest | null {
+      const row = reads.request.get({ id: requestId });
       if (!row) return null;
-      const so = db.select().from(signOffs).where(eq(signOffs.requestId, id)).orderBy(asc(signOffs.id)).all();
-      const ap = so.length
-        ? db
-            .select()
-            .from(approvals)
-            .where(
-              inArray(
-                approvals.signOffId,
-                so.map((s) => s.id),
-              ),
-            )
-            .orderBy(asc(approvals.at))
-            .all()
-        : [];
+      const so = reads.signOffs.all({ id: requestId });
+      const ap = so.length ? reads.approvals.all({ id: requestId }) : [];
       return toRequest(row, so, ap);
     },
 
     requestIdForSignOff(signOffId: number): number | null {
-      const row = db
-        .select({ requestId: signOffs.requestId })
-        .from(signOffs)
-        .where(eq(signOffs.id, signOffId))
-        .get();
-      return row?.requestId ?? null;
+      return reads.requestIdForSignOff.get({ id: signOffId })?.requestId ?? null;
     },
 
     saveDecision(before: CommitRequest, after: CommitRequest, signOff: SignOff): boolean {
@@ -159,19 +176,12 @@ export function createRequestStore(db: Db): RequestStore {
     },
 
     parentLocation(requestId: number): SlackLocation | null {
-      const row = db
-        .select({ channelId: requests.channelId, messageTs: requests.messageTs })
-        .from(requests)
-        .where(eq(requests.id, requestId))
-        .get();
+      const row = reads.parentLocation.get({ id: requestId });
       return row?.channelId && row.messageTs ? { channelId: row.channelId, messageTs: row.messageTs } : null;
     },
 
     signOffMessageTs(signOffId: number): string | null {
-      return (
-        db.select({ ts: signOffs.messageTs }).from(signOffs).where(eq(signOffs.id, signOffId)).get()?.ts ??
-        null
-      );
+      return reads.signOffMessageTs.get({ id: signOffId })?.ts ?? null;
     },
 
     setParentLocation(requestId: number, location: SlackLocation): void {
