@@ -16,7 +16,7 @@ import { exampleConfigObject } from '../test/support/config.js';
 import { runEndToEnd } from './e2e.js';
 import { installedProductionSize } from './footprint.js';
 import { HISTORY_MEASUREMENTS, type HistoryContext } from './history.js';
-import { type LoadPlan, type LoadResult, measureLoad, planTotal } from './lib/load.js';
+import { type LoadPlan, type LoadResult, measurePaired, planTotal } from './lib/load.js';
 import { type ChildServer, outboxIdle, ROOT, startChild } from './lib/processes.js';
 import {
   approveRequest,
@@ -41,7 +41,7 @@ const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
 const SIZES: readonly number[] = sizesArg
   ? sizesArg.slice('--sizes='.length).split(',').map(Number)
   : [10_000, 1_000_000];
-const E2E = quick ? { requests: 100, perSecond: 20 } : { requests: 400, perSecond: 20 };
+const E2E = quick ? { requests: 100, perSecond: 20 } : { requests: 300, perSecond: 20 };
 const HISTORY_SCALE = quick ? 0.3 : 1;
 
 const progress = (line: string) =>
@@ -76,29 +76,19 @@ const seller = () => SELLERS[sellerTurn++ % SELLERS.length] as string;
 interface CaseResult extends LoadResult {
   readonly name: string;
   readonly label: string;
+  /** The bare Bolt app on the same kind of request, measured in runs alternating with these. */
+  readonly bare: LoadResult & { readonly case: BareCase };
   readonly slackCalls: Record<string, number>;
   readonly drainMs: number;
 }
 
-async function runCase(
-  server: ChildServer,
-  name: string,
-  label: string,
-  next: () => SignedRequest,
-  plan: LoadPlan = PLAN,
-): Promise<CaseResult> {
-  counts = new Map();
-  progress(`${server.name}: ${label}`);
-  const result = await measureLoad(`${server.url}/slack/events`, plan, next);
-  const drainMs = server.name === 'bare' ? 0 : await outboxIdle(server);
-  return { name, label, ...result, slackCalls: Object.fromEntries(counts), drainMs: round(drainMs, 0) };
-}
+type BareCase = 'command' | 'action' | 'view';
 
 // ---------------------------------------------------------------------------------------------
-// Bare Bolt
+// The bare Bolt app: up for the whole run, measured next to every case of the bot.
 
 const seeds = SIZES.map((size) => seededDb(size, progress));
-progress(`bare Bolt: starting`);
+progress('bare Bolt: starting');
 const bare = await startChild({
   name: 'bare',
   script: 'bench/bare-bolt.ts',
@@ -115,19 +105,36 @@ const clickShape: ClickTarget = {
   messageTs: '1700000000.000100',
   threadTs: '1700000000.000001',
 };
-const bareCases = {
-  command: await runCase(bare, 'command', 'slash command, ack only', () =>
-    commandRequest('help', seller(), responseUrl),
-  ),
-  action: await runCase(bare, 'action', 'button click (block_actions), ack only', () =>
-    approveRequest(clickShape, ACTIONS.approve, responseUrl),
-  ),
-  view: await runCase(bare, 'view', 'view_submission, ack only', () =>
-    submitRequest(seller(), simpleRequest()),
-  ),
+const BARE_REQUESTS: Record<BareCase, () => SignedRequest> = {
+  command: () => commandRequest('help', seller(), responseUrl),
+  action: () => approveRequest(clickShape, ACTIONS.approve, responseUrl),
+  view: () => submitRequest(seller(), simpleRequest()),
 };
-const barePeakRss = bareSampler.stop();
-await bare.stop();
+
+async function runCase(
+  server: ChildServer,
+  name: string,
+  label: string,
+  bareCase: BareCase,
+  next: () => SignedRequest,
+): Promise<CaseResult> {
+  counts = new Map();
+  progress(`${server.name}: ${label}`);
+  const { subject, baseline } = await measurePaired(
+    { url: `${server.url}/slack/events`, next },
+    { url: `${bare.url}/slack/events`, next: BARE_REQUESTS[bareCase] },
+    PLAN,
+  );
+  const drainMs = await outboxIdle(server);
+  return {
+    name,
+    label,
+    ...subject,
+    bare: { case: bareCase, ...baseline },
+    slackCalls: Object.fromEntries(counts),
+    drainMs: round(drainMs, 0),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // commit-gate at each history size
@@ -176,11 +183,15 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
   const db = createDb(dbPath, { migrate: false });
   const sqlite = db.$client;
   const cases: Record<string, CaseResult> = {};
-  cases.help = await runCase(bot, 'help', '/commit help (ack with usage, nothing after)', () =>
+  cases.help = await runCase(bot, 'help', '/commit help (ack with usage, nothing after)', 'command', () =>
     commandRequest('help', seller(), responseUrl),
   );
-  cases.modal = await runCase(bot, 'modal', '/commit (ack, then views.open of the request modal)', () =>
-    commandRequest('Acme 120 widgets by 2027-03-15 $75k net 60', seller(), responseUrl),
+  cases.modal = await runCase(
+    bot,
+    'modal',
+    '/commit (ack, then views.open of the request modal)',
+    'command',
+    () => commandRequest('Acme 120 widgets by 2027-03-15 $75k net 60', seller(), responseUrl),
   );
   // Each submission makes one pending Operations sign-off: the pool of distinct clicks below.
   const firstNew = (sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM requests').get() as { id: number })
@@ -189,6 +200,7 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
     bot,
     'submit',
     'submit the request modal (view_submission, stored before ack)',
+    'view',
     () => submitRequest(seller(), simpleRequest()),
   );
   const pool = sqlite
@@ -212,6 +224,7 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
     bot,
     'approve',
     'Approve, a distinct pending sign-off each click (decides, closes the request)',
+    'action',
     () => approveRequest(target(pool[turn++] as (typeof pool)[number]), ACTIONS.approve, responseUrl),
   );
   const decided = target(pool[0] as (typeof pool)[number]);
@@ -219,6 +232,7 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
     bot,
     'refused',
     'Approve on an already-decided sign-off (refused, private answer)',
+    'action',
     () => approveRequest(decided, ACTIONS.approve, responseUrl),
   );
   const peakRss = sampler.stop();
@@ -313,6 +327,8 @@ async function measureHistory(size: number, db: ReturnType<typeof createDb>, bot
 
 const sizes: SizeResult[] = [];
 for (const seed of seeds) sizes.push(await measureSize(seed));
+const barePeakRss = bareSampler.stop();
+await bare.stop();
 await standIn.close();
 
 progress('installed production size');
@@ -324,23 +340,16 @@ rmSync(work, { recursive: true, force: true });
 
 const small = sizes[0] as SizeResult;
 const large = sizes[sizes.length - 1] as SizeResult;
-const BARE_FOR: Record<string, keyof typeof bareCases> = {
-  help: 'command',
-  modal: 'command',
-  submit: 'view',
-  approve: 'action',
-  refused: 'action',
-};
 const GOALS = { p99Ratio: 1.5, rpsRatio: 0.6, historyGrowth: 3 } as const;
 const ackPath = Object.entries(small.cases).map(([name, c]) => {
-  const base = bareCases[BARE_FOR[name] ?? 'command'];
+  const base = c.bare;
   const p99Ratio = ratio(c.p99, base.p99);
   const rpsRatio = ratio(c.rps, base.rps);
   return {
     name,
     label: c.label,
     bot: { rps: c.rps, p50: c.p50, p99: c.p99 },
-    bare: { case: base.name, rps: base.rps, p50: base.p50, p99: base.p99 },
+    bare: { case: base.case, rps: base.rps, p50: base.p50, p99: base.p99 },
     p99Ratio,
     rpsRatio,
     meetsP99: p99Ratio <= GOALS.p99Ratio,
@@ -354,7 +363,12 @@ const history = [
     if (!l) return [];
     return [
       { name: `ack ${name}: p99 ms`, small: c.p99, large: l.p99, growth: growth(c.p99, l.p99) },
-      { name: `ack ${name}: 1 / rps`, small: c.rps, large: l.rps, growth: growth(1 / c.rps, 1 / l.rps) },
+      {
+        name: `ack ${name}: req/s (growth = slowdown)`,
+        small: c.rps,
+        large: l.rps,
+        growth: ratio(c.rps, l.rps),
+      },
     ];
   }),
   ...Object.entries(small.history).flatMap(([name, s]) => {
@@ -374,14 +388,13 @@ const results = {
   method: {
     plan: PLAN,
     note:
-      'Fixed request counts per run; a warm-up run, then the median of the measured runs. Load over loopback by ' +
-      'autocannon in the bench process; each server in its own child process; the Slack stand-in in the bench ' +
-      'process answers at once. Latencies in ms.',
+      'Closed loop over loopback (node:http keep-alive) from the bench process; fixed request counts per run; ' +
+      'a warm-up run, then measured runs alternating bare Bolt and commit-gate, medians reported. Each server ' +
+      'in its own child process; the Slack stand-in in the bench process answers at once. Latencies in ms.',
     quick,
   },
   goals: GOALS,
   ackPath,
-  bare: bareCases,
   sizes,
   history,
   footprint: {

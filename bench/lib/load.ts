@@ -106,8 +106,52 @@ export async function measureLoad(
     const { latencies: _, ...figures } = await loadRun(base, plan.connections, plan.amount, next);
     runs.push(figures);
   }
+  return summarizeRuns(plan.amount, runs);
+}
+
+/** How many requests a plan sends in all (warm-up included): the size of a pool of distinct clicks. */
+export function planTotal(plan: LoadPlan): number {
+  return plan.warmup + plan.amount * plan.runs;
+}
+
+export interface PairedResult {
+  readonly subject: LoadResult;
+  readonly baseline: LoadResult;
+}
+
+/**
+ * Measures a subject and its baseline in alternating runs (baseline, subject, baseline, …), so
+ * both see the same machine: on a shared machine the load of other work drifts over seconds, and
+ * comparing runs taken minutes apart would compare the drift.
+ */
+export async function measurePaired(
+  subject: { url: string; next: () => SignedRequest },
+  baseline: { url: string; next: () => SignedRequest },
+  plan: LoadPlan,
+): Promise<PairedResult> {
+  if (plan.warmup > 0) {
+    await loadRun(baseline.url, plan.connections, plan.warmup, baseline.next);
+    await loadRun(subject.url, plan.connections, plan.warmup, subject.next);
+  }
+  const s: RunFigures[] = [];
+  const b: RunFigures[] = [];
+  for (let i = 0; i < plan.runs; i++) {
+    const { latencies: _b, ...bf } = await loadRun(
+      baseline.url,
+      plan.connections,
+      plan.amount,
+      baseline.next,
+    );
+    b.push(bf);
+    const { latencies: _s, ...sf } = await loadRun(subject.url, plan.connections, plan.amount, subject.next);
+    s.push(sf);
+  }
+  return { subject: summarizeRuns(plan.amount, s), baseline: summarizeRuns(plan.amount, b) };
+}
+
+function summarizeRuns(amount: number, runs: RunFigures[]): LoadResult {
   return {
-    requests: plan.amount,
+    requests: amount,
     rps: median(runs.map((r) => r.rps)),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
@@ -115,9 +159,4 @@ export async function measureLoad(
     errors: runs.reduce((n, r) => n + r.errors, 0),
     runs,
   };
-}
-
-/** How many requests a plan sends in all (warm-up included): the size of a pool of distinct clicks. */
-export function planTotal(plan: LoadPlan): number {
-  return plan.warmup + plan.amount * plan.runs;
 }
