@@ -34,6 +34,12 @@ export interface ReportInput {
     bare: Figures & { case: string };
     p99Ratio: number;
     rpsRatio: number;
+    atRate: {
+      perSecond: number;
+      bot: { p50: number; p99: number };
+      bare: { p50: number; p99: number };
+      p99Ratio: number;
+    };
     meetsP99: boolean;
     meetsRps: boolean;
   }[];
@@ -77,6 +83,25 @@ export function renderReport(r: ReportInput): string {
           n(a.p99Ratio, 2),
           `${n(a.rpsRatio * 100, 0)}%`,
           `${yes(a.meetsP99)} / ${yes(a.meetsRps)}`,
+        ],
+      })),
+    ),
+    '',
+  );
+  const rate = r.ackPath[0]?.atRate.perSecond ?? 0;
+  out.push(
+    `Ack latency at a fixed ${rate} requests/s (open loop, timed from when each request was due)`,
+    table(
+      ['case', 'p50 ms', 'p99 ms', 'bare p50', 'bare p99', 'p99 x', `p99 <= ${r.goals.p99Ratio}x`],
+      r.ackPath.map((a) => ({
+        cells: [
+          a.label,
+          n(a.atRate.bot.p50, 2),
+          n(a.atRate.bot.p99, 2),
+          n(a.atRate.bare.p50, 2),
+          n(a.atRate.bare.p99, 2),
+          n(a.atRate.p99Ratio, 2),
+          yes(a.atRate.p99Ratio <= r.goals.p99Ratio),
         ],
       })),
     ),

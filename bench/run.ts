@@ -16,7 +16,15 @@ import { exampleConfigObject } from '../test/support/config.js';
 import { runEndToEnd } from './e2e.js';
 import { installedProductionSize } from './footprint.js';
 import { HISTORY_MEASUREMENTS, type HistoryContext } from './history.js';
-import { type LoadPlan, type LoadResult, measurePaired, planTotal } from './lib/load.js';
+import {
+  type LoadPlan,
+  type LoadResult,
+  measurePaired,
+  measurePairedAtRate,
+  planTotal,
+  type RateFigures,
+  type RatePlan,
+} from './lib/load.js';
 import { type ChildServer, outboxIdle, ROOT, startChild } from './lib/processes.js';
 import {
   approveRequest,
@@ -38,6 +46,10 @@ const PLAN: LoadPlan = quick
   : { connections: 10, warmup: 200, amount: 1000, runs: 3 };
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
 /** `--sizes=10000,50000` for a quicker look; the default is the issue's two sizes. */
+/** The fixed-rate (open loop) runs: a busy rate, yet well under what either server can take. */
+const RATE: RatePlan = quick
+  ? { perSecond: 100, amount: 100, runs: 2 }
+  : { perSecond: 100, amount: 200, runs: 2 };
 const SIZES: readonly number[] = sizesArg
   ? sizesArg.slice('--sizes='.length).split(',').map(Number)
   : [10_000, 1_000_000];
@@ -78,6 +90,8 @@ interface CaseResult extends LoadResult {
   readonly label: string;
   /** The bare Bolt app on the same kind of request, measured in runs alternating with these. */
   readonly bare: LoadResult & { readonly case: BareCase };
+  /** Latency at a fixed rate (RATE), bot and bare Bolt in alternating runs. */
+  readonly atRate: { readonly perSecond: number; readonly bot: RateFigures; readonly bare: RateFigures };
   readonly slackCalls: Record<string, number>;
   readonly drainMs: number;
 }
@@ -125,12 +139,19 @@ async function runCase(
     { url: `${bare.url}/slack/events`, next: BARE_REQUESTS[bareCase] },
     PLAN,
   );
+  await outboxIdle(server);
+  const atRate = await measurePairedAtRate(
+    { url: `${server.url}/slack/events`, next },
+    { url: `${bare.url}/slack/events`, next: BARE_REQUESTS[bareCase] },
+    RATE,
+  );
   const drainMs = await outboxIdle(server);
   return {
     name,
     label,
     ...subject,
     bare: { case: bareCase, ...baseline },
+    atRate: { perSecond: RATE.perSecond, bot: atRate.subject, bare: atRate.baseline },
     slackCalls: Object.fromEntries(counts),
     drainMs: round(drainMs, 0),
   };
@@ -210,7 +231,8 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
        ORDER BY s.id`,
     )
     .all(firstNew) as { id: number; message_ts: string; parent_ts: string }[];
-  if (pool.length < planTotal(PLAN)) throw new Error(`only ${pool.length} pending sign-offs to click`);
+  if (pool.length < planTotal(PLAN) + RATE.amount * RATE.runs)
+    throw new Error(`only ${pool.length} pending sign-offs to click`);
   let turn = 0;
   const target = (row: { id: number; message_ts: string; parent_ts: string }): ClickTarget => ({
     signOffId: row.id,
@@ -352,6 +374,12 @@ const ackPath = Object.entries(small.cases).map(([name, c]) => {
     bare: { case: base.case, rps: base.rps, p50: base.p50, p99: base.p99 },
     p99Ratio,
     rpsRatio,
+    atRate: {
+      perSecond: c.atRate.perSecond,
+      bot: { p50: c.atRate.bot.p50, p99: c.atRate.bot.p99 },
+      bare: { p50: c.atRate.bare.p50, p99: c.atRate.bare.p99 },
+      p99Ratio: ratio(c.atRate.bot.p99, c.atRate.bare.p99),
+    },
     meetsP99: p99Ratio <= GOALS.p99Ratio,
     meetsRps: rpsRatio >= GOALS.rpsRatio,
   };
@@ -387,6 +415,7 @@ const results = {
   },
   method: {
     plan: PLAN,
+    rate: RATE,
     note:
       'Closed loop over loopback (node:http keep-alive) from the bench process; fixed request counts per run; ' +
       'a warm-up run, then measured runs alternating bare Bolt and commit-gate, medians reported. Each server ' +

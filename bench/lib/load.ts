@@ -160,3 +160,83 @@ function summarizeRuns(amount: number, runs: RunFigures[]): LoadResult {
     runs,
   };
 }
+
+export interface RatePlan {
+  /** Requests started per second, whether or not earlier ones were answered (open loop). */
+  readonly perSecond: number;
+  readonly amount: number;
+  readonly runs: number;
+}
+
+export interface RateFigures {
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+/**
+ * Open loop: one request every 1/perSecond s, each timed from when it was due, so a server that
+ * falls behind is charged for the wait (no coordinated omission). At a rate well under what the
+ * server can take, p99 is the ack's own cost, not a queue.
+ */
+export async function rateRun(
+  base: string,
+  perSecond: number,
+  amount: number,
+  next: () => SignedRequest,
+): Promise<RateFigures> {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < amount; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const r = next();
+    inFlight.push(
+      post(agent, url, r).then(
+        (status) => {
+          if (status < 200 || status >= 300) non2xx++;
+          latencies.push(performance.now() - due);
+        },
+        () => {
+          errors++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return {
+    p50: round(percentile(latencies, 50), 2),
+    p99: round(percentile(latencies, 99), 2),
+    non2xx,
+    errors,
+  };
+}
+
+/** Subject and baseline at the same fixed rate, in alternating runs; medians of the runs. */
+export async function measurePairedAtRate(
+  subject: { url: string; next: () => SignedRequest },
+  baseline: { url: string; next: () => SignedRequest },
+  plan: RatePlan,
+): Promise<{ subject: RateFigures; baseline: RateFigures }> {
+  const s: RateFigures[] = [];
+  const b: RateFigures[] = [];
+  for (let i = 0; i < plan.runs; i++) {
+    b.push(await rateRun(baseline.url, plan.perSecond, plan.amount, baseline.next));
+    s.push(await rateRun(subject.url, plan.perSecond, plan.amount, subject.next));
+  }
+  const med = (runs: RateFigures[]): RateFigures => ({
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+  });
+  return { subject: med(s), baseline: med(b) };
+}
