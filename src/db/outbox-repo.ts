@@ -56,6 +56,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       (SELECT count(*) FROM outbox WHERE status = 'failed') AS failed,
       (SELECT count(*) FROM outbox WHERE status = 'failed' AND delivered_at >= ?) AS failedLastHour,
       (SELECT min(created_at) FROM outbox WHERE status = 'pending') AS oldest`);
+  const maxIdStmt = sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM outbox');
   return {
     nextDue(now, limit) {
       const ids = (nextDueStmt.all(now.getTime(), limit) as { id: number }[]).map((r) => r.id);
@@ -68,7 +69,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         .all();
     },
     maxId() {
-      return (sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM outbox').get() as { id: number }).id;
+      return (maxIdStmt.get() as { id: number }).id;
     },
     markDone(row, at, upToId) {
       sqlite.transaction(() => {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommitRequest, LifecycleEvent, RequestEvent, SignOff } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 import {
@@ -15,6 +15,40 @@ import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, 
 
 export function createRequestStore(db: Db): RequestStore {
   const sqlite = db.$client;
+  // The reads on every click and every outbox delivery, prepared once: building the SQL and
+  // compiling the statement on each call was a large share of the bot's CPU under load (bench/).
+  const id = sql.placeholder('id');
+  const reads = {
+    request: db.select().from(requests).where(eq(requests.id, id)).prepare(),
+    signOffs: db
+      .select()
+      .from(signOffs)
+      .where(eq(signOffs.requestId, id))
+      .orderBy(asc(signOffs.id))
+      .prepare(),
+    approvals: db
+      .select(getTableColumns(approvals))
+      .from(approvals)
+      .innerJoin(signOffs, eq(signOffs.id, approvals.signOffId))
+      .where(eq(signOffs.requestId, id))
+      .orderBy(asc(approvals.at))
+      .prepare(),
+    requestIdForSignOff: db
+      .select({ requestId: signOffs.requestId })
+      .from(signOffs)
+      .where(eq(signOffs.id, id))
+      .prepare(),
+    parentLocation: db
+      .select({ channelId: requests.channelId, messageTs: requests.messageTs })
+      .from(requests)
+      .where(eq(requests.id, id))
+      .prepare(),
+    signOffMessageTs: db
+      .select({ ts: signOffs.messageTs })
+      .from(signOffs)
+      .where(eq(signOffs.id, id))
+      .prepare(),
+  };
   return {
     transaction<T>(fn: () => T): T {
       // better-sqlite3 transactions are synchronous; IMMEDIATE takes the write lock up front so
@@ -71,23 +105,11 @@ export function createRequestStore(db: Db): RequestStore {
       );
     },
 
-    loadRequest(id: number): CommitRequest | null {
-      const row = db.select().from(requests).where(eq(requests.id, id)).get();
+    loadRequest(requestId: number): CommitRequest | null {
+      const row = reads.request.get({ id: requestId });
       if (!row) return null;
-      const so = db.select().from(signOffs).where(eq(signOffs.requestId, id)).orderBy(asc(signOffs.id)).all();
-      const ap = so.length
-        ? db
-            .select()
-            .from(approvals)
-            .where(
-              inArray(
-                approvals.signOffId,
-                so.map((s) => s.id),
-              ),
-            )
-            .orderBy(asc(approvals.at))
-            .all()
-        : [];
+      const so = reads.signOffs.all({ id: requestId });
+      const ap = so.length ? reads.approvals.all({ id: requestId }) : [];
       return toRequest(row, so, ap);
     },
 
@@ -172,12 +194,7 @@ export function createRequestStore(db: Db): RequestStore {
     },
 
     requestIdForSignOff(signOffId: number): number | null {
-      const row = db
-        .select({ requestId: signOffs.requestId })
-        .from(signOffs)
-        .where(eq(signOffs.id, signOffId))
-        .get();
-      return row?.requestId ?? null;
+      return reads.requestIdForSignOff.get({ id: signOffId })?.requestId ?? null;
     },
 
     saveDecision(before: CommitRequest, after: CommitRequest, signOff: SignOff): boolean {
@@ -343,19 +360,12 @@ export function createRequestStore(db: Db): RequestStore {
     },
 
     parentLocation(requestId: number): SlackLocation | null {
-      const row = db
-        .select({ channelId: requests.channelId, messageTs: requests.messageTs })
-        .from(requests)
-        .where(eq(requests.id, requestId))
-        .get();
+      const row = reads.parentLocation.get({ id: requestId });
       return row?.channelId && row.messageTs ? { channelId: row.channelId, messageTs: row.messageTs } : null;
     },
 
     signOffMessageTs(signOffId: number): string | null {
-      return (
-        db.select({ ts: signOffs.messageTs }).from(signOffs).where(eq(signOffs.id, signOffId)).get()?.ts ??
-        null
-      );
+      return reads.signOffMessageTs.get({ id: signOffId })?.ts ?? null;
     },
 
     setParentLocation(requestId: number, location: SlackLocation): void {

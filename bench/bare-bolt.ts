@@ -1,0 +1,48 @@
+// The baseline: a bare Bolt app with the same Bolt version, the same HTTPReceiver, the same signing
+// secret and the same client settings as the bot, whose listeners do nothing but ack. Started as a
+// child process by bench/run.ts (PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App } from '@slack/bolt';
+import { STAND_IN_WORKSPACE } from '../src/dev/slack-stand-in.js';
+import { ACTIONS, CALLBACKS, COMMAND } from '../src/slack/ids.js';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`bare-bolt: ${name} is required`);
+  return value;
+};
+
+const app = new App({
+  token: env('SLACK_BOT_TOKEN'),
+  signingSecret: env('SLACK_SIGNING_SECRET'),
+  botId: STAND_IN_WORKSPACE.botId,
+  botUserId: STAND_IN_WORKSPACE.botUserId,
+  clientOptions: { slackApiUrl: env('SLACK_API_URL'), retryConfig: { retries: 0 } },
+  customRoutes: [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"status":"ok"}');
+      },
+    },
+  ],
+});
+app.command(COMMAND, async ({ ack }) => {
+  await ack();
+});
+app.action(ACTIONS.approve, async ({ ack }) => {
+  await ack();
+});
+app.view(CALLBACKS.requestModal, async ({ ack }) => {
+  await ack();
+});
+
+await app.start(Number(env('PORT')));
+process.once('SIGTERM', () => {
+  app.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});

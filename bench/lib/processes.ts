@@ -1,0 +1,138 @@
+// Starts the servers under test as child processes (so the load generator never shares their
+// event loop), times their start-up to a healthy /healthz, and samples their resident memory.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+
+export interface ChildServer {
+  readonly name: string;
+  readonly pid: number;
+  readonly url: string;
+  /** Spawn to the first 200 from /healthz, in ms. */
+  readonly startupMs: number;
+  /** Resident set size now, in bytes (VmRSS from /proc). */
+  rss(): number;
+  /** Samples RSS every 100 ms until stopped; returns the peak seen. */
+  sampleRss(): { stop(): number };
+  /** GET /healthz, parsed. */
+  health(): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly name: string;
+  /** Script run with `node --import tsx` (one process: its pid is the server's). */
+  readonly script: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Where the child's stdout/stderr go (a file: the parent spends nothing on it). */
+  readonly logFile: string;
+  readonly timeoutMs?: number;
+  /** Extra node flags, e.g. `--cpu-prof` to profile the server under load. */
+  readonly nodeArgs?: readonly string[];
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startChild(options: StartOptions): Promise<ChildServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = openSync(options.logFile, 'a');
+  const started = performance.now();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', options.script],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, PORT: String(port) },
+      stdio: ['ignore', log, log],
+    },
+  );
+  closeSync(log);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let dead = false;
+  void exited.then(() => {
+    dead = true;
+  });
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (dead) throw new Error(`${options.name} exited during start-up; see ${options.logFile}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.name} was not healthy in time; see ${options.logFile}`);
+    }
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const startupMs = performance.now() - started;
+  const pid = child.pid ?? 0;
+  const rss = () => {
+    try {
+      const status = readFileSync(join('/proc', String(pid), 'status'), 'utf8');
+      const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+      return kb ? Number(kb) * 1024 : Number.NaN;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  return {
+    name: options.name,
+    pid,
+    url,
+    startupMs,
+    rss,
+    sampleRss() {
+      let peak = rss();
+      const timer = setInterval(() => {
+        const now = rss();
+        if (now > peak) peak = now;
+      }, 100);
+      return {
+        stop() {
+          clearInterval(timer);
+          return Math.max(peak, rss());
+        },
+      };
+    },
+    async health() {
+      const res = await fetch(`${url}/healthz`);
+      return (await res.json()) as Record<string, unknown>;
+    },
+    async stop() {
+      if (dead) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Waits until the bot's outbox has nothing pending (every Slack side effect delivered). */
+export async function outboxIdle(server: ChildServer, timeoutMs = 180_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const body = await server.health();
+    const outbox = body.outbox as { pending?: number } | undefined;
+    if (!outbox || outbox.pending === 0) return performance.now() - started;
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${server.name}: outbox still has ${outbox.pending} pending after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,459 @@
+// `npm run bench`: commit-gate against a bare Bolt app, at two history sizes, in one run.
+// Prints a table on stdout, progress on stderr, and writes bench/results.json (atomically).
+// See README.md "Benchmarks" for what each figure means.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { parseConfig } from '../src/config.js';
+import { createCapacityStore } from '../src/db/capacity-repo.js';
+import { closeDb, createDb } from '../src/db/create-db.js';
+import { createRequestStore } from '../src/db/request-repo.js';
+import { type RecordedCall, SlackStandIn } from '../src/dev/slack-stand-in.js';
+import { ACTIONS } from '../src/slack/ids.js';
+import { renderContext } from '../src/slack/notifier.js';
+import { exampleConfigObject } from '../test/support/config.js';
+import { runEndToEnd } from './e2e.js';
+import { installedProductionSize } from './footprint.js';
+import { HISTORY_MEASUREMENTS, type HistoryContext } from './history.js';
+import {
+  type LoadPlan,
+  type LoadResult,
+  measurePaired,
+  measurePairedAtRate,
+  planTotal,
+  type RateFigures,
+  type RatePlan,
+} from './lib/load.js';
+import { type ChildServer, outboxIdle, ROOT, startChild } from './lib/processes.js';
+import {
+  approveRequest,
+  BOT_TOKEN,
+  type ClickTarget,
+  commandRequest,
+  SIGNING_SECRET,
+  type SignedRequest,
+  simpleRequest,
+  submitRequest,
+} from './lib/slack.js';
+import { median, ratio, round, summarize } from './lib/stats.js';
+import { renderReport } from './report.js';
+import { SEED_ANCHOR, SELLERS, seededDb } from './seed.js';
+
+const quick = process.argv.includes('--quick');
+const PLAN: LoadPlan = quick
+  ? { connections: 10, warmup: 100, amount: 300, runs: 3 }
+  : { connections: 10, warmup: 200, amount: 1000, runs: 3 };
+const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
+/** `--sizes=10000,50000` for a quicker look; the default is the issue's two sizes. */
+/** The fixed-rate (open loop) runs: a busy rate, yet well under what either server can take. */
+const RATE: RatePlan = quick
+  ? { perSecond: 100, amount: 100, runs: 2 }
+  : { perSecond: 100, amount: 200, runs: 2 };
+const SIZES: readonly number[] = sizesArg
+  ? sizesArg.slice('--sizes='.length).split(',').map(Number)
+  : [10_000, 1_000_000];
+const E2E = quick ? { requests: 100, perSecond: 20 } : { requests: 300, perSecond: 20 };
+const HISTORY_SCALE = quick ? 0.3 : 1;
+
+const progress = (line: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/** Stand-in calls by method while a case runs (and its outbox drains): what the bot really did. */
+let listener: ((call: RecordedCall) => void) | null = null;
+let counts = new Map<string, number>();
+const standIn = await SlackStandIn.start({
+  onCall: (call) => {
+    const key = call.response.ok === true ? call.method : `${call.method} (${String(call.response.error)})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    listener?.(call);
+  },
+});
+const responseUrl = standIn.responseUrl({ channel: 'C0SALES' });
+
+const work = mkdtempSync(join(tmpdir(), 'commit-gate-bench-'));
+const configPath = join(work, 'commit-gate.yml');
+const configObject = exampleConfigObject();
+writeFileSync(configPath, stringify(configObject));
+const config = parseConfig(configObject);
+const commonEnv = {
+  SLACK_BOT_TOKEN: BOT_TOKEN,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: standIn.apiUrl,
+};
+
+let sellerTurn = 0;
+const seller = () => SELLERS[sellerTurn++ % SELLERS.length] as string;
+
+interface CaseResult extends LoadResult {
+  readonly name: string;
+  readonly label: string;
+  /** The bare Bolt app on the same kind of request, measured in runs alternating with these. */
+  readonly bare: LoadResult & { readonly case: BareCase };
+  /** Latency at a fixed rate (RATE), bot and bare Bolt in alternating runs. */
+  readonly atRate: { readonly perSecond: number; readonly bot: RateFigures; readonly bare: RateFigures };
+  readonly slackCalls: Record<string, number>;
+  readonly drainMs: number;
+}
+
+type BareCase = 'command' | 'action' | 'view';
+
+// ---------------------------------------------------------------------------------------------
+// The bare Bolt app: up for the whole run, measured next to every case of the bot.
+
+const seeds = SIZES.map((size) => seededDb(size, progress));
+progress('bare Bolt: starting');
+const bare = await startChild({
+  name: 'bare',
+  script: 'bench/bare-bolt.ts',
+  env: commonEnv,
+  logFile: join(work, 'bare.log'),
+});
+const bareIdleRss = bare.rss();
+const bareSampler = bare.sampleRss();
+const clickShape: ClickTarget = {
+  signOffId: 1,
+  version: 1,
+  userId: 'U0OPS1',
+  channelId: config.channels.requests,
+  messageTs: '1700000000.000100',
+  threadTs: '1700000000.000001',
+};
+const BARE_REQUESTS: Record<BareCase, () => SignedRequest> = {
+  command: () => commandRequest('help', seller(), responseUrl),
+  action: () => approveRequest(clickShape, ACTIONS.approve, responseUrl),
+  view: () => submitRequest(seller(), simpleRequest()),
+};
+
+async function runCase(
+  server: ChildServer,
+  name: string,
+  label: string,
+  bareCase: BareCase,
+  next: () => SignedRequest,
+): Promise<CaseResult> {
+  counts = new Map();
+  progress(`${server.name}: ${label}`);
+  const { subject, baseline } = await measurePaired(
+    { url: `${server.url}/slack/events`, next },
+    { url: `${bare.url}/slack/events`, next: BARE_REQUESTS[bareCase] },
+    PLAN,
+  );
+  await outboxIdle(server);
+  const atRate = await measurePairedAtRate(
+    { url: `${server.url}/slack/events`, next },
+    { url: `${bare.url}/slack/events`, next: BARE_REQUESTS[bareCase] },
+    RATE,
+  );
+  const drainMs = await outboxIdle(server);
+  return {
+    name,
+    label,
+    ...subject,
+    bare: { case: bareCase, ...baseline },
+    atRate: { perSecond: RATE.perSecond, bot: atRate.subject, bare: atRate.baseline },
+    slackCalls: Object.fromEntries(counts),
+    drainMs: round(drainMs, 0),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// commit-gate at each history size
+
+interface SizeResult {
+  readonly size: number;
+  readonly seedSeconds: number | null;
+  readonly dbBytes: number;
+  readonly startupMs: number;
+  readonly startupRunsMs: readonly number[];
+  readonly idleRss: number;
+  readonly peakRss: number;
+  readonly idleRssAfter: number;
+  readonly cases: Record<string, CaseResult>;
+  readonly e2e?: Awaited<ReturnType<typeof runEndToEnd>>;
+  readonly history: Record<string, ReturnType<typeof summarize> & { readonly opsPerSecond: number }>;
+}
+
+async function startBot(dbPath: string, name: string): Promise<ChildServer> {
+  return startChild({
+    name,
+    script: 'src/main.ts',
+    env: { ...commonEnv, DATABASE_PATH: dbPath, COMMIT_GATE_CONFIG: configPath },
+    logFile: join(work, `${name}.log`),
+  });
+}
+
+async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
+  // The stand-in runs in this process and keeps every message it received (chat.update searches a
+  // channel's list): each size starts it empty, so a later size does not pay for an earlier one's
+  // messages in the load generator's own CPU. Nothing is pending: the last size's bot has stopped.
+  standIn.reset();
+  const dbPath = join(work, `bot-${seed.size}.db`);
+  progress(`copying the ${seed.size.toLocaleString('en-US')}-request database`);
+  copyFileSync(seed.path, dbPath);
+  const label = `bot@${seed.size >= 1e6 ? `${seed.size / 1e6}M` : `${seed.size / 1e3}k`}`;
+  // Start-up to healthy: three cold starts, the median reported; the third one stays up.
+  const startupRunsMs: number[] = [];
+  let bot: ChildServer | undefined;
+  for (let i = 0; i < 3; i++) {
+    await bot?.stop();
+    bot = await startBot(dbPath, label);
+    startupRunsMs.push(round(bot.startupMs, 0));
+  }
+  if (!bot) throw new Error('bot did not start');
+  await outboxIdle(bot);
+  const idleRss = bot.rss();
+  const sampler = bot.sampleRss();
+
+  const db = createDb(dbPath, { migrate: false });
+  const sqlite = db.$client;
+  const cases: Record<string, CaseResult> = {};
+  cases.help = await runCase(bot, 'help', '/commit help (ack with usage, nothing after)', 'command', () =>
+    commandRequest('help', seller(), responseUrl),
+  );
+  cases.modal = await runCase(
+    bot,
+    'modal',
+    '/commit (ack, then views.open of the request modal)',
+    'command',
+    () => commandRequest('Acme 120 widgets by 2027-03-15 $75k net 60', seller(), responseUrl),
+  );
+  // Each submission makes one pending Operations sign-off: the pool of distinct clicks below.
+  const firstNew = (sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM requests').get() as { id: number })
+    .id;
+  cases.submit = await runCase(
+    bot,
+    'submit',
+    'submit the request modal (view_submission, stored before ack)',
+    'view',
+    () => submitRequest(seller(), simpleRequest()),
+  );
+  const pool = sqlite
+    .prepare(
+      `SELECT s.id, s.message_ts, r.message_ts AS parent_ts FROM sign_offs s JOIN requests r ON r.id = s.request_id
+       WHERE r.id > ? AND s.status = 'pending' AND s.function_id = 'operations' AND s.message_ts IS NOT NULL
+       ORDER BY s.id`,
+    )
+    .all(firstNew) as { id: number; message_ts: string; parent_ts: string }[];
+  if (pool.length < planTotal(PLAN) + RATE.amount * RATE.runs)
+    throw new Error(`only ${pool.length} pending sign-offs to click`);
+  let turn = 0;
+  const target = (row: { id: number; message_ts: string; parent_ts: string }): ClickTarget => ({
+    signOffId: row.id,
+    version: 1,
+    userId: 'U0OPS1',
+    channelId: config.channels.requests,
+    messageTs: row.message_ts,
+    threadTs: row.parent_ts,
+  });
+  cases.approve = await runCase(
+    bot,
+    'approve',
+    'Approve, a distinct pending sign-off each click (decides, closes the request)',
+    'action',
+    () => approveRequest(target(pool[turn++] as (typeof pool)[number]), ACTIONS.approve, responseUrl),
+  );
+  const decided = target(pool[0] as (typeof pool)[number]);
+  cases.refused = await runCase(
+    bot,
+    'refused',
+    'Approve on an already-decided sign-off (refused, private answer)',
+    'action',
+    () => approveRequest(decided, ACTIONS.approve, responseUrl),
+  );
+  const peakRss = sampler.stop();
+
+  let e2e: SizeResult['e2e'];
+  if (seed.size === SIZES[0]) {
+    progress(`${label}: end to end, ${E2E.requests} requests at ${E2E.perSecond}/s`);
+    e2e = await runEndToEnd({
+      bot,
+      db: sqlite,
+      ...E2E,
+      responseUrl,
+      requestsChannel: config.channels.requests,
+      listen: (fn) => {
+        listener = fn;
+      },
+    });
+  }
+
+  progress(`${label}: history measurements`);
+  const history = await measureHistory(seed.size, db, bot);
+  const idleRssAfter = bot.rss();
+  closeDb(db);
+  await bot.stop();
+  rmSync(dbPath, { force: true });
+  rmSync(`${dbPath}-wal`, { force: true });
+  rmSync(`${dbPath}-shm`, { force: true });
+  return {
+    size: seed.size,
+    seedSeconds: seed.seconds === null ? null : round(seed.seconds, 1),
+    dbBytes: seed.bytes,
+    startupMs: median(startupRunsMs),
+    startupRunsMs,
+    idleRss,
+    peakRss,
+    idleRssAfter,
+    cases,
+    ...(e2e ? { e2e } : {}),
+    history,
+  };
+}
+
+async function measureHistory(size: number, db: ReturnType<typeof createDb>, bot: ChildServer) {
+  const store = createRequestStore(db);
+  const clock = { now: () => SEED_ANCHOR };
+  const sqlite = db.$client;
+  const maxSeeded = size;
+  const recentFrom = Math.max(1, maxSeeded - 2000);
+  const pending = sqlite
+    .prepare(
+      `SELECT id, owners FROM sign_offs WHERE status = 'pending' AND request_id <= ? AND request_id > ? ORDER BY id`,
+    )
+    .all(maxSeeded, recentFrom) as { id: number; owners: string }[];
+  let i = 0;
+  const spread = (n: number, mod: number) => ((n * 2654435761) >>> 0) % mod;
+  const h: HistoryContext = {
+    size,
+    db,
+    store,
+    services: { store, capacity: createCapacityStore(db), config, clock, onNotify: () => undefined },
+    config,
+    clock,
+    ctx: renderContext(config),
+    lastWeek: { start: new Date(SEED_ANCHOR.getTime() - 7 * 86_400_000), end: SEED_ANCHOR },
+    bot: { url: bot.url, responseUrl },
+    pick: {
+      seller: () => SELLERS[spread(i++, SELLERS.length)] as string,
+      requestId: (age) => (age === 'recent' ? recentFrom + spread(i++, 2000) : 1 + spread(i++, maxSeeded)),
+      pendingSignOff: () => {
+        const row = pending[spread(i++, pending.length)];
+        if (!row) throw new Error('no pending sign-off in the seeded history');
+        return { signOffId: row.id, ownerId: (JSON.parse(row.owners) as string[])[0] ?? '' };
+      },
+    },
+  };
+  const out: SizeResult['history'] = {};
+  for (const m of HISTORY_MEASUREMENTS) {
+    const iterations = Math.max(20, Math.round((m.iterations ?? 300) * HISTORY_SCALE));
+    for (let w = 0; w < Math.ceil(iterations / 10); w++) await m.run(h);
+    const samples: number[] = [];
+    const started = performance.now();
+    for (let n = 0; n < iterations; n++) {
+      const t = performance.now();
+      await m.run(h);
+      samples.push(performance.now() - t);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    out[m.name] = { ...summarize(samples), opsPerSecond: round(iterations / seconds, 0) };
+  }
+  return out;
+}
+
+const sizes: SizeResult[] = [];
+for (const seed of seeds) sizes.push(await measureSize(seed));
+const barePeakRss = bareSampler.stop();
+await bare.stop();
+await standIn.close();
+
+progress('installed production size');
+const installed = installedProductionSize();
+rmSync(work, { recursive: true, force: true });
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+const small = sizes[0] as SizeResult;
+const large = sizes[sizes.length - 1] as SizeResult;
+const GOALS = { p99Ratio: 1.5, rpsRatio: 0.6, historyGrowth: 3 } as const;
+const ackPath = Object.entries(small.cases).map(([name, c]) => {
+  const base = c.bare;
+  const p99Ratio = ratio(c.p99, base.p99);
+  const rpsRatio = ratio(c.rps, base.rps);
+  return {
+    name,
+    label: c.label,
+    bot: { rps: c.rps, p50: c.p50, p99: c.p99 },
+    bare: { case: base.case, rps: base.rps, p50: base.p50, p99: base.p99 },
+    p99Ratio,
+    rpsRatio,
+    atRate: {
+      perSecond: c.atRate.perSecond,
+      bot: { p50: c.atRate.bot.p50, p99: c.atRate.bot.p99 },
+      bare: { p50: c.atRate.bare.p50, p99: c.atRate.bare.p99 },
+      p99Ratio: ratio(c.atRate.bot.p99, c.atRate.bare.p99),
+    },
+    meetsP99: p99Ratio <= GOALS.p99Ratio,
+    meetsRps: rpsRatio >= GOALS.rpsRatio,
+  };
+});
+const growth = (a: number, b: number) => ratio(b, a);
+const history = [
+  ...Object.entries(small.cases).flatMap(([name, c]) => {
+    const l = large.cases[name];
+    if (!l) return [];
+    return [
+      { name: `ack ${name}: p99 ms`, small: c.p99, large: l.p99, growth: growth(c.p99, l.p99) },
+      {
+        name: `ack ${name}: req/s (growth = slowdown)`,
+        small: c.rps,
+        large: l.rps,
+        growth: ratio(c.rps, l.rps),
+      },
+    ];
+  }),
+  ...Object.entries(small.history).flatMap(([name, s]) => {
+    const l = large.history[name];
+    return l ? [{ name: `${name}: p50 ms`, small: s.p50, large: l.p50, growth: growth(s.p50, l.p50) }] : [];
+  }),
+].map((row) => ({ ...row, meets: row.growth <= GOALS.historyGrowth }));
+
+const results = {
+  generatedAt: new Date().toISOString(),
+  machine: {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    loadAverageAtEnd: (await import('node:os')).loadavg().map((n) => round(n, 2)),
+  },
+  method: {
+    plan: PLAN,
+    rate: RATE,
+    note:
+      'Closed loop over loopback (node:http keep-alive) from the bench process; fixed request counts per run; ' +
+      'a warm-up run, then measured runs alternating bare Bolt and commit-gate, medians reported. Each server ' +
+      'in its own child process; the Slack stand-in in the bench process answers at once. Latencies in ms.',
+    quick,
+  },
+  goals: GOALS,
+  ackPath,
+  sizes,
+  history,
+  footprint: {
+    bare: { idleRss: bareIdleRss, peakRss: barePeakRss },
+    bot: sizes.map((s) => ({
+      size: s.size,
+      idleRss: s.idleRss,
+      peakRss: s.peakRss,
+      idleRssAfter: s.idleRssAfter,
+    })),
+    startupToHealthyMs: sizes.map((s) => ({ size: s.size, median: s.startupMs, runs: s.startupRunsMs })),
+    installed,
+  },
+};
+
+// Written through a temporary file and renamed, so a reader never sees half a file; formatted by
+// Biome so `npm test` (biome check) accepts the committed results as they are.
+const target = join(ROOT, 'bench/results.json');
+const tmp = `${target}.tmp`;
+const formatted = execFileSync(
+  join(ROOT, 'node_modules/.bin/biome'),
+  ['format', '--stdin-file-path=bench/results.json'],
+  { cwd: ROOT, input: JSON.stringify(results), encoding: 'utf8' },
+);
+writeFileSync(tmp, formatted);
+renameSync(tmp, target);
+process.stdout.write(renderReport(results));
+progress(`wrote ${target}`);
