@@ -116,6 +116,20 @@ export function earliestFeasibleDate(
   return check.verdict === 'no_capacity_configured' ? null : check.earliestFeasibleDate;
 }
 
+/**
+ * Checks a stored request again for its current facts (after a revision or a moved delivery date)
+ * and stores the new verdict; its own previous load does not count against itself. Call it inside
+ * the transaction that changed the facts. Returns the request with the new check.
+ */
+export function recheckCapacity<R extends { readonly id: number; readonly facts: CapacityQuestion }>(
+  deps: CapacityDeps,
+  request: R,
+): R & { readonly capacityCheck: CapacityCheck } {
+  const capacityCheck = checkCapacity(deps, request.facts, { excludeRequestId: request.id });
+  deps.capacity.saveCheck(request.id, capacityCheck);
+  return { ...request, capacityCheck };
+}
+
 export interface LineOutlook {
   readonly productLineId: string;
   readonly name: string;

@@ -6,6 +6,7 @@ import type { CommitRequest, RequestEvent } from '../domain/request.js';
 import { planRevision, type RequiredSignOff, type RevisionRefusal } from '../domain/revision.js';
 import { route } from '../domain/routing.js';
 import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
+import { recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { authority } from './owners.js';
 import type { Notification } from './ports.js';
@@ -107,7 +108,8 @@ export function reviseRequest(
         request: current,
       };
     }
-    let after = saved;
+    // New facts, new verdict: the parent and the operations ask are rendered from this check.
+    let after: CommitRequest = recheckCapacity(deps, saved);
     const events: RequestEvent[] = [
       { type: 'request.revised', actorId: input.actorId, at, version: plan.version, changes: plan.changes },
       ...plan.reset.map((r) => ({
