@@ -34,6 +34,9 @@ function buttonValue(blocks: unknown, actionId: string): string {
   throw new Error(`no ${actionId} button in ${JSON.stringify(blocks)}`);
 }
 
+const metaOf = (call: RecordedCall | undefined) =>
+  (call?.args.view as { private_metadata?: string } | undefined)?.private_metadata ?? '';
+
 function storedCheck(id: number): CapacityCheck {
   const sqlite = new Database(h.dbPath, { readonly: true });
   try {
@@ -127,7 +130,7 @@ describe('capacity checked again when the facts change', () => {
       viewSubmission({
         userId: 'U0OPS1',
         callbackId: CALLBACKS.changesModal,
-        privateMetadata: (changes?.args.view as { private_metadata: string }).private_metadata,
+        privateMetadata: metaOf(changes),
         values: {
           [CHANGES_BLOCKS.reason]: { [`${CHANGES_BLOCKS.reason}_input`]: stateValue.text('Week is full') },
         },
@@ -152,7 +155,7 @@ describe('capacity checked again when the facts change', () => {
       viewSubmission({
         userId: 'U0SELLER',
         callbackId: CALLBACKS.requestModal,
-        privateMetadata: (revise?.args.view as { private_metadata: string }).private_metadata,
+        privateMetadata: metaOf(revise),
         values: h.requestValues({ productLineId: 'widgets', quantity: '100', deliveryDate: '2026-12-16' }),
       }),
     );
