@@ -21,6 +21,7 @@ import {
   weekRange,
   weeksFrom,
 } from '../domain/capacity.js';
+import type { CapacitySection } from '../domain/digest.js';
 import type { ServiceDeps } from './deps.js';
 
 export { OPERATIONS_FUNCTION };
@@ -155,6 +156,21 @@ export function capacityOutlook(
       unit: p.unit,
       weeks: loadWeeks(deps, p.id, from, options.weeks)?.map(outlookOf) ?? null,
     }));
+}
+
+/** How many weeks ahead the weekly digest shows the load. */
+export const DIGEST_CAPACITY_WEEKS = 4;
+
+/**
+ * The weekly digest's capacity section, or undefined when no product line has a capacity (the
+ * digest then has no such section). It looks ahead from now, whichever week the digest is about:
+ * the next DIGEST_CAPACITY_WEEKS weeks from the current one (configured zone).
+ */
+export function digestCapacity(
+  deps: CapacityDeps & Pick<ServiceDeps, 'clock'>,
+): (() => CapacitySection) | undefined {
+  if (!deps.config.product_lines.some((p) => p.capacity_per_week !== undefined)) return undefined;
+  return () => ({ lines: capacityOutlook(deps, { weeks: DIGEST_CAPACITY_WEEKS }) });
 }
 
 export interface SetCapacityInput {

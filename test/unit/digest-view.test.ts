@@ -154,7 +154,26 @@ describe('digest messages', () => {
       previous: summariseWeek(emptyWeek()),
       pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
       asOf: new Date('2026-11-23T14:00:00Z'),
-      capacity: { lines: [{ productLineId: 'widgets', name: 'Widgets', text: '80% of capacity booked' }] },
+      capacity: {
+        lines: [
+          {
+            productLineId: 'widgets',
+            name: 'Widgets',
+            weeks: [
+              {
+                weekStart: '2026-11-23',
+                capacity: 500,
+                overridden: false,
+                firm: 400,
+                tentative: 60,
+                load: 460,
+                percent: 92,
+                flag: 'over_90',
+              },
+            ],
+          },
+        ],
+      },
     });
     const messages = buildDigestMessages(digest, { currency: 'USD', timeZone: 'America/New_York' });
     expect(messages).toHaveLength(1);
@@ -163,6 +182,6 @@ describe('digest messages', () => {
     assertValidMessage(m);
     expect(m.text).toContain('Nothing crossed a threshold this week.');
     expect(m.text).toContain('0 requests worth $0.00');
-    expect(m.text).toContain('Widgets: 80% of capacity booked');
+    expect(m.text).toContain('Widgets · :large_yellow_circle: 23 Nov: 460/500 (92%)');
   });
 });

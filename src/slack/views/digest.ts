@@ -9,6 +9,7 @@ import { formatMoney } from '../../domain/money.js';
 import { requestRef } from '../../domain/request.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, mention } from '../mrkdwn.js';
+import { CAPACITY_DIGEST_TITLE, capacityDigestLines } from './capacity.js';
 import type { SlackMessage } from './request-messages.js';
 
 export interface DigestViewContext {
@@ -141,12 +142,7 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
     ),
   );
   if (d.capacity) {
-    list.push(
-      ...sectionsOf(
-        ':factory: *Next weeks\u2019 load*',
-        d.capacity.lines.map((l) => `• ${escapeText(l.name)}: ${escapeText(l.text)}`),
-      ),
-    );
+    list.push(...sectionsOf(`:factory: ${CAPACITY_DIGEST_TITLE}`, capacityDigestLines(d.capacity.lines)));
   }
   return list;
 }
