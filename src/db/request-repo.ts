@@ -195,21 +195,7 @@ export function createRequestStore(db: Db): RequestStore {
         .where(and(eq(signOffs.id, signOff.id), eq(signOffs.status, 'pending')))
         .run().changes;
       if (changed !== 1) return false;
-      const added = signOff.approvals.filter((a) => !previous.approvals.some((p) => p.userId === a.userId));
-      for (const a of added) {
-        const inserted = db
-          .insert(approvals)
-          .values({
-            signOffId: signOff.id,
-            userId: a.userId,
-            at: a.at,
-            conditions: a.conditions,
-            onBehalfOf: a.onBehalfOf ?? null,
-          })
-          .onConflictDoNothing()
-          .run().changes;
-        if (inserted !== 1) throw new ConcurrentDecisionError();
-      }
+      insertNewApprovals(db, previous, signOff);
       if (after.status !== before.status) {
         const moved = db
           .update(requests)
@@ -275,20 +261,7 @@ export function createRequestStore(db: Db): RequestStore {
           )
           .run().changes;
         if (changed !== 1) throw new ConcurrentDecisionError();
-        for (const a of s.approvals.filter((a) => !previous.approvals.some((p) => p.userId === a.userId))) {
-          const inserted = db
-            .insert(approvals)
-            .values({
-              signOffId: s.id,
-              userId: a.userId,
-              at: a.at,
-              conditions: a.conditions,
-              onBehalfOf: a.onBehalfOf ?? null,
-            })
-            .onConflictDoNothing()
-            .run().changes;
-          if (inserted !== 1) throw new ConcurrentDecisionError();
-        }
+        insertNewApprovals(db, previous, s);
       }
       return true;
     },
@@ -384,6 +357,27 @@ export const HOME_REFRESH_WINDOW_MS = 1500;
  * this change; the second covers every change after it, and is rendered when it goes out).
  * The first refresh after a quiet spell goes out at once; later ones wait out the window.
  */
+/**
+ * Records the approvals `after` has that `before` had not (one row per approver). An approval
+ * already stored means a concurrent decision won: the transaction is rolled back.
+ */
+function insertNewApprovals(db: Db, before: SignOff, after: SignOff): void {
+  for (const a of after.approvals.filter((a) => !before.approvals.some((p) => p.userId === a.userId))) {
+    const inserted = db
+      .insert(approvals)
+      .values({
+        signOffId: after.id,
+        userId: a.userId,
+        at: a.at,
+        conditions: a.conditions,
+        onBehalfOf: a.onBehalfOf ?? null,
+      })
+      .onConflictDoNothing()
+      .run().changes;
+    if (inserted !== 1) throw new ConcurrentDecisionError();
+  }
+}
+
 function homeUpdateDue(sqlite: Database.Database, userId: string, at: Date): Date | null {
   const key = `home:${userId}`;
   const row = sqlite
