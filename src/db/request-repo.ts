@@ -72,23 +72,7 @@ export function createRequestStore(db: Db): RequestStore {
     },
 
     loadRequest(id: number): CommitRequest | null {
-      const row = db.select().from(requests).where(eq(requests.id, id)).get();
-      if (!row) return null;
-      const so = db.select().from(signOffs).where(eq(signOffs.requestId, id)).orderBy(asc(signOffs.id)).all();
-      const ap = so.length
-        ? db
-            .select()
-            .from(approvals)
-            .where(
-              inArray(
-                approvals.signOffId,
-                so.map((s) => s.id),
-              ),
-            )
-            .orderBy(asc(approvals.at))
-            .all()
-        : [];
-      return toRequest(row, so, ap);
+      return loadRequestsByIds(db, [id]).get(id) ?? null;
     },
 
     saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null {
@@ -357,6 +341,42 @@ export const HOME_REFRESH_WINDOW_MS = 1500;
  * this change; the second covers every change after it, and is rendered when it goes out).
  * The first refresh after a quiet spell goes out at once; later ones wait out the window.
  */
+/** Requests with their sign-offs and approvals, three indexed reads whatever the count. */
+export function loadRequestsByIds(db: Db, ids: readonly number[]): Map<number, CommitRequest> {
+  const out = new Map<number, CommitRequest>();
+  if (!ids.length) return out;
+  const unique = [...new Set(ids)];
+  const rows = db.select().from(requests).where(inArray(requests.id, unique)).all();
+  const so = db.select().from(signOffs).where(inArray(signOffs.requestId, unique)).all();
+  so.sort((a, b) => a.id - b.id);
+  const ap = so.length
+    ? db
+        .select()
+        .from(approvals)
+        .where(
+          inArray(
+            approvals.signOffId,
+            so.map((s) => s.id),
+          ),
+        )
+        .all()
+        .sort((a, b) => a.at.getTime() - b.at.getTime())
+    : [];
+  for (const row of rows) {
+    const mine = so.filter((s) => s.requestId === row.id);
+    const ids = new Set(mine.map((s) => s.id));
+    out.set(
+      row.id,
+      toRequest(
+        row,
+        mine,
+        ap.filter((a) => ids.has(a.signOffId)),
+      ),
+    );
+  }
+  return out;
+}
+
 /**
  * Records the approvals `after` has that `before` had not (one row per approver). An approval
  * already stored means a concurrent decision won: the transaction is rolled back.
