@@ -84,6 +84,19 @@ async function openProposeModal(ask: RecordedCall) {
   return view;
 }
 
+/** The seller clicks a button of a DM the bot sent them. */
+function sellerClicks(dm: RecordedCall | undefined, actionId: string) {
+  return h.slack.interaction(
+    blockAction({
+      userId: 'U0SELLER',
+      actionId,
+      value: buttonValue(dm?.args.blocks, actionId),
+      channelId: String(dm?.args.channel),
+      messageTs: tsOf(dm),
+    }),
+  );
+}
+
 function everyMessageIsValid() {
   for (const call of h.standIn.calls)
     if ((call.method === 'chat.postMessage' || call.method === 'chat.update') && call.args.blocks)
@@ -137,15 +150,7 @@ describe('capacity checked again when the facts change', () => {
       }),
     );
     const [dm] = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('asks you to change'));
-    await h.slack.interaction(
-      blockAction({
-        userId: 'U0SELLER',
-        actionId: ACTIONS.revise,
-        value: buttonValue(dm?.args.blocks, ACTIONS.revise),
-        channelId: String(dm?.args.channel),
-        messageTs: tsOf(dm),
-      }),
-    );
+    await sellerClicks(dm, ACTIONS.revise);
     const [revise] = await h.standIn.waitFor(
       (c) =>
         c.method === 'views.open' &&
@@ -192,15 +197,7 @@ describe('capacity checked again when the facts change', () => {
       }),
     );
     const [dm] = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes(ACTIONS.counterAccept));
-    await h.slack.interaction(
-      blockAction({
-        userId: 'U0SELLER',
-        actionId: ACTIONS.counterAccept,
-        value: buttonValue(dm?.args.blocks, ACTIONS.counterAccept),
-        channelId: String(dm?.args.channel),
-        messageTs: tsOf(dm),
-      }),
-    );
+    await sellerClicks(dm, ACTIONS.counterAccept);
     await h.standIn.waitFor((c) => textOf(c).includes('delivery date moved'));
 
     expect(storedCheck(2)).toMatchObject({ verdict: 'fits', weekStart: '2026-12-14' });
