@@ -5,14 +5,16 @@ import { existsSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { ConfigError, type Env, loadConfig, parseEnv } from './config.js';
 import { backupDatabase } from './db/backup.js';
+import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb } from './db/create-db.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { isIsoDate, weekStart } from './domain/calendar.js';
 import { parseRequestRef } from './domain/request.js';
 import { createLogger } from './logger.js';
+import { digestCapacity } from './services/capacity.js';
 import { systemClock } from './services/ports.js';
-import { buildWeeklyDigest } from './services/weekly-digest.js';
+import { buildWeeklyDigest, type DigestDeps } from './services/weekly-digest.js';
 import { createDigestPoster } from './slack/digest-poster.js';
 import { buildDigestMessages } from './slack/views/digest.js';
 
@@ -76,7 +78,13 @@ async function digest(args: readonly string[]): Promise<void> {
   }
   const db = createDb(env.DATABASE_PATH);
   try {
-    const deps = { reader: createDigestReader(db), config, clock: systemClock };
+    const capacity = digestCapacity({ config, clock: systemClock, capacity: createCapacityStore(db) });
+    const deps: DigestDeps = {
+      reader: createDigestReader(db),
+      config,
+      clock: systemClock,
+      ...(capacity ? { capacity } : {}),
+    };
     if (dryRun) {
       const [first, ...thread] = buildDigestMessages(buildWeeklyDigest(deps, day), {
         currency: config.currency,

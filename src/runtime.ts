@@ -17,6 +17,7 @@ import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { AppLogger } from './logger.js';
+import { digestCapacity } from './services/capacity.js';
 import type { ServiceDeps } from './services/deps.js';
 import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
@@ -47,7 +48,7 @@ export interface RuntimeOptions {
   readonly schedule?: boolean;
   /** How often the scheduler looks for due work; default one minute. */
   readonly scheduleMs?: number;
-  /** The capacity feature's section for the digest, when wired in. */
+  /** The digest's capacity section; default: the next 4 weeks' load when any line has capacity. */
   readonly capacity?: DigestDeps['capacity'];
 }
 
@@ -97,11 +98,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
   };
   const jobRuns = createJobRunStore(db);
+  // The next weeks' load per product line, whenever any product line has a capacity.
+  const capacityHook = options.capacity ?? digestCapacity(services);
   const digest: DigestDeps = {
     reader: createDigestReader(db),
     config,
     clock,
-    ...(options.capacity ? { capacity: options.capacity } : {}),
+    ...(capacityHook ? { capacity: capacityHook } : {}),
   };
 
   // 200 {"status":"ok"} when the database answers and the outbox is moving; 503 when the database

@@ -3,12 +3,9 @@
 // requests expire, so that set is bounded by a couple of weeks of inflow), a seller's requests from
 // (seller_id, status, created_at) and (seller_id, created_at), week figures from
 // (created_at) and events (type, at). Nothing here scans the whole history.
-import { inArray } from 'drizzle-orm';
-import type { CommitRequest } from '../domain/request.js';
 import type { HomeQueries, PendingSignOffRef, WeekFigures } from '../services/home.js';
 import type { Db } from './create-db.js';
-import { toRequest } from './request-repo.js';
-import { approvals, requests, signOffs } from './schema.js';
+import { loadRequestsByIds } from './request-repo.js';
 
 /** The pending sign-offs of pending requests, driven from the pending requests (see above). */
 const PENDING_JOIN = `
@@ -59,41 +56,6 @@ export function createHomeRepo(db: Db): HomeQueries {
   const oldestStmt = sqlite.prepare(HOME_SQL.oldest);
   const figuresStmt = sqlite.prepare(HOME_SQL.figures);
 
-  function loadRequests(ids: readonly number[]): Map<number, CommitRequest> {
-    const out = new Map<number, CommitRequest>();
-    if (!ids.length) return out;
-    const unique = [...new Set(ids)];
-    const rows = db.select().from(requests).where(inArray(requests.id, unique)).all();
-    const so = db.select().from(signOffs).where(inArray(signOffs.requestId, unique)).all();
-    so.sort((a, b) => a.id - b.id);
-    const ap = so.length
-      ? db
-          .select()
-          .from(approvals)
-          .where(
-            inArray(
-              approvals.signOffId,
-              so.map((s) => s.id),
-            ),
-          )
-          .all()
-          .sort((a, b) => a.at.getTime() - b.at.getTime())
-      : [];
-    for (const row of rows) {
-      const mine = so.filter((s) => s.requestId === row.id);
-      const ids = new Set(mine.map((s) => s.id));
-      out.set(
-        row.id,
-        toRequest(
-          row,
-          mine,
-          ap.filter((a) => ids.has(a.signOffId)),
-        ),
-      );
-    }
-    return out;
-  }
-
   return {
     recordOpened(userId, at) {
       openStmt.run(userId, at.getTime(), at.getTime());
@@ -110,7 +72,7 @@ export function createHomeRepo(db: Db): HomeQueries {
       return { open, recent };
     },
 
-    loadRequests,
+    loadRequests: (ids) => loadRequestsByIds(db, ids),
 
     weekFigures(from, to): WeekFigures {
       const f = figuresStmt.get({ from: from.getTime(), to: to.getTime() }) as Omit<

@@ -105,6 +105,7 @@ export function createRequestStore(db: Db): RequestStore {
       );
     },
 
+    // One request, the hot path (every click, every delivery): prepared reads (bench/).
     loadRequest(requestId: number): CommitRequest | null {
       const row = reads.request.get({ id: requestId });
       if (!row) return null;
@@ -212,21 +213,7 @@ export function createRequestStore(db: Db): RequestStore {
         .where(and(eq(signOffs.id, signOff.id), eq(signOffs.status, 'pending')))
         .run().changes;
       if (changed !== 1) return false;
-      const added = signOff.approvals.filter((a) => !previous.approvals.some((p) => p.userId === a.userId));
-      for (const a of added) {
-        const inserted = db
-          .insert(approvals)
-          .values({
-            signOffId: signOff.id,
-            userId: a.userId,
-            at: a.at,
-            conditions: a.conditions,
-            onBehalfOf: a.onBehalfOf ?? null,
-          })
-          .onConflictDoNothing()
-          .run().changes;
-        if (inserted !== 1) throw new ConcurrentDecisionError();
-      }
+      insertNewApprovals(db, previous, signOff);
       if (after.status !== before.status) {
         const moved = db
           .update(requests)
@@ -292,20 +279,7 @@ export function createRequestStore(db: Db): RequestStore {
           )
           .run().changes;
         if (changed !== 1) throw new ConcurrentDecisionError();
-        for (const a of s.approvals.filter((a) => !previous.approvals.some((p) => p.userId === a.userId))) {
-          const inserted = db
-            .insert(approvals)
-            .values({
-              signOffId: s.id,
-              userId: a.userId,
-              at: a.at,
-              conditions: a.conditions,
-              onBehalfOf: a.onBehalfOf ?? null,
-            })
-            .onConflictDoNothing()
-            .run().changes;
-          if (inserted !== 1) throw new ConcurrentDecisionError();
-        }
+        insertNewApprovals(db, previous, s);
       }
       return true;
     },
@@ -394,6 +368,63 @@ export const HOME_REFRESH_WINDOW_MS = 1500;
  * this change; the second covers every change after it, and is rendered when it goes out).
  * The first refresh after a quiet spell goes out at once; later ones wait out the window.
  */
+/** Requests with their sign-offs and approvals, three indexed reads whatever the count. */
+export function loadRequestsByIds(db: Db, ids: readonly number[]): Map<number, CommitRequest> {
+  const out = new Map<number, CommitRequest>();
+  if (!ids.length) return out;
+  const unique = [...new Set(ids)];
+  const rows = db.select().from(requests).where(inArray(requests.id, unique)).all();
+  const so = db.select().from(signOffs).where(inArray(signOffs.requestId, unique)).all();
+  so.sort((a, b) => a.id - b.id);
+  const ap = so.length
+    ? db
+        .select()
+        .from(approvals)
+        .where(
+          inArray(
+            approvals.signOffId,
+            so.map((s) => s.id),
+          ),
+        )
+        .all()
+        .sort((a, b) => a.at.getTime() - b.at.getTime())
+    : [];
+  for (const row of rows) {
+    const mine = so.filter((s) => s.requestId === row.id);
+    const ids = new Set(mine.map((s) => s.id));
+    out.set(
+      row.id,
+      toRequest(
+        row,
+        mine,
+        ap.filter((a) => ids.has(a.signOffId)),
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * Records the approvals `after` has that `before` had not (one row per approver). An approval
+ * already stored means a concurrent decision won: the transaction is rolled back.
+ */
+function insertNewApprovals(db: Db, before: SignOff, after: SignOff): void {
+  for (const a of after.approvals.filter((a) => !before.approvals.some((p) => p.userId === a.userId))) {
+    const inserted = db
+      .insert(approvals)
+      .values({
+        signOffId: after.id,
+        userId: a.userId,
+        at: a.at,
+        conditions: a.conditions,
+        onBehalfOf: a.onBehalfOf ?? null,
+      })
+      .onConflictDoNothing()
+      .run().changes;
+    if (inserted !== 1) throw new ConcurrentDecisionError();
+  }
+}
+
 function homeUpdateDue(sqlite: Database.Database, userId: string, at: Date): Date | null {
   const key = `home:${userId}`;
   const row = sqlite

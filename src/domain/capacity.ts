@@ -257,3 +257,16 @@ export function planOverride(from: IsoDate, to: IsoDate, currentWeek: IsoDate): 
   }
   return { ok: true, weeks };
 }
+
+/**
+ * The date to suggest when an owner proposes a feasible date: the earliest feasible date from the
+ * stored check, when there is one and it is later than the requested date; else none.
+ */
+export function suggestedFeasibleDate(
+  check: CapacityCheck | null | undefined,
+  requestedDate: IsoDate,
+): IsoDate | undefined {
+  if (!check || check.verdict === 'no_capacity_configured') return undefined;
+  const date = check.earliestFeasibleDate;
+  return date !== null && date > requestedDate ? date : undefined;
+}

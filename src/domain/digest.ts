@@ -30,8 +30,10 @@
 //   standard lead time.
 // - BLOCKED > CLEARED: more value was blocked than cleared (and something was blocked).
 // - ESCALATIONS / OVERRIDES: any escalation or override in the week is called out.
+
 import { type BusinessHours, type BusinessTimeline, businessTimeline, HOUR_MS } from './business-hours.js';
 import { addDays, type IsoDate, localDate, weekStart, zonedInstant } from './calendar.js';
+import type { WeekOutlook } from './capacity.js';
 import type { RequestStatus } from './request.js';
 
 export const THRESHOLDS = {
@@ -131,9 +133,16 @@ export interface PendingNow {
   readonly signOffs: readonly DigestSignOff[];
 }
 
-/** Next weeks' load per product line, from the capacity feature when present (rendered as given). */
+/**
+ * The next weeks' load per product line (load = approved + pending against capacity, flagged over
+ * 90% and over 100%), from the capacity feature; `weeks` is null for a line without capacity.
+ */
 export interface CapacitySection {
-  readonly lines: readonly { readonly productLineId: string; readonly name: string; readonly text: string }[];
+  readonly lines: readonly {
+    readonly productLineId: string;
+    readonly name: string;
+    readonly weeks: readonly WeekOutlook[] | null;
+  }[];
 }
 
 export interface DigestInput {

@@ -21,6 +21,7 @@ import {
   weekRange,
   weeksFrom,
 } from '../domain/capacity.js';
+import type { CapacitySection } from '../domain/digest.js';
 import type { ServiceDeps } from './deps.js';
 
 export { OPERATIONS_FUNCTION };
@@ -116,6 +117,20 @@ export function earliestFeasibleDate(
   return check.verdict === 'no_capacity_configured' ? null : check.earliestFeasibleDate;
 }
 
+/**
+ * Checks a stored request again for its current facts (after a revision or a moved delivery date)
+ * and stores the new verdict; its own previous load does not count against itself. Call it inside
+ * the transaction that changed the facts. Returns the request with the new check.
+ */
+export function recheckCapacity<R extends { readonly id: number; readonly facts: CapacityQuestion }>(
+  deps: CapacityDeps,
+  request: R,
+): R & { readonly capacityCheck: CapacityCheck } {
+  const capacityCheck = checkCapacity(deps, request.facts, { excludeRequestId: request.id });
+  deps.capacity.saveCheck(request.id, capacityCheck);
+  return { ...request, capacityCheck };
+}
+
 export interface LineOutlook {
   readonly productLineId: string;
   readonly name: string;
@@ -141,6 +156,21 @@ export function capacityOutlook(
       unit: p.unit,
       weeks: loadWeeks(deps, p.id, from, options.weeks)?.map(outlookOf) ?? null,
     }));
+}
+
+/** How many weeks ahead the weekly digest shows the load. */
+export const DIGEST_CAPACITY_WEEKS = 4;
+
+/**
+ * The weekly digest's capacity section, or undefined when no product line has a capacity (the
+ * digest then has no such section). It looks ahead from now, whichever week the digest is about:
+ * the next DIGEST_CAPACITY_WEEKS weeks from the current one (configured zone).
+ */
+export function digestCapacity(
+  deps: CapacityDeps & Pick<ServiceDeps, 'clock'>,
+): (() => CapacitySection) | undefined {
+  if (!deps.config.product_lines.some((p) => p.capacity_per_week !== undefined)) return undefined;
+  return () => ({ lines: capacityOutlook(deps, { weeks: DIGEST_CAPACITY_WEEKS }) });
 }
 
 export interface SetCapacityInput {

@@ -11,6 +11,7 @@ import {
   withdraw,
 } from '../domain/negotiation.js';
 import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
+import { recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { authority } from './owners.js';
 import type { Notification } from './ports.js';
@@ -42,13 +43,20 @@ function run(
         ? { ok: false, reason: 'request_closed', status: current.status, request: current }
         : { ok: false, reason: 'no_proposal', request: current };
     }
+    // An accepted counter moves the delivery date: the load moves with it, so check again.
+    const after = movesLoad(before, next.request) ? recheckCapacity(deps, next.request) : next.request;
     store.appendEvents(before.id, next.events);
-    store.enqueue(notify(before, next.request), at);
-    return { ok: true, request: next.request, before };
+    store.enqueue(notify(before, after), at);
+    return { ok: true, request: after, before };
   });
   if (result.ok) deps.onNotify();
   return result;
 }
+
+const movesLoad = (before: CommitRequest, after: CommitRequest): boolean =>
+  before.facts.deliveryDate !== after.facts.deliveryDate ||
+  before.facts.quantity !== after.facts.quantity ||
+  before.facts.productLineId !== after.facts.productLineId;
 
 const updateAll = (after: CommitRequest, which: (s: SignOff) => boolean = () => true): Notification[] =>
   after.signOffs.filter(which).map((s) => ({ kind: 'signoff.update', requestId: after.id, signOffId: s.id }));

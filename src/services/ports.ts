@@ -8,7 +8,7 @@ import type {
   RequestFacts,
   SignOff,
 } from '../domain/request.js';
-import type { FieldChange, RevisionPlan } from '../domain/revision.js';
+import type { FieldChange, RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 
 export interface Clock {
   now(): Date;
@@ -84,13 +84,8 @@ export function orderingKeyOf(n: Notification): string {
   return 'requestId' in n ? `request:${n.requestId}` : n.kind;
 }
 
-export interface NewSignOff {
-  readonly functionId: string;
-  readonly label: string;
-  readonly owners: readonly string[];
-  readonly approvalsNeeded: number;
-  readonly requiredBy: readonly string[];
-}
+/** A sign-off to create: a function the request is routed to (services/intake.ts). */
+export type NewSignOff = RequiredSignOff;
 
 export interface NewRequest {
   readonly sellerId: string;

@@ -1,12 +1,12 @@
 // Asking for changes, and the seller's revision: a new version of the same request, re-routed,
 // with only the sign-offs whose inputs changed (or that newly apply) asked again.
-import { localDate } from '../domain/calendar.js';
 import { type NegotiationRefusal, requestChanges } from '../domain/negotiation.js';
 import type { CommitRequest, RequestEvent } from '../domain/request.js';
-import { planRevision, type RequiredSignOff, type RevisionRefusal } from '../domain/revision.js';
-import { route } from '../domain/routing.js';
-import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
+import { planRevision, type RevisionRefusal } from '../domain/revision.js';
+import type { RawRequestInput, RequestField } from '../domain/validation.js';
+import { recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
+import { validateAndRoute } from './intake.js';
 import { authority } from './owners.js';
 import type { Notification } from './ports.js';
 
@@ -63,34 +63,9 @@ export function reviseRequest(
 ): ReviseResult {
   const { config, clock, store } = deps;
   const at = clock.now();
-  const today = localDate(at, config.timezone);
-  const validated = validateRequestInput(input.raw, {
-    productLineIds: config.product_lines.map((p) => p.id),
-    currency: config.currency,
-    today,
-  });
-  if (!validated.ok) return validated;
-  const facts = validated.facts;
-  const required: RequiredSignOff[] = route(facts, {
-    rules: config.rules,
-    functionOrder: Object.keys(config.functions),
-    productLines: config.product_lines,
-    currency: config.currency,
-    today,
-  }).flatMap((r) => {
-    const fn = config.functions[r.functionId];
-    return fn
-      ? [
-          {
-            functionId: fn.id,
-            label: fn.label,
-            owners: fn.owners,
-            approvalsNeeded: fn.approvals,
-            requiredBy: r.requiredBy,
-          },
-        ]
-      : [];
-  });
+  const intake = validateAndRoute(deps, input.raw, at);
+  if (!intake.ok) return intake;
+  const { facts, required } = intake;
 
   const result = store.transaction((): ReviseResult => {
     const before = store.loadRequest(input.requestId);
@@ -107,7 +82,8 @@ export function reviseRequest(
         request: current,
       };
     }
-    let after = saved;
+    // New facts, new verdict: the parent and the operations ask are rendered from this check.
+    let after: CommitRequest = recheckCapacity(deps, saved);
     const events: RequestEvent[] = [
       { type: 'request.revised', actorId: input.actorId, at, version: plan.version, changes: plan.changes },
       ...plan.reset.map((r) => ({

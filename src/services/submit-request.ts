@@ -1,10 +1,9 @@
-import { localDate } from '../domain/calendar.js';
 import type { CommitRequest, RequestEvent } from '../domain/request.js';
-import { route } from '../domain/routing.js';
-import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
+import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
+import { validateAndRoute } from './intake.js';
 import type { Notification } from './ports.js';
 
 export interface SubmitRequestInput {
@@ -21,22 +20,9 @@ export type SubmitRequestResult =
 export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): SubmitRequestResult {
   const { config, clock, store } = deps;
   const at = clock.now();
-  const today = localDate(at, config.timezone);
-  const validated = validateRequestInput(input.raw, {
-    productLineIds: config.product_lines.map((p) => p.id),
-    currency: config.currency,
-    today,
-  });
-  if (!validated.ok) return validated;
-  const { facts } = validated;
-
-  const required = route(facts, {
-    rules: config.rules,
-    functionOrder: Object.keys(config.functions),
-    productLines: config.product_lines,
-    currency: config.currency,
-    today,
-  });
+  const intake = validateAndRoute(deps, input.raw, at);
+  if (!intake.ok) return intake;
+  const { facts, required } = intake;
 
   const request = store.transaction(() => {
     // Inside the write transaction: two sellers asking for the last free capacity at once see
@@ -50,20 +36,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       sourceChannelId: input.sourceChannelId,
       at,
       status: required.length ? 'pending' : 'approved',
-      signOffs: required.flatMap((r) => {
-        const fn = config.functions[r.functionId];
-        return fn
-          ? [
-              {
-                functionId: fn.id,
-                label: fn.label,
-                owners: fn.owners,
-                approvalsNeeded: fn.approvals,
-                requiredBy: r.requiredBy,
-              },
-            ]
-          : [];
-      }),
+      signOffs: required,
     });
     const events: RequestEvent[] = [{ type: 'request.submitted', actorId: input.sellerId, at, facts }];
     if (created.status === 'approved') events.push({ type: 'request.approved', at });

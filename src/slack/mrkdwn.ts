@@ -14,6 +14,15 @@ export function escapeText(text: string): string {
     .replace(/([*_~`])/g, `${ZWJ}$1${ZWJ}`);
 }
 
+/**
+ * A slash command's text as the person typed it. With should_escape: true Slack sends & < > as
+ * &amp; &lt; &gt; (and mentions as <@U…|name>, channels as <#C…|name>, which stay as they are).
+ * &amp; is decoded last, so "&amp;lt;" (a typed "&lt;") stays "&lt;".
+ */
+export function decodeCommandText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
 export function clamp(text: string, max: number): string {
   if (text.length <= max) return text;

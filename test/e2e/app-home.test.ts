@@ -189,10 +189,15 @@ describe('App Home for each kind of person', () => {
     expect(preview).toBeDefined();
 
     await clickOnHome('U0CEO', view, ACTIONS.previewDigest, String(preview?.value));
-    const [dm] = await h.standIn.waitFor(
-      (c) => c.method === 'chat.postMessage' && c.args.channel === 'DU0CEO' && !c.args.blocks,
+    // The week so far, as /commit digest shows it, in a modal only the clicker sees.
+    const [opened] = await h.standIn.waitFor(
+      (c) => c.method === 'views.open' && JSON.stringify(c.args.view).includes('This week so far'),
     );
-    expect(String(dm?.args.text)).toContain('/commit digest');
+    const modal = opened?.args.view as { title: { text: string }; blocks: unknown[] };
+    assertValidModal(modal);
+    expect(modal.title.text).toBe('This week so far');
+    expect(JSON.stringify(modal.blocks)).toContain('This week so far: Mon 23 Nov 2026');
+    expect(h.standIn.callsTo('chat.postMessage').filter((c) => c.args.channel === 'DU0CEO')).toHaveLength(0);
   });
 });
 

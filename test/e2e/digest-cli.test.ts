@@ -58,6 +58,10 @@ describe('npm run digest', () => {
     expect(message.text).toContain('4 requests worth $115,000.50');
     // Pending ages run to the real now, so only the sentence is certain, not its percentage.
     expect(message.text).toContain('Operations holds');
+    // The next 4 weeks' load per product line; the weeks run from the real now, so not their dates.
+    expect(message.text).toContain('Capacity, next weeks');
+    expect(message.text).toMatch(/Widgets ·( \S+)? \d+ \w{3}: [\d,]+\/500 \(\d+%\)( · [^·]+){3}\n/);
+    expect(message.text).toContain('Not checked (no capacity per week): Gadgets');
   });
 
   it('when the date is not a date then it exits 1 with one line', () => {

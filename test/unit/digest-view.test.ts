@@ -143,6 +143,43 @@ describe('digest messages', () => {
     expect(allText).toContain('Operations');
   });
 
+  it('when 200 product lines have capacity then the capacity section spreads over valid messages and names every line', () => {
+    const weeks = ['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14'].map((weekStart, i) => ({
+      weekStart,
+      capacity: 1_000_000,
+      overridden: false,
+      firm: 950_000 + i,
+      tentative: 100_000,
+      load: 1_050_000 + i,
+      percent: 105,
+      flag: 'over_100' as const,
+    }));
+    const lines = Array.from({ length: 200 }, (_, i) => ({
+      productLineId: `line${i}`,
+      name: `Line ${i} <&> ${'x'.repeat(40)}`,
+      weeks: i % 10 ? weeks : null,
+    }));
+    const digest = computeDigest({
+      weekStart: '2026-11-16',
+      timeZone: 'America/New_York',
+      businessHours: hours,
+      functions,
+      productLines,
+      current: emptyWeek(),
+      previous: summariseWeek(emptyWeek()),
+      pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
+      asOf: new Date('2026-11-23T14:00:00Z'),
+      capacity: { lines },
+    });
+    const messages = buildDigestMessages(digest, { currency: 'USD', timeZone: 'America/New_York' });
+    expect(messages.length).toBeGreaterThan(1);
+    for (const m of messages) assertValidMessage(m);
+    const all = messages.map((m) => m.text).join('\n');
+    for (const l of lines.filter((x) => x.weeks))
+      expect(all).toContain(`${l.name.replace('<&>', '&lt;&amp;&gt;')} · `);
+    expect(all).toContain('Not checked (no capacity per week): Line 0 &lt;&amp;&gt;');
+  });
+
   it('when a week is empty then one valid message says so', () => {
     const digest = computeDigest({
       weekStart: '2026-11-16',
@@ -154,7 +191,26 @@ describe('digest messages', () => {
       previous: summariseWeek(emptyWeek()),
       pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
       asOf: new Date('2026-11-23T14:00:00Z'),
-      capacity: { lines: [{ productLineId: 'widgets', name: 'Widgets', text: '80% of capacity booked' }] },
+      capacity: {
+        lines: [
+          {
+            productLineId: 'widgets',
+            name: 'Widgets',
+            weeks: [
+              {
+                weekStart: '2026-11-23',
+                capacity: 500,
+                overridden: false,
+                firm: 400,
+                tentative: 60,
+                load: 460,
+                percent: 92,
+                flag: 'over_90',
+              },
+            ],
+          },
+        ],
+      },
     });
     const messages = buildDigestMessages(digest, { currency: 'USD', timeZone: 'America/New_York' });
     expect(messages).toHaveLength(1);
@@ -163,6 +219,6 @@ describe('digest messages', () => {
     assertValidMessage(m);
     expect(m.text).toContain('Nothing crossed a threshold this week.');
     expect(m.text).toContain('0 requests worth $0.00');
-    expect(m.text).toContain('Widgets: 80% of capacity booked');
+    expect(m.text).toContain('Widgets · :large_yellow_circle: 23 Nov: 460/500 (92%)');
   });
 });

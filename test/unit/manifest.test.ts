@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import * as ids from '../../src/slack/ids.js';
 import { COMMAND } from '../../src/slack/ids.js';
+import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
 
 const MANIFEST_URL = new URL('../../manifest.yml', import.meta.url);
 // Slack's manifest schema v1 (github.com/slackapi/manifest-schema), a draft-07 schema.
@@ -22,7 +23,13 @@ interface Manifest {
   features: {
     app_home?: { home_tab_enabled?: boolean; messages_tab_enabled?: boolean };
     bot_user?: { display_name: string; always_online?: boolean };
-    slash_commands?: { command: string; url?: string; description: string; should_escape?: boolean }[];
+    slash_commands?: {
+      command: string;
+      url?: string;
+      description: string;
+      usage_hint?: string;
+      should_escape?: boolean;
+    }[];
     shortcuts?: { callback_id: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
@@ -204,8 +211,16 @@ describe('manifest.yml and the code', () => {
   it('when Slack installs the app then its one slash command is the one the bot listens for', () => {
     const commands = manifest.features.slash_commands ?? [];
     expect(commands.map((c) => c.command)).toEqual([COMMAND]);
-    expect(commands[0]?.should_escape).toBe(false);
+    // Mentions must arrive with their user id (<@U…|name>) for /commit away.
+    expect(commands[0]?.should_escape).toBe(true);
     expect(commands[0]?.description.length).toBeGreaterThan(0);
+  });
+
+  it('when someone starts typing /commit then the usage hint names every subcommand', () => {
+    const hint = manifest.features.slash_commands?.[0]?.usage_hint ?? '';
+    for (const word of ['help', ...SUBCOMMANDS.map((s) => s.name)])
+      expect(hint).toMatch(new RegExp(`\\b${word}\\b`));
+    expect(SUBCOMMANDS.map((s) => s.name).sort()).toEqual(['away', 'back', 'capacity', 'digest', 'show']);
   });
 
   it('when the manifest is used as shipped then Socket Mode is on and no request URL is set', () => {

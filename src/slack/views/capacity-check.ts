@@ -1,5 +1,6 @@
-// The capacity check as it was at submit, shown on the parent message and on the operations
-// sign-off message, so operations decides on facts. One builder for both surfaces.
+// The latest capacity check (at submit, at a revision, when a counter date moves the delivery),
+// shown on the parent message and on the operations sign-off message, so operations decides on
+// facts. One builder for both surfaces.
 import type { SectionBlock } from '@slack/types';
 import type { CapacityCheck } from '../../domain/capacity.js';
 import type { CapacityNote } from '../../services/home.js';

@@ -99,11 +99,11 @@ const DIGEST_FLAG: Record<NonNullable<WeekOutlook['flag']>, string> = {
 };
 
 /**
- * The weekly digest's capacity section (the digest wires it in): per product line with a
- * capacity, each of the next weeks as "week: load of capacity (percent)", weeks over 90% and
- * over 100% marked. Lines without a capacity are named once at the end.
+ * The capacity lines of the weekly digest: per product line with a capacity, each of the next weeks
+ * as "week: load/capacity (percent)", weeks over 90% and over 100% marked; lines without a
+ * capacity named once; then the legend.
  */
-export function buildCapacityDigestBlocks(lines: readonly LineOutlook[]): KnownBlock[] {
+export function capacityDigestLines(lines: readonly Pick<LineOutlook, 'name' | 'weeks'>[]): string[] {
   const checked = lines.filter((l) => l.weeks?.length);
   const unchecked = lines.filter((l) => !l.weeks);
   const rows = checked.map((l) => {
@@ -114,13 +114,19 @@ export function buildCapacityDigestBlocks(lines: readonly LineOutlook[]): KnownB
     });
     return `*${escapeText(l.name)}* · ${weeks.join(' · ')}`;
   });
-  const body = [
-    '*Capacity, next weeks* (load = approved + pending, against capacity)',
+  return [
     ...rows,
     ...(unchecked.length
       ? [`_Not checked (no capacity per week): ${unchecked.map((l) => escapeText(l.name)).join(', ')}_`]
       : []),
     `${DIGEST_FLAG.over_90} over 90%  ${DIGEST_FLAG.over_100} over 100%`,
-  ].join('\n');
+  ];
+}
+
+/** The digest's capacity section as one block (for a surface of its own). */
+export function buildCapacityDigestBlocks(lines: readonly LineOutlook[]): KnownBlock[] {
+  const body = [CAPACITY_DIGEST_TITLE, ...capacityDigestLines(lines)].join('\n');
   return [{ type: 'section', text: { type: 'mrkdwn', text: clamp(body, LIMITS.sectionText) } }];
 }
+
+export const CAPACITY_DIGEST_TITLE = '*Capacity, next weeks* (load = approved + pending, against capacity)';

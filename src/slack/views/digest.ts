@@ -2,13 +2,14 @@
 // packed into as many messages as needed so that no message exceeds Slack's block count or its
 // `text` limit, whatever the week's volume: the first message goes to the channel, the rest into
 // its thread. Each message's `text` is the complete fallback of that message's blocks.
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { formatDay } from '../../domain/calendar.js';
 import type { Digest, FunctionLine } from '../../domain/digest.js';
 import { formatMoney } from '../../domain/money.js';
 import { requestRef } from '../../domain/request.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, mention } from '../mrkdwn.js';
+import { CAPACITY_DIGEST_TITLE, capacityDigestLines } from './capacity.js';
 import type { SlackMessage } from './request-messages.js';
 
 export interface DigestViewContext {
@@ -141,12 +142,7 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
     ),
   );
   if (d.capacity) {
-    list.push(
-      ...sectionsOf(
-        ':factory: *Next weeks\u2019 load*',
-        d.capacity.lines.map((l) => `• ${escapeText(l.name)}: ${escapeText(l.text)}`),
-      ),
-    );
+    list.push(...sectionsOf(`:factory: ${CAPACITY_DIGEST_TITLE}`, capacityDigestLines(d.capacity.lines)));
   }
   return list;
 }
@@ -189,4 +185,38 @@ export function buildDigestMessages(d: Digest, ctx: DigestViewContext): SlackMes
 /** The short line that accompanies the trend chart. */
 export function chartComment(d: Digest): string {
   return `8-week trend to ${formatDay(d.weekEnd)}: requests in vs. cleared vs. blocked, and median decision time per function.`;
+}
+
+/** Said when the week needs more parts than a surface holds. */
+export function moreParts(count: number, today: string): KnownBlock {
+  return {
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `${count} more part(s) did not fit here: run \`npm run digest -- --week-of ${today} --dry-run\` for all of it.`,
+      },
+    ],
+  };
+}
+
+/**
+ * The digest's messages in one modal (a modal holds 100 blocks, a message 50): whole messages
+ * while they fit, then a note saying how many parts did not.
+ */
+export function buildDigestModal(title: string, messages: readonly SlackMessage[], today: string): ModalView {
+  const blocks: KnownBlock[] = [];
+  let shown = 0;
+  for (const m of messages) {
+    if (blocks.length + m.blocks.length > LIMITS.viewBlocks - 1) break;
+    blocks.push(...m.blocks);
+    shown++;
+  }
+  if (shown < messages.length) blocks.push(moreParts(messages.length - shown, today));
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: clamp(title, LIMITS.modalTitle) },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks,
+  };
 }

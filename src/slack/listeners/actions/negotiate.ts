@@ -3,6 +3,7 @@
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { localDate } from '../../../domain/calendar.js';
+import { suggestedFeasibleDate } from '../../../domain/capacity.js';
 import {
   answerCounter,
   checkCanNegotiate,
@@ -67,7 +68,12 @@ export function register(app: App, deps: ListenerDeps): void {
             ? buildConditionsModal(meta, check.signOff.label, check.request.id)
             : build === 'changes'
               ? buildChangesModal(meta, check.signOff.label, check.request.id)
-              : buildProposeDateModal(meta, check.signOff.label, check.request),
+              : buildProposeDateModal(
+                  meta,
+                  check.signOff.label,
+                  check.request,
+                  suggestedFeasibleDate(check.request.capacityCheck, check.request.facts.deliveryDate),
+                ),
       });
     });
   }

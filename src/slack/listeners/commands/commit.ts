@@ -3,6 +3,7 @@ import { localDate } from '../../../domain/calendar.js';
 import { minorUnitsPerMajor } from '../../../domain/money.js';
 import { parsePrefill } from '../../../domain/prefill.js';
 import { COMMAND } from '../../ids.js';
+import { decodeCommandText } from '../../mrkdwn.js';
 import { buildHelp } from '../../views/help.js';
 import { buildRequestModal } from '../../views/modals.js';
 import { APOLOGY, type ListenerDeps } from '../deps.js';
@@ -14,7 +15,8 @@ import { SUBCOMMANDS } from './subcommands/index.js';
  */
 export function register(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack, client, respond }) => {
-    const text = command.text.trim();
+    // Decoded once here, so the prefill parser and every subcommand see what was typed.
+    const text = decodeCommandText(command.text).trim();
     const log = deps.logger.child({ listener: 'command', user: command.user_id });
     if (/^(help|\?)$/i.test(text)) {
       await ack({ response_type: 'ephemeral', ...buildHelp(SUBCOMMANDS) });

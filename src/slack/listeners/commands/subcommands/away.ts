@@ -16,8 +16,7 @@ export const away: Subcommand = {
   name: 'away',
   help: '`/commit away START END @delegate` hands your sign-offs to a colleague while you are away.',
   async run({ args, command, deps }) {
-    // A mention arrives as <@U…|name> when the command escapes users; a bare U… id works too.
-    // (With should_escape: false Slack sends a typed @name as plain text, which has no id.)
+    // A mention arrives as <@U…|name> (the manifest sets should_escape: true); a bare U… id works too.
     const m = /^(\S+)\s+(\S+)\s+(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))\s*$/.exec(args);
     const delegateId = m?.[3] ?? m?.[4];
     if (!m?.[1] || !m[2] || !delegateId) return { text: USAGE };
