@@ -43,6 +43,7 @@ interface EventSql {
   d_override: number | null;
   d_reason: unknown;
   d_date: unknown;
+  d_requested: unknown;
   s_request_id: number | null;
   s_function_id: string | null;
   s_asked_at: number | null;
@@ -77,6 +78,7 @@ function dataOf(e: EventSql): Record<string, unknown> {
   if (e.d_override !== null) data.override = e.d_override === 1;
   if (typeof e.d_reason === 'string') data.reason = e.d_reason;
   if (typeof e.d_date === 'string') data.date = e.d_date;
+  if (typeof e.d_requested === 'string') data.requestedDate = e.d_requested;
   return data;
 }
 
@@ -99,6 +101,7 @@ export function createDigestReader(db: Db): DigestReader {
       `SELECT e.id, e.request_id, e.sign_off_id, e.type, e.actor_id, e.at,
               json_extract(e.data, '$.complete') AS d_complete, json_extract(e.data, '$.override') AS d_override,
               json_extract(e.data, '$.reason') AS d_reason, json_extract(e.data, '$.date') AS d_date,
+              json_extract(e.data, '$.requestedDate') AS d_requested,
               s.request_id AS s_request_id, s.function_id AS s_function_id, s.asked_at AS s_asked_at,
               r.product_line_id AS r_product_line_id, r.value_minor AS r_value_minor,
               r.delivery_date AS r_delivery_date, r.status AS r_status, r.created_at AS r_created_at

@@ -468,17 +468,23 @@ function promiseGapOf(input: DigestInput, tl: BusinessTimeline): Digest['promise
     if (standard === undefined) continue;
     if (dayDiff(tl.dayOf(r.createdAt), r.deliveryDate) < standard) shorter++;
   }
-  // The feasible date is the latest any owner proposed: the chain delivers when its slowest link can.
-  const latest = new Map<number, IsoDate>();
+  // The feasible date is the latest any owner proposed: the chain delivers when its slowest link
+  // can. The gap runs from the date the seller first asked for (recorded on each proposal; a
+  // request's own delivery date may since have moved to the accepted proposal).
+  const proposed = new Map<number, { latest: IsoDate; asked: IsoDate | null }>();
   for (const e of current.events) {
     if (e.type !== 'signoff.date_proposed' || typeof e.data.date !== 'string') continue;
-    const prev = latest.get(e.requestId);
-    if (!prev || e.data.date > prev) latest.set(e.requestId, e.data.date);
+    const asked = typeof e.data.requestedDate === 'string' ? e.data.requestedDate : null;
+    const prev = proposed.get(e.requestId);
+    proposed.set(e.requestId, {
+      latest: !prev || e.data.date > prev.latest ? e.data.date : prev.latest,
+      asked: prev?.asked && (!asked || prev.asked < asked) ? prev.asked : (asked ?? prev?.asked ?? null),
+    });
   }
   const gaps: number[] = [];
-  for (const [requestId, date] of latest) {
-    const r = current.requests.get(requestId);
-    if (r) gaps.push(dayDiff(r.deliveryDate, date));
+  for (const [requestId, { latest, asked }] of proposed) {
+    const from = asked ?? current.requests.get(requestId)?.deliveryDate;
+    if (from) gaps.push(dayDiff(from, latest));
   }
   const n = current.submitted.length;
   return {

@@ -75,6 +75,7 @@ export function proposeDate(
         functionId: signOff.functionId,
         date: input.date,
         note,
+        requestedDate: request.facts.deliveryDate,
         ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
       },
     ],
@@ -151,7 +152,8 @@ export function acceptCounter(request: CommitRequest, input: CounterAnswer): Neg
   const { at } = input;
   const approvals = signOff.approvals.some((a) => a.userId === signOff.proposal.userId)
     ? signOff.approvals
-    : [...signOff.approvals, { userId: signOff.proposal.userId, at, conditions: signOff.proposal.note }];
+    : // The proposal's note explained the date; it is not a condition of the approval (the history keeps it).
+      [...signOff.approvals, { userId: signOff.proposal.userId, at, conditions: null }];
   const decided: SignOff = { ...signOff, approvals, status: 'approved', decidedAt: at, proposal: null };
   let next: CommitRequest = {
     ...replace(request, decided),

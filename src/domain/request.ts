@@ -148,6 +148,8 @@ export type RequestEvent =
       readonly functionId: string;
       readonly date: IsoDate;
       readonly note: string | null;
+      /** The delivery date the request asked for when the date was proposed (before any move). */
+      readonly requestedDate?: IsoDate;
       readonly onBehalfOf?: string;
     }
   | {

@@ -4,8 +4,11 @@
 // signs off.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeDb, createDb } from '../../src/db/create-db.js';
+import { createDigestReader } from '../../src/db/digest-repo.js';
 import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import type { CapacityCheck } from '../../src/domain/capacity.js';
+import { buildWeeklyDigest } from '../../src/services/weekly-digest.js';
 import { ACTIONS, CALLBACKS, CHANGES_BLOCKS, PROPOSE_BLOCKS } from '../../src/slack/ids.js';
 import { assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { exampleConfig } from '../support/config.js';
@@ -186,7 +189,7 @@ describe('capacity checked again when the facts change', () => {
     const view = await openProposeModal(ask);
     const values: StateValues = {
       [PROPOSE_BLOCKS.date]: { [`${PROPOSE_BLOCKS.date}_input`]: stateValue.date('2026-12-14') },
-      [PROPOSE_BLOCKS.note]: { [`${PROPOSE_BLOCKS.note}_input`]: stateValue.text(null) },
+      [PROPOSE_BLOCKS.note]: { [`${PROPOSE_BLOCKS.note}_input`]: stateValue.text('Line full that week') },
     };
     await h.slack.interaction(
       viewSubmission({
@@ -204,6 +207,21 @@ describe('capacity checked again when the facts change', () => {
     expect(await parentNow('CG-2')).toContain('Capacity: fits.');
     await submit(50, '2026-12-09');
     expect(storedCheck(3)).toMatchObject({ verdict: 'fits', tentative: 450 });
+
+    // The note explained the date; once accepted it is not a condition of the approval.
+    expect(await parentNow('CG-2')).not.toContain('with conditions');
+    const db = createDb(h.dbPath);
+    try {
+      const digest = buildWeeklyDigest(
+        { reader: createDigestReader(db), config: h.config, clock: h.clock },
+        '2026-11-23',
+      );
+      // Asked for Dec 10, feasible Dec 14: 4 days late, though the request now says Dec 14.
+      expect(digest.promiseGap).toMatchObject({ proposals: 1, medianDaysLate: 4 });
+      expect(digest.outcomes).toMatchObject({ approved: 1, approvedWithConditions: 0 });
+    } finally {
+      closeDb(db);
+    }
     everyMessageIsValid();
   });
 });
