@@ -32,6 +32,9 @@ const EMOJI: Readonly<Record<string, string>> = {
   rotating_light: '🚨',
   memo: '📝',
   scales: '⚖️',
+  mag: '🔍',
+  link: '🔗',
+  factory: '🏭',
 };
 
 export interface Names {
@@ -43,22 +46,30 @@ export interface Names {
 
 /** Slack mrkdwn → readable text: mentions resolved, links shown by label, markers and entities removed. */
 export function mrkdwnToText(text: string, names: Names): string {
-  return text
-    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, id: string) => `@${names.user(id)}`)
-    .replace(
-      /<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>/g,
-      (_m, id: string, label?: string) => `#${label || names.channel(id)}`,
-    )
-    .replace(/<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => label || `@${id}`)
-    .replace(/<!(here|channel|everyone)>/g, '@$1')
-    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ↗')
-    .replace(/<(https?:[^>]+)>/g, '$1')
-    .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m)
-    .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/gm, '$1$2')
-    .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?]|$)/gm, '$1$2')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return (
+    text
+      .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, id: string) => `@${names.user(id)}`)
+      .replace(
+        /<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>/g,
+        (_m, id: string, label?: string) => `#${label || names.channel(id)}`,
+      )
+      .replace(
+        /<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>/g,
+        (_m, id: string, label?: string) => label || `@${id}`,
+      )
+      .replace(/<!(here|channel|everyone)>/g, '@$1')
+      .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ↗')
+      .replace(/<(https?:[^>]+)>/g, '$1')
+      .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m)
+      .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/gm, '$1$2')
+      .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?]|$)/gm, '$1$2')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      // mrkdwn.ts joins `_` and `*` with zero-width joiners so Slack does not format them; a
+      // terminal would print them as gaps or noise.
+      .replace(/\u200D/g, '')
+  );
 }
 
 function elementText(element: unknown, names: Names): string {

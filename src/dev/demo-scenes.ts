@@ -1,6 +1,8 @@
 // The demo's week, in order. Each scene sets the clock, acts through the stage (signed requests,
 // as Slack sends them) and the transcript shows what everyone saw. To show a new feature, add a
-// scene here: e.g. a proposed date, an override by leadership, a capacity squeeze, the digest.
+// scene here. Widgets can make 500 units a week (demo-config.ts): CG-3's 300 and CG-4's 350 in
+// the same week are the capacity squeeze.
+import { ACTIONS } from '../slack/ids.js';
 import type { Scene } from './demo.js';
 
 export const SCENES: readonly Scene[] = [
@@ -90,6 +92,60 @@ export const SCENES: readonly Scene[] = [
         'Quality',
         'Anodizing takes 4 weeks at our finisher; the earliest is 8 Jan',
       );
+    },
+  },
+  {
+    at: '2026-12-02T16:10:00-05:00',
+    title: 'Leadership overrides the rejection, on the record',
+    async play(stage) {
+      await stage.override(
+        'lee',
+        'CG-3',
+        'Initech is our launch partner; they take the first 300 unfinished and the finish in January',
+      );
+    },
+  },
+  {
+    at: '2026-12-03T09:30:00-05:00',
+    title: 'Sam asks for 350 widgets in a week that is already full',
+    async play(stage) {
+      await stage.command('sam', 'Umbrella 350 widgets by 2026-12-17 $52k');
+      await stage.submitRequest('sam', {
+        customer: 'Umbrella',
+        productLineId: 'widgets',
+        quantity: '350',
+        value: '52000',
+        deliveryDate: '2026-12-17',
+      });
+    },
+  },
+  {
+    at: '2026-12-03T11:00:00-05:00',
+    title: 'Operations answers "yes, by this date" with the earliest feasible week',
+    async play(stage) {
+      await stage.proposeDate(
+        'olivia',
+        'CG-4',
+        'Operations',
+        'Line 1 runs the Initech order the week of the 14th',
+      );
+    },
+  },
+  {
+    at: '2026-12-03T11:25:00-05:00',
+    title: 'Sam accepts the new date; Quality and People approve: Sam may commit',
+    async play(stage) {
+      await stage.clickInDm('sam', ACTIONS.counterAccept);
+      await stage.approve('quinn', 'CG-4', 'Quality');
+      await stage.approve('hana', 'CG-4', 'People');
+    },
+  },
+  {
+    at: '2026-12-07T09:00:30-05:00',
+    title: 'Monday 09:00: leadership gets the imbalance digest',
+    async play(stage) {
+      await stage.runScheduledJobs();
+      stage.saveUploads();
     },
   },
 ];

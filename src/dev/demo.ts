@@ -2,7 +2,7 @@
 // temporary database, driven by signed requests exactly as the e2e tests drive it. It plays the
 // scenes of demo-scenes.ts and prints, scene by scene, what each person saw, rendered from the
 // Block Kit the bot actually sent. No network, no Slack account.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +12,14 @@ import { parseEnv } from '../config.js';
 import { createLogger } from '../logger.js';
 import { type Runtime, startRuntime } from '../runtime.js';
 import type { Clock } from '../services/ports.js';
-import { ACTIONS, CALLBACKS, INPUT_SUFFIX, REJECT_BLOCKS } from '../slack/ids.js';
+import {
+  ACTIONS,
+  CALLBACKS,
+  INPUT_SUFFIX,
+  OVERRIDE_BLOCKS,
+  PROPOSE_BLOCKS,
+  REJECT_BLOCKS,
+} from '../slack/ids.js';
 import { type Names, renderMessage, renderModal } from './block-kit-text.js';
 import { CHANNELS, demoConfig, PEOPLE, type PersonKey } from './demo-config.js';
 import { SCENES } from './demo-scenes.js';
@@ -74,6 +81,9 @@ export type { RequestForm };
 /** What scenes use to act. Every method waits until the bot has finished answering. */
 export class DemoStage {
   private entries: Entry[] = [];
+  private readonly saved = new Set<string>();
+  /** Files written by saveUploads, in order. */
+  readonly savedPaths: string[] = [];
   private narration: string[] = [];
   private seq = 0;
 
@@ -82,6 +92,8 @@ export class DemoStage {
     readonly runtime: Runtime,
     readonly slack: SlackClientSim,
     readonly config: Config,
+    /** Where uploaded files are written; it outlives the demo so the chart can be opened. */
+    readonly outputDir: string,
   ) {}
 
   /** A line of narration in the scene's "what happened" list. */
@@ -136,6 +148,110 @@ export class DemoStage {
   }
 
   /**
+   * `who` clicks [ Propose a date ] on the `label` sign-off of `ref` and submits the modal with the
+   * date it was prefilled with (the earliest date capacity allows) or `date`; returns the date.
+   */
+  async proposeDate(
+    who: PersonKey,
+    ref: string,
+    label: string,
+    note: string,
+    date?: string,
+  ): Promise<string> {
+    this.say(`${PEOPLE[who].name} clicks [ Propose a date ] on the ${label} sign-off for ${ref}`);
+    await this.click(who, ref, label, ACTIONS.proposeDate);
+    const prefilled = /"initial_date":"(\d{4}-\d{2}-\d{2})"/.exec(
+      JSON.stringify(this.lastModalView(CALLBACKS.proposeDateModal)),
+    )?.[1];
+    const chosen = date ?? prefilled;
+    if (!chosen) throw new Error(`demo: the ${label} proposal for ${ref} has no date`);
+    this.say(`${PEOPLE[who].name} keeps ${chosen} and writes "${note}"`);
+    await this.submitModal(who, CALLBACKS.proposeDateModal, {
+      [PROPOSE_BLOCKS.date]: { [`${PROPOSE_BLOCKS.date}${INPUT_SUFFIX}`]: stateValue.date(chosen) },
+      [PROPOSE_BLOCKS.note]: { [`${PROPOSE_BLOCKS.note}${INPUT_SUFFIX}`]: stateValue.text(note) },
+    });
+    return chosen;
+  }
+
+  /** A member of leadership clicks [ Override ] on the parent message of `ref` and gives the reason. */
+  async override(who: PersonKey, ref: string, reason: string): Promise<void> {
+    const parent = this.parentMessage(ref);
+    const value = this.buttonValue(parent.blocks, ACTIONS.override);
+    if (value === undefined) throw new Error(`demo: no override button on ${ref}`);
+    this.say(`${PEOPLE[who].name} clicks [ Override ] on ${ref}`);
+    await this.act(who, () =>
+      this.slack.interaction(
+        blockAction({
+          userId: PEOPLE[who].id,
+          actionId: ACTIONS.override,
+          value,
+          channelId: this.config.channels.requests,
+          messageTs: parent.ts,
+          message: { text: parent.text, blocks: parent.blocks },
+        }),
+      ),
+    );
+    this.say(`${PEOPLE[who].name} writes "${reason}"`);
+    await this.submitModal(who, CALLBACKS.overrideModal, {
+      [OVERRIDE_BLOCKS.reason]: { [`${OVERRIDE_BLOCKS.reason}${INPUT_SUFFIX}`]: stateValue.text(reason) },
+    });
+  }
+
+  /** `who` clicks the `actionId` button of the latest direct message the bot sent them that has one. */
+  async clickInDm(who: PersonKey, actionId: string): Promise<void> {
+    const channel = `D${PEOPLE[who].id}`;
+    const message = this.standIn
+      .messages(channel)
+      .filter((m) => this.buttonValue(m.blocks, actionId) !== undefined)
+      .at(-1);
+    const value = message && this.buttonValue(message.blocks, actionId);
+    if (!message || value === undefined)
+      throw new Error(`demo: no ${actionId} button in a direct message to ${who}`);
+    const label = (message.blocks as { elements?: { action_id?: string; text?: { text?: string } }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === actionId)?.text?.text;
+    this.say(`${PEOPLE[who].name} clicks [ ${label ?? actionId} ] in the direct message`);
+    await this.act(who, () =>
+      this.slack.interaction(
+        blockAction({
+          userId: PEOPLE[who].id,
+          actionId,
+          value,
+          channelId: channel,
+          messageTs: message.ts,
+          message: { text: message.text, blocks: message.blocks },
+        }),
+      ),
+    );
+  }
+
+  /** Runs the bot's scheduler once at the scene's time (the Monday digest, reminders), as its timer would. */
+  async runScheduledJobs(): Promise<void> {
+    this.say('The scheduler wakes up (it checks every minute)');
+    await this.runtime.scheduler.tick();
+    await this.settle();
+  }
+
+  /**
+   * Writes each file the bot uploaded since `from` (the digest's chart) to `dir` and returns the
+   * paths, so the transcript can point at the PNG.
+   */
+  saveUploads(dir: string = this.outputDir): string[] {
+    return this.standIn
+      .files()
+      .filter((f) => f.completed && f.content && !this.saved.has(f.id))
+      .map((f) => {
+        this.saved.add(f.id);
+        const path = join(dir, f.filename);
+        writeFileSync(path, f.content as Buffer);
+        const where = f.channels.map((c) => `#${names.channel(c)}`).join(', ');
+        this.say(`commit-gate uploads ${f.filename} to ${where}: ${f.title ?? ''}`.trimEnd());
+        this.savedPaths.push(path);
+        return path;
+      });
+  }
+
+  /**
    * Submits the modal with `callbackId` last opened (e.g. by a click) with these input values,
    * as Slack sends it: for new modals, such as approving with conditions or proposing a date.
    */
@@ -157,9 +273,7 @@ export class DemoStage {
   /** Clicks any button on the sign-off message of `label` for `ref` (for new actions). */
   async click(who: PersonKey, ref: string, label: string, actionId: string): Promise<SimResponse> {
     const { message, parent } = this.signOffMessage(ref, label);
-    const value = (message.blocks as Block[])
-      .flatMap((b) => b.elements ?? [])
-      .find((e) => e.action_id === actionId)?.value;
+    const value = this.buttonValue(message.blocks, actionId);
     if (value === undefined)
       throw new Error(`demo: no ${actionId} button on the ${label} sign-off for ${ref}`);
     return this.act(who, () =>
@@ -224,14 +338,32 @@ export class DemoStage {
       ]);
   }
 
-  private lastModal(callbackId: string): { privateMetadata: string; submit: string } {
+  private buttonValue(blocks: unknown, actionId: string): string | undefined {
+    return ((blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId)
+      ?.value;
+  }
+
+  private lastModalView(callbackId: string) {
     const call = this.standIn
       .callsTo('views.open')
       .filter((c) => (c.args.view as { callback_id?: string }).callback_id === callbackId)
       .at(-1);
     const view = call?.args.view as { private_metadata?: string; submit?: { text?: string } } | undefined;
     if (!view) throw new Error(`demo: no ${callbackId} modal was opened`);
+    return view;
+  }
+
+  private lastModal(callbackId: string): { privateMetadata: string; submit: string } {
+    const view = this.lastModalView(callbackId);
     return { privateMetadata: view.private_metadata ?? '', submit: view.submit?.text ?? 'Submit' };
+  }
+
+  private parentMessage(ref: string) {
+    const parent = this.standIn
+      .messages(this.config.channels.requests)
+      .find((m) => !m.thread_ts && m.text.startsWith(`${ref}:`));
+    if (!parent) throw new Error(`demo: no message for ${ref}`);
+    return parent;
   }
 
   private signOffMessage(ref: string, label: string) {
@@ -299,11 +431,15 @@ export interface DemoOptions {
   readonly scenes?: readonly Scene[];
   /** Receives the transcript as it is written, scene by scene (the CLI prints it). */
   readonly write?: (text: string) => void;
+  /** Where the digest's chart is written; default a new folder in the system's temp directory. */
+  readonly outputDir?: string;
 }
 
 export interface DemoResult {
   readonly transcript: string;
   readonly ms: number;
+  /** The files the bot uploaded (the digest's chart PNG), as written to disk. */
+  readonly files: readonly string[];
 }
 
 function sceneHeading(scene: Scene, timezone: string): string {
@@ -331,6 +467,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const scenes = options.scenes ?? SCENES;
   clock.set(scenes[0]?.at ?? new Date().toISOString());
   let runtime: Runtime | undefined;
+  let files: readonly string[] = [];
   const parts: string[] = [];
   const emit = (text: string) => {
     parts.push(text);
@@ -353,7 +490,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       signingSecret: SIGNING_SECRET,
       standIn,
     });
-    const stage = new DemoStage(standIn, runtime, slack, config);
+    const outputDir = options.outputDir ?? mkdtempSync(join(tmpdir(), 'commit-gate-demo-output-'));
+    const stage = new DemoStage(standIn, runtime, slack, config, outputDir);
     emit(
       [
         'commit-gate demo: the real bot, a local Slack stand-in, a temporary database. No Slack account needed.',
@@ -370,6 +508,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       await stage.settle();
       emit(`\n${sceneHeading(scene, config.timezone)}\n${stage.finishScene(from).join('\n')}`);
     }
+    files = [...stage.savedPaths];
+    for (const path of files) emit(`\nThe digest's chart (PNG): ${path}`);
   } finally {
     await runtime?.stop();
     await standIn.close();
@@ -377,7 +517,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
   const ms = Date.now() - started;
   emit(`\nDemo finished in ${(ms / 1000).toFixed(1)} s.`);
-  return { transcript: parts.join('\n'), ms };
+  return { transcript: parts.join('\n'), ms, files };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

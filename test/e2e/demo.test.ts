@@ -1,6 +1,8 @@
 // `npm run demo` is how most people first see commit-gate: it must keep playing the whole week
 // against the real bot and show what each person saw, rendered from what the bot really sent.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mrkdwnToText, renderMessage, renderModal } from '../../src/dev/block-kit-text.js';
 import { runDemo } from '../../src/dev/demo.js';
@@ -9,7 +11,8 @@ const names = { user: (id: string) => (id === 'U0SAM' ? 'Sam' : id), channel: ()
 
 describe('npm run demo', () => {
   it('when the demo plays the week then the transcript shows each key moment as people saw it', async () => {
-    const { transcript } = await runDemo();
+    const outputDir = mkdtempSync(join(tmpdir(), 'demo-test-'));
+    const { transcript, files } = await runDemo({ outputDir });
     const moments = [
       // A seller asks: the modal with its inputs, then the request and the sign-off asks with buttons.
       'Sam types: /commit Acme Corp 120 widgets by 2027-01-15 $42k',
@@ -34,10 +37,46 @@ describe('npm run demo', () => {
       '┌─ Reject sign-off',
       '⛔ Do not commit CG-3 to Initech. Quality (@Quinn) rejected it: Anodizing takes 4 weeks',
       '➖ No decision needed: CG-3 is rejected.',
+      // Leadership overrides it, plainly and on the record; the open sign-off is no longer needed.
+      'Lee clicks [ Override ] on CG-3',
+      '✅ CG-3 approved by override by @Lee (leadership): Initech is our launch partner',
+      '➖ People: no decision needed, CG-3 is approved by override',
+      '✅ You may commit CG-3 to Initech: deliver by Fri 18 Dec 2026. It was approved by override',
+      // The capacity squeeze: the week is full, operations sees it and the earliest date that fits.
+      '🔴 Capacity: over by 150 units.',
+      'Week of Mon 14 Dec 2026: capacity 500 units; firm 300, tentative 0, this request 350: 650 in all.',
+      'Earliest date it fits: Mon 21 Dec 2026.',
+      // "Yes, by this date": the proposal is prefilled from capacity, the seller accepts in the DM.
+      '│ Feasible delivery date: [ 2026-12-21 📅 ]',
+      '[ Accept new date ]  [ Decline ]',
+      'Sam clicks [ Accept new date ] in the direct message',
+      'Week of Mon 21 Dec 2026: capacity 500 units; firm 0, tentative 0, this request 350: 350 in all.',
+      '✅ You may commit CG-4 to Umbrella: deliver by Mon 21 Dec 2026.',
+      // The Monday digest, computed from the week just played.
+      '# Weekly digest: Mon 30 Nov 2026 – Sun 6 Dec 2026',
+      'Approved 3 (0 with conditions, 3 without) · rejected 0 · withdrawn 0 · expired 0 · overridden 1',
+      'Where an owner proposed a feasible date (1 request), it was a median 4 days after the requested date.',
+      '• CG-3 ($36,000.00) by @Lee: Initech is our launch partner; they take the first 300 unfinished and the finish in January',
+      'Widgets · 7 Dec: 0/500 (0%) · 14 Dec: 300/500 (60%) · 21 Dec: 350/500 (70%) · 28 Dec: 0/500 (0%)',
+      'commit-gate uploads commit-gate-digest-2026-11-30.png to #leadership',
     ];
     for (const moment of moments) expect(transcript).toContain(moment);
     expect(transcript).not.toContain('[bot log]');
-    expect(transcript).not.toMatch(/<@U0|&lt;|:white_check_mark:/);
+    expect(transcript).not.toMatch(/<@U0|&lt;|:[a-z_]+:|\u200D/);
+
+    // It ends with the path of the digest's chart, a real PNG written where it was asked to be.
+    try {
+      expect(files).toEqual([join(outputDir, 'commit-gate-digest-2026-11-30.png')]);
+      expect(existsSync(files[0] ?? '')).toBe(true);
+      expect(
+        readFileSync(files[0] ?? '')
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      expect(transcript).toContain(`The digest's chart (PNG): ${files[0]}`);
+    } finally {
+      rmSync(outputDir, { recursive: true, force: true });
+    }
 
     // The README's first screen quotes the demo; it must stay a true excerpt.
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

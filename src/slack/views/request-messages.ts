@@ -65,8 +65,13 @@ function approver(a: Approval): string {
   return a.onBehalfOf ? `${mention(a.userId)} for ${mention(a.onBehalfOf)}` : mention(a.userId);
 }
 
-function signOffLine(s: SignOff): string {
+function signOffLine(request: CommitRequest, s: SignOff): string {
   const head = `${STATUS_ICON[s.status]} *${escapeText(s.label)}*`;
+  // The request closed around it (another function rejected, an override, expiry, withdrawal).
+  if (s.status === 'pending' && request.status !== 'pending') {
+    const why = request.status === 'approved' && request.override ? 'approved by override' : request.status;
+    return `:heavy_minus_sign: *${escapeText(s.label)}*: no decision needed, ${requestRef(request.id)} is ${why}`;
+  }
   if (s.status === 'rejected' && s.rejection) {
     return `${head}: rejected by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
@@ -126,7 +131,7 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
     // functions than fit are summarised in the last block rather than breaking the 50-block cap.
     const room = LIMITS.messageBlocks - blocks.length - 1;
     const shown = request.signOffs.slice(0, room);
-    for (const s of shown) blocks.push(section(signOffLine(s)));
+    for (const s of shown) blocks.push(section(signOffLine(request, s)));
     const hidden = request.signOffs.length - shown.length;
     if (hidden > 0) blocks.push(section(`…and ${hidden} more sign-offs; see the thread.`));
   }
