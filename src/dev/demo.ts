@@ -179,18 +179,7 @@ export class DemoStage {
     const value = this.buttonValue(parent.blocks, ACTIONS.override);
     if (value === undefined) throw new Error(`demo: no override button on ${ref}`);
     this.say(`${PEOPLE[who].name} clicks [ Override ] on ${ref}`);
-    await this.act(who, () =>
-      this.slack.interaction(
-        blockAction({
-          userId: PEOPLE[who].id,
-          actionId: ACTIONS.override,
-          value,
-          channelId: this.config.channels.requests,
-          messageTs: parent.ts,
-          message: { text: parent.text, blocks: parent.blocks },
-        }),
-      ),
-    );
+    await this.clickButton(who, ACTIONS.override, value, this.config.channels.requests, parent);
     this.say(`${PEOPLE[who].name} writes "${reason}"`);
     await this.submitModal(who, CALLBACKS.overrideModal, {
       [OVERRIDE_BLOCKS.reason]: { [`${OVERRIDE_BLOCKS.reason}${INPUT_SUFFIX}`]: stateValue.text(reason) },
@@ -211,18 +200,7 @@ export class DemoStage {
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === actionId)?.text?.text;
     this.say(`${PEOPLE[who].name} clicks [ ${label ?? actionId} ] in the direct message`);
-    await this.act(who, () =>
-      this.slack.interaction(
-        blockAction({
-          userId: PEOPLE[who].id,
-          actionId,
-          value,
-          channelId: channel,
-          messageTs: message.ts,
-          message: { text: message.text, blocks: message.blocks },
-        }),
-      ),
-    );
+    await this.clickButton(who, actionId, value, channel, message);
   }
 
   /** Runs the bot's scheduler once at the scene's time (the Monday digest, reminders), as its timer would. */
@@ -276,15 +254,27 @@ export class DemoStage {
     const value = this.buttonValue(message.blocks, actionId);
     if (value === undefined)
       throw new Error(`demo: no ${actionId} button on the ${label} sign-off for ${ref}`);
+    return this.clickButton(who, actionId, value, this.config.channels.requests, message, parent);
+  }
+
+  /** Sends the block_actions payload Slack sends when `who` clicks a button of `message`. */
+  private clickButton(
+    who: PersonKey,
+    actionId: string,
+    value: string,
+    channelId: string,
+    message: { ts: string; text: string; blocks?: readonly unknown[] | undefined },
+    threadTs?: string,
+  ): Promise<SimResponse> {
     return this.act(who, () =>
       this.slack.interaction(
         blockAction({
           userId: PEOPLE[who].id,
           actionId,
           value,
-          channelId: this.config.channels.requests,
+          channelId,
           messageTs: message.ts,
-          threadTs: parent,
+          ...(threadTs ? { threadTs } : {}),
           message: { text: message.text, blocks: message.blocks },
         }),
       ),
