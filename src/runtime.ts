@@ -15,6 +15,7 @@ import { createProcessedRepo } from './db/processed-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
+import { outboxPruner } from './jobs/outbox-prune.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { AppLogger } from './logger.js';
 import { digestCapacity } from './services/capacity.js';
@@ -182,6 +183,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tasks: [
       { name: 'weekly_digest', run: () => runDueDigest({ ...services, jobRuns }) },
       { name: 'reminders', run: () => runReminders({ ...services, reminders }) },
+      {
+        name: 'outbox_prune',
+        run: outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),
+      },
     ],
     logger: logger.child({ component: 'scheduler' }),
     ...(options.scheduleMs === undefined ? {} : { intervalMs: options.scheduleMs }),

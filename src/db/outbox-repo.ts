@@ -29,6 +29,11 @@ export interface OutboxRepo {
   markFailed(id: number, attempts: number, at: Date, error: string, reports?: readonly Notification[]): void;
   stats(now: Date): OutboxStats;
   /**
+   * Deletes up to `limit` deliveries that went out before `before` (status done); pending and
+   * failed ones stay. Returns how many were deleted: fewer than `limit` means none is left.
+   */
+  pruneDelivered(before: Date, limit: number): number;
+  /**
    * Puts failed deliveries (of one request, or all) back in the queue once a person has fixed
    * the cause; the running bot's next poll delivers them. Reports are not requeued. Returns how many.
    */
@@ -57,6 +62,10 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       (SELECT count(*) FROM outbox WHERE status = 'failed' AND delivered_at >= ?) AS failedLastHour,
       (SELECT min(created_at) FROM outbox WHERE status = 'pending') AS oldest`);
   const maxIdStmt = sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM outbox');
+  // outbox_pending_idx leads with status, so this walks the done rows only, oldest ids first.
+  const pruneStmt = sqlite.prepare(`
+    DELETE FROM outbox WHERE id IN (
+      SELECT id FROM outbox WHERE status = 'done' AND delivered_at < ? ORDER BY id LIMIT ?)`);
   return {
     nextDue(now, limit) {
       const ids = (nextDueStmt.all(now.getTime(), limit) as { id: number }[]).map((r) => r.id);
@@ -67,6 +76,9 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         .where(sql`${outbox.id} IN (${sql.join(ids, sql`, `)})`)
         .orderBy(outbox.id)
         .all();
+    },
+    pruneDelivered(before, limit) {
+      return pruneStmt.run(before.getTime(), limit).changes;
     },
     maxId() {
       return (maxIdStmt.get() as { id: number }).id;
