@@ -62,10 +62,11 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       (SELECT count(*) FROM outbox WHERE status = 'failed' AND delivered_at >= ?) AS failedLastHour,
       (SELECT min(created_at) FROM outbox WHERE status = 'pending') AS oldest`);
   const maxIdStmt = sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM outbox');
-  // outbox_pending_idx leads with status, so this walks the done rows only, oldest ids first.
+  // A range of outbox_delivered_idx: each batch reads only the rows it deletes.
   const pruneStmt = sqlite.prepare(`
     DELETE FROM outbox WHERE id IN (
-      SELECT id FROM outbox WHERE status = 'done' AND delivered_at < ? ORDER BY id LIMIT ?)`);
+      SELECT id FROM outbox INDEXED BY outbox_delivered_idx
+      WHERE status = 'done' AND delivered_at < ? LIMIT ?)`);
   return {
     nextDue(now, limit) {
       const ids = (nextDueStmt.all(now.getTime(), limit) as { id: number }[]).map((r) => r.id);

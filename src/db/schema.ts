@@ -175,6 +175,8 @@ export const outbox = sqliteTable(
     check('outbox_status_check', sql`${t.status} IN ('pending','done','failed')`),
     // The dispatcher's query: the oldest pending delivery of each key.
     index('outbox_pending_idx').on(t.status, t.orderingKey, t.id),
+    // The daily prune's range: delivered rows, oldest first.
+    index('outbox_delivered_idx').on(t.status, t.deliveredAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_delivered_idx` ON `outbox` (`status`,`delivered_at`);
