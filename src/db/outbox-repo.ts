@@ -42,11 +42,16 @@ export interface OutboxRepo {
 
 export function createOutboxRepo(db: Db): OutboxRepo {
   const sqlite = db.$client;
+  // Pending rows oldest first (outbox_pending_id_idx), keeping each key's head (no older pending
+  // row of its key, checked on outbox_pending_idx) that is due; it stops after `limit` rows, so
+  // its cost follows the batch size, not the backlog.
   const nextDueStmt = sqlite.prepare(`
-    SELECT o.id FROM outbox o
+    SELECT o.id FROM outbox o INDEXED BY outbox_pending_id_idx
     WHERE o.status = 'pending'
-      AND o.id = (SELECT min(i.id) FROM outbox i WHERE i.status = 'pending' AND i.ordering_key = o.ordering_key)
       AND o.next_attempt_at <= ?
+      AND NOT EXISTS (
+        SELECT 1 FROM outbox i INDEXED BY outbox_pending_idx
+        WHERE i.status = 'pending' AND i.ordering_key = o.ordering_key AND i.id < o.id)
     ORDER BY o.id
     LIMIT ?`);
   const reportedStmt = sqlite.prepare(`

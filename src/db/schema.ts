@@ -175,6 +175,9 @@ export const outbox = sqliteTable(
     check('outbox_status_check', sql`${t.status} IN ('pending','done','failed')`),
     // The dispatcher's query: the oldest pending delivery of each key.
     index('outbox_pending_idx').on(t.status, t.orderingKey, t.id),
+    // The dispatcher walks pending rows oldest first and stops at its batch size (a partial index:
+    // only pending rows are in it, so it stays small however much history there is).
+    index('outbox_pending_id_idx').on(t.id).where(sql`${t.status} = 'pending'`),
     // The daily prune's range: delivered rows, oldest first.
     index('outbox_delivered_idx').on(t.status, t.deliveredAt),
   ],

@@ -1,5 +1,6 @@
-// Delivered outbox rows are deleted after 30 days, once a day, in batches; pending and failed
-// deliveries are never touched (a person still has to see or requeue them).
+// The outbox table's own rules: the dispatcher takes the due head of each ordering key, oldest
+// first; delivered rows are deleted after 30 days, once a day, in batches; pending and failed
+// deliveries are never deleted (a person still has to see or requeue them).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createOutboxRepo } from '../../src/db/outbox-repo.js';
@@ -18,7 +19,12 @@ beforeEach(() => {
 });
 afterEach(() => closeDb(db));
 
-function row(key: string, status: 'pending' | 'done' | 'failed', deliveredDaysAgo: number | null) {
+function row(
+  key: string,
+  status: 'pending' | 'done' | 'failed',
+  deliveredDaysAgo: number | null,
+  nextAttemptAt?: Date,
+) {
   const at = daysAgo(deliveredDaysAgo ?? 40);
   db.insert(outbox)
     .values({
@@ -26,7 +32,7 @@ function row(key: string, status: 'pending' | 'done' | 'failed', deliveredDaysAg
       kind: 'thread.post',
       payload: { key },
       status,
-      nextAttemptAt: at,
+      nextAttemptAt: nextAttemptAt ?? at,
       createdAt: at,
       deliveredAt: deliveredDaysAgo === null ? null : at,
     })
@@ -74,5 +80,26 @@ describe('pruning delivered outbox rows', () => {
     clock.advance(60_000);
     expect(await prune()).toBe(1);
     expect(keys()).toEqual([]);
+  });
+});
+
+describe('next due deliveries', () => {
+  it('when keys have several pending rows then only each key’s oldest is due, oldest first, up to the limit', () => {
+    row('a', 'done', 1);
+    row('a', 'pending', null); // id 2: head of a
+    row('b', 'pending', null, new Date(NOW.getTime() + 60_000)); // id 3: head of b, backing off
+    row('a', 'pending', null); // id 4: waits behind 2
+    row('b', 'pending', null); // id 5: waits behind 3, though due itself
+    row('c', 'failed', 2);
+    row('c', 'pending', null); // id 7: head of c (a failed row does not block)
+    row('d', 'pending', null); // id 8
+    const repo = createOutboxRepo(db);
+    expect(repo.nextDue(NOW, 10).map((r) => r.id)).toEqual([2, 7, 8]);
+    expect(repo.nextDue(NOW, 2).map((r) => r.id)).toEqual([2, 7]);
+    const [head] = repo.nextDue(NOW, 1);
+    if (!head) throw new Error('no head');
+    repo.markDone(head, NOW, head.id);
+    expect(repo.nextDue(NOW, 10).map((r) => r.id)).toEqual([4, 7, 8]);
+    expect(repo.nextDue(new Date(NOW.getTime() + 60_000), 10).map((r) => r.id)).toEqual([3, 4, 7, 8]);
   });
 });

@@ -1,1 +1,0 @@
-CREATE INDEX `outbox_delivered_idx` ON `outbox` (`status`,`delivered_at`);
