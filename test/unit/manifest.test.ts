@@ -15,7 +15,7 @@ import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/inde
 
 const MANIFEST_URL = new URL('../../manifest.yml', import.meta.url);
 // Slack's manifest schema v1 (github.com/slackapi/manifest-schema), a draft-07 schema.
-const SCHEMA_URL = new URL('../../../shared/slack/manifest.schema.1.0.0.json', import.meta.url);
+const SCHEMA_URL = new URL('../fixtures/slack/manifest.schema.1.0.0.json', import.meta.url);
 const SRC_DIR = fileURLToPath(new URL('../../src/', import.meta.url));
 
 interface Manifest {

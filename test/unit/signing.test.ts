@@ -16,9 +16,7 @@ const vector = z
     x_slack_signature: z.string(),
   })
   .parse(
-    JSON.parse(
-      readFileSync(new URL('../../../shared/slack/signing_test_vector.json', import.meta.url), 'utf8'),
-    ),
+    JSON.parse(readFileSync(new URL('../fixtures/slack/signing_test_vector.json', import.meta.url), 'utf8')),
   );
 
 describe('sign', () => {
