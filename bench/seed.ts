@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { closeDb, createDb, MIGRATIONS_FOLDER } from '../src/db/create-db.js';
 import { approvals, events, outbox, requests, signOffs } from '../src/db/schema.js';
+import { OUTBOX_KEEP_DELIVERED_MS } from '../src/jobs/outbox-prune.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CACHE_DIR = join(here, '.cache');
@@ -216,8 +217,13 @@ function seed(path: string, size: number): void {
   const first = SEED_ANCHOR.getTime() - size * SPACING_MS;
   let signOffId = 0;
 
-  const done = (key: string, kind: string, payload: object, at: number) =>
-    insertOutbox.run(key, kind, JSON.stringify(payload), 'done', 1, at, at, at + 150);
+  // A running bot keeps delivered rows for OUTBOX_KEEP_DELIVERED_MS (jobs/outbox-prune.ts), so
+  // the seeded history holds only those: the steady state, not years of rows to prune at start.
+  const keptFrom = SEED_ANCHOR.getTime() - OUTBOX_KEEP_DELIVERED_MS;
+  const done = (key: string, kind: string, payload: object, at: number) => {
+    if (at + 150 >= keptFrom)
+      insertOutbox.run(key, kind, JSON.stringify(payload), 'done', 1, at, at, at + 150);
+  };
 
   const writeOne = (id: number) => {
     const createdAt = Math.round(first + (id - 1) * SPACING_MS + rand() * SPACING_MS * 0.5);

@@ -111,8 +111,18 @@ export async function startChild(options: StartOptions): Promise<ChildServer> {
       };
     },
     async health() {
-      const res = await fetch(`${url}/healthz`);
-      return (await res.json()) as Record<string, unknown>;
+      // A kept-alive connection the server is closing at that moment answers ECONNRESET; that is
+      // the client's race, not the bot's health, so a fresh connection is tried (the process
+      // still has to be alive).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await fetch(`${url}/healthz`);
+          return (await res.json()) as Record<string, unknown>;
+        } catch (error) {
+          if (dead || attempt >= 3) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     },
     async stop() {
       if (dead) return;

@@ -54,8 +54,9 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         WHERE i.status = 'pending' AND i.ordering_key = o.ordering_key AND i.id < o.id)
     ORDER BY o.id
     LIMIT ?`);
+  // outbox_reports_idx holds only the reports, so this never reads the delivery history.
   const reportedStmt = sqlite.prepare(`
-    SELECT 1 FROM outbox
+    SELECT 1 FROM outbox INDEXED BY outbox_reports_idx
     WHERE kind = 'delivery.failed'
       AND json_extract(payload, '$.requestId') = ?
       AND json_extract(payload, '$.userId') = ?

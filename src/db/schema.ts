@@ -178,7 +178,9 @@ export const outbox = sqliteTable(
     // The dispatcher walks pending rows oldest first and stops at its batch size (a partial index:
     // only pending rows are in it, so it stays small however much history there is).
     index('outbox_pending_id_idx').on(t.id).where(sql`${t.status} = 'pending'`),
-    // The daily prune's range: delivered rows, oldest first.
+    // Failure reports, checked before queueing another (one report per cause): few rows.
+    index('outbox_reports_idx').on(t.id).where(sql`${t.kind} = 'delivery.failed'`),
+    // The prune's range: delivered rows, oldest first.
     index('outbox_delivered_idx').on(t.status, t.deliveredAt),
   ],
 );

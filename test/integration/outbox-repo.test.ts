@@ -1,11 +1,11 @@
 // The outbox table's own rules: the dispatcher takes the due head of each ordering key, oldest
-// first; delivered rows are deleted after 30 days, once a day, in batches; pending and failed
+// first; delivered rows are deleted after 30 days, a capped slice per run, in batches; pending and failed
 // deliveries are never deleted (a person still has to see or requeue them).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createOutboxRepo } from '../../src/db/outbox-repo.js';
 import { outbox } from '../../src/db/schema.js';
-import { OUTBOX_PRUNE_EVERY_MS, outboxPruner } from '../../src/jobs/outbox-prune.js';
+import { outboxPruner } from '../../src/jobs/outbox-prune.js';
 import { createLogger } from '../../src/logger.js';
 import { FixedClock } from '../support/fixed-clock.js';
 
@@ -65,21 +65,22 @@ describe('pruning delivered outbox rows', () => {
     expect(logs.join('\n')).toContain('pruned delivered outbox rows');
   });
 
-  it('when it ran less than a day ago then it waits; a day later it runs again', async () => {
-    const clock = new FixedClock(NOW);
+  it('when more rows are due than one run may delete then the rest go on later runs, and a caught-up run deletes nothing', async () => {
+    for (let i = 0; i < 7; i++) row(`old-${i}`, 'done', 31);
+    row('recent', 'done', 29);
     const prune = outboxPruner({
       repo: createOutboxRepo(db),
-      clock,
+      clock: new FixedClock(NOW),
       logger: createLogger('error', () => {}),
+      batch: 2,
+      maxPerRun: 3,
     });
-    expect(await prune()).toBe(0);
-    row('old', 'done', 31);
-    clock.advance(OUTBOX_PRUNE_EVERY_MS - 60_000);
-    expect(await prune()).toBeNull();
-    expect(keys()).toEqual(['old']);
-    clock.advance(60_000);
+    expect(await prune()).toBe(3);
+    expect(keys()).toEqual(['old-3', 'old-4', 'old-5', 'old-6', 'recent']);
+    expect(await prune()).toBe(3);
     expect(await prune()).toBe(1);
-    expect(keys()).toEqual([]);
+    expect(await prune()).toBe(0);
+    expect(keys()).toEqual(['recent']);
   });
 });
 
