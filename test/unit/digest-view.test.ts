@@ -180,6 +180,30 @@ describe('digest messages', () => {
     expect(all).toContain('Not checked (no capacity per week): Line 0 &lt;&amp;&gt;');
   });
 
+  it('when the week before had no requests then inflow says so instead of a change; otherwise it shows the change', () => {
+    const inflowLine = (previous: WeekRows) => {
+      const digest = computeDigest({
+        weekStart: '2026-11-16',
+        timeZone: 'America/New_York',
+        businessHours: hours,
+        functions,
+        productLines,
+        current: bigWeek(4),
+        previous: summariseWeek(previous),
+        pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
+        asOf: new Date('2026-11-23T14:00:00Z'),
+      });
+      const text = buildDigestMessages(digest, { currency: 'USD', timeZone: 'America/New_York' })
+        .map((m) => JSON.stringify(m.blocks))
+        .join('\n');
+      return /4 requests worth [^"\\]*/.exec(text)?.[0];
+    };
+    expect(inflowLine(emptyWeek())).toBe('4 requests worth $10,000.00: none the week before');
+    expect(inflowLine(bigWeek(2))).toBe(
+      '4 requests worth $10,000.00: count up 100%, value up 233% (last week 2, $3,000.00)',
+    );
+  });
+
   it('when a week is empty then one valid message says so', () => {
     const digest = computeDigest({
       weekStart: '2026-11-16',

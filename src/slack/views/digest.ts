@@ -100,7 +100,11 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
   list.push(
     divider,
     ...sectionsOf(':inbox_tray: *Sales inflow*', [
-      `${plural(i.count, 'request')} worth ${money(i.valueMinor, c)}: count ${change(i.countChangePct, i.previousCount)}, value ${change(i.valueChangePct, i.previousValueMinor)} (last week ${i.previousCount}, ${money(i.previousValueMinor, c)})`,
+      `${plural(i.count, 'request')} worth ${money(i.valueMinor, c)}: ${
+        i.previousCount === 0
+          ? 'none the week before'
+          : `count ${change(i.countChangePct, i.previousCount)}, value ${change(i.valueChangePct, i.previousValueMinor)} (last week ${i.previousCount}, ${money(i.previousValueMinor, c)})`
+      }`,
       ...i.byProductLine.map(
         (p) =>
           `• ${escapeText(p.name)}: ${p.count} (${money(p.valueMinor, c)}), last week ${p.previousCount} (${money(p.previousValueMinor, c)})`,
