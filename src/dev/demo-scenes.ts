@@ -53,10 +53,10 @@ export const SCENES: readonly Scene[] = [
   },
   {
     at: '2026-12-01T16:40:00-05:00',
-    title: 'Operations and the second Finance owner approve: Priya may commit',
+    title: 'Operations approves, the second Finance owner on a condition: Priya may commit',
     async play(stage) {
       await stage.approve('omar', 'CG-2', 'Operations');
-      await stage.approve('felix', 'CG-2', 'Finance');
+      await stage.approveWithConditions('felix', 'CG-2', 'Finance', '30% deposit with the order');
     },
   },
   {

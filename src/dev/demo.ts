@@ -15,6 +15,7 @@ import type { Clock } from '../services/ports.js';
 import {
   ACTIONS,
   CALLBACKS,
+  CONDITIONS_BLOCKS,
   INPUT_SUFFIX,
   OVERRIDE_BLOCKS,
   PROPOSE_BLOCKS,
@@ -135,6 +136,18 @@ export class DemoStage {
   async approve(who: PersonKey, ref: string, label: string): Promise<void> {
     this.say(`${PEOPLE[who].name} clicks [ Approve ] on the ${label} sign-off for ${ref}`);
     await this.click(who, ref, label, ACTIONS.approve);
+  }
+
+  /** `who` clicks [ Approve with conditions ] on the `label` sign-off of `ref` and writes them. */
+  async approveWithConditions(who: PersonKey, ref: string, label: string, conditions: string): Promise<void> {
+    this.say(`${PEOPLE[who].name} clicks [ Approve with conditions ] on the ${label} sign-off for ${ref}`);
+    await this.click(who, ref, label, ACTIONS.approveWithConditions);
+    this.say(`${PEOPLE[who].name} writes "${conditions}"`);
+    await this.submitModal(who, CALLBACKS.conditionsModal, {
+      [CONDITIONS_BLOCKS.conditions]: {
+        [`${CONDITIONS_BLOCKS.conditions}${INPUT_SUFFIX}`]: stateValue.text(conditions),
+      },
+    });
   }
 
   /** `who` clicks [ Reject ] on the `label` sign-off of `ref`, then gives the reason in the modal. */

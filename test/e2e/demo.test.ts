@@ -27,9 +27,13 @@ describe('npm run demo', () => {
       'Sam (seller) saw:',
       '✅ You may commit CG-1 to Acme Corp',
       // Quorum: two distinct Finance owners.
-      '1 of 2 approvals',
+      '1 of 2 approvals: @Fiona; 1 more needed',
       '2 of 2 approvals: @Fiona, @Felix',
-      '✅ You may commit CG-2 to Globex',
+      // Approved on a condition: on the parent, in the thread and in the seller's DM.
+      '• Finance (@Felix): 30% deposit with the order',
+      '✅ You may commit CG-2 to Globex: deliver by Wed 20 Jan 2027.',
+      'On these conditions:',
+      '• Finance: 30% deposit with the order Open the thread ↗',
       // A non-owner is refused, privately.
       'only visible to you, in #commitments:',
       'Only an owner of Quality can decide this sign-off (@Quinn). Nothing was changed.',
@@ -54,7 +58,7 @@ describe('npm run demo', () => {
       '✅ You may commit CG-4 to Umbrella: deliver by Mon 21 Dec 2026.',
       // The Monday digest, computed from the week just played.
       '# Weekly digest: Mon 30 Nov 2026 – Sun 6 Dec 2026',
-      'Approved 3 (0 with conditions, 3 without) · rejected 0 · withdrawn 0 · expired 0 · overridden 1',
+      'Approved 3 (1 with conditions, 2 without) · rejected 0 · withdrawn 0 · expired 0 · overridden 1',
       'Where an owner proposed a feasible date (1 request), it was a median 4 days after the requested date.',
       '• CG-3 ($36,000.00) by @Lee: Initech is our launch partner; they take the first 300 unfinished and the finish in January',
       'Widgets · 7 Dec: 0/500 (0%) · 14 Dec: 300/500 (60%) · 21 Dec: 350/500 (70%) · 28 Dec: 0/500 (0%)',
@@ -62,7 +66,7 @@ describe('npm run demo', () => {
     ];
     for (const moment of moments) expect(transcript).toContain(moment);
     expect(transcript).not.toContain('[bot log]');
-    expect(transcript).not.toMatch(/<@U0|&lt;|:[a-z_]+:|\u200D/);
+    expect(transcript).not.toMatch(/<@U0|&lt;|:[a-z_]+:|\u200D|0 more needed/);
 
     // It ends with the path of the digest's chart, a real PNG written where it was asked to be.
     try {

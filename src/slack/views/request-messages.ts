@@ -164,6 +164,8 @@ export function buildSignOffMessage(
   if (signOff.functionId === OPERATIONS_FUNCTION && request.capacityCheck)
     blocks.push(buildCapacityCheckBlock(request.capacityCheck, ctx));
   if (signOff.approvalsNeeded > 1) {
+    const missing = Math.max(0, signOff.approvalsNeeded - signOff.approvals.length);
+    const stillOpen = signOff.status === 'pending' && request.status === 'pending';
     blocks.push({
       type: 'context',
       elements: [
@@ -171,7 +173,7 @@ export function buildSignOffMessage(
           type: 'mrkdwn',
           text: `${signOff.approvals.length} of ${signOff.approvalsNeeded} approvals${
             signOff.approvals.length ? `: ${signOff.approvals.map((a) => approver(a)).join(', ')}` : ''
-          }; ${Math.max(0, signOff.approvalsNeeded - signOff.approvals.length)} more needed`,
+          }${stillOpen && missing ? `; ${missing} more needed` : ''}`,
         },
       ],
     });
