@@ -2,8 +2,10 @@
 // Each fires once per sign-off (or request): a conditional update claims it, and the event and
 // the outbox rows are written in the same transaction, so a restart or a second process never
 // repeats it.
+import { businessTimeline } from '../domain/business-hours.js';
+import { localDate } from '../domain/calendar.js';
 import { expire, type LifecycleEvent } from '../domain/request.js';
-import { expiresAt, waitingDue } from '../domain/schedule.js';
+import { isExpired, waitingDue } from '../domain/schedule.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './ports.js';
 
@@ -44,7 +46,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
   const r = config.reminders;
   let expired = 0;
   for (const req of reminders.pendingRequests()) {
-    if (expiresAt(req.createdAt, r.expire_after_days, config.timezone).getTime() > now.getTime()) continue;
+    if (!isExpired(req.createdAt, r.expire_after_days, config.timezone, now)) continue;
     const done = store.transaction(() => {
       const before = store.loadRequest(req.id);
       if (!before) return false;
@@ -69,8 +71,20 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
     businessHours: r.business_hours,
     timeZone: config.timezone,
   };
-  for (const s of reminders.waitingSignOffs()) {
-    const due = waitingDue(s, now, thresholds);
+  const waiting = reminders.waitingSignOffs();
+  // One timeline for the whole run, from the oldest ask to today (at most the expiry period).
+  let oldest = now;
+  for (const s of waiting) if (s.askedAt < oldest) oldest = s.askedAt;
+  const timeline = waiting.length
+    ? businessTimeline(
+        r.business_hours,
+        config.timezone,
+        localDate(oldest, config.timezone),
+        localDate(now, config.timezone),
+      )
+    : undefined;
+  for (const s of waiting) {
+    const due = waitingDue(s, now, thresholds, timeline);
     const base = { at: now, signOffId: s.signOffId, functionId: s.functionId };
     if (due.remind) {
       const done = store.transaction(() => {

@@ -1,7 +1,8 @@
 // When the digest is due, when a sign-off's reminder and escalation are due, when a request
 // expires: local wall-clock rules, across nights, weekends and daylight-saving changes.
 import { describe, expect, it } from 'vitest';
-import { expiresAt, latestDigestDue, waitingDue } from '../../src/domain/schedule.js';
+import { addBusinessHours, businessTimeline } from '../../src/domain/business-hours.js';
+import { expiresAt, isExpired, latestDigestDue, waitingDue } from '../../src/domain/schedule.js';
 
 const NY = 'America/New_York';
 const slot = { weekday: 'mon', time: '09:00' } as const;
@@ -81,5 +82,57 @@ describe('expiresAt', () => {
     expect(expiresAt(new Date('2026-10-27T14:00:00Z'), 14, 'America/New_York')).toEqual(
       new Date('2026-11-10T15:00:00Z'),
     );
+  });
+});
+
+describe('the shortcuts the scheduler takes every minute', () => {
+  // A small deterministic generator: the same cases every run.
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  // Both 2026 daylight-saving changes in New York sit inside this stretch.
+  const from = Date.UTC(2026, 1, 20);
+  const span = 280 * 24 * 3_600_000;
+  const allDay = {
+    start: '00:00',
+    end: '23:59',
+    days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+  } as const;
+
+  it('when asked at random instants, across DST, with or without a timeline, then waitingDue agrees with the business-hours walk', () => {
+    for (const businessHours of [hours, allDay]) {
+      const timeline = businessTimeline(businessHours, NY, '2026-02-19', '2026-12-05');
+      for (const [remindAfterHours, escalateAfterHours] of [
+        [1, 2],
+        [8, 24],
+        [24, 72],
+      ] as const) {
+        const th = { remindAfterHours, escalateAfterHours, businessHours, timeZone: NY };
+        for (let i = 0; i < 300; i++) {
+          const askedAt = new Date(from + Math.floor(next() * span));
+          const now = new Date(askedAt.getTime() + Math.floor(next() * 5 * 24 * 3_600_000));
+          const walk = (h: number) =>
+            addBusinessHours(askedAt, h, businessHours, NY).getTime() <= now.getTime();
+          const expected = { remind: walk(remindAfterHours), escalate: walk(escalateAfterHours) };
+          const signOff = { askedAt, remindedAt: null, escalatedAt: null };
+          expect(waitingDue(signOff, now, th)).toEqual(expected);
+          expect(waitingDue(signOff, now, th, timeline)).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('when asked at random instants, across DST, then isExpired agrees with expiresAt', () => {
+    for (const days of [1, 14]) {
+      for (let i = 0; i < 1000; i++) {
+        const createdAt = new Date(from + Math.floor(next() * span));
+        // Mostly within a few hours of the expiry, where a shortcut would go wrong first.
+        const around = expiresAt(createdAt, days, NY).getTime();
+        const now = new Date(around + Math.floor((next() - 0.5) * 6 * 3_600_000));
+        expect(isExpired(createdAt, days, NY, now)).toBe(now.getTime() >= around);
+      }
+    }
   });
 });
