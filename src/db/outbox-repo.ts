@@ -1,4 +1,4 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Notification } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { type OutboxRow, outbox } from './schema.js';
@@ -40,13 +40,40 @@ export interface OutboxRepo {
   requeueFailed(requestId?: number): number;
 }
 
+/** An outbox row as SQLite returns it (column names, instants as epoch milliseconds). */
+interface OutboxSql {
+  id: number;
+  ordering_key: string;
+  kind: string;
+  payload: string;
+  status: OutboxRow['status'];
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+const toRow = (r: OutboxSql): OutboxRow => ({
+  id: r.id,
+  orderingKey: r.ordering_key,
+  kind: r.kind,
+  payload: JSON.parse(r.payload) as Record<string, unknown>,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: new Date(r.next_attempt_at),
+  lastError: r.last_error,
+  createdAt: new Date(r.created_at),
+  deliveredAt: r.delivered_at === null ? null : new Date(r.delivered_at),
+});
+
 export function createOutboxRepo(db: Db): OutboxRepo {
   const sqlite = db.$client;
   // Pending rows oldest first (outbox_pending_id_idx), keeping each key's head (no older pending
   // row of its key, checked on outbox_pending_idx) that is due; it stops after `limit` rows, so
   // its cost follows the batch size, not the backlog.
   const nextDueStmt = sqlite.prepare(`
-    SELECT o.id FROM outbox o INDEXED BY outbox_pending_id_idx
+    SELECT o.* FROM outbox o INDEXED BY outbox_pending_id_idx
     WHERE o.status = 'pending'
       AND o.next_attempt_at <= ?
       AND NOT EXISTS (
@@ -54,6 +81,21 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         WHERE i.status = 'pending' AND i.ordering_key = o.ordering_key AND i.id < o.id)
     ORDER BY o.id
     LIMIT ?`);
+  // The dispatcher's writes, prepared once (drizzle's builder compiles and prepares per call, which
+  // was a tenth of the bot's CPU under load).
+  const markDoneStmt = sqlite.prepare(
+    `UPDATE outbox SET status = 'done', delivered_at = ?, attempts = ?, last_error = NULL WHERE id = ?`,
+  );
+  const collapseStmt = sqlite.prepare(
+    `UPDATE outbox SET status = 'done', delivered_at = ?
+     WHERE status = 'pending' AND ordering_key = ? AND kind = ? AND payload = ? AND id <= ?`,
+  );
+  const markAttemptStmt = sqlite.prepare(
+    `UPDATE outbox SET attempts = ?, last_error = 'in_flight' WHERE id = ?`,
+  );
+  const markRetryStmt = sqlite.prepare(
+    `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
+  );
   // outbox_reports_idx holds only the reports, so this never reads the delivery history.
   const reportedStmt = sqlite.prepare(`
     SELECT 1 FROM outbox INDEXED BY outbox_reports_idx
@@ -75,14 +117,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       WHERE status = 'done' AND delivered_at < ? LIMIT ?)`);
   return {
     nextDue(now, limit) {
-      const ids = (nextDueStmt.all(now.getTime(), limit) as { id: number }[]).map((r) => r.id);
-      if (!ids.length) return [];
-      return db
-        .select()
-        .from(outbox)
-        .where(sql`${outbox.id} IN (${sql.join(ids, sql`, `)})`)
-        .orderBy(outbox.id)
-        .all();
+      return (nextDueStmt.all(now.getTime(), limit) as OutboxSql[]).map(toRow);
     },
     pruneDelivered(before, limit) {
       return pruneStmt.run(before.getTime(), limit).changes;
@@ -92,33 +127,18 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     },
     markDone(row, at, upToId) {
       sqlite.transaction(() => {
-        db.update(outbox)
-          .set({ status: 'done', deliveredAt: at, attempts: row.attempts + 1, lastError: null })
-          .where(eq(outbox.id, row.id))
-          .run();
+        markDoneStmt.run(at.getTime(), row.attempts + 1, row.id);
         // Updates are rendered from the current state when delivered, so identical ones queued
         // before this delivery started are already satisfied: a burst of clicks is one update.
-        if (row.kind.endsWith('.update')) {
-          db.update(outbox)
-            .set({ status: 'done', deliveredAt: at })
-            .where(
-              and(
-                eq(outbox.status, 'pending'),
-                eq(outbox.orderingKey, row.orderingKey),
-                eq(outbox.kind, row.kind),
-                sql`${outbox.payload} = ${JSON.stringify(row.payload)}`,
-                lte(outbox.id, upToId),
-              ),
-            )
-            .run();
-        }
+        if (row.kind.endsWith('.update'))
+          collapseStmt.run(at.getTime(), row.orderingKey, row.kind, JSON.stringify(row.payload), upToId);
       })();
     },
     markAttempt(id, attempts) {
-      db.update(outbox).set({ attempts, lastError: 'in_flight' }).where(eq(outbox.id, id)).run();
+      markAttemptStmt.run(attempts, id);
     },
     markRetry(id, attempts, nextAttemptAt, error) {
-      db.update(outbox).set({ attempts, nextAttemptAt, lastError: error }).where(eq(outbox.id, id)).run();
+      markRetryStmt.run(attempts, nextAttemptAt.getTime(), error, id);
     },
     markFailed(id, attempts, at, error, reports = []) {
       sqlite.transaction(() => {

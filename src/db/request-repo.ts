@@ -11,13 +11,23 @@ import {
   type StoredEvent,
 } from '../services/ports.js';
 import type { Db } from './create-db.js';
-import { approvals, events, outbox, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
+import { approvals, events, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
 
 export function createRequestStore(db: Db): RequestStore {
   const sqlite = db.$client;
   // The reads on every click and every outbox delivery, prepared once: building the SQL and
   // compiling the statement on each call was a large share of the bot's CPU under load (bench/).
   const id = sql.placeholder('id');
+  const homeDue = prepareHomeDue(sqlite);
+  const insertOutbox = sqlite.prepare(
+    `INSERT INTO outbox (ordering_key, kind, payload, status, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
+  );
+  const insertRows = sqlite.transaction(
+    (rows: readonly (readonly [string, string, string, number, number])[]) => {
+      for (const row of rows) insertOutbox.run(...row);
+    },
+  );
   const reads = {
     request: db.select().from(requests).where(eq(requests.id, id)).prepare(),
     signOffs: db
@@ -316,21 +326,13 @@ export function createRequestStore(db: Db): RequestStore {
     enqueue(list: readonly Notification[], at: Date): void {
       const rows = list.flatMap((n): { n: Notification; due: Date }[] => {
         if (n.kind !== 'home.update') return [{ n, due: at }];
-        const due = homeUpdateDue(sqlite, n.userId, at);
+        const due = homeUpdateDue(homeDue, n.userId, at);
         return due ? [{ n, due }] : [];
       });
-      if (!rows.length) return;
-      db.insert(outbox)
-        .values(
-          rows.map(({ n, due }) => ({
-            orderingKey: orderingKeyOf(n),
-            kind: n.kind,
-            payload: { ...n },
-            nextAttemptAt: due,
-            createdAt: at,
-          })),
-        )
-        .run();
+      // A statement prepared once, all rows or none (a savepoint inside the caller's transaction).
+      insertRows(
+        rows.map(({ n, due }) => [orderingKeyOf(n), n.kind, JSON.stringify(n), due.getTime(), at.getTime()]),
+      );
     },
 
     parentLocation(requestId: number): SlackLocation | null {
@@ -425,17 +427,23 @@ function insertNewApprovals(db: Db, before: SignOff, after: SignOff): void {
   }
 }
 
-function homeUpdateDue(sqlite: Database.Database, userId: string, at: Date): Date | null {
-  const key = `home:${userId}`;
-  const row = sqlite
-    .prepare(
-      `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = @user) AS opened,
-              (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = @key) AS queued,
-              (SELECT delivered_at FROM outbox WHERE status = 'done' AND ordering_key = @key
-                 ORDER BY id DESC LIMIT 1) AS lastAt`,
-    )
-    .get({ user: userId, key }) as { opened: number; queued: number; lastAt: number | null };
-  if (row.opened !== 1 || row.queued >= 2) return null;
+type HomeDueStatement = Database.Statement<
+  [{ user: string; key: string }],
+  { opened: number; queued: number; lastAt: number | null }
+>;
+
+function prepareHomeDue(sqlite: Database.Database): HomeDueStatement {
+  return sqlite.prepare(
+    `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = @user) AS opened,
+            (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = @key) AS queued,
+            (SELECT delivered_at FROM outbox INDEXED BY outbox_pending_idx
+               WHERE status = 'done' AND ordering_key = @key ORDER BY id DESC LIMIT 1) AS lastAt`,
+  );
+}
+
+function homeUpdateDue(stmt: HomeDueStatement, userId: string, at: Date): Date | null {
+  const row = stmt.get({ user: userId, key: `home:${userId}` });
+  if (row?.opened !== 1 || row.queued >= 2) return null;
   if (row.queued === 1) return new Date(at.getTime() + HOME_REFRESH_WINDOW_MS);
   return new Date(Math.max(at.getTime(), (row.lastAt ?? 0) + HOME_REFRESH_WINDOW_MS));
 }
