@@ -118,19 +118,29 @@ function bigWeek(n: number): WeekRows {
   };
 }
 
+/** The week of Mon 16 Nov 2026 digested on Mon 23 Nov, from these rows (and any capacity). */
+function digestOf(
+  current: WeekRows,
+  previous: WeekRows = emptyWeek(),
+  capacity?: Parameters<typeof computeDigest>[0]['capacity'],
+) {
+  return computeDigest({
+    weekStart: '2026-11-16',
+    timeZone: 'America/New_York',
+    businessHours: hours,
+    functions,
+    productLines,
+    current,
+    previous: summariseWeek(previous),
+    pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
+    asOf: new Date('2026-11-23T14:00:00Z'),
+    ...(capacity ? { capacity } : {}),
+  });
+}
+
 describe('digest messages', () => {
   it('when a week holds 2,000 requests and 666 overrides then every message is valid and the fallback is complete', () => {
-    const digest = computeDigest({
-      weekStart: '2026-11-16',
-      timeZone: 'America/New_York',
-      businessHours: hours,
-      functions,
-      productLines,
-      current: bigWeek(2000),
-      previous: summariseWeek(emptyWeek()),
-      pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
-      asOf: new Date('2026-11-23T14:00:00Z'),
-    });
+    const digest = digestOf(bigWeek(2000));
     expect(digest.inflow.count).toBe(2000);
     expect(digest.overrides).toHaveLength(666);
     const messages = buildDigestMessages(digest, { currency: 'USD', timeZone: 'America/New_York' });
@@ -159,18 +169,7 @@ describe('digest messages', () => {
       name: `Line ${i} <&> ${'x'.repeat(40)}`,
       weeks: i % 10 ? weeks : null,
     }));
-    const digest = computeDigest({
-      weekStart: '2026-11-16',
-      timeZone: 'America/New_York',
-      businessHours: hours,
-      functions,
-      productLines,
-      current: emptyWeek(),
-      previous: summariseWeek(emptyWeek()),
-      pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
-      asOf: new Date('2026-11-23T14:00:00Z'),
-      capacity: { lines },
-    });
+    const digest = digestOf(emptyWeek(), emptyWeek(), { lines });
     const messages = buildDigestMessages(digest, { currency: 'USD', timeZone: 'America/New_York' });
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) assertValidMessage(m);
@@ -182,17 +181,7 @@ describe('digest messages', () => {
 
   it('when the week before had no requests then inflow says so instead of a change; otherwise it shows the change', () => {
     const inflowLine = (previous: WeekRows) => {
-      const digest = computeDigest({
-        weekStart: '2026-11-16',
-        timeZone: 'America/New_York',
-        businessHours: hours,
-        functions,
-        productLines,
-        current: bigWeek(4),
-        previous: summariseWeek(previous),
-        pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
-        asOf: new Date('2026-11-23T14:00:00Z'),
-      });
+      const digest = digestOf(bigWeek(4), previous);
       const text = buildDigestMessages(digest, { currency: 'USD', timeZone: 'America/New_York' })
         .map((m) => JSON.stringify(m.blocks))
         .join('\n');
@@ -205,36 +194,25 @@ describe('digest messages', () => {
   });
 
   it('when a week is empty then one valid message says so', () => {
-    const digest = computeDigest({
-      weekStart: '2026-11-16',
-      timeZone: 'America/New_York',
-      businessHours: hours,
-      functions,
-      productLines,
-      current: emptyWeek(),
-      previous: summariseWeek(emptyWeek()),
-      pendingNow: { requests: 0, valueMinor: 0, signOffs: [] },
-      asOf: new Date('2026-11-23T14:00:00Z'),
-      capacity: {
-        lines: [
-          {
-            productLineId: 'widgets',
-            name: 'Widgets',
-            weeks: [
-              {
-                weekStart: '2026-11-23',
-                capacity: 500,
-                overridden: false,
-                firm: 400,
-                tentative: 60,
-                load: 460,
-                percent: 92,
-                flag: 'over_90',
-              },
-            ],
-          },
-        ],
-      },
+    const digest = digestOf(emptyWeek(), emptyWeek(), {
+      lines: [
+        {
+          productLineId: 'widgets',
+          name: 'Widgets',
+          weeks: [
+            {
+              weekStart: '2026-11-23',
+              capacity: 500,
+              overridden: false,
+              firm: 400,
+              tentative: 60,
+              load: 460,
+              percent: 92,
+              flag: 'over_90',
+            },
+          ],
+        },
+      ],
     });
     const messages = buildDigestMessages(digest, { currency: 'USD', timeZone: 'America/New_York' });
     expect(messages).toHaveLength(1);
