@@ -66,7 +66,7 @@ interface Entry {
 
 type Block = {
   readonly type?: string;
-  readonly elements?: readonly { action_id?: string; value?: string }[];
+  readonly elements?: readonly { action_id?: string; value?: string; text?: { text?: string } }[];
 };
 
 const names: Names = {
@@ -93,8 +93,8 @@ export class DemoStage {
     readonly runtime: Runtime,
     readonly slack: SlackClientSim,
     readonly config: Config,
-    /** Where uploaded files are written; it outlives the demo so the chart can be opened. */
-    readonly outputDir: string,
+    /** Where uploaded files are written (made on first use); it outlives the demo so the chart can be opened. */
+    private readonly outputDir: () => string,
   ) {}
 
   /** A line of narration in the scene's "what happened" list. */
@@ -206,14 +206,11 @@ export class DemoStage {
       .messages(channel)
       .filter((m) => this.buttonValue(m.blocks, actionId) !== undefined)
       .at(-1);
-    const value = message && this.buttonValue(message.blocks, actionId);
-    if (!message || value === undefined)
+    const button = message && this.button(message.blocks, actionId);
+    if (!message || button?.value === undefined)
       throw new Error(`demo: no ${actionId} button in a direct message to ${who}`);
-    const label = (message.blocks as { elements?: { action_id?: string; text?: { text?: string } }[] }[])
-      .flatMap((b) => b.elements ?? [])
-      .find((e) => e.action_id === actionId)?.text?.text;
-    this.say(`${PEOPLE[who].name} clicks [ ${label ?? actionId} ] in the direct message`);
-    await this.clickButton(who, actionId, value, channel, message);
+    this.say(`${PEOPLE[who].name} clicks [ ${button.text?.text ?? actionId} ] in the direct message`);
+    await this.clickButton(who, actionId, button.value, channel, message);
   }
 
   /** Runs the bot's scheduler once at the scene's time (the Monday digest, reminders), as its timer would. */
@@ -224,16 +221,16 @@ export class DemoStage {
   }
 
   /**
-   * Writes each file the bot uploaded since `from` (the digest's chart) to `dir` and returns the
-   * paths, so the transcript can point at the PNG.
+   * Writes each file the bot uploaded and not yet saved (the digest's chart) to the output folder
+   * and returns the paths, so the transcript can point at the PNG.
    */
-  saveUploads(dir: string = this.outputDir): string[] {
+  saveUploads(): string[] {
     return this.standIn
       .files()
       .filter((f) => f.completed && f.content && !this.saved.has(f.id))
       .map((f) => {
         this.saved.add(f.id);
-        const path = join(dir, f.filename);
+        const path = join(this.outputDir(), f.filename);
         writeFileSync(path, f.content as Buffer);
         const where = f.channels.map((c) => `#${names.channel(c)}`).join(', ');
         this.say(`commit-gate uploads ${f.filename} to ${where}: ${f.title ?? ''}`.trimEnd());
@@ -341,9 +338,12 @@ export class DemoStage {
       ]);
   }
 
+  private button(blocks: unknown, actionId: string) {
+    return ((blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId);
+  }
+
   private buttonValue(blocks: unknown, actionId: string): string | undefined {
-    return ((blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId)
-      ?.value;
+    return this.button(blocks, actionId)?.value;
   }
 
   private lastModalView(callbackId: string) {
@@ -493,8 +493,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       signingSecret: SIGNING_SECRET,
       standIn,
     });
-    const outputDir = options.outputDir ?? mkdtempSync(join(tmpdir(), 'commit-gate-demo-output-'));
-    const stage = new DemoStage(standIn, runtime, slack, config, outputDir);
+    let outputDir = options.outputDir;
+    const stage = new DemoStage(standIn, runtime, slack, config, () => {
+      outputDir ??= mkdtempSync(join(tmpdir(), 'commit-gate-demo-output-'));
+      return outputDir;
+    });
     emit(
       [
         'commit-gate demo: the real bot, a local Slack stand-in, a temporary database. No Slack account needed.',

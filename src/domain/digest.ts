@@ -478,7 +478,7 @@ function promiseGapOf(input: DigestInput, tl: BusinessTimeline): Digest['promise
     const prev = proposed.get(e.requestId);
     proposed.set(e.requestId, {
       latest: !prev || e.data.date > prev.latest ? e.data.date : prev.latest,
-      asked: prev?.asked && (!asked || prev.asked < asked) ? prev.asked : (asked ?? prev?.asked ?? null),
+      asked: !prev?.asked || (asked !== null && asked < prev.asked) ? asked : prev.asked,
     });
   }
   const gaps: number[] = [];

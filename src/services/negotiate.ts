@@ -155,6 +155,8 @@ export function overrideRequest(
         leadership: deps.config.leadership,
       }),
     (before, after) => [
+      // Undecided sign-offs now need no decision because of the override, not the rejection.
+      ...updateAll(after, (s) => s.status === 'pending'),
       { kind: 'parent.update', requestId: after.id },
       { kind: 'thread.notice', requestId: after.id, notice: { type: 'overridden' } },
       ...closed(before, after),

@@ -45,6 +45,7 @@ describe('npm run demo', () => {
       'Lee clicks [ Override ] on CG-3',
       '✅ CG-3 approved by override by @Lee (leadership): Initech is our launch partner',
       '➖ People: no decision needed, CG-3 is approved by override',
+      '➖ No decision needed: CG-3 is approved by override.',
       '✅ You may commit CG-3 to Initech: deliver by Fri 18 Dec 2026. It was approved by override',
       // The capacity squeeze: the week is full, operations sees it and the earliest date that fits.
       '🔴 Capacity: over by 150 units.',

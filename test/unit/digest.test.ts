@@ -144,3 +144,37 @@ describe('where to look', () => {
     ]);
   });
 });
+
+describe('the promise gap', () => {
+  it('when dates were proposed then the gap runs from the first date asked for to the latest proposal, whatever the request says now', () => {
+    const base = week('2026-11-16', 3, {});
+    // Request 1 now says 2027-06-20 (it accepted a proposal); request 2 is from before
+    // requestedDate was recorded, so its own date (2027-06-01) is used; request 3 has none.
+    const requests = new Map(base.requests);
+    const moved = requests.get(1);
+    if (moved) requests.set(1, { ...moved, deliveryDate: '2027-06-20' });
+    const proposal = (id: number, requestId: number, date: string, requestedDate?: string): DigestEvent => ({
+      id: 100 + id,
+      requestId,
+      signOffId: null,
+      type: 'signoff.date_proposed',
+      actorId: 'U0X',
+      at: new Date('2026-11-17T15:00:00Z'),
+      data: { date, ...(requestedDate ? { requestedDate } : {}) },
+    });
+    const current: WeekRows = {
+      ...base,
+      requests,
+      events: [
+        proposal(1, 1, '2027-06-10', '2027-06-01'),
+        // Asked again after a revision to the 5th; quality needs the 20th: 19 days from the 1st.
+        proposal(2, 1, '2027-06-20', '2027-06-05'),
+        proposal(3, 2, '2027-06-04'),
+      ],
+    };
+    expect(digestOf(current, week('2026-11-09', 0, {})).promiseGap).toMatchObject({
+      proposals: 2,
+      medianDaysLate: (19 + 3) / 2,
+    });
+  });
+});

@@ -65,13 +65,17 @@ function approver(a: Approval): string {
   return a.onBehalfOf ? `${mention(a.userId)} for ${mention(a.onBehalfOf)}` : mention(a.userId);
 }
 
+/** "CG-3 is rejected", "CG-3 is approved by override": why an undecided sign-off needs no decision. */
+function closedAround(request: CommitRequest): string {
+  const status = request.status === 'approved' && request.override ? 'approved by override' : request.status;
+  return `${requestRef(request.id)} is ${status}`;
+}
+
 function signOffLine(request: CommitRequest, s: SignOff): string {
   const head = `${STATUS_ICON[s.status]} *${escapeText(s.label)}*`;
   // The request closed around it (another function rejected, an override, expiry, withdrawal).
-  if (s.status === 'pending' && request.status !== 'pending') {
-    const why = request.status === 'approved' && request.override ? 'approved by override' : request.status;
-    return `:heavy_minus_sign: *${escapeText(s.label)}*: no decision needed, ${requestRef(request.id)} is ${why}`;
-  }
+  if (s.status === 'pending' && request.status !== 'pending')
+    return `:heavy_minus_sign: *${escapeText(s.label)}*: no decision needed, ${closedAround(request)}`;
   if (s.status === 'rejected' && s.rejection) {
     return `${head}: rejected by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
@@ -211,8 +215,8 @@ function outcomeOf(request: CommitRequest, s: SignOff): string {
       s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
     }. Waiting for the seller to accept or decline.`;
   }
-  // Still pending, but the request closed around it (another function rejected, or it expired).
-  return `:heavy_minus_sign: No decision needed: ${requestRef(request.id)} is ${request.status}.`;
+  // Still pending, but the request closed around it (another function rejected, an override, expiry).
+  return `:heavy_minus_sign: No decision needed: ${closedAround(request)}.`;
 }
 
 export function buildOutcomeDm(
