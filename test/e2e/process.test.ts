@@ -1,7 +1,7 @@
 // The operator contract of INTERFACE.md, checked on the real process: exit codes, one-line
 // errors, /healthz, migrations, graceful shutdown.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,9 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { SlackStandIn } from '../../src/dev/slack-stand-in.js';
 import { exampleConfigObject } from '../support/config.js';
+import { childEnv, isAlive, NODE_TSX, portIsFree, processesHolding } from '../support/processes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
 
 let dir: string;
 let configPath: string;
@@ -26,17 +26,22 @@ afterEach(() => {
 
 function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // Only what the bot needs: the test runner's own variables must not leak into the child.
-  return {
+  return childEnv({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     COMMIT_GATE_CONFIG: configPath,
     DATABASE_PATH: join(dir, 'db', 'cg.db'),
     ...extra,
-  };
+  });
 }
 
 function runMain(env: NodeJS.ProcessEnv) {
-  return spawnSync(tsx, ['src/main.ts'], { cwd: root, env, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(process.execPath, [...NODE_TSX, 'src/main.ts'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 describe('start-up errors', () => {
@@ -71,7 +76,7 @@ describe('running', () => {
   it('when started in HTTP mode then /healthz is ok, and SIGTERM exits 0 after a clean shutdown', async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const output: string[] = [];
-    child = spawn(tsx, ['src/main.ts'], {
+    child = spawn(process.execPath, [...NODE_TSX, 'src/main.ts'], {
       cwd: root,
       env: baseEnv({
         SLACK_BOT_TOKEN: 'xoxb-secret-token-value',
@@ -108,7 +113,7 @@ describe('a bot token Slack rejects', () => {
     const standIn = await SlackStandIn.start({ tokens: ['xoxb-the-real-one'] });
     try {
       const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-        const child = spawn(tsx, ['src/main.ts'], {
+        const child = spawn(process.execPath, [...NODE_TSX, 'src/main.ts'], {
           cwd: root,
           env: baseEnv({
             SLACK_BOT_TOKEN: 'xoxb-revoked-token-value',
@@ -137,7 +142,7 @@ describe('npm run db:migrate', () => {
     const dbPath = join(dir, 'fresh', 'nested', 'cg.db');
     const r = spawnSync('npm', ['run', '--silent', 'db:migrate'], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: dbPath },
+      env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: dbPath }),
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -153,4 +158,55 @@ describe('npm run db:migrate', () => {
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     sqlite.close();
   });
+});
+
+describe('npm start', () => {
+  it('when npm start is sent SIGTERM then the bot it runs (node on dist/, not tsx) exits cleanly and frees the port', async () => {
+    const standIn = await SlackStandIn.start();
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const dbPath = join(dir, 'db', 'cg.db');
+    let logs = '';
+    // The real `npm start`: prestart compiles src/ to dist/, then start runs node on it.
+    const npm = spawn('npm', ['start'], {
+      cwd: root,
+      env: baseEnv({
+        SLACK_BOT_TOKEN: 'xoxb-secret-token-value',
+        SLACK_SIGNING_SECRET: 'signing-secret-value',
+        SLACK_API_URL: standIn.apiUrl,
+        PORT: String(port),
+      }),
+    });
+    npm.stderr.on('data', (d: Buffer) => {
+      logs += d.toString();
+    });
+    try {
+      await expect
+        .poll(
+          () =>
+            fetch(`http://127.0.0.1:${port}/healthz`).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          {
+            timeout: 120_000,
+            interval: 100,
+          },
+        )
+        .toBe(200);
+      const [bot] = processesHolding(dbPath);
+      if (bot === undefined) throw new Error('no process holds the database');
+      expect(readFileSync(`/proc/${bot}/cmdline`, 'utf8').split('\0').slice(1, 2)).toEqual(['dist/main.js']);
+
+      const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+      npm.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await expect.poll(() => isAlive(bot), { timeout: 10_000 }).toBe(false);
+      expect(await portIsFree(port)).toBe(true);
+      expect(processesHolding(dbPath)).toEqual([]);
+      expect(logs).toContain('commit-gate stopped');
+    } finally {
+      npm.kill('SIGKILL');
+      await standIn.close();
+    }
+  }, 180_000);
 });

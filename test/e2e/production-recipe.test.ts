@@ -17,6 +17,7 @@ import { CALLBACKS } from '../../src/slack/ids.js';
 import { exampleConfigObject } from '../support/config.js';
 import { dockerignore, type Recipe, replayDockerfile } from '../support/dockerfile-recipe.js';
 import { requestFormValues, slashCommand, viewSubmission } from '../support/fixtures.js';
+import { childEnv } from '../support/processes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const SECRET = 'production-signing-secret';
@@ -54,7 +55,13 @@ describe('the production image recipe (Dockerfile, replayed)', () => {
       root,
       workDir: work,
       // What a build machine has: a PATH, a HOME (npm's cache and registry settings), nothing else.
-      baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR },
+      baseEnv: childEnv({
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TMPDIR: process.env.TMPDIR,
+        // npm ci takes packages from npm's cache when they are there, and the network otherwise.
+        npm_config_prefer_offline: 'true',
+      }),
     });
     replayMs = Date.now() - started;
 
@@ -69,7 +76,7 @@ describe('the production image recipe (Dockerfile, replayed)', () => {
     if (!command) throw new Error('the Dockerfile has no CMD');
     bot = spawn(command, args, {
       cwd: recipe.appDir,
-      env: {
+      env: childEnv({
         PATH: process.env.PATH,
         ...recipe.env,
         // docker run -e …: the secrets, and the paths the volume and mount have on this machine.
@@ -79,7 +86,7 @@ describe('the production image recipe (Dockerfile, replayed)', () => {
         PORT: String(port),
         DATABASE_PATH: join(dataDir, 'commit-gate.db'),
         COMMIT_GATE_CONFIG: configPath,
-      },
+      }),
     });
     bot.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     bot.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
@@ -126,7 +133,7 @@ describe('the production image recipe (Dockerfile, replayed)', () => {
     expect(await healthz(), output.join('')).toBe(200);
     const [command, ...args] = recipe.healthcheck;
     const check = spawnSync(command ?? 'false', args, {
-      env: { PATH: process.env.PATH, PORT: String(port) },
+      env: childEnv({ PATH: process.env.PATH, PORT: String(port) }),
       encoding: 'utf8',
       timeout: 10_000,
     });
@@ -177,7 +184,12 @@ describe('the production image recipe (Dockerfile, replayed)', () => {
     // README.md "Operations and failure" → Backups: the same code, with this machine's paths.
     const target = join(dataDir, 'backup.db');
     const code = `new (require('better-sqlite3'))(${JSON.stringify(join(dataDir, 'commit-gate.db'))}).backup(${JSON.stringify(target)}).then(() => console.log('ok'))`;
-    const r = spawnSync('node', ['-e', code], { cwd: recipe.appDir, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync('node', ['-e', code], {
+      cwd: recipe.appDir,
+      env: childEnv({ PATH: process.env.PATH }),
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(r.stdout.trim(), r.stderr).toBe('ok');
     const copy = new Database(target, { readonly: true });
     expect(copy.prepare('SELECT count(*) FROM requests').pluck().get()).toBe(1);
