@@ -21,10 +21,12 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # Then drop dev dependencies, and better-sqlite3's sources and compiler leftovers (about 30 MB):
-# only build/Release/better_sqlite3.node is loaded at run time.
+# only build/Release/better_sqlite3.node is loaded at run time. Of the DejaVu fonts (12 MB) the
+# chart loads two (src/slack/digest-chart.ts); the licence stays.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src \
- && find node_modules/better-sqlite3/build -type f ! -name better_sqlite3.node -delete
+ && find node_modules/better-sqlite3/build -type f ! -name better_sqlite3.node -delete \
+ && find node_modules/dejavu-fonts-ttf/ttf -type f ! -name DejaVuSans.ttf ! -name DejaVuSans-Bold.ttf -delete
 
 # ---- runtime: production dependencies, compiled code and migrations only.
 FROM node:24-bookworm-slim AS runtime

@@ -113,6 +113,11 @@ describe('the production image recipe (Dockerfile, replayed)', () => {
       expect(existsSync(join(app, 'node_modules', devOnly)), devOnly).toBe(false);
     expect(existsSync(join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
     expect(existsSync(join(app, 'node_modules/better-sqlite3/deps'))).toBe(false);
+    // The chart's font ships in the image (the slim base has none): exactly the two it loads.
+    expect(readdirSync(join(app, 'node_modules/dejavu-fonts-ttf/ttf')).sort()).toEqual([
+      'DejaVuSans-Bold.ttf',
+      'DejaVuSans.ttf',
+    ]);
     // Only OS setup is skipped (the replay cannot create users or /data on this machine).
     expect(recipe.skipped.filter((s) => / RUN /.test(s))).toEqual([
       expect.stringContaining('mkdir -p /data && chown node:node /data'),
