@@ -26,7 +26,7 @@ import { ownerIdsFor } from './services/owners.js';
 import type { Clock } from './services/ports.js';
 import { runReminders } from './services/reminders.js';
 import type { DigestDeps } from './services/weekly-digest.js';
-import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
+import { clientOptions, createSlackApp, StartupError, verifyBotToken } from './slack/create-app.js';
 import { createReportsFor } from './slack/delivery-reports.js';
 import { createDigestPoster } from './slack/digest-poster.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
@@ -68,7 +68,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, config, clock, logger } = options;
   const identity = await verifyBotToken(env, logger);
   let healthy = false;
-  const db = createDb(env.DATABASE_PATH);
+  const db = openDatabase(env.DATABASE_PATH);
   healthy = true;
   const store = createRequestStore(db);
   const outboxRepo = createOutboxRepo(db);
@@ -211,7 +211,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       healthServer?.listen(env.PORT, resolve);
     });
     port = (healthServer.address() as AddressInfo).port;
-    await app.start();
+    try {
+      await app.start();
+    } catch (error) {
+      healthServer.close();
+      closeDb(db);
+      throw appTokenError(error);
+    }
   }
   dispatcher.start();
   if (options.schedule ?? true) scheduler.start();
@@ -239,4 +245,28 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return stopping;
     },
   };
+}
+
+/** Opens the database, or says which variable to fix: better-sqlite3 alone names no setting. */
+function openDatabase(path: string): Db {
+  try {
+    return createDb(path);
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new StartupError(
+      `env: DATABASE_PATH: ${path}: ${reason}: make its folder exist and writable by the user ` +
+        'running the bot, or set DATABASE_PATH to a file in one that is',
+    );
+  }
+}
+
+/** apps.connections.open refusing the app-level token, named as the variable to fix. */
+function appTokenError(error: unknown): unknown {
+  const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
+  if (typeof code !== 'string') return error;
+  return new StartupError(
+    `env: SLACK_APP_TOKEN: Slack rejected the app-level token (${code}): create one with the ` +
+      'connections:write scope under Basic Information → App-Level Tokens (xapp-…), or unset ' +
+      'SLACK_APP_TOKEN to serve HTTP',
+  );
 }

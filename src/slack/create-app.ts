@@ -62,7 +62,10 @@ export async function verifyBotToken(env: Env, logger: AppLogger, attempts = 3):
       if (error instanceof StartupError) throw error;
       const code = (error as { code?: unknown; data?: { error?: unknown } }).data?.error;
       if (typeof code === 'string')
-        throw new StartupError(`env: SLACK_BOT_TOKEN: Slack rejected the token (${code})`);
+        throw new StartupError(
+          `env: SLACK_BOT_TOKEN: Slack rejected the token (${code}): copy the Bot User OAuth Token ` +
+            '(xoxb-…) from the app’s OAuth & Permissions page, reinstalling the app if it was revoked',
+        );
       if (attempt >= attempts)
         throw new StartupError(
           `cannot reach Slack at ${env.SLACK_API_URL} (auth.test failed ${attempts} times)`,

@@ -129,11 +129,88 @@ describe('a bot token Slack rejects', () => {
         child.once('exit', (status) => resolve({ status, stderr }));
       });
       expect(r.status).toBe(1);
-      expect(r.stderr.trim()).toBe('env: SLACK_BOT_TOKEN: Slack rejected the token (invalid_auth)');
+      expect(r.stderr.trim()).toMatch(
+        /^env: SLACK_BOT_TOKEN: Slack rejected the token \(invalid_auth\): copy the Bot User OAuth Token/,
+      );
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toContain('revoked-token-value');
     } finally {
       await standIn.close();
     }
+  });
+});
+
+/** Runs the bot to its exit (start-up failures), with the stand-in as Slack. */
+function runUntilExit(env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...NODE_TSX, 'src/main.ts'], { cwd: root, env });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once('exit', (status) => resolve({ status, stderr }));
+  });
+}
+
+describe('start-up errors name the culprit and say what to do', () => {
+  let standIn: SlackStandIn;
+  beforeEach(async () => {
+    standIn = await SlackStandIn.start({ tokens: ['xoxb-good-bot-token', 'xapp-good-app-token'] });
+  });
+  afterEach(async () => {
+    await standIn.close();
+  });
+  const slackEnv = (extra: Record<string, string>) =>
+    baseEnv({ SLACK_BOT_TOKEN: 'xoxb-good-bot-token', SLACK_API_URL: standIn.apiUrl, PORT: '0', ...extra });
+
+  it('when the database cannot be created then it exits 1 naming DATABASE_PATH, without a stack trace', async () => {
+    // Nobody, not even root, may create files in /proc.
+    const r = await runUntilExit(
+      slackEnv({ SLACK_SIGNING_SECRET: 's', DATABASE_PATH: '/proc/commit-gate.db' }),
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(
+      /^env: DATABASE_PATH: \/proc\/commit-gate\.db: .+: make its folder exist and writable by the user running the bot/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('when Slack refuses the app-level token then it exits 1 naming SLACK_APP_TOKEN', async () => {
+    const r = await runUntilExit(slackEnv({ SLACK_APP_TOKEN: 'xapp-revoked-app-token' }));
+    expect(r.status).toBe(1);
+    // Bolt logs its own line first; the last line is the one to act on.
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      /^env: SLACK_APP_TOKEN: Slack rejected the app-level token \(invalid_auth\): create one with the connections:write scope/,
+    );
+    expect(r.stderr).not.toContain('revoked-app-token');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('when a channel is written as #name, which YAML reads as a comment, then it says to quote it or use the channel id', async () => {
+    const yaml = stringify(exampleConfigObject()).replace(/requests: C0REQUESTS/, 'requests: #sales');
+    expect(yaml).toContain('requests: #sales');
+    writeFileSync(configPath, yaml);
+    const r = await runUntilExit(slackEnv({ SLACK_SIGNING_SECRET: 's' }));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'config: channels.requests: is empty (in YAML, # starts a comment: quote the value); use the channel id, ' +
+        'e.g. "C0123ABCD" (channel details → About, at the bottom)',
+    );
+  });
+
+  it('when the config has several mistakes then every one is listed, one line each', async () => {
+    const raw = exampleConfigObject();
+    raw.timezone = 'America/Nowhere';
+    raw.currency = 'usd';
+    (raw.channels as Record<string, unknown>).digest = '#digest';
+    writeFileSync(configPath, stringify(raw));
+    const r = await runUntilExit(slackEnv({ SLACK_SIGNING_SECRET: 's' }));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'config: timezone: expected an IANA time zone such as America/New_York',
+      'config: currency: expected an ISO 4217 code such as USD',
+      'config: channels.digest: expected a Slack channel id such as "C0123ABCD", not a channel name',
+    ]);
   });
 });
 
