@@ -47,7 +47,7 @@ export function buildCounterDm(
   if (actions) blocks.push(actions);
   return {
     text: clamp(
-      `${ref}: ${signOff.label} proposes ${p.date} instead of ${request.facts.deliveryDate}. Accept or decline?`,
+      `${ref}: ${escapeText(signOff.label)} proposes ${formatDate(p.date)} instead of ${formatDate(request.facts.deliveryDate)}. Accept or decline?`,
       LIMITS.messageText,
     ),
     blocks,

@@ -29,7 +29,7 @@ export function plainSummary(request: CommitRequest, ctx: RenderContext): string
   const f = request.facts;
   return `${escapeText(f.customer)}: ${f.quantity} ${escapeText(unitOf(ctx, f.productLineId))} of ${escapeText(
     productLineName(ctx, f.productLineId),
-  )} by ${f.deliveryDate}, ${formatMoney(f.valueMinor, ctx.currency)}`;
+  )} by ${formatDate(f.deliveryDate)}, ${formatMoney(f.valueMinor, ctx.currency)}`;
 }
 
 export const STATUS_ICON: Record<SignOff['status'], string> = {

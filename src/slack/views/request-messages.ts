@@ -141,7 +141,7 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
   }
   return {
     text: clamp(
-      `${ref}: commitment request from ${request.sellerId} for ${plainSummary(request, ctx)} (${request.status})`,
+      `${ref}: commitment request from ${mention(request.sellerId)} for ${plainSummary(request, ctx)} (${request.status})`,
       LIMITS.messageText,
     ),
     blocks,
@@ -187,8 +187,8 @@ export function buildSignOffMessage(
   else blocks.push(section(outcomeOf(request, signOff)));
   const fallback =
     signOff.status === 'pending' && request.status === 'pending'
-      ? `${owners}: ${signOff.label} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
-      : `${signOff.label} sign-off for ${ref}: ${signOff.status}`;
+      ? `${owners}: ${escapeText(signOff.label)} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
+      : `${escapeText(signOff.label)} sign-off for ${ref}: ${signOff.status}`;
   return { text: clamp(fallback, LIMITS.messageText), blocks };
 }
 
@@ -231,7 +231,7 @@ export function buildOutcomeDm(
   if (request.status === 'approved' && request.override) {
     const o = request.override;
     body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
-    text = `You may commit ${ref}: approved by override by ${o.userId}.`;
+    text = `You may commit ${ref}: approved by override by ${mention(o.userId)}.`;
   } else if (request.status === 'approved') {
     const conditions = conditionsOf(request);
     body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*.${
@@ -239,7 +239,7 @@ export function buildOutcomeDm(
         ? `\n*On these conditions:*\n${conditions.map((c) => `• ${escapeText(c.label)}: ${escapeText(c.conditions)}`).join('\n')}`
         : ''
     }${link}`;
-    text = `You may commit ${ref} to ${escapeText(request.facts.customer)}: deliver by ${request.facts.deliveryDate}.`;
+    text = `You may commit ${ref} to ${escapeText(request.facts.customer)}: deliver by ${formatDate(request.facts.deliveryDate)}.`;
   } else if (request.status === 'rejected') {
     const by = request.signOffs.find((s) => s.status === 'rejected');
     const who = by?.rejection ? `${escapeText(by.label)} (${mention(by.rejection.userId)})` : 'A function';
