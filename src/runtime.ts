@@ -16,14 +16,15 @@ import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
-import { Scheduler } from './jobs/scheduler.js';
+import { type ScheduledTask, Scheduler } from './jobs/scheduler.js';
 import type { AppLogger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { digestCapacity } from './services/capacity.js';
 import type { ServiceDeps } from './services/deps.js';
 import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
 import { ownerIdsFor } from './services/owners.js';
-import type { Clock } from './services/ports.js';
+import type { Clock, RequestStore } from './services/ports.js';
 import { runReminders } from './services/reminders.js';
 import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, StartupError, verifyBotToken } from './slack/create-app.js';
@@ -61,6 +62,8 @@ export interface Runtime {
   readonly scheduler: Scheduler;
   /** Owner user group members; tests refresh it after changing the stand-in's groups. */
   readonly groups: UserGroupCache;
+  /** What GET /metrics serves. */
+  readonly metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -70,8 +73,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let healthy = false;
   const db = openDatabase(env.DATABASE_PATH);
   healthy = true;
-  const store = createRequestStore(db);
+  const metrics = new Metrics();
+  const store = countDecisions(createRequestStore(db), metrics);
   const outboxRepo = createOutboxRepo(db);
+  metrics.observeOutbox(() => {
+    const now = clock.now();
+    const stats = outboxRepo.stats(now);
+    const waitedMs = stats.oldestPendingAt ? now.getTime() - stats.oldestPendingAt.getTime() : 0;
+    return { pending: stats.pending, oldestPendingAgeSeconds: waitedMs / 1000, failed: stats.failed };
+  });
 
   let dispatcher: OutboxDispatcher | undefined;
   const delegations = createDelegationStore(db);
@@ -148,6 +158,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     identity,
     logger,
     health,
+    metrics,
     processed: createProcessedRepo(db),
     ...(options.slackTimeoutMs === undefined ? {} : { timeoutMs: options.slackTimeoutMs }),
     deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
@@ -155,20 +166,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
-    deliver: createNotifier({
-      client: app.client,
-      store,
-      config,
-      home,
-      services,
-      postDigest: createDigestPoster({
+    deliver: countDeliveries(
+      metrics,
+      classifySlackError,
+      createNotifier({
         client: app.client,
+        store,
         config,
-        digest,
-        runs: jobRuns,
-        logger: logger.child({ component: 'digest' }),
+        home,
+        services,
+        postDigest: countDigestRuns(
+          metrics,
+          createDigestPoster({
+            client: app.client,
+            config,
+            digest,
+            runs: jobRuns,
+            logger: logger.child({ component: 'digest' }),
+          }),
+        ),
       }),
-    }),
+    ),
     classify: classifySlackError,
     reportsFor: createReportsFor({ config, store }),
     clock,
@@ -187,7 +205,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         name: 'outbox_prune',
         run: outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),
       },
-    ],
+    ].map((task): ScheduledTask => ({ name: task.name, run: countRuns(metrics, task.name, task.run) })),
     logger: logger.child({ component: 'scheduler' }),
     ...(options.scheduleMs === undefined ? {} : { intervalMs: options.scheduleMs }),
   });
@@ -200,7 +218,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   } else {
     // Socket Mode has no HTTP listener of its own; /healthz still needs one for containers.
     healthServer = createServer((req, res) => {
-      if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') health(req, res);
+      const path = req.url?.split('?')[0];
+      if (req.method === 'GET' && path === '/healthz') health(req, res);
+      else if (req.method === 'GET' && path === '/metrics') metrics.handler(req, res);
       else {
         res.writeHead(404);
         res.end();
@@ -231,6 +251,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     dispatcher,
     scheduler,
     groups,
+    metrics,
     stop() {
       stopping ??= (async () => {
         healthy = false;
@@ -269,4 +290,76 @@ function appTokenError(error: unknown): unknown {
       'connections:write scope under Basic Information → App-Level Tokens (xapp-…), or unset ' +
       'SLACK_APP_TOKEN to serve HTTP',
   );
+}
+
+// The thin hooks of /metrics: decorators around what the runtime wires together, so no service,
+// listener or job knows that it is counted.
+
+/** Counts decision events once their transaction commits (a rolled-back one counts nothing). */
+function countDecisions(store: RequestStore, metrics: Metrics): RequestStore {
+  let appended: string[] | null = null;
+  return {
+    ...store,
+    transaction<T>(fn: () => T): T {
+      if (appended) return store.transaction(fn);
+      appended = [];
+      try {
+        const result = store.transaction(fn);
+        metrics.committedEvents(appended);
+        return result;
+      } finally {
+        appended = null;
+      }
+    },
+    appendEvents(requestId, events) {
+      store.appendEvents(requestId, events);
+      const types = events.map((e) => e.type);
+      if (appended) appended.push(...types);
+      else metrics.committedEvents(types);
+    },
+  };
+}
+
+type Deliver = ReturnType<typeof createNotifier>;
+
+function countDeliveries(metrics: Metrics, classify: typeof classifySlackError, deliver: Deliver): Deliver {
+  return async (n, attempt) => {
+    try {
+      const receipt = await deliver(n, attempt);
+      metrics.delivery(n.kind, receipt.skipped ? 'skipped' : 'delivered');
+      return receipt;
+    } catch (error) {
+      metrics.delivery(n.kind, classify(error).kind === 'permanent' ? 'permanent' : 'retry');
+      throw error;
+    }
+  };
+}
+
+function countDigestRuns<A extends unknown[], R>(
+  metrics: Metrics,
+  post: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      const result = await post(...args);
+      metrics.digestRun('ok');
+      return result;
+    } catch (error) {
+      metrics.digestRun('error');
+      throw error;
+    }
+  };
+}
+
+function countRuns(metrics: Metrics, task: string, run: () => unknown): () => Promise<unknown> {
+  return async () => {
+    try {
+      const result = await run();
+      metrics.schedulerRun(task, 'ok');
+      return result;
+    } catch (error) {
+      metrics.schedulerRun(task, 'error');
+      throw error;
+    }
+  };
 }

@@ -3,6 +3,8 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Env } from '../config.js';
 import type { AppLogger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { instrumentAcks } from './ack-metrics.js';
 import { guardRequests } from './http-guard.js';
 import { register as registerDecide } from './listeners/actions/decide.js';
 import { register as registerHomeActions } from './listeners/actions/home.js';
@@ -25,6 +27,8 @@ export interface CreateAppOptions {
   readonly logger: AppLogger;
   readonly deps: ListenerDeps;
   readonly health: HealthHandler;
+  /** Served as GET /metrics, and times every ack (slack/ack-metrics.ts). */
+  readonly metrics?: Metrics;
   /** Slack delivery ids already processed (processed_interactions), for the idempotency middleware. */
   readonly processed: ProcessedKeys;
   /** Web API call timeout; the default suits Slack, tests shorten it. */
@@ -86,11 +90,14 @@ export class StartupError extends Error {
  * a log line, never a 500; one no listener acknowledged gets 404 after Slack's 3 s, as Bolt does.
  * Signature checks are Bolt's own (401 for missing, wrong or stale signatures).
  */
-function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPReceiver {
+function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler, metrics?: Metrics): HTTPReceiver {
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
     logger,
-    customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
+    customRoutes: [
+      { path: '/healthz', method: ['GET'], handler: health },
+      ...(metrics ? [{ path: '/metrics', method: ['GET'], handler: metrics.handler }] : []),
+    ],
     processEventErrorHandler: async ({ error, response }) => {
       if (response.headersSent) {
         logger.error('error after the ack', error);
@@ -113,6 +120,7 @@ export function createSlackApp({
   logger,
   deps,
   health,
+  metrics,
   identity,
   processed,
   timeoutMs,
@@ -128,7 +136,8 @@ export function createSlackApp({
   const app =
     env.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: env.SLACK_APP_TOKEN })
-      : new App({ ...common, receiver: httpReceiver(env, logger, health) });
+      : new App({ ...common, receiver: httpReceiver(env, logger, health, metrics) });
+  if (metrics) instrumentAcks(app, metrics);
   // Global middleware runs for every delivery before any listener, in this order: redeliveries
   // are dropped first (they were handled once), then what no listener can handle is refused.
   app.use(
