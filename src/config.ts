@@ -86,6 +86,14 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
+  } catch {
+    return false; // RangeError: not a well-formed language tag
+  }
+}
+
 function isCurrency(code: string): boolean {
   return typeof Intl.supportedValuesOf === 'function'
     ? Intl.supportedValuesOf('currency').includes(code)
@@ -130,6 +138,11 @@ export const configSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')
       .refine(isCurrency, 'unknown ISO 4217 currency'),
+    locale: z
+      .string()
+      .trim()
+      .refine(isLocale, 'expected a BCP 47 locale that this Node.js knows, such as en-US or de-DE')
+      .default('en-US'),
     channels: z.strictObject({ requests: channelId, digest: channelId }),
     digest: z
       .strictObject({

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import type { RenderedImage } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
+import { formatDay } from '../domain/calendar.js';
 import type { TrendWeek } from '../domain/digest.js';
 
 const require = createRequire(import.meta.url);
@@ -21,23 +22,34 @@ export const CHART_FONT_FILES: readonly string[] = [
 export interface ChartInput {
   readonly weeks: readonly TrendWeek[];
   readonly functions: readonly { readonly id: string; readonly label: string }[];
+  /** BCP 47 locale of the week labels (config `locale`); en-US when absent. */
+  readonly locale?: string;
 }
 
 function specOf(input: ChartInput): TopLevelSpec {
+  // Week labels in the configured locale; ordinal x keeps the data's (chronological) order.
+  const label = (day: string) => formatDay(day, input.locale);
   const flow = input.weeks.flatMap((w) => [
-    { week: w.weekStart, series: 'Requests in', count: w.submitted },
-    { week: w.weekStart, series: 'Cleared', count: w.cleared },
-    { week: w.weekStart, series: 'Blocked', count: w.blocked },
+    { week: label(w.weekStart), series: 'Requests in', count: w.submitted },
+    { week: label(w.weekStart), series: 'Cleared', count: w.cleared },
+    { week: label(w.weekStart), series: 'Blocked', count: w.blocked },
   ]);
   const times = input.weeks.flatMap((w) =>
     input.functions.flatMap((f) => {
       const h = w.medianHours[f.id];
       return h === null || h === undefined
         ? []
-        : [{ week: w.weekStart, function: f.label, hours: Math.round(h * 10) / 10 }];
+        : [{ week: label(w.weekStart), function: f.label, hours: Math.round(h * 10) / 10 }];
     }),
   );
-  const x = { field: 'week', type: 'ordinal', title: 'Week starting', axis: { labelAngle: -30 } } as const;
+  // sort: null keeps the weeks in data order (chronological), not in the labels' alphabetical order.
+  const x = {
+    field: 'week',
+    type: 'ordinal',
+    sort: null,
+    title: 'Week starting',
+    axis: { labelAngle: -30 },
+  } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
@@ -118,6 +130,7 @@ export function chartAltText(input: ChartInput): string {
   const weeks = input.weeks;
   const first = weeks[0]?.weekStart;
   const last = weeks.at(-1)?.weekStart;
+  const day = (d: string) => formatDay(d, input.locale);
   if (!first || !last) return 'Trend chart with no weeks to show.';
   const series = (pick: (w: TrendWeek) => number) => weeks.map(pick).join(', ');
   const hours = input.functions.map((f) => {
@@ -128,7 +141,7 @@ export function chartAltText(input: ChartInput): string {
     return `${f.label} ${values.join(', ')}`;
   });
   const text =
-    `Two line charts over the ${weeks.length} weeks starting ${first} to ${last}. ` +
+    `Two line charts over the ${weeks.length} weeks starting ${day(first)} to ${day(last)}. ` +
     `Requests in: ${series((w) => w.submitted)}. Cleared: ${series((w) => w.cleared)}. ` +
     `Blocked: ${series((w) => w.blocked)}. ` +
     `Median business hours to decide, per function: ${hours.join('; ')}.`;

@@ -36,7 +36,11 @@ export function createDigestPoster(deps: DigestPosterDeps) {
     const save = (finished: boolean) =>
       runs?.saveProgress(DIGEST_JOB, weekStart, { ...progress }, finished ? deps.digest.clock.now() : null);
     const digest = buildWeeklyDigest(deps.digest, weekStart);
-    const messages = buildDigestMessages(digest, { currency: config.currency, timeZone: config.timezone });
+    const messages = buildDigestMessages(digest, {
+      currency: config.currency,
+      timeZone: config.timezone,
+      locale: config.locale,
+    });
     const quiet = { unfurl_links: false, unfurl_media: false } as const;
     for (let i = progress.parts ?? 0; i < messages.length; i++) {
       const message = messages[i];
@@ -58,7 +62,7 @@ export function createDigestPoster(deps: DigestPosterDeps) {
       const trend = buildTrend(deps.digest, weekStart);
       const functions = Object.values(config.functions).map((f) => ({ id: f.id, label: f.label }));
       try {
-        png = await renderTrendChart({ weeks: trend, functions });
+        png = await renderTrendChart({ weeks: trend, functions, locale: config.locale });
       } catch (error) {
         // The figures are already posted; a chart that cannot be drawn must not hold them back.
         logger.error('digest chart could not be rendered', { weekStart }, error);
@@ -70,8 +74,8 @@ export function createDigestPoster(deps: DigestPosterDeps) {
           threadTs: ts,
           filename: `commit-gate-digest-${weekStart}.png`,
           title: `Trend to ${digest.weekEnd}`,
-          comment: chartComment(digest),
-          altText: chartAltText({ weeks: trend, functions }),
+          comment: chartComment(digest, config.locale),
+          altText: chartAltText({ weeks: trend, functions, locale: config.locale }),
         });
         progress.chart = 'done';
       }

@@ -40,6 +40,6 @@ export function mentionOwner(ownerId: string): string {
   return ownerId.startsWith('S') ? `<!subteam^${ownerId}>` : mention(ownerId);
 }
 
-export function formatDate(day: string): string {
-  return formatDay(day);
+export function formatDate(day: string, locale?: string): string {
+  return formatDay(day, locale);
 }

@@ -27,7 +27,7 @@ export class PermanentDeliveryError extends Error {
 }
 
 export function renderContext(config: Config): RenderContext {
-  return { currency: config.currency, productLines: config.product_lines };
+  return { currency: config.currency, locale: config.locale, productLines: config.product_lines };
 }
 
 /** What the dispatcher knows about this attempt. */

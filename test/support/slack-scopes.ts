@@ -1,5 +1,5 @@
 // The bot scope a Web API call needs, by how it is called, as docs.slack.dev documents it
-// (Required scopes, and /work/shared/slack/methods/*.json "scope.bot"): conversations.open with one
+// (docs.slack.dev/reference/methods/<method>, "Required scopes"): conversations.open with one
 // user opens a DM (im:write), with several a group DM (mpim:write); conversations.history and
 // replies need the history scope of the conversation's type.
 

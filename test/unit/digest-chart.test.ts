@@ -38,9 +38,17 @@ describe('the digest chart', () => {
     expect(inkInTopRows(withFont, rows)).toBeGreaterThan(200);
   });
 
+  it('when the locale is de-DE then the week labels and the alt text use its date words', async () => {
+    const svg = await trendChartSvg({ ...input, locale: 'de-DE' });
+    expect(svg).toContain('Mo., 9. Nov. 2026');
+    expect(chartAltText({ ...input, locale: 'de-DE' })).toContain(
+      'starting Mo., 9. Nov. 2026 to Mo., 16. Nov. 2026.',
+    );
+  });
+
   it('when the chart is uploaded then its alt text gives every figure in words', () => {
     expect(chartAltText(input)).toBe(
-      'Two line charts over the 2 weeks starting 2026-11-09 to 2026-11-16. ' +
+      'Two line charts over the 2 weeks starting Mon 9 Nov 2026 to Mon 16 Nov 2026. ' +
         'Requests in: 4, 6. Cleared: 2, 5. Blocked: 1, 0. ' +
         'Median business hours to decide, per function: Operations 3.3, none; Quality none, none.',
     );
