@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Notification } from '../services/ports.js';
+import { type Notification, orderingKeyOf } from '../services/notifications.js';
 import type { Db } from './create-db.js';
 import { type OutboxRow, outbox } from './schema.js';
 
@@ -152,8 +152,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
           if (seen) continue;
           db.insert(outbox)
             .values({
-              // Its own key: a report must not wait behind the deliveries it is about.
-              orderingKey: `report:${report.requestId}:${report.userId}`,
+              orderingKey: orderingKeyOf(report),
               kind: report.kind,
               payload: { ...report },
               nextAttemptAt: at,

@@ -2,14 +2,8 @@ import type Database from 'better-sqlite3';
 import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommitRequest, LifecycleEvent, RequestEvent, SignOff } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
-import {
-  type NewRequest,
-  type Notification,
-  orderingKeyOf,
-  type RequestStore,
-  type SlackLocation,
-  type StoredEvent,
-} from '../services/ports.js';
+import { type Notification, orderingKeyOf } from '../services/notifications.js';
+import type { NewRequest, RequestStore, SlackLocation, StoredEvent } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { approvals, events, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
 

@@ -2,7 +2,7 @@
 // claims. Every claim is a conditional write, so only one tick or process ever wins it.
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { JobRunStore } from '../services/digest-schedule.js';
-import { type Notification, orderingKeyOf } from '../services/ports.js';
+import { type Notification, orderingKeyOf } from '../services/notifications.js';
 import type { ReminderStore, WaitingSignOff } from '../services/reminders.js';
 import type { Db } from './create-db.js';
 import { jobRuns, outbox, requests, signOffs } from './schema.js';

@@ -4,28 +4,8 @@ import type { OutboxRepo } from '../db/outbox-repo.js';
 import type { OutboxRow } from '../db/schema.js';
 import { requestRef } from '../domain/request.js';
 import type { AppLogger } from '../logger.js';
-import type { Clock, Notification } from '../services/ports.js';
-
-export type DeliveryFailure =
-  | {
-      readonly kind: 'retry';
-      readonly code: string;
-      /** Slack's Retry-After: every delivery waits this long (rate limits are per workspace). */
-      readonly afterMs?: number;
-      /**
-       * No answer came (a timeout, a dropped connection): Slack may still be working on the call.
-       * The retry waits `settleMs` first, so its look for an earlier post sees that post.
-       */
-      readonly unanswered?: boolean;
-    }
-  | { readonly kind: 'permanent'; readonly code: string };
-
-/** Where a delivery landed in Slack, for the log; `skipped` when it had landed before a crash. */
-export interface DeliveryReceipt {
-  readonly channelId: string | null;
-  readonly messageTs: string | null;
-  readonly skipped?: boolean;
-}
+import type { DeliveryFailure, DeliveryReceipt, Notification } from '../services/notifications.js';
+import type { Clock } from '../services/ports.js';
 
 export interface DispatcherDeps {
   readonly repo: OutboxRepo;

@@ -8,8 +8,8 @@ import {
 } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
+import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
-import type { Notification } from './ports.js';
 
 export interface DecideSignOffInput {
   readonly signOffId: number;

@@ -3,7 +3,7 @@
 // restart, two ticks at once or two processes all try, and exactly one succeeds.
 import { latestDigestDue } from '../domain/schedule.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 
 export const DIGEST_JOB = 'weekly_digest';
 

@@ -5,7 +5,7 @@ import { businessAges } from '../domain/business-age.js';
 import { addDays, type IsoDate, localDate, startOfLocalDay, weekStart } from '../domain/calendar.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 
 export interface PendingSignOffRef {
   readonly signOffId: number;

@@ -13,8 +13,8 @@ import {
 import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
 import { recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
+import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
-import type { Notification } from './ports.js';
 
 export type NegotiateResult =
   | { readonly ok: true; readonly request: CommitRequest; readonly before: CommitRequest }

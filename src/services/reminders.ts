@@ -7,7 +7,7 @@ import { localDate } from '../domain/calendar.js';
 import { expire, type LifecycleEvent } from '../domain/request.js';
 import { isExpired, waitingDue } from '../domain/schedule.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 
 export interface WaitingSignOff {
   readonly signOffId: number;

@@ -7,8 +7,8 @@ import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { validateAndRoute } from './intake.js';
+import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
-import type { Notification } from './ports.js';
 
 export type RequestChangesResult =
   | { readonly ok: true; readonly request: CommitRequest }

@@ -4,7 +4,7 @@ import { checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
 import { validateAndRoute } from './intake.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 
 export interface SubmitRequestInput {
   readonly sellerId: string;

@@ -2,7 +2,8 @@
 // the one who cannot be reached. Returns no report when nobody can act on it or it was caused by
 // a failure reported already.
 import type { Config } from '../config.js';
-import type { Notification, RequestStore } from '../services/ports.js';
+import type { Notification } from '../services/notifications.js';
+import type { RequestStore } from '../services/ports.js';
 
 /** Failures caused by an earlier one of the same request (e.g. the parent was never posted). */
 const CONSEQUENCES = new Set([
