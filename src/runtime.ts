@@ -10,7 +10,8 @@ import { closeDb, createDb, type Db } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
-import { createOutboxRepo } from './db/outbox-repo.js';
+import { createMessageLocations } from './db/message-locations-repo.js';
+import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
@@ -82,8 +83,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
   await groups.refresh();
   groups.start();
+  const outbox = createOutbox(db);
   const services: ServiceDeps = {
     store,
+    outbox,
     capacity: createCapacityStore(db),
     config,
     clock,
@@ -98,7 +101,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ownerIds: (userId) => ownerIdsFor(services, userId, clock.now()),
     capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
   };
-  const jobRuns = createJobRunStore(db);
+  const jobRuns = createJobRunStore(db, outbox);
   // The next weeks' load per product line, whenever any product line has a capacity.
   const capacityHook = options.capacity ?? digestCapacity(services);
   const digest: DigestDeps = {
@@ -158,6 +161,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     deliver: createNotifier({
       client: app.client,
       store,
+      locations: createMessageLocations(db),
       config,
       home,
       services,

@@ -1,7 +1,72 @@
+// The outbox table's one writer. `createOutbox` is the narrow port services enqueue through
+// (inside their transaction); `createOutboxRepo` is the dispatcher's side (claim, settle, stats).
+import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { type Notification, orderingKeyOf } from '../services/notifications.js';
+import type { Outbox } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { type OutboxRow, outbox } from './schema.js';
+
+/**
+ * Home publishes are coalesced: at most one per person per this window, whatever the burst.
+ * Slack shows the last published Home at once when the person opens it, so a refresh that waits a
+ * moment costs nothing, while one publish per click of a busy afternoon would hit rate limits.
+ */
+export const HOME_REFRESH_WINDOW_MS = 1500;
+
+export function createOutbox(db: Db): Outbox {
+  const sqlite = db.$client;
+  const homeDue = prepareHomeDue(sqlite);
+  const insertOutbox = sqlite.prepare(
+    `INSERT INTO outbox (ordering_key, kind, payload, status, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
+  );
+  const insertRows = sqlite.transaction(
+    (rows: readonly (readonly [string, string, string, number, number])[]) => {
+      for (const row of rows) insertOutbox.run(...row);
+    },
+  );
+  return {
+    enqueue(list: readonly Notification[], at: Date): void {
+      const rows = list.flatMap((n): { n: Notification; due: Date }[] => {
+        if (n.kind !== 'home.update') return [{ n, due: at }];
+        const due = homeUpdateDue(homeDue, n.userId, at);
+        return due ? [{ n, due }] : [];
+      });
+      // A statement prepared once, all rows or none (a savepoint inside the caller's transaction).
+      insertRows(
+        rows.map(({ n, due }) => [orderingKeyOf(n), n.kind, JSON.stringify(n), due.getTime(), at.getTime()]),
+      );
+    },
+  };
+}
+
+type HomeDueStatement = Database.Statement<
+  [{ user: string; key: string }],
+  { opened: number; queued: number; lastAt: number | null }
+>;
+
+function prepareHomeDue(sqlite: Database.Database): HomeDueStatement {
+  return sqlite.prepare(
+    `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = @user) AS opened,
+            (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = @key) AS queued,
+            (SELECT delivered_at FROM outbox INDEXED BY outbox_pending_idx
+               WHERE status = 'done' AND ordering_key = @key ORDER BY id DESC LIMIT 1) AS lastAt`,
+  );
+}
+
+/**
+ * When a Home refresh for this person should go out, or null when none is worth queueing: they
+ * never opened Home, or two are already queued (one may be rendering now, from state older than
+ * this change; the second covers every change after it, and is rendered when it goes out).
+ * The first refresh after a quiet spell goes out at once; later ones wait out the window.
+ */
+function homeUpdateDue(stmt: HomeDueStatement, userId: string, at: Date): Date | null {
+  const row = stmt.get({ user: userId, key: `home:${userId}` });
+  if (row?.opened !== 1 || row.queued >= 2) return null;
+  if (row.queued === 1) return new Date(at.getTime() + HOME_REFRESH_WINDOW_MS);
+  return new Date(Math.max(at.getTime(), (row.lastAt ?? 0) + HOME_REFRESH_WINDOW_MS));
+}
 
 export interface OutboxStats {
   readonly pending: number;
@@ -69,6 +134,7 @@ const toRow = (r: OutboxSql): OutboxRow => ({
 
 export function createOutboxRepo(db: Db): OutboxRepo {
   const sqlite = db.$client;
+  const writer = createOutbox(db);
   // Pending rows oldest first (outbox_pending_id_idx), keeping each key's head (no older pending
   // row of its key, checked on outbox_pending_idx) that is due; it stops after `limit` rows, so
   // its cost follows the batch size, not the backlog.
@@ -146,20 +212,12 @@ export function createOutboxRepo(db: Db): OutboxRepo {
           .set({ status: 'failed', attempts, lastError: error, deliveredAt: at })
           .where(eq(outbox.id, id))
           .run();
-        for (const report of reports) {
-          if (report.kind !== 'delivery.failed') continue;
-          const seen = reportedStmt.get(report.requestId, report.userId, report.code);
-          if (seen) continue;
-          db.insert(outbox)
-            .values({
-              orderingKey: orderingKeyOf(report),
-              kind: report.kind,
-              payload: { ...report },
-              nextAttemptAt: at,
-              createdAt: at,
-            })
-            .run();
-        }
+        writer.enqueue(
+          reports.filter(
+            (r) => r.kind === 'delivery.failed' && !reportedStmt.get(r.requestId, r.userId, r.code),
+          ),
+          at,
+        );
       })();
     },
     requeueFailed(requestId) {

@@ -147,11 +147,11 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
  * changes they can see refresh it.
  */
 export function recordHomeOpened(deps: HomeDeps, userId: string): void {
-  const { store, clock } = deps.services;
+  const { store, outbox, clock } = deps.services;
   const at = clock.now();
   store.transaction(() => {
     deps.home.recordOpened(userId, at);
-    store.enqueue([{ kind: 'home.update', userId }], at);
+    outbox.enqueue([{ kind: 'home.update', userId }], at);
   });
   deps.services.onNotify();
 }

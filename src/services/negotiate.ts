@@ -28,7 +28,7 @@ function run(
   transition: (request: CommitRequest, at: Date) => NegotiationResult,
   notify: (before: CommitRequest, after: CommitRequest) => Notification[],
 ): NegotiateResult {
-  const { store, clock } = deps;
+  const { store, outbox, clock } = deps;
   const at = clock.now();
   const result = store.transaction((): NegotiateResult => {
     const requestId = 'requestId' in target ? target.requestId : store.requestIdForSignOff(target.signOffId);
@@ -46,7 +46,7 @@ function run(
     // An accepted counter moves the delivery date: the load moves with it, so check again.
     const after = movesLoad(before, next.request) ? recheckCapacity(deps, next.request) : next.request;
     store.appendEvents(before.id, next.events);
-    store.enqueue(notify(before, after), at);
+    outbox.enqueue(notify(before, after), at);
     return { ok: true, request: after, before };
   });
   if (result.ok) deps.onNotify();

@@ -95,7 +95,19 @@ export interface RequestStore {
   appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent)[]): void;
   /** A request's events in the order they happened (for `/commit show`). */
   history(requestId: number): StoredEvent[];
+}
+
+/**
+ * The one way rows get into the outbox (db/outbox-repo.ts). Called inside the caller's
+ * transaction, so a state change and what it tells Slack commit together or not at all.
+ * App Home refreshes are coalesced here (at most two waiting per person).
+ */
+export interface Outbox {
   enqueue(notifications: readonly Notification[], at: Date): void;
+}
+
+/** Where a request's messages are in Slack, recorded by delivery once posted (db/message-locations-repo.ts). */
+export interface MessageLocations {
   parentLocation(requestId: number): SlackLocation | null;
   signOffMessageTs(signOffId: number): string | null;
   setParentLocation(requestId: number, location: SlackLocation): void;

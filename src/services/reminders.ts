@@ -41,7 +41,7 @@ export interface ReminderRun {
 }
 
 export function runReminders(deps: ReminderDeps): ReminderRun {
-  const { store, reminders, config, clock } = deps;
+  const { store, outbox, reminders, config, clock } = deps;
   const now = clock.now();
   const r = config.reminders;
   let expired = 0;
@@ -57,7 +57,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         .filter((s) => s.status === 'pending')
         .map((s) => ({ kind: 'signoff.update', requestId: req.id, signOffId: s.id }));
       list.push({ kind: 'parent.update', requestId: req.id }, { kind: 'seller.outcome', requestId: req.id });
-      store.enqueue(list, now);
+      outbox.enqueue(list, now);
       return true;
     });
     if (done) expired++;
@@ -91,7 +91,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         if (!reminders.markReminded(s.signOffId, now)) return false;
         const event: LifecycleEvent = { type: 'signoff.reminded', ...base };
         store.appendEvents(s.requestId, [event]);
-        store.enqueue([{ kind: 'signoff.remind', requestId: s.requestId, signOffId: s.signOffId }], now);
+        outbox.enqueue([{ kind: 'signoff.remind', requestId: s.requestId, signOffId: s.signOffId }], now);
         return true;
       });
       if (done) reminded++;
@@ -102,7 +102,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         const event: LifecycleEvent = { type: 'signoff.escalated', ...base };
         store.appendEvents(s.requestId, [event]);
         if (config.leadership.length) {
-          store.enqueue(
+          outbox.enqueue(
             [{ kind: 'leadership.escalate', requestId: s.requestId, signOffId: s.signOffId }],
             now,
           );

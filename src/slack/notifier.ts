@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { buildHomeFor, type HomeDeps } from '../services/home.js';
 import type { DeliveryFailure, DeliveryReceipt, Notification } from '../services/notifications.js';
 import { ownerDirectory } from '../services/owners.js';
-import type { RequestStore } from '../services/ports.js';
+import type { MessageLocations, RequestStore } from '../services/ports.js';
 import { buildDeliveryFailureDm } from './views/delivery-failure.js';
 import { buildHomeView } from './views/home.js';
 import { buildChangesDm, buildCounterDm, buildThreadNotice } from './views/negotiation-messages.js';
@@ -57,7 +57,8 @@ function findTagged(messages: readonly HistoryMessage[] | undefined, key: string
 
 export function createNotifier(deps: {
   client: WebClient;
-  store: RequestStore;
+  store: Pick<RequestStore, 'loadRequest'>;
+  locations: MessageLocations;
   config: Config;
   /** App Home reads; without them home.update deliveries are given up. */
   home?: HomeDeps;
@@ -66,7 +67,7 @@ export function createNotifier(deps: {
   /** For delegates to mention on sign-off messages (absent: none are mentioned). */
   services?: ServiceDeps;
 }) {
-  const { client, store, config } = deps;
+  const { client, store, locations, config } = deps;
   const delegatesOf = (owners: readonly string[]) => {
     const services = deps.services;
     return services ? delegatesFor(owners, ownerDirectory(services, services.clock.now())) : [];
@@ -138,17 +139,17 @@ export function createNotifier(deps: {
     switch (n.kind) {
       case 'parent.post': {
         // Posted already (a crash after Slack answered but before the outbox row was closed).
-        const posted = store.parentLocation(request.id);
+        const posted = locations.parentLocation(request.id);
         if (posted) return { ...posted, skipped: true };
         const sent = await postOnce(attempt, `parent:${request.id}`, {
           channel: config.channels.requests,
           ...buildParentMessage(request, ctx),
         });
-        store.setParentLocation(request.id, { channelId: sent.channel, messageTs: sent.ts });
+        locations.setParentLocation(request.id, { channelId: sent.channel, messageTs: sent.ts });
         return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
       }
       case 'parent.update': {
-        const at = store.parentLocation(request.id);
+        const at = locations.parentLocation(request.id);
         if (!at) throw new PermanentDeliveryError('parent_not_posted');
         // Rendered from the current state: repeating an update is harmless, so no lookup.
         await client.chat.update({
@@ -161,8 +162,8 @@ export function createNotifier(deps: {
       case 'signoff.post': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
         if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
-        const postedTs = store.signOffMessageTs(signOff.id);
-        const parent = store.parentLocation(request.id);
+        const postedTs = locations.signOffMessageTs(signOff.id);
+        const parent = locations.parentLocation(request.id);
         if (postedTs) return { channelId: parent?.channelId ?? null, messageTs: postedTs, skipped: true };
         if (!parent) throw new PermanentDeliveryError('parent_not_posted');
         const sent = await postOnce(attempt, `signoff:${signOff.id}`, {
@@ -170,7 +171,7 @@ export function createNotifier(deps: {
           thread_ts: parent.messageTs,
           ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners)),
         });
-        store.setSignOffMessageTs(signOff.id, sent.ts);
+        locations.setSignOffMessageTs(signOff.id, sent.ts);
         return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
       }
       case 'signoff.update': {
@@ -178,8 +179,8 @@ export function createNotifier(deps: {
           (s) => s.id === n.signOffId,
         );
         if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
-        const ts = store.signOffMessageTs(signOff.id);
-        const parent = store.parentLocation(request.id);
+        const ts = locations.signOffMessageTs(signOff.id);
+        const parent = locations.parentLocation(request.id);
         if (!ts || !parent) throw new PermanentDeliveryError('signoff_not_posted');
         await client.chat.update({
           channel: parent.channelId,
@@ -189,7 +190,7 @@ export function createNotifier(deps: {
         return { channelId: parent.channelId, messageTs: ts };
       }
       case 'seller.outcome': {
-        const parent = store.parentLocation(request.id);
+        const parent = locations.parentLocation(request.id);
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
         return dm(attempt, `outcome:${request.id}`, request.sellerId, buildOutcomeDm(request, ctx, link));
       }
@@ -211,7 +212,7 @@ export function createNotifier(deps: {
         // Decided (or closed) since the reminder was due: nothing to remind anyone of.
         if (signOff?.status !== 'pending' || request.status !== 'pending')
           return { channelId: null, messageTs: null, skipped: true };
-        const parent = store.parentLocation(request.id);
+        const parent = locations.parentLocation(request.id);
         if (!parent) throw new PermanentDeliveryError('parent_not_posted');
         const sent = await postOnce(attempt, `remind:${signOff.id}`, {
           channel: parent.channelId,
@@ -224,7 +225,7 @@ export function createNotifier(deps: {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
         if (signOff?.status !== 'pending' || request.status !== 'pending')
           return { channelId: null, messageTs: null, skipped: true };
-        const parent = store.parentLocation(request.id);
+        const parent = locations.parentLocation(request.id);
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
         const message = buildEscalationMessage(
           request,
@@ -253,20 +254,20 @@ export function createNotifier(deps: {
       case 'seller.counter': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
         if (!signOff) throw new PermanentDeliveryError('signoff_not_found');
-        const parent = store.parentLocation(request.id);
+        const parent = locations.parentLocation(request.id);
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
         const key = `counter:${signOff.id}:${signOff.proposal?.date ?? 'none'}`;
         return dm(attempt, key, request.sellerId, buildCounterDm(request, signOff, ctx, link));
       }
       case 'seller.changes': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
-        const parent = store.parentLocation(request.id);
+        const parent = locations.parentLocation(request.id);
         const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
         const key = `changes:${request.id}:v${request.version}:${n.signOffId}`;
         return dm(attempt, key, request.sellerId, buildChangesDm(request, signOff, n.reason, link));
       }
       case 'thread.notice': {
-        const parent = store.parentLocation(request.id);
+        const parent = locations.parentLocation(request.id);
         if (!parent) throw new PermanentDeliveryError('parent_not_posted');
         // A notice is identified by what it says: the same notice is never posted twice.
         const key = `notice:${request.id}:${createHash('sha256').update(JSON.stringify(n.notice)).digest('hex').slice(0, 16)}`;
