@@ -28,9 +28,10 @@ import type { Clock } from './services/ports.js';
 import { runReminders } from './services/reminders.js';
 import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
-import { createReportsFor } from './slack/delivery-reports.js';
+import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
+import { createReportsFor } from './slack/delivery/reports.js';
+import { classifySlackError } from './slack/delivery/slack-errors.js';
 import { createDigestPoster } from './slack/digest-poster.js';
-import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
 
@@ -160,11 +161,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     repo: outboxRepo,
     deliver: createNotifier({
       client: app.client,
-      store,
+      services,
       locations: createMessageLocations(db),
       config,
       home,
-      services,
       postDigest: createDigestPoster({
         client: app.client,
         config,

@@ -8,7 +8,7 @@ import { createRequestStore } from '../../src/db/request-repo.js';
 import { OutboxDispatcher } from '../../src/jobs/outbox.js';
 import { createLogger } from '../../src/logger.js';
 import type { DeliveryFailure, Notification } from '../../src/services/notifications.js';
-import { createReportsFor } from '../../src/slack/delivery-reports.js';
+import { createReportsFor } from '../../src/slack/delivery/reports.js';
 import { deliveryKey, idempotency, PROCESSED_KEY_TTL_MS } from '../../src/slack/middleware/idempotency.js';
 import { exampleConfig } from '../support/config.js';
 import { FixedClock } from '../support/fixed-clock.js';

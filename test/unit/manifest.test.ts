@@ -67,7 +67,7 @@ const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
 const NON_METHOD_SCOPES: Readonly<Record<string, (m: Manifest) => boolean>> = {
   commands: (m) => (m.features.slash_commands?.length ?? 0) > 0,
   // conversations.history / replies need the history scope of the conversation's type: groups
-  // when channels.requests is private, im for the DMs the outbox posts (src/slack/notifier.ts).
+  // when channels.requests is private, im for the DMs the outbox posts (src/slack/delivery/presenters.ts).
   'groups:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
   'im:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
 };
