@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type RecordedCall, SlackStandIn } from '../../src/dev/slack-stand-in.js';
+import { type RecordedCall, SlackStandIn } from '../../dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS, REQUEST_BLOCKS } from '../../src/slack/ids.js';
+import { botCommand } from '../support/bot-process.js';
 import { exampleConfigObject } from '../support/config.js';
 import { blockAction, stateValue, viewSubmission } from '../support/fixtures.js';
 import { SlackClientSim } from '../support/signed-requests.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
 const SECRET = 'crash-test-signing-secret';
 const TOKEN = 'xoxb-crash-test-token';
 
@@ -127,7 +127,7 @@ const dbPath = () => join(dir, 'cg.db');
 
 async function startBot(): Promise<SlackClientSim> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  child = spawn(tsx, ['src/main.ts'], {
+  child = spawn(...botCommand(), {
     cwd: root,
     env: {
       PATH: process.env.PATH,
