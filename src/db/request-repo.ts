@@ -1,5 +1,11 @@
 import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
-import type { CommitRequest, LifecycleEvent, RequestEvent, SignOff } from '../domain/request.js';
+import {
+  type CommitRequest,
+  factsOf,
+  type LifecycleEvent,
+  type RequestEvent,
+  type SignOff,
+} from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 
 import type { NewRequest, RequestStore, StoredEvent } from '../services/ports.js';
@@ -45,16 +51,8 @@ export function createRequestStore(db: Db): RequestStore {
         .insert(requests)
         .values({
           sellerId: input.sellerId,
-          customer: facts.customer,
-          productLineId: facts.productLineId,
-          quantity: facts.quantity,
-          valueMinor: facts.valueMinor,
+          ...factsOf(facts),
           currency: input.currency,
-          deliveryDate: facts.deliveryDate,
-          paymentTermsDays: facts.paymentTermsDays,
-          discountPercent: facts.discountPercent,
-          specialRequirements: facts.specialRequirements,
-          dealReference: facts.dealReference,
           sourceChannelId: input.sourceChannelId,
           status: input.status,
           capacityCheck: input.capacityCheck ?? null,
@@ -98,20 +96,11 @@ export function createRequestStore(db: Db): RequestStore {
     },
 
     saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null {
-      const f = plan.facts;
       const moved = db
         .update(requests)
         .set({
           version: plan.version,
-          customer: f.customer,
-          productLineId: f.productLineId,
-          quantity: f.quantity,
-          valueMinor: f.valueMinor,
-          deliveryDate: f.deliveryDate,
-          paymentTermsDays: f.paymentTermsDays,
-          discountPercent: f.discountPercent,
-          specialRequirements: f.specialRequirements,
-          dealReference: f.dealReference,
+          ...factsOf(plan.facts),
           updatedAt: at,
         })
         .where(
@@ -378,17 +367,7 @@ export function toRequest(
         ? { userId: row.overriddenBy, at: row.overriddenAt, reason: row.overrideReason ?? '' }
         : null,
     withdrawReason: row.withdrawReason,
-    facts: {
-      customer: row.customer,
-      productLineId: row.productLineId,
-      quantity: row.quantity,
-      valueMinor: row.valueMinor,
-      deliveryDate: row.deliveryDate,
-      paymentTermsDays: row.paymentTermsDays,
-      discountPercent: row.discountPercent,
-      specialRequirements: row.specialRequirements,
-      dealReference: row.dealReference,
-    },
+    facts: factsOf(row),
     signOffs: so.filter((s) => !s.retiredAt).map(toSignOff),
     retiredSignOffs: so.filter((s) => s.retiredAt).map(toSignOff),
   };

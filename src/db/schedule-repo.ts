@@ -1,10 +1,8 @@
 // The scheduler's rows: job runs (one per job and period) and the reminder/escalation/expiry
 // claims. Every claim is a conditional write, so only one tick or process ever wins it.
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
-import type { JobRunStore } from '../services/digest-schedule.js';
 import type { Notification } from '../services/notifications.js';
-import type { Outbox } from '../services/ports.js';
-import type { ReminderStore, WaitingSignOff } from '../services/reminders.js';
+import type { JobRunStore, Outbox, ReminderStore, WaitingSignOff } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { createOutbox } from './outbox-repo.js';
 import { jobRuns, requests, signOffs } from './schema.js';

@@ -1,5 +1,7 @@
 // Proposing a feasible date, answering it, withdrawing, overriding: each loads the request, calls
 // one pure transition, and writes state + events + outbox in one transaction.
+
+import type { IsoDate } from '../domain/calendar.js';
 import {
   acceptCounter,
   checkOwner,
@@ -10,7 +12,7 @@ import {
   proposeDate,
   withdraw,
 } from '../domain/negotiation.js';
-import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
+import type { CommitRequest, SignOff } from '../domain/request.js';
 import { recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './notifications.js';

@@ -1,6 +1,10 @@
-// The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
+// The narrow interfaces services depend on, all of them here (one place to look): db/ and slack/
+// implement them; tests can too.
+
+import type { IsoDate } from '../domain/calendar.js';
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
 import type { Delegation } from '../domain/delegation.js';
+import type { PendingNow, PreviousWeek, WeekRows } from '../domain/digest.js';
 import type {
   CommitRequest,
   LifecycleEvent,
@@ -126,13 +130,83 @@ export interface StoredEvent {
 export interface DelegationStore {
   add(delegation: Delegation, at: Date): void;
   /** Ends the owner's current and future delegations; returns how many. */
-  endAll(ownerId: string, today: IsoDay, at: Date): number;
-  activeOn(day: IsoDay): Delegation[];
+  endAll(ownerId: string, today: IsoDate, at: Date): number;
+  activeOn(day: IsoDate): Delegation[];
 }
-
-type IsoDay = string;
 
 /** Members of Slack user groups (S…), as last fetched; [] for a group not (yet) known. */
 export interface GroupDirectory {
   members(groupId: string): readonly string[];
+}
+
+export interface PendingSignOffRef {
+  readonly signOffId: number;
+  readonly requestId: number;
+}
+
+export interface HomeWeekFigures {
+  /** Requests submitted since Monday 00:00 local. */
+  readonly inflow: number;
+  /** Requests cleared (every function signed off) since Monday; overrides are counted apart. */
+  readonly cleared: number;
+  /** Requests rejected since Monday. */
+  readonly blocked: number;
+  /** `request.overridden` events since Monday. */
+  readonly overrides: number;
+  /** Requests still waiting now. */
+  readonly pendingRequests: number;
+  readonly pendingByFunction: readonly {
+    readonly functionId: string;
+    readonly label: string;
+    readonly count: number;
+  }[];
+}
+
+/** The reads App Home needs (db/home-repo.ts); each is indexed, see there. */
+export interface HomeQueries {
+  recordOpened(userId: string, at: Date): void;
+  /** Pending sign-offs this person may decide, oldest first (all of them: the count is shown). */
+  pendingFor(userId: string, ownerIds: readonly string[]): PendingSignOffRef[];
+  /** A seller's open requests (newest first) and their `recentLimit` latest closed ones. */
+  sellerRequestIds(sellerId: string, recentLimit: number): { open: number[]; recent: number[] };
+  loadRequests(ids: readonly number[]): Map<number, CommitRequest>;
+  weekFigures(from: Date, to: Date): HomeWeekFigures;
+  oldestPending(limit: number): PendingSignOffRef[];
+}
+
+export interface WaitingSignOff {
+  readonly signOffId: number;
+  readonly requestId: number;
+  readonly functionId: string;
+  readonly askedAt: Date;
+  readonly remindedAt: Date | null;
+  readonly escalatedAt: Date | null;
+}
+
+export interface ReminderStore {
+  /** Pending requests (id, creation time): few, since they expire. */
+  pendingRequests(): readonly { readonly id: number; readonly createdAt: Date }[];
+  /** Pending sign-offs of pending requests that still have a reminder or an escalation to come. */
+  waitingSignOffs(): readonly WaitingSignOff[];
+  /** `… SET reminded_at WHERE reminded_at IS NULL`: false when it was already claimed. */
+  markReminded(signOffId: number, at: Date): boolean;
+  markEscalated(signOffId: number, at: Date): boolean;
+  /** `… SET status = 'expired' WHERE status = 'pending'`: false when it closed meanwhile. */
+  markExpired(requestId: number, at: Date): boolean;
+}
+
+export interface JobRunStore {
+  /** Inserts (job, period) if absent and enqueues `then` in the same transaction; false if it existed. */
+  claim(job: string, period: string, at: Date, then: readonly Notification[]): boolean;
+  /** When the scheduler first ran this job on this database (recorded on the first call). */
+  firstSeen(job: string, at: Date): Date;
+}
+
+export interface DigestReader {
+  /** Requests submitted, sign-offs asked and digest events that happened in [start, end). */
+  weekRows(start: Date, end: Date): WeekRows;
+  /** The week before, as much as week-over-week change needs: inflow per product line, decisions. */
+  previousWeek(start: Date, end: Date): PreviousWeek;
+  /** Requests still pending and their pending sign-offs. */
+  pendingNow(): PendingNow;
 }

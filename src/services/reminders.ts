@@ -8,27 +8,7 @@ import { expire, type LifecycleEvent } from '../domain/request.js';
 import { isExpired, waitingDue } from '../domain/schedule.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './notifications.js';
-
-export interface WaitingSignOff {
-  readonly signOffId: number;
-  readonly requestId: number;
-  readonly functionId: string;
-  readonly askedAt: Date;
-  readonly remindedAt: Date | null;
-  readonly escalatedAt: Date | null;
-}
-
-export interface ReminderStore {
-  /** Pending requests (id, creation time): few, since they expire. */
-  pendingRequests(): readonly { readonly id: number; readonly createdAt: Date }[];
-  /** Pending sign-offs of pending requests that still have a reminder or an escalation to come. */
-  waitingSignOffs(): readonly WaitingSignOff[];
-  /** `… SET reminded_at WHERE reminded_at IS NULL`: false when it was already claimed. */
-  markReminded(signOffId: number, at: Date): boolean;
-  markEscalated(signOffId: number, at: Date): boolean;
-  /** `… SET status = 'expired' WHERE status = 'pending'`: false when it closed meanwhile. */
-  markExpired(requestId: number, at: Date): boolean;
-}
+import type { ReminderStore } from './ports.js';
 
 export interface ReminderDeps extends ServiceDeps {
   readonly reminders: ReminderStore;

@@ -119,23 +119,18 @@ export function register(app: App, deps: ListenerDeps): void {
         body,
         refusalText({ reason: 'out_of_date', current: request.version }, request.id),
       );
-    const f = request.facts;
+    const { specialRequirements, dealReference, ...facts } = request.facts;
     await client.views.open({
       trigger_id: body.trigger_id,
       view: buildRequestModal({
         ctx: deps.ctx,
         today: localDate(deps.clock.now(), deps.config.timezone),
         meta: { channel: null, revise: { r: request.id, v: request.version } },
+        // The stored facts; an empty optional one stays blank in the form.
         prefill: {
-          customer: f.customer,
-          productLineId: f.productLineId,
-          quantity: f.quantity,
-          valueMinor: f.valueMinor,
-          deliveryDate: f.deliveryDate,
-          paymentTermsDays: f.paymentTermsDays,
-          discountPercent: f.discountPercent,
-          ...(f.specialRequirements ? { specialRequirements: f.specialRequirements } : {}),
-          ...(f.dealReference ? { dealReference: f.dealReference } : {}),
+          ...facts,
+          ...(specialRequirements ? { specialRequirements } : {}),
+          ...(dealReference ? { dealReference } : {}),
         },
       }),
     });
