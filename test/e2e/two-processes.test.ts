@@ -8,10 +8,10 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type RecordedCall, SlackStandIn } from '../../dev/slack-stand-in.js';
-import { ACTIONS, CALLBACKS, REQUEST_BLOCKS } from '../../src/slack/ids.js';
-import { botCommand, root } from '../support/bot-process.js';
+import { ACTIONS, CALLBACKS } from '../../src/slack/ids.js';
+import { botCommand, requestFormValues, root } from '../support/bot-process.js';
 import { exampleConfigObject } from '../support/config.js';
-import { blockAction, stateValue, viewSubmission } from '../support/fixtures.js';
+import { blockAction, viewSubmission } from '../support/fixtures.js';
 import { SlackClientSim } from '../support/signed-requests.js';
 
 const SECRET = 'two-process-signing-secret';
@@ -62,23 +62,6 @@ async function startBot(): Promise<SlackClientSim> {
   return new SlackClientSim({ baseUrl: `http://127.0.0.1:${port}`, signingSecret: SECRET, standIn });
 }
 
-function values(customer: string) {
-  const v = {
-    [REQUEST_BLOCKS.customer]: stateValue.text(customer),
-    [REQUEST_BLOCKS.productLineId]: stateValue.select('widgets'),
-    [REQUEST_BLOCKS.quantity]: stateValue.number('10'),
-    [REQUEST_BLOCKS.value]: stateValue.text('1000'),
-    [REQUEST_BLOCKS.deliveryDate]: stateValue.date('2027-06-01'),
-    [REQUEST_BLOCKS.paymentTermsDays]: stateValue.number('30'),
-    [REQUEST_BLOCKS.discountPercent]: stateValue.number('0'),
-    [REQUEST_BLOCKS.specialRequirements]: stateValue.text(null),
-    [REQUEST_BLOCKS.dealReference]: stateValue.text(null),
-  };
-  return Object.fromEntries(
-    Object.entries(v).map(([block, value]) => [block, { [`${block}_input`]: value }]),
-  );
-}
-
 const ok = (c: RecordedCall) => c.status === 200 && c.response.ok === true;
 
 function undelivered(): unknown {
@@ -104,7 +87,7 @@ describe('two processes on one database', () => {
           userId: seller,
           callbackId: CALLBACKS.requestModal,
           privateMetadata: JSON.stringify({ channel: 'C0SALES' }),
-          values: values(`Customer ${i}`),
+          values: requestFormValues({ customer: `Customer ${i}`, quantity: '10', value: '1000' }),
         }),
       );
       expect(res.status).toBe(200);
