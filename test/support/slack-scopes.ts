@@ -13,7 +13,7 @@ const HISTORY_SCOPE: Readonly<Record<ConversationType, string>> = {
 };
 
 /**
- * The local stand-in's ids (src/dev/slack-stand-in.ts): D… a DM, G… a group DM it opened,
+ * The local stand-in's ids (dev/slack-stand-in.ts): D… a DM, G… a group DM it opened,
  * anything else a channel (public unless listed as private).
  */
 export function standInConversationType(

@@ -5,7 +5,7 @@ import { ConfigError, parseConfig } from '../../src/config.js';
 import { formatDay } from '../../src/domain/calendar.js';
 import { formatMoney } from '../../src/domain/money.js';
 import type { CommitRequest } from '../../src/domain/request.js';
-import { renderContext } from '../../src/slack/notifier.js';
+import { renderContext } from '../../src/slack/delivery/dispatch.js';
 import { buildOutcomeDm, buildParentMessage } from '../../src/slack/views/request-messages.js';
 import { exampleConfigObject } from '../support/config.js';
 
