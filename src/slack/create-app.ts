@@ -84,10 +84,11 @@ export class StartupError extends Error {
  * Signature checks are Bolt's own (401 for missing, wrong or stale signatures).
  */
 function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPReceiver {
+  const customRoutes = [{ path: '/healthz', method: ['GET'], handler: health }];
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
     logger,
-    customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
+    customRoutes,
     processEventErrorHandler: async ({ error, response }) => {
       if (response.headersSent) {
         logger.error('error after the ack', error);
@@ -99,9 +100,12 @@ function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPR
       return true;
     },
   });
-  receiver.requestListener = guardRequests(receiver.requestListener, env.SLACK_SIGNING_SECRET ?? '', (e) =>
-    logger.warn('request refused', e),
-  );
+  receiver.requestListener = guardRequests(receiver.requestListener, {
+    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+    slackPaths: ['/slack/events'],
+    routes: Object.fromEntries(customRoutes.map((r) => [r.path, r.method])),
+    onError: (e) => logger.warn('request refused', e),
+  });
   return receiver;
 }
 
