@@ -1,6 +1,10 @@
 // Regression tests for the holes found by attacking the running bot (issue 20). Each test is named
 // after the hole it closes, drives the real bot over signed HTTP (or real processes), and asserts
 // the database and what the Slack stand-in received.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CALLBACKS } from '../../src/slack/ids.js';
@@ -80,5 +84,40 @@ describe('hole 10e: unknown paths answered 400', () => {
     expect((await fetch(`${base}/healthz`, { method: 'POST', body: '' })).status).toBe(405);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(count('requests')).toBe(0);
+  });
+});
+
+const root = new URL('../..', import.meta.url).pathname;
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+describe('hole 8: files were world-readable', () => {
+  it('when the bot runs under umask 022 then the database, -wal and -shm are 0600', () => {
+    expect(modeOf(h.dbPath)).toBe(0o600);
+    expect(modeOf(`${h.dbPath}-wal`)).toBe(0o600);
+    expect(modeOf(`${h.dbPath}-shm`)).toBe(0o600);
+  });
+
+  it('when db:migrate creates a database in a missing folder under umask 022 then the folder is 0700 and the file 0600, and an old 0644 file is made 0600', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-modes-'));
+    try {
+      const path = join(dir, 'data', 'nested', 'cg.db');
+      const run = () =>
+        spawnSync('sh', ['-c', 'umask 022 && exec npx tsx src/cli.ts migrate'], {
+          cwd: root,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: path },
+          encoding: 'utf8',
+        });
+      const first = run();
+      expect(first.stderr).toBe('');
+      expect(first.status).toBe(0);
+      expect(modeOf(join(dir, 'data', 'nested'))).toBe(0o700);
+      expect(modeOf(path)).toBe(0o600);
+      // A database an older version left readable by everyone.
+      chmodSync(path, 0o644);
+      expect(run().status).toBe(0);
+      expect(modeOf(path)).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
