@@ -6,26 +6,97 @@ import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CALLBACKS } from '../../src/slack/ids.js';
-import { slashCommand, viewSubmission } from '../support/fixtures.js';
-import { Harness } from '../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import { ACTIONS, CALLBACKS, OVERRIDE_BLOCKS, REJECT_BLOCKS } from '../../src/slack/ids.js';
+import { exampleConfig } from '../support/config.js';
+import {
+  blockAction,
+  type StateValues,
+  slashCommand,
+  stateValue,
+  viewSubmission,
+} from '../support/fixtures.js';
+import { Harness, type HarnessOptions } from '../support/harness.js';
+
+type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
 
 let h: Harness;
-beforeEach(async () => {
-  h = await Harness.start();
-});
+let started = false;
+async function boot(options: HarnessOptions = {}): Promise<Harness> {
+  h = await Harness.start(options);
+  started = true;
+  return h;
+}
 afterEach(async () => {
-  await h.stop();
+  if (started) await h.stop();
+  started = false;
 });
 
-function count(table: string): number {
-  const sqlite = new Database(h.dbPath, { readonly: true });
+const textOf = (call: RecordedCall | undefined) =>
+  `${String(call?.args.text)}\n${JSON.stringify(call?.args.blocks ?? [])}`;
+const tsOf = (call: RecordedCall | undefined) => (call?.response as { ts?: string } | undefined)?.ts ?? '';
+const isDm = (c: RecordedCall) => c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D');
+const isThread = (c: RecordedCall) => c.method === 'chat.postMessage' && typeof c.args.thread_ts === 'string';
+
+function buttonValue(blocks: unknown, actionId: string): string {
+  for (const b of (blocks ?? []) as Block[])
+    for (const e of b.elements ?? []) if (e.action_id === actionId && e.value) return e.value;
+  throw new Error(`no ${actionId} button in ${JSON.stringify(blocks)}`);
+}
+
+function query<T>(sql: string, path = h.dbPath): T[] {
+  const sqlite = new Database(path, { readonly: true });
   try {
-    return Number(sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
+    return sqlite.prepare(sql).all() as T[];
   } finally {
     sqlite.close();
   }
+}
+
+async function clickThread(userId: string, actionId: string, ask: RecordedCall) {
+  return h.click(userId, actionId, buttonValue(ask.args.blocks, actionId), tsOf(ask));
+}
+
+/** Clicks a button on the parent message of request `n` (1-based, oldest first). */
+async function clickParent(userId: string, actionId: string, n = 1) {
+  await h.runtime.dispatcher.drain();
+  const parent = h.standIn.messages('C0REQUESTS').filter((m) => !m.thread_ts)[n - 1];
+  return h.slack.interaction(
+    blockAction({
+      userId,
+      actionId,
+      value: buttonValue(parent?.blocks, actionId),
+      channelId: 'C0REQUESTS',
+      messageTs: parent?.ts ?? '',
+    }),
+  );
+}
+
+async function modalOpened(callbackId: string, count = 1) {
+  const opened = await h.standIn.waitFor(
+    (c) => c.method === 'views.open' && (c.args.view as { callback_id: string }).callback_id === callbackId,
+    { count },
+  );
+  return (opened[count - 1]?.args.view as { private_metadata: string }).private_metadata;
+}
+
+function submitModal(userId: string, callbackId: string, privateMetadata: string, values: StateValues) {
+  return h.slack.interaction(viewSubmission({ userId, callbackId, privateMetadata, values }));
+}
+
+const text = (blockId: string, value: string | null): StateValues => ({
+  [blockId]: { [`${blockId}_input`]: stateValue.text(value) },
+});
+/** The private_metadata a request-level modal carries for request `id`, as the bot renders it. */
+function requestMeta(id: number): Record<string, unknown> {
+  const row = query<{ version: number }>(`SELECT version FROM requests WHERE id = ${id}`)[0];
+  return { r: id, v: row?.version };
+}
+const ephemerals = (count: number) => h.standIn.waitFor('chat.postEphemeral', { count });
+
+function count(table: string): number {
+  return Number(query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)[0]?.n);
 }
 
 describe('hole 2: future timestamps were accepted', () => {
@@ -34,6 +105,7 @@ describe('hole 2: future timestamps were accepted', () => {
     ['74 years ahead', 74 * 365 * 86_400],
     ['six minutes ahead', 360],
   ])('when a request is signed %s then every path answers 401 and nothing changes', async (_name, offset) => {
+    await boot();
     const command = await h.slack.slashCommand(slashCommand({ user_id: 'U0SELLER', text: '' }), {
       timestampOffsetSeconds: offset,
     });
@@ -59,6 +131,7 @@ describe('hole 2: future timestamps were accepted', () => {
   });
 
   it('when a request is signed four minutes ahead then it is still served', async () => {
+    await boot();
     const res = await h.slack.slashCommand(slashCommand({ user_id: 'U0SELLER', text: '' }), {
       timestampOffsetSeconds: 240,
     });
@@ -69,6 +142,7 @@ describe('hole 2: future timestamps were accepted', () => {
 
 describe('hole 10e: unknown paths answered 400', () => {
   it('when a path the bot does not serve is asked then 404, and a known path with the wrong method gets 405', async () => {
+    await boot();
     const base = `http://127.0.0.1:${h.runtime.port}`;
     const signedElsewhere = await h.slack.post(
       '/slack/other',
@@ -91,7 +165,8 @@ const root = new URL('../..', import.meta.url).pathname;
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 describe('hole 8: files were world-readable', () => {
-  it('when the bot runs under umask 022 then the database, -wal and -shm are 0600', () => {
+  it('when the bot runs under umask 022 then the database, -wal and -shm are 0600', async () => {
+    await boot();
     expect(modeOf(h.dbPath)).toBe(0o600);
     expect(modeOf(`${h.dbPath}-wal`)).toBe(0o600);
     expect(modeOf(`${h.dbPath}-shm`)).toBe(0o600);
@@ -119,5 +194,49 @@ describe('hole 8: files were world-readable', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('hole 4: a leader could override their own rejected request', () => {
+  const twoLeaders = () => exampleConfig({ leadership: ['U0CEO', 'U0COO'] });
+
+  it('when a leader who is the seller clicks Override or forges its form then they are refused privately, and another leader may override', async () => {
+    await boot({ config: twoLeaders() });
+    await h.submitRequest('U0CEO', { productLineId: 'gadgets' });
+    const [ask] = await h.standIn.waitFor(isThread);
+    await clickThread('U0OPS1', ACTIONS.reject, ask as RecordedCall);
+    const meta = await modalOpened(CALLBACKS.rejectModal);
+    await submitModal('U0OPS1', CALLBACKS.rejectModal, meta, text(REJECT_BLOCKS.reason, 'Line 2 is full'));
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('Do not commit'));
+
+    await clickParent('U0CEO', ACTIONS.override);
+    const [refusal] = await ephemerals(1);
+    expect(String(refusal?.args.user)).toBe('U0CEO');
+    expect(String(refusal?.args.text)).toContain('You asked for CG-1, so you cannot override its rejection');
+    expect(String(refusal?.args.text)).toContain('<@U0COO>');
+    expect(h.standIn.callsTo('views.open')).toHaveLength(1); // the reject modal only
+    const forged = await submitModal(
+      'U0CEO',
+      CALLBACKS.overrideModal,
+      JSON.stringify(requestMeta(1)),
+      text(OVERRIDE_BLOCKS.reason, 'My own deal'),
+    );
+    expect(forged.status).toBe(200);
+    expect(query('SELECT status, overridden_by FROM requests')).toEqual([
+      { status: 'rejected', overridden_by: null },
+    ]);
+
+    await clickParent('U0COO', ACTIONS.override);
+    const overrideMeta = await modalOpened(CALLBACKS.overrideModal);
+    await submitModal(
+      'U0COO',
+      CALLBACKS.overrideModal,
+      overrideMeta,
+      text(OVERRIDE_BLOCKS.reason, 'Strategic'),
+    );
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('approved by override'));
+    expect(query('SELECT status, overridden_by FROM requests')).toEqual([
+      { status: 'approved', overridden_by: 'U0COO' },
+    ]);
   });
 });

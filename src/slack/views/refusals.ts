@@ -44,6 +44,12 @@ export function refusalText(refusal: NegotiationRefusal, requestId: number | nul
       return `There is no proposed date waiting for an answer on ${ref} any more. Nothing was changed.`;
     case 'not_leadership':
       return `Only a member of leadership can override a rejection of ${ref}. Nothing was changed.`;
+    case 'own_override':
+      return `You asked for ${ref}, so you cannot override its rejection: ${
+        refusal.others.length > 0
+          ? `another member of leadership (${refusal.others.map(mentionOwner).join(', ')}) may`
+          : 'no other member of leadership is configured to'
+      }. Nothing was changed.`;
     case 'not_rejected':
       return `${ref} is ${refusal.status}: only a rejected request can be overridden. Nothing was changed.`;
   }
