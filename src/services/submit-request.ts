@@ -10,10 +10,12 @@ export interface SubmitRequestInput {
   readonly sellerId: string;
   readonly raw: RawRequestInput;
   readonly sourceChannelId: string | null;
+  /** Slack's view.id: the same view submitted again (a new trigger) returns the first request. */
+  readonly viewId?: string | null;
 }
 
 export type SubmitRequestResult =
-  | { readonly ok: true; readonly request: CommitRequest }
+  | { readonly ok: true; readonly request: CommitRequest; readonly duplicate?: boolean }
   | { readonly ok: false; readonly errors: Partial<Record<RequestField, string>> };
 
 /** A seller asks for a commitment: validate, route, store, and queue the thread in one transaction. */
@@ -24,7 +26,15 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
   if (!intake.ok) return intake;
   const { facts, required } = intake;
 
+  const viewId = input.viewId ?? null;
+  let duplicate = false;
   const request = store.transaction(() => {
+    const earlier = viewId === null ? null : store.requestIdForView(viewId);
+    const existing = earlier === null ? null : store.loadRequest(earlier);
+    if (existing) {
+      duplicate = true;
+      return existing;
+    }
     // Inside the write transaction: two sellers asking for the last free capacity at once see
     // each other's load (the second one's check counts the first as tentative).
     const capacityCheck = checkCapacity(deps, facts);
@@ -37,6 +47,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       at,
       status: required.length ? 'pending' : 'approved',
       signOffs: required,
+      viewId,
     });
     const events: RequestEvent[] = [{ type: 'request.submitted', actorId: input.sellerId, at, facts }];
     if (created.status === 'approved') events.push({ type: 'request.approved', at });
@@ -54,6 +65,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
     store.enqueue(notifications, at);
     return created;
   });
+  if (duplicate) return { ok: true, request, duplicate };
   deps.onNotify();
   return { ok: true, request };
 }

@@ -39,6 +39,16 @@ const SLACK_TYPES = new Set([
   'dialog_cancellation',
 ]);
 
+/**
+ * An interaction without the `user` Slack always sends: Bolt would fail on it (400). Slack's
+ * contract for a signed interaction is a 200, so the guard acks it itself and nothing happens.
+ */
+function interactionWithoutUser(body: object): boolean {
+  const b = body as { type?: unknown; user?: { id?: unknown } | null };
+  const interactive = b.type === 'block_actions' || b.type === 'view_submission' || b.type === 'view_closed';
+  return interactive && typeof b.user?.id !== 'string';
+}
+
 /** Whether Bolt can classify the body (an event, a command, an interaction, an SSL check). */
 function looksLikeSlack(body: object): boolean {
   const b = body as { type?: unknown; event?: unknown; command?: unknown; ssl_check?: unknown };
@@ -132,6 +142,11 @@ export function guardRequests(inner: RequestListener, options: GuardOptions): Re
       (parsed !== undefined &&
         (typeof parsed !== 'object' || Array.isArray(parsed) || !looksLikeSlack(parsed)));
     if (refused) return answer(res, signedBySlack(req, raw, signingSecret) ? 400 : 401);
+    if (parsed && typeof parsed === 'object' && interactionWithoutUser(parsed)) {
+      if (!signedBySlack(req, raw, signingSecret)) return answer(res, 401);
+      onError(new Error('signed interaction without a user: acknowledged, nothing done'));
+      return answer(res, 200);
+    }
     return inner(req, res);
   };
   return (req, res) => {

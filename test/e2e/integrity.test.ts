@@ -240,3 +240,95 @@ describe('hole 4: a leader could override their own rejected request', () => {
     ]);
   });
 });
+
+describe('hole 10: smaller holes', () => {
+  const command = async (userId: string, text: string, n: number) => {
+    const res = await h.slack.slashCommand(slashCommand({ user_id: userId, text }));
+    expect(res.status).toBe(200);
+    const replies = await h.standIn.waitFor(
+      (c) => c.method === 'chat.postEphemeral' || c.method === 'response_url',
+      { count: n },
+    );
+    return String(replies[n - 1]?.args.text);
+  };
+
+  it('when someone who owns nothing, or an owner with an end in 9999, sends /commit away then it is refused and no delegation is stored', async () => {
+    await boot();
+    expect(await command('U0NOBODY', 'away 2026-11-24 2026-11-30 <@U0OPS2|olga>', 1)).toContain(
+      'Only owners of a function and leadership',
+    );
+    expect(await command('U0OPS1', 'away 2026-11-24 9999-12-31 <@U0OPS2|olga>', 2)).toContain(
+      'at most a year ahead',
+    );
+    expect(count('delegations')).toBe(0);
+    expect(await command('U0OPS1', 'away 2026-11-24 2027-11-20 <@U0OPS2|olga>', 3)).toContain(
+      'decides your sign-offs',
+    );
+    expect(await command('U0CEO', 'away 2026-11-24 2026-11-30 <@U0OPS2|olga>', 4)).toContain(
+      'decides your sign-offs',
+    );
+    expect(count('delegations')).toBe(2);
+  });
+
+  it('when the same view is submitted again with a new trigger then no second request is made', async () => {
+    await boot();
+    const submit = () =>
+      h.slack.interaction(
+        viewSubmission({
+          userId: 'U0SELLER',
+          callbackId: CALLBACKS.requestModal,
+          privateMetadata: JSON.stringify({ channel: 'C0SALES' }),
+          values: h.requestValues({ productLineId: 'gadgets' }),
+          viewId: 'V0SAMEVIEW',
+        }),
+      );
+    expect((await submit()).status).toBe(200);
+    expect((await submit()).status).toBe(200);
+    await h.runtime.dispatcher.drain();
+    expect(count('requests')).toBe(1);
+    expect(h.standIn.messages('C0REQUESTS').filter((m) => !m.thread_ts)).toHaveLength(1);
+  });
+
+  it('when a seller forges a revise with no change request open then it is refused and the version stays 1', async () => {
+    await boot();
+    await h.submitRequest('U0SELLER', { productLineId: 'gadgets' });
+    await h.standIn.waitFor(isThread);
+    const forged = await h.slack.interaction(
+      viewSubmission({
+        userId: 'U0SELLER',
+        callbackId: CALLBACKS.requestModal,
+        privateMetadata: JSON.stringify({ channel: null, revise: requestMeta(1) }),
+        values: h.requestValues({ productLineId: 'gadgets', quantity: '99' }),
+      }),
+    );
+    expect(JSON.stringify(forged.json())).toContain('No owner has asked for changes to CG-1');
+    expect(query('SELECT version, quantity FROM requests')).toEqual([{ version: 1, quantity: 10 }]);
+    expect(count("events WHERE type = 'request.revised'")).toBe(0);
+  });
+
+  it.each([
+    [
+      'an action id with a made-up suffix',
+      (b: Record<string, unknown>) => ({
+        ...b,
+        actions: [{ ...(b.actions as object[])[0], action_id: 'signoff_approve:x' }],
+      }),
+    ],
+    ['no user', (b: Record<string, unknown>) => ({ ...b, user: undefined })],
+  ])('when a block_actions has %s then it is answered at once and nothing changes', async (_name, tamper) => {
+    await boot();
+    await h.submitRequest('U0SELLER', { productLineId: 'gadgets' });
+    const [ask] = await h.standIn.waitFor(isThread);
+    const payload = blockAction({
+      userId: 'U0OPS1',
+      actionId: ACTIONS.approve,
+      value: buttonValue(ask?.args.blocks, ACTIONS.approve),
+      channelId: 'C0REQUESTS',
+      messageTs: tsOf(ask),
+    }) as unknown as Record<string, unknown>;
+    // Unanswered, Bolt would give up after Slack's 3 s with a 404: a 200 is the bot's own answer.
+    const res = await h.slack.interaction(tamper(payload));
+    expect(res.status).toBe(200);
+    expect(query('SELECT status FROM sign_offs')).toEqual([{ status: 'pending' }]);
+  });
+});

@@ -18,11 +18,12 @@ function ids(value: unknown): (string | RegExp)[] {
 }
 
 /**
- * Whether an id is one the bot renders: listed in ids.ts exactly, matched by a RegExp there, or
- * a listed id with a `:suffix` (ids that carry a key, e.g. `home_open:CG-12`).
+ * Whether an id is one the bot renders: listed in ids.ts exactly, or matched by a RegExp there.
+ * Nothing else: a listener matches exactly these, so any other id (`signoff_approve:x`) would be
+ * left unacknowledged until Slack's 3 s timeout. An id that carries a key needs a RegExp here.
  */
 export function knownId(known: readonly (string | RegExp)[], id: string): boolean {
-  return known.some((k) => (typeof k === 'string' ? id === k || id.startsWith(`${k}:`) : k.test(id)));
+  return known.some((k) => (typeof k === 'string' ? id === k : k.test(id)));
 }
 
 const id = z.string().min(1).max(255);

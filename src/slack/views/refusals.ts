@@ -58,5 +58,7 @@ export function refusalText(refusal: NegotiationRefusal, requestId: number | nul
 export function revisionRefusalText(refusal: RevisionRefusal, requestId: number): string {
   if (refusal.reason === 'no_changes')
     return `Nothing changed: change at least one field to revise ${requestRef(requestId)}.`;
+  if (refusal.reason === 'no_change_request')
+    return `No owner has asked for changes to ${requestRef(requestId)}: there is nothing to revise. Nothing was changed.`;
   return refusalText(refusal, requestId);
 }
