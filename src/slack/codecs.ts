@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { CONDITIONS_BLOCKS, INPUT_SUFFIX, PROPOSE_BLOCKS, REJECT_BLOCKS, REQUEST_BLOCKS } from './ids.js';
+import { LIMITS, slackSafe } from './limits.js';
 
 /** What a decision button carries: the sign-off and the request version it was rendered for. */
 export const signOffButtonSchema = z.strictObject({
@@ -85,9 +86,11 @@ export function decodeMeta<S extends z.ZodType>(schema: S, raw: unknown): z.infe
 }
 
 // view.state.values[block_id][action_id], as Slack documents each element's value.
+// Text is cleaned of what Slack cannot carry here, once, for every input; lengths per input are
+// checked by the view-submission middleware (middleware/text-limits.ts) with the TEXT_LIMITS table.
 const stateValueSchema = z.looseObject({
   type: z.string(),
-  value: z.string().nullable().optional(),
+  value: z.string().max(LIMITS.textInputMax).transform(slackSafe).nullable().optional(),
   selected_date: z.string().nullable().optional(),
   selected_option: z.looseObject({ value: z.string() }).nullable().optional(),
 });

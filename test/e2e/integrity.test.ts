@@ -78,7 +78,8 @@ async function modalOpened(callbackId: string, count = 1) {
     (c) => c.method === 'views.open' && (c.args.view as { callback_id: string }).callback_id === callbackId,
     { count },
   );
-  return (opened[count - 1]?.args.view as { private_metadata: string }).private_metadata;
+  const view = opened[count - 1]?.args.view as { private_metadata: string } | undefined;
+  return view?.private_metadata ?? '';
 }
 
 function submitModal(userId: string, callbackId: string, privateMetadata: string, values: StateValues) {
@@ -330,5 +331,58 @@ describe('hole 10: smaller holes', () => {
     const res = await h.slack.interaction(tamper(payload));
     expect(res.status).toBe(200);
     expect(query('SELECT status FROM sign_offs')).toEqual([{ status: 'pending' }]);
+  });
+});
+
+describe('hole 9: free text was not limited on the server', () => {
+  async function rejectForm() {
+    await h.submitRequest('U0SELLER', { productLineId: 'gadgets' });
+    const [ask] = await h.standIn.waitFor(isThread);
+    await clickThread('U0OPS1', ACTIONS.reject, ask as RecordedCall);
+    return modalOpened(CALLBACKS.rejectModal);
+  }
+
+  it('when a forged reject reason has 10,000 characters then the form says so and nothing is stored or sent', async () => {
+    await boot();
+    const meta = await rejectForm();
+    const res = await submitModal(
+      'U0OPS1',
+      CALLBACKS.rejectModal,
+      meta,
+      text(REJECT_BLOCKS.reason, 'x'.repeat(10_000)),
+    );
+    expect(res.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        [REJECT_BLOCKS.reason]: 'Keep this under 2,000 characters (it has 10,000). Nothing was saved.',
+      },
+    });
+    expect(query('SELECT status, rejection_reason FROM sign_offs')).toEqual([
+      { status: 'pending', rejection_reason: null },
+    ]);
+    const forgedRequest = await h.submitRequest('U0SELLER', { customer: 'A'.repeat(10_000) });
+    expect(JSON.stringify(forgedRequest.json())).toContain('Keep this under 150 characters');
+    expect(count('requests')).toBe(1);
+    await h.runtime.dispatcher.drain();
+    expect(h.standIn.calls.some((c) => JSON.stringify(c.args).includes('x'.repeat(2001)))).toBe(false);
+  });
+
+  it('when a reason carries NUL, other controls and a lone surrogate then they are dropped before storing and never reach Slack', async () => {
+    await boot();
+    const meta = await rejectForm();
+    const res = await submitModal(
+      'U0OPS1',
+      CALLBACKS.rejectModal,
+      meta,
+      text(REJECT_BLOCKS.reason, 'Line\u0000 2\u0007 is\ud800 full\n\tsorry \ud83d\ude00'),
+    );
+    expect(res.status).toBe(200);
+    expect(query('SELECT rejection_reason FROM sign_offs')).toEqual([
+      { rejection_reason: 'Line 2 is full\n\tsorry \ud83d\ude00' },
+    ]);
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('Line 2 is full'));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for exactly those characters.
+    const bad = /[\u0000\u0007]|\\u0000|\\ud800/;
+    expect(h.standIn.calls.filter((c) => bad.test(JSON.stringify(c.args)))).toEqual([]);
   });
 });
