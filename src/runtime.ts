@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config, Env } from './config.js';
 import { createCapacityStore } from './db/capacity-repo.js';
-import { closeDb, createDb, type Db } from './db/create-db.js';
+import { closeDb, createDb, type Db, raiseRequestSequence } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
@@ -30,6 +30,7 @@ import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-ap
 import { createReportsFor } from './slack/delivery-reports.js';
 import { createDigestPoster } from './slack/digest-poster.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
+import { highestReferencePosted } from './slack/reference-floor.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
 
@@ -64,6 +65,45 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/**
+ * Never give a CG-n Slack has already seen: after a restore (or a deleted database) the sequence
+ * continues above the highest reference the bot posted in the requests channel. If Slack cannot
+ * be asked, start anyway (button keys still keep old messages from deciding new requests).
+ */
+async function continueReferencesAfterSlack(
+  env: Env,
+  config: Config,
+  botId: string,
+  db: Db,
+  logger: AppLogger,
+): Promise<void> {
+  const client = new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions(env), logger });
+  let posted: number;
+  try {
+    posted = await highestReferencePosted(client, config.channels.requests, botId);
+  } catch (error) {
+    logger.warn('could not read the requests channel to check references after a restore', error);
+    return;
+  }
+  const found = raiseRequestSequence(db, posted);
+  if (!found.raised) return;
+  const context = {
+    databasePath: env.DATABASE_PATH,
+    highestInDatabase: found.stored,
+    highestInSlack: posted,
+  };
+  if (found.requests === 0)
+    logger.error(
+      `the database is empty but the requests channel shows CG-${posted}: was the database file deleted or replaced? New requests continue from CG-${posted + 1}`,
+      context,
+    );
+  else
+    logger.warn(
+      `the requests channel shows CG-${posted}, beyond the database's CG-${found.stored} (a restored backup?): new requests continue from CG-${posted + 1}`,
+      context,
+    );
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, config, clock, logger } = options;
   const identity = await verifyBotToken(env, logger);
@@ -82,6 +122,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
   await groups.refresh();
   groups.start();
+  await continueReferencesAfterSlack(env, config, identity.botId, db, logger);
   const services: ServiceDeps = {
     store,
     capacity: createCapacityStore(db),

@@ -59,3 +59,28 @@ export function createDb(path: string, options: { migrate?: boolean } = {}): Db 
 export function closeDb(db: Db): void {
   if (db.$client.open) db.$client.close();
 }
+
+/**
+ * Makes the next request id (and so its CG-n) at least `floor + 1`, and reports what it found.
+ * requests.id is AUTOINCREMENT: sqlite_sequence holds the highest id ever given, which a restored
+ * or re-created file has forgotten.
+ */
+export function raiseRequestSequence(
+  db: Db,
+  floor: number,
+): { stored: number; requests: number; raised: boolean } {
+  const sqlite = db.$client;
+  const requests = Number(sqlite.prepare('SELECT count(*) FROM requests').pluck().get());
+  const seq = sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'requests'").pluck().get();
+  const stored = Math.max(
+    Number(seq ?? 0),
+    Number(sqlite.prepare('SELECT coalesce(max(id), 0) FROM requests').pluck().get()),
+  );
+  if (floor <= stored) return { stored, requests, raised: false };
+  sqlite.transaction(() => {
+    if (seq === undefined)
+      sqlite.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('requests', ?)").run(floor);
+    else sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'requests'").run(floor);
+  })();
+  return { stored, requests, raised: true };
+}

@@ -5,10 +5,18 @@ import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { CONDITIONS_BLOCKS, INPUT_SUFFIX, PROPOSE_BLOCKS, REJECT_BLOCKS, REQUEST_BLOCKS } from './ids.js';
 import { LIMITS, slackSafe } from './limits.js';
 
-/** What a decision button carries: the sign-off and the request version it was rendered for. */
+/**
+ * The request's button key (requests.button_key), carried by every button and modal of a request
+ * and compared with the stored one on every click and submission (middleware/request-key.ts):
+ * ids and references are reused when a backup is restored, keys never are.
+ */
+const buttonKey = z.string().regex(/^[0-9a-f]{32}$/);
+
+/** What a decision button carries: the sign-off, the request version it was rendered for, the key. */
 export const signOffButtonSchema = z.strictObject({
   s: z.number().int().positive(),
   v: z.number().int().positive(),
+  k: buttonKey,
 });
 export type SignOffButton = z.infer<typeof signOffButtonSchema>;
 
@@ -30,7 +38,9 @@ export function decodeSignOffButton(raw: unknown): SignOffButton | null {
 export const requestModalMetaSchema = z.strictObject({
   channel: z.string().max(64).nullable(),
   /** Present when the modal revises an existing request: which one, at which version. */
-  revise: z.strictObject({ r: z.number().int().positive(), v: z.number().int().positive() }).optional(),
+  revise: z
+    .strictObject({ r: z.number().int().positive(), v: z.number().int().positive(), k: buttonKey })
+    .optional(),
 });
 export type RequestModalMeta = z.infer<typeof requestModalMetaSchema>;
 
@@ -38,6 +48,7 @@ export type RequestModalMeta = z.infer<typeof requestModalMetaSchema>;
 export const rejectModalMetaSchema = z.strictObject({
   s: z.number().int().positive(),
   v: z.number().int().positive(),
+  k: buttonKey,
   channel: z.string().max(64).nullable(),
   thread: z.string().max(64).nullable(),
 });
@@ -47,6 +58,7 @@ export type RejectModalMeta = z.infer<typeof rejectModalMetaSchema>;
 export const requestButtonSchema = z.strictObject({
   r: z.number().int().positive(),
   v: z.number().int().positive(),
+  k: buttonKey,
 });
 export type RequestButton = z.infer<typeof requestButtonSchema>;
 
@@ -68,6 +80,7 @@ export function decodeRequestButton(raw: unknown): RequestButton | null {
 export const requestModalActionMetaSchema = z.strictObject({
   r: z.number().int().positive(),
   v: z.number().int().positive(),
+  k: buttonKey,
 });
 export type RequestActionMeta = z.infer<typeof requestModalActionMetaSchema>;
 
@@ -127,4 +140,38 @@ export function parseProposeState(state: ViewState): { date: string | null; note
 
 export function parseReasonState(state: ViewState, blockId: string): string {
   return (inputValue(state, blockId) ?? '').trim();
+}
+
+/** Where a button value or private_metadata points, and the key it carries (absent: none). */
+export type KeyedTarget =
+  | { readonly signOffId: number; readonly key: string | null }
+  | { readonly requestId: number; readonly key: string | null };
+
+/**
+ * The request (or sign-off) a button value or private_metadata refers to, read loosely so that a
+ * value with a missing or wrong key is still recognised (and refused as out of date); null for
+ * values that refer to no request (a form with no request yet, a digest preview).
+ */
+export function keyedTarget(raw: unknown): KeyedTarget | null {
+  if (typeof raw !== 'string' || raw === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const loose = z.looseObject({
+    s: z.number().int().positive().optional(),
+    r: z.number().int().positive().optional(),
+    k: z.unknown().optional(),
+    revise: z.looseObject({ r: z.number().int().positive(), k: z.unknown().optional() }).optional(),
+  });
+  const parsed = loose.safeParse(value);
+  if (!parsed.success) return null;
+  const keyOf = (k: unknown) => (typeof k === 'string' ? k : null);
+  const { s, r, k, revise } = parsed.data;
+  if (s !== undefined) return { signOffId: s, key: keyOf(k) };
+  if (r !== undefined) return { requestId: r, key: keyOf(k) };
+  if (revise) return { requestId: revise.r, key: keyOf(revise.k) };
+  return null;
 }

@@ -15,6 +15,7 @@ import { register as registerRejectModal } from './listeners/views/reject-modal.
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
 import { idempotency, type ProcessedKeys } from './middleware/idempotency.js';
 import { refuseInvalid } from './middleware/refuse-invalid.js';
+import { requestKey } from './middleware/request-key.js';
 import { textLimits } from './middleware/text-limits.js';
 
 export type HealthHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -138,6 +139,7 @@ export function createSlackApp({
   );
   app.use(refuseInvalid({ logger }));
   app.use(textLimits({ logger }));
+  app.use(requestKey({ store: deps.services.store, logger }));
   registerCommit(app, deps);
   registerRequestModal(app, deps);
   registerDecide(app, deps);

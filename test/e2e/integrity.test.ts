@@ -2,11 +2,22 @@
 // after the hole it closes, drives the real bot over signed HTTP (or real processes), and asserts
 // the database and what the Slack stand-in received.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeDb, createDb, MIGRATIONS_FOLDER } from '../../src/db/create-db.js';
 import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS, OVERRIDE_BLOCKS, REJECT_BLOCKS } from '../../src/slack/ids.js';
 import { exampleConfig } from '../support/config.js';
@@ -91,8 +102,10 @@ const text = (blockId: string, value: string | null): StateValues => ({
 });
 /** The private_metadata a request-level modal carries for request `id`, as the bot renders it. */
 function requestMeta(id: number): Record<string, unknown> {
-  const row = query<{ version: number }>(`SELECT version FROM requests WHERE id = ${id}`)[0];
-  return { r: id, v: row?.version };
+  const row = query<{ version: number; k: string }>(
+    `SELECT version, button_key AS k FROM requests WHERE id = ${id}`,
+  )[0];
+  return { r: id, v: row?.version, k: row?.k };
 }
 const ephemerals = (count: number) => h.standIn.waitFor('chat.postEphemeral', { count });
 
@@ -384,5 +397,126 @@ describe('hole 9: free text was not limited on the server', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for exactly those characters.
     const bad = /[\u0000\u0007]|\\u0000|\\ud800/;
     expect(h.standIn.calls.filter((c) => bad.test(JSON.stringify(c.args)))).toEqual([]);
+  });
+});
+
+describe('hole 1: after a restore, old buttons decided other requests', () => {
+  function backup(target: string) {
+    return spawnSync('npx', ['tsx', 'src/cli.ts', 'backup', target], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath },
+      encoding: 'utf8',
+    });
+  }
+
+  /** Stops the bot, puts the copy where DATABASE_PATH points (as the README's restore says), starts. */
+  async function restore(copy: string) {
+    await h.runtime.stop();
+    for (const f of [`${h.dbPath}-wal`, `${h.dbPath}-shm`]) rmSync(f, { force: true });
+    copyFileSync(copy, h.dbPath);
+    await h.restart();
+  }
+
+  it('when a backup is restored and an owner clicks Approve on a message from after the backup then it is refused as out of date, the new request keeps its own reference and nothing is decided', async () => {
+    await boot();
+    await h.submitRequest('U0SELLER', { customer: 'Alpha' });
+    await h.standIn.waitFor(isThread);
+    const copy = join(h.dir, 'b.db');
+    const backedUp = backup(copy);
+    expect(backedUp.stderr).toBe('');
+    expect(backedUp.status).toBe(0);
+    await h.submitRequest('U0SELLER', { customer: 'Bravo' });
+    const [, bravoAsk] = await h.standIn.waitFor(isThread, { count: 2 });
+    expect(textOf(bravoAsk)).toContain('CG-2');
+    await h.runtime.dispatcher.drain();
+
+    await restore(copy);
+    expect(query<{ customer: string }>('SELECT customer FROM requests')).toEqual([{ customer: 'Alpha' }]);
+    expect(h.logs.some((l) => l.includes('the requests channel shows CG-2'))).toBe(true);
+    await h.submitRequest('U0SELLER', { customer: 'Charlie' });
+    await h.runtime.dispatcher.drain();
+    // Charlie is never given CG-2, which Slack already showed for Bravo.
+    expect(query('SELECT id, customer FROM requests ORDER BY id')).toEqual([
+      { id: 1, customer: 'Alpha' },
+      { id: 3, customer: 'Charlie' },
+    ]);
+    const parents = h.standIn.messages('C0REQUESTS').filter((m) => !m.thread_ts);
+    expect(parents.map((m) => /CG-\d+/.exec(m.text)?.[0])).toEqual(['CG-1', 'CG-2', 'CG-3']);
+
+    // Bravo's old Approve and Reject (sign-off ids are reused too) decide nothing.
+    await clickThread('U0OPS1', ACTIONS.approve, bravoAsk as RecordedCall);
+    await clickThread('U0OPS1', ACTIONS.reject, bravoAsk as RecordedCall);
+    const refusals = await ephemerals(2);
+    for (const r of refusals) expect(String(r.args.text)).toContain('Those buttons are out of date');
+    expect(query('SELECT status FROM sign_offs ORDER BY id')).toEqual([
+      { status: 'pending' },
+      { status: 'pending' },
+    ]);
+    expect(query('SELECT status FROM requests ORDER BY id')).toEqual([
+      { status: 'pending' },
+      { status: 'pending' },
+    ]);
+    expect(h.standIn.calls.filter((c) => isDm(c) && textOf(c).includes('You may commit'))).toEqual([]);
+    expect(h.standIn.callsTo('views.open')).toHaveLength(0);
+
+    // Charlie's own button still works.
+    const asks = await h.standIn.waitFor(isThread, { count: 3 });
+    await clickThread('U0OPS1', ACTIONS.approve, asks[2] as RecordedCall);
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit CG-3'));
+  });
+
+  it('when a forged click carries the right ids but no key or a wrong key then it is refused as out of date', async () => {
+    await boot();
+    await h.submitRequest('U0SELLER', {});
+    const [ask] = await h.standIn.waitFor(isThread);
+    const value = JSON.parse(buttonValue(ask?.args.blocks, ACTIONS.approve)) as {
+      s: number;
+      v: number;
+      k: string;
+    };
+    expect(value.k).toMatch(/^[0-9a-f]{32}$/);
+    await h.click('U0OPS1', ACTIONS.approve, JSON.stringify({ s: value.s, v: value.v }), tsOf(ask));
+    await h.click('U0OPS1', ACTIONS.approve, JSON.stringify({ ...value, k: '0'.repeat(32) }), tsOf(ask));
+    const refusals = await ephemerals(2);
+    for (const r of refusals) expect(String(r.args.text)).toContain('out of date');
+    expect(query('SELECT status FROM sign_offs')).toEqual([{ status: 'pending' }]);
+  });
+});
+
+describe('migration 0006-0007 on a database made by the previous schema', () => {
+  it('when a 0005 database with a request is migrated then the request gets a button key of its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-migrate-'));
+    try {
+      const old = join(dir, 'migrations');
+      cpSync(MIGRATIONS_FOLDER, old, { recursive: true });
+      const journalPath = join(old, 'meta', '_journal.json');
+      const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
+      writeFileSync(
+        journalPath,
+        JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx <= 5) }),
+      );
+      const path = join(dir, 'cg.db');
+      const before = createDb(path, { migrate: false });
+      migrate(before, { migrationsFolder: old });
+      const insert = before.$client.prepare(
+        `INSERT INTO requests (seller_id, customer, product_line_id, quantity, value_minor, currency, delivery_date,
+           payment_terms_days, discount_percent, created_at, updated_at)
+         VALUES ('U0SELLER', ?, 'gadgets', 1, 100, 'USD', '2027-01-01', 30, 0, 0, 0)`,
+      );
+      insert.run('Old one');
+      insert.run('Old two');
+      closeDb(before);
+      const after = createDb(path);
+      const keys = after.$client
+        .prepare('SELECT button_key FROM requests ORDER BY id')
+        .pluck()
+        .all() as string[];
+      closeDb(after);
+      expect(keys).toHaveLength(2);
+      for (const k of keys) expect(k).toMatch(/^[0-9a-f]{32}$/);
+      expect(keys[0]).not.toBe(keys[1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -52,16 +52,21 @@ const slashCommand = z.looseObject({
   trigger_id: z.string(),
 });
 
-function notValidModal() {
+export function notValidModal(text = NOT_VALID) {
   return {
     type: 'modal' as const,
     title: { type: 'plain_text' as const, text: 'commit-gate' },
     close: { type: 'plain_text' as const, text: 'Close' },
-    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: NOT_VALID } }],
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
   };
 }
 
-async function tellClicker(client: WebClient, body: z.infer<typeof blockActions>): Promise<void> {
+/** Answers the clicker privately where they clicked (the channel and thread, else their DM). */
+export async function tellClicker(
+  client: WebClient,
+  body: z.infer<typeof blockActions>,
+  text = NOT_VALID,
+): Promise<void> {
   const container = body.container as { channel_id?: unknown; thread_ts?: unknown } | undefined;
   const channel =
     body.channel?.id ?? (typeof container?.channel_id === 'string' ? container.channel_id : null);
@@ -70,13 +75,13 @@ async function tellClicker(client: WebClient, body: z.infer<typeof blockActions>
     await client.chat.postEphemeral({
       channel,
       user: body.user.id,
-      text: NOT_VALID,
+      text,
       ...(thread ? { thread_ts: thread } : {}),
     });
     return;
   }
   const dm = await client.conversations.open({ users: body.user.id });
-  if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text: NOT_VALID });
+  if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text });
 }
 
 export function refuseInvalid(deps: { logger: AppLogger }): Middleware<AnyMiddlewareArgs> {

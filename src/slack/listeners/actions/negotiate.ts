@@ -60,7 +60,7 @@ export function register(app: App, deps: ListenerDeps): void {
       });
       if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
       const { channel, thread } = whereClicked(body);
-      const meta = { s: button.s, v: button.v, channel, thread };
+      const meta = { s: button.s, v: button.v, k: button.k, channel, thread };
       await client.views.open({
         trigger_id: body.trigger_id,
         view:
@@ -116,7 +116,7 @@ export function register(app: App, deps: ListenerDeps): void {
     if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: buildWithdrawModal({ r: button.r, v: button.v }),
+      view: buildWithdrawModal({ r: button.r, v: button.v, k: button.k }),
     });
   });
 
@@ -149,7 +149,7 @@ export function register(app: App, deps: ListenerDeps): void {
       view: buildRequestModal({
         ctx: deps.ctx,
         today: localDate(deps.clock.now(), deps.config.timezone),
-        meta: { channel: null, revise: { r: request.id, v: request.version } },
+        meta: { channel: null, revise: { r: request.id, v: request.version, k: button.k } },
         prefill: {
           customer: f.customer,
           productLineId: f.productLineId,
@@ -172,7 +172,7 @@ export function register(app: App, deps: ListenerDeps): void {
     if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: buildOverrideModal({ r: button.r, v: button.v }, check.request),
+      view: buildOverrideModal({ r: button.r, v: button.v, k: button.k }, check.request),
     });
   });
 }
