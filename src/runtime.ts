@@ -14,6 +14,7 @@ import { createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
+import { eligibleApprovers } from './domain/routing.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -104,6 +105,25 @@ async function continueReferencesAfterSlack(
     );
 }
 
+/**
+ * A function whose owners, less one (the seller may be one of them), are fewer than its
+ * `approvals` cannot clear its own owners' requests; such requests go to leadership at once.
+ */
+function warnUnreachableQuorums(
+  config: Config,
+  groupMembers: (groupId: string) => readonly string[],
+  logger: AppLogger,
+): void {
+  for (const fn of Object.values(config.functions)) {
+    const eligible = eligibleApprovers(fn.owners, null, groupMembers);
+    if (!eligible.known || eligible.ids.length - 1 >= fn.approvals) continue;
+    logger.warn(
+      `config: functions.${fn.id}: approvals: ${fn.approvals} needs more owners: with ${eligible.ids.length} owner(s), a request asked by one of them can never be cleared (leadership is told at once when it happens)`,
+      { function: fn.id, owners: eligible.ids.length, approvals: fn.approvals },
+    );
+  }
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, config, clock, logger } = options;
   const identity = await verifyBotToken(env, logger);
@@ -123,6 +143,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   await groups.refresh();
   groups.start();
   await continueReferencesAfterSlack(env, config, identity.botId, db, logger);
+  warnUnreachableQuorums(config, (id) => groups.members(id), logger);
   const services: ServiceDeps = {
     store,
     capacity: createCapacityStore(db),

@@ -106,6 +106,7 @@ export function createRequestStore(db: Db): RequestStore {
                 approvalsNeeded: s.approvalsNeeded,
                 requiredBy: [...s.requiredBy],
                 askedAt: input.at,
+                escalatedAt: s.escalatedAt ?? null,
               })),
             )
             .returning()

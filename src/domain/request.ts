@@ -373,6 +373,8 @@ export type LifecycleEvent =
       readonly at: Date;
       readonly signOffId: number;
       readonly functionId: string;
+      /** Absent: it waited too long. `quorum_unreachable`: it never can be cleared, sent at once. */
+      readonly reason?: 'quorum_unreachable';
     };
 
 export type ExpiryResult =

@@ -1,4 +1,5 @@
-import type { CommitRequest, RequestEvent } from '../domain/request.js';
+import type { CommitRequest, LifecycleEvent, RequestEvent } from '../domain/request.js';
+import { quorumUnreachable } from '../domain/routing.js';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
@@ -38,6 +39,12 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
     // Inside the write transaction: two sellers asking for the last free capacity at once see
     // each other's load (the second one's check counts the first as tentative).
     const capacityCheck = checkCapacity(deps, facts);
+    // A function with fewer owners (besides the seller) than approvals can never clear this
+    // request: leadership is told at once instead of the request waiting until it expires.
+    const members = (id: string) => deps.groups?.members(id) ?? [];
+    const stuck = new Set(
+      required.filter((r) => quorumUnreachable(r, input.sellerId, members)).map((r) => r.functionId),
+    );
     const created = store.insertRequest({
       capacityCheck,
       sellerId: input.sellerId,
@@ -46,7 +53,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       sourceChannelId: input.sourceChannelId,
       at,
       status: required.length ? 'pending' : 'approved',
-      signOffs: required,
+      signOffs: required.map((r) => (stuck.has(r.functionId) ? { ...r, escalatedAt: at } : r)),
       viewId,
     });
     const events: RequestEvent[] = [{ type: 'request.submitted', actorId: input.sellerId, at, facts }];
@@ -61,6 +68,23 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       })),
     ];
     if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
+    for (const s of created.signOffs.filter((s) => stuck.has(s.functionId))) {
+      const event: LifecycleEvent = {
+        type: 'signoff.escalated',
+        at,
+        signOffId: s.id,
+        functionId: s.functionId,
+        reason: 'quorum_unreachable',
+      };
+      store.appendEvents(created.id, [event]);
+      if (config.leadership.length)
+        notifications.push({
+          kind: 'leadership.escalate',
+          requestId: created.id,
+          signOffId: s.id,
+          reason: 'quorum_unreachable',
+        });
+    }
     notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
     store.enqueue(notifications, at);
     return created;

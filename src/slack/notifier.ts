@@ -232,6 +232,7 @@ export function createNotifier(deps: {
           config.reminders.escalate_after_hours,
           ctx,
           link,
+          n.reason,
         );
         // One group DM with all of leadership (conversations.open takes at most 8 users); each
         // group's post is tagged, so a retry after a partial delivery skips the groups already told.

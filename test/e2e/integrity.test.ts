@@ -520,3 +520,36 @@ describe('migration 0006-0007 on a database made by the previous schema', () => 
     }
   });
 });
+
+describe('hole 5: a quorum that can never be met waited silently', () => {
+  it('when a finance owner asks for a request needing both finance approvals then leadership is told at once with the reason, and start-up warned', async () => {
+    await boot();
+    expect(h.logs.some((l) => l.includes('functions.finance: approvals: 2 needs more owners'))).toBe(true);
+    expect(h.logs.some((l) => l.includes('functions.operations: approvals'))).toBe(false);
+    await h.submitRequest('U0FIN1', { productLineId: 'gadgets', value: '60000' });
+    const [escalation] = await h.standIn.waitFor(
+      (c) => c.method === 'chat.postMessage' && textOf(c).includes('can never be cleared by Finance'),
+    );
+    expect(textOf(escalation)).toContain('CG-1');
+    expect(textOf(escalation)).toContain('needs 2 distinct approvals');
+    const opened = h.standIn.callsTo('conversations.open').map((c) => c.args.users);
+    expect(opened).toContain('U0CEO');
+    expect(
+      query(
+        "SELECT s.function_id AS fn, s.escalated_at IS NOT NULL AS escalated, e.data FROM sign_offs s LEFT JOIN events e ON e.sign_off_id = s.id AND e.type = 'signoff.escalated' ORDER BY s.id",
+      ),
+    ).toEqual([
+      { fn: 'operations', escalated: 0, data: null },
+      { fn: 'finance', escalated: 1, data: expect.stringContaining('quorum_unreachable') },
+    ]);
+  });
+
+  it('when a seller who owns nothing asks for the same request then nobody is escalated to', async () => {
+    await boot();
+    await h.submitRequest('U0SELLER', { productLineId: 'gadgets', value: '60000' });
+    await h.standIn.waitFor(isThread, { count: 2 });
+    await h.runtime.dispatcher.drain();
+    expect(h.standIn.calls.filter((c) => textOf(c).includes('can never be cleared'))).toEqual([]);
+    expect(count("events WHERE type = 'signoff.escalated'")).toBe(0);
+  });
+});
