@@ -553,3 +553,38 @@ describe('hole 5: a quorum that can never be met waited silently', () => {
     expect(count("events WHERE type = 'signoff.escalated'")).toBe(0);
   });
 });
+
+describe('hole 6: anyone could read any request', () => {
+  async function show(userId: string, n: number) {
+    await h.slack.slashCommand(slashCommand({ user_id: userId, text: 'show CG-1' }));
+    const replies = await h.standIn.waitFor(
+      (c) => c.method === 'response_url' || c.method === 'chat.postEphemeral',
+      {
+        count: n,
+      },
+    );
+    return textOf(replies[n - 1]);
+  }
+
+  it('when someone who is not the seller, an owner, a delegate or leadership asks /commit show then they are told whom to ask and see nothing of it', async () => {
+    await boot();
+    await h.submitRequest('U0SELLER', { customer: 'Secretive Corp', productLineId: 'gadgets' });
+    await h.standIn.waitFor(isThread);
+    const refused = await show('U0NOBODY', 1);
+    expect(refused).toContain('Only the seller of CG-1');
+    expect(refused).toContain('Ask <@U0SELLER> or <@U0CEO>');
+    expect(refused).not.toContain('Secretive');
+    expect(refused).not.toContain('10,000');
+    // Quality owns no sign-off of this request: refused as well.
+    expect(await show('U0QA1', 2)).not.toContain('Secretive');
+    for (const [i, reader] of ['U0SELLER', 'U0OPS1', 'U0CEO'].entries())
+      expect(await show(reader, 3 + i)).toContain('Secretive Corp');
+    await h.slack.slashCommand(
+      slashCommand({ user_id: 'U0OPS2', text: 'away 2026-11-23 2026-11-30 <@U0DELEGATE|dee>' }),
+    );
+    await h.standIn.waitFor((c) => c.method === 'response_url' || c.method === 'chat.postEphemeral', {
+      count: 6,
+    });
+    expect(await show('U0DELEGATE', 7)).toContain('Secretive Corp');
+  });
+});
