@@ -14,6 +14,7 @@ import { createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
+import { describeProblem, StorageHealth } from './db/storage-health.js';
 import { eligibleApprovers } from './domain/routing.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
@@ -34,6 +35,8 @@ import { classifySlackError, createNotifier, renderContext } from './slack/notif
 import { highestReferencePosted } from './slack/reference-floor.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
+
+class StorageUnavailable extends Error {}
 
 export interface RuntimeOptions {
   readonly env: Env;
@@ -130,6 +133,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let healthy = false;
   const db = createDb(env.DATABASE_PATH);
   healthy = true;
+  const storage = new StorageHealth(db, env.DATABASE_PATH, logger.child({ component: 'storage' }));
   const store = createRequestStore(db);
   const outboxRepo = createOutboxRepo(db);
 
@@ -181,6 +185,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!healthy || !db.$client.open) throw new Error('database closed');
       db.$client.prepare('SELECT 1').get();
       const now = clock.now();
+      const problem = storage.problem(now);
+      if (problem) throw new StorageUnavailable(describeProblem(problem));
       const stats = outboxRepo.stats(now);
       const waitedMs = stats.oldestPendingAt ? now.getTime() - stats.oldestPendingAt.getTime() : 0;
       const stuck = waitedMs > OUTBOX_STUCK_AFTER_MS;
@@ -198,8 +204,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         },
       };
     } catch (error) {
-      logger.warn('health check failed', error);
-      body = { status: 'unavailable', database: 'unavailable' };
+      // A storage problem was logged once where it was found; other failures are logged here.
+      if (error instanceof StorageUnavailable) body = { status: 'unavailable', database: error.message };
+      else {
+        logger.warn('health check failed', error);
+        body = { status: 'unavailable', database: 'unavailable' };
+      }
     }
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -211,6 +221,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     health,
     processed: createProcessedRepo(db),
+    storage,
     ...(options.slackTimeoutMs === undefined ? {} : { timeoutMs: options.slackTimeoutMs }),
     deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
   });

@@ -13,7 +13,7 @@ import { register as registerAppHome } from './listeners/events/app-home.js';
 import { register as registerNegotiationModals } from './listeners/views/negotiation-modals.js';
 import { register as registerRejectModal } from './listeners/views/reject-modal.js';
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
-import { idempotency, type ProcessedKeys } from './middleware/idempotency.js';
+import { idempotency, type ProcessedKeys, type StorageWatch } from './middleware/idempotency.js';
 import { refuseInvalid } from './middleware/refuse-invalid.js';
 import { requestKey } from './middleware/request-key.js';
 import { textLimits } from './middleware/text-limits.js';
@@ -29,6 +29,8 @@ export interface CreateAppOptions {
   readonly health: HealthHandler;
   /** Slack delivery ids already processed (processed_interactions), for the idempotency middleware. */
   readonly processed: ProcessedKeys;
+  /** Whether the database takes writes (db/storage-health.ts); absent: not watched. */
+  readonly storage?: StorageWatch;
   /** Web API call timeout; the default suits Slack, tests shorten it. */
   readonly timeoutMs?: number;
 }
@@ -118,6 +120,7 @@ export function createSlackApp({
   health,
   identity,
   processed,
+  storage,
   timeoutMs,
 }: CreateAppOptions): App {
   const common = {
@@ -135,7 +138,12 @@ export function createSlackApp({
   // Global middleware runs for every delivery before any listener, in this order: redeliveries
   // are dropped first (they were handled once), then what no listener can handle is refused.
   app.use(
-    idempotency({ keys: processed, clock: deps.clock, logger: logger.child({ middleware: 'idempotency' }) }),
+    idempotency({
+      keys: processed,
+      clock: deps.clock,
+      logger: logger.child({ middleware: 'idempotency' }),
+      ...(storage ? { storage } : {}),
+    }),
   );
   app.use(refuseInvalid({ logger }));
   app.use(textLimits({ logger }));

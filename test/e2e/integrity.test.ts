@@ -588,3 +588,143 @@ describe('hole 6: anyone could read any request', () => {
     expect(await show('U0DELEGATE', 7)).toContain('Secretive Corp');
   });
 });
+
+describe('hole 3: write failures were invisible', () => {
+  const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' });
+  const health = async () => {
+    const res = await fetch(`http://127.0.0.1:${h.runtime.port}/healthz`);
+    return { status: res.status, body: (await res.json()) as { status: string; database: string } };
+  };
+  const writeErrors = () => h.logs.filter((l) => l.includes('the database cannot be written'));
+
+  /** A seller asks, the owner's ask arrives; returns it. */
+  async function pendingAsk() {
+    await h.submitRequest('U0SELLER', { productLineId: 'gadgets' });
+    const [ask] = await h.standIn.waitFor(isThread);
+    await h.runtime.dispatcher.drain();
+    return ask as RecordedCall;
+  }
+
+  /** Every way a person reaches the bot gets the apology, at once. */
+  async function everyoneIsAnswered(ask: RecordedCall) {
+    const command = await h.slack.slashCommand(slashCommand({ user_id: 'U0SELLER', text: '' }));
+    expect(command.status).toBe(200);
+    expect(JSON.stringify(command.json())).toContain('cannot save anything right now');
+    const click = await clickThread('U0OPS1', ACTIONS.approve, ask);
+    expect(click.status).toBe(200);
+    const [eph] = await h.standIn.waitFor(
+      (c) => c.method === 'chat.postEphemeral' && textOf(c).includes('cannot save anything right now'),
+    );
+    expect(eph?.args.user).toBe('U0OPS1');
+    const submission = await h.submitRequest('U0SELLER', { customer: 'During the outage' });
+    expect(JSON.stringify(submission.json())).toContain('cannot save anything right now');
+  }
+
+  // As root, chmod does not stop writes; the immutable attribute does (ext4 and most Linux
+  // filesystems). Where chattr is not permitted (not root, another filesystem) the test is skipped.
+  const chattrWorks = (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-chattr-'));
+    const f = join(dir, 'probe');
+    writeFileSync(f, '');
+    const ok = run('chattr', ['+i', f]).status === 0;
+    if (ok) run('chattr', ['-i', f]);
+    rmSync(dir, { recursive: true, force: true });
+    return ok;
+  })();
+
+  it.skipIf(!chattrWorks)(
+    'when the database file is made read-only under the running bot then everyone gets an apology, one error is logged, /healthz is 503, and all recovers by itself',
+    async () => {
+      await boot();
+      const ask = await pendingAsk();
+      const files = [h.dbPath, `${h.dbPath}-wal`];
+      expect(run('chattr', ['+i', ...files]).status).toBe(0);
+      try {
+        await everyoneIsAnswered(ask);
+        const bad = await health();
+        expect(bad.status).toBe(503);
+        expect(bad.body.database).toMatch(/^sqlite_(ioerr|readonly)/);
+        expect(writeErrors()).toHaveLength(1);
+      } finally {
+        run('chattr', ['-i', ...files]);
+      }
+      expect((await health()).status).toBe(200);
+      expect(h.logs.some((l) => l.includes('the database takes writes again'))).toBe(true);
+      await clickThread('U0OPS1', ACTIONS.approve, ask);
+      await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit CG-1'));
+      expect(query('SELECT status FROM requests')).toEqual([{ status: 'approved' }]);
+      expect(writeErrors()).toHaveLength(1);
+    },
+  );
+
+  const mountWorks = (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-mount-'));
+    const ok = run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]).status === 0;
+    if (ok) run('umount', [dir]);
+    rmSync(dir, { recursive: true, force: true });
+    return ok;
+  })();
+
+  it.skipIf(!mountWorks)(
+    'when the disk is full under the running bot then everyone gets an apology, one error is logged, /healthz is 503, and all recovers once there is room',
+    async () => {
+      const mountPoint = mkdtempSync(join(tmpdir(), 'cg-full-'));
+      expect(run('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint]).status).toBe(0);
+      try {
+        await boot({ dir: join(mountPoint, 'data') });
+        const ask = await pendingAsk();
+        const filler = join(mountPoint, 'filler');
+        run('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k']); // until the disk is full
+        await everyoneIsAnswered(ask);
+        const bad = await health();
+        expect(bad.status).toBe(503);
+        expect(bad.body.database).toBe('disk_full');
+        expect(writeErrors()).toHaveLength(1);
+        rmSync(filler);
+        expect((await health()).status).toBe(200);
+        await clickThread('U0OPS1', ACTIONS.approve, ask);
+        await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit CG-1'));
+        expect(query('SELECT status FROM requests')).toEqual([{ status: 'approved' }]);
+        await h.stop();
+        started = false;
+      } finally {
+        run('umount', ['-l', mountPoint]);
+        rmSync(mountPoint, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('when the database file is deleted under the running bot then everyone gets an apology, /healthz is 503, the data is saved beside it, and a restart never reuses CG-1', async () => {
+    await boot();
+    const ask = await pendingAsk();
+    for (const f of [h.dbPath, `${h.dbPath}-wal`, `${h.dbPath}-shm`]) rmSync(f, { force: true });
+    await everyoneIsAnswered(ask);
+    const bad = await health();
+    expect(bad.status).toBe(503);
+    expect(bad.body.database).toBe('database_file_deleted');
+    expect(h.logs.filter((l) => l.includes('was deleted under the running bot'))).toHaveLength(1);
+    const saved = await waitForLog(/the deleted database was saved to (\S+):/);
+    expect(query<{ customer: string }>('SELECT customer FROM requests', saved)).toEqual([
+      { customer: 'Acme Corp' },
+    ]);
+
+    // Restarted on the missing file: it starts, says so loudly, and continues above CG-1.
+    await h.restart();
+    expect(h.logs.some((l) => l.includes('the database is empty but the requests channel shows CG-1'))).toBe(
+      true,
+    );
+    await h.submitRequest('U0SELLER', { customer: 'After the loss' });
+    expect(query('SELECT id, customer FROM requests')).toEqual([{ id: 2, customer: 'After the loss' }]);
+  });
+
+  async function waitForLog(pattern: RegExp): Promise<string> {
+    for (let i = 0; i < 200; i++) {
+      for (const l of h.logs) {
+        const m = pattern.exec(l);
+        if (m?.[1]) return m[1];
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`no log line matching ${pattern}`);
+  }
+});

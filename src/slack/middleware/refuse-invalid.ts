@@ -27,7 +27,7 @@ export function knownId(known: readonly (string | RegExp)[], id: string): boolea
 }
 
 const id = z.string().min(1).max(255);
-const blockActions = z.looseObject({
+export const blockActions = z.looseObject({
   type: z.literal('block_actions'),
   user: z.looseObject({ id }),
   trigger_id: z.string().optional(),
