@@ -2,7 +2,7 @@
 // restored backup (or a database deleted and created again) knows fewer requests than Slack has
 // seen; starting the sequence above what Slack shows means no reference is ever given twice.
 import type { WebClient } from '@slack/web-api';
-import { DELIVERY_EVENT_TYPE } from './notifier.js';
+import { DELIVERY_EVENT_TYPE } from './delivery/post-once.js';
 
 /** How far back to look: the newest posts carry the highest references, so one page suffices. */
 const LOOKBACK = 200;

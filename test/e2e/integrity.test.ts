@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { closeDb, createDb, MIGRATIONS_FOLDER } from '../../src/db/create-db.js';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS, OVERRIDE_BLOCKS, REJECT_BLOCKS } from '../../src/slack/ids.js';
 import { exampleConfig } from '../support/config.js';
 import {
@@ -483,8 +483,8 @@ describe('hole 1: after a restore, old buttons decided other requests', () => {
   });
 });
 
-describe('migration 0006-0007 on a database made by the previous schema', () => {
-  it('when a 0005 database with a request is migrated then the request gets a button key of its own', () => {
+describe('migrations 0007-0008 on a database made by the previous schema', () => {
+  it('when a 0006 database with requests is migrated then the request gets a button key of its own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cg-migrate-'));
     try {
       const old = join(dir, 'migrations');
@@ -493,7 +493,7 @@ describe('migration 0006-0007 on a database made by the previous schema', () => 
       const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
       writeFileSync(
         journalPath,
-        JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx <= 5) }),
+        JSON.stringify({ ...journal, entries: journal.entries.filter((e) => e.idx <= 6) }),
       );
       const path = join(dir, 'cg.db');
       const before = createDb(path, { migrate: false });
