@@ -15,8 +15,10 @@ import { register as registerAppHome } from './listeners/events/app-home.js';
 import { register as registerNegotiationModals } from './listeners/views/negotiation-modals.js';
 import { register as registerRejectModal } from './listeners/views/reject-modal.js';
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
-import { idempotency, type ProcessedKeys } from './middleware/idempotency.js';
+import { idempotency, type ProcessedKeys, type StorageWatch } from './middleware/idempotency.js';
 import { refuseInvalid } from './middleware/refuse-invalid.js';
+import { requestKey } from './middleware/request-key.js';
+import { textLimits } from './middleware/text-limits.js';
 
 export type HealthHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -31,6 +33,8 @@ export interface CreateAppOptions {
   readonly metrics?: Metrics;
   /** Slack delivery ids already processed (processed_interactions), for the idempotency middleware. */
   readonly processed: ProcessedKeys;
+  /** Whether the database takes writes (db/storage-health.ts); absent: not watched. */
+  readonly storage?: StorageWatch;
   /** Web API call timeout; the default suits Slack, tests shorten it. */
   readonly timeoutMs?: number;
 }
@@ -91,13 +95,14 @@ export class StartupError extends Error {
  * Signature checks are Bolt's own (401 for missing, wrong or stale signatures).
  */
 function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler, metrics?: Metrics): HTTPReceiver {
+  const customRoutes = [
+    { path: '/healthz', method: ['GET'], handler: health },
+    ...(metrics ? [{ path: '/metrics', method: ['GET'], handler: metrics.handler }] : []),
+  ];
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
     logger,
-    customRoutes: [
-      { path: '/healthz', method: ['GET'], handler: health },
-      ...(metrics ? [{ path: '/metrics', method: ['GET'], handler: metrics.handler }] : []),
-    ],
+    customRoutes,
     processEventErrorHandler: async ({ error, response }) => {
       if (response.headersSent) {
         logger.error('error after the ack', error);
@@ -109,9 +114,12 @@ function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler, metric
       return true;
     },
   });
-  receiver.requestListener = guardRequests(receiver.requestListener, env.SLACK_SIGNING_SECRET ?? '', (e) =>
-    logger.warn('request refused', e),
-  );
+  receiver.requestListener = guardRequests(receiver.requestListener, {
+    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+    slackPaths: ['/slack/events'],
+    routes: Object.fromEntries(customRoutes.map((r) => [r.path, r.method])),
+    onError: (e) => logger.warn('request refused', e),
+  });
   return receiver;
 }
 
@@ -123,6 +131,7 @@ export function createSlackApp({
   metrics,
   identity,
   processed,
+  storage,
   timeoutMs,
 }: CreateAppOptions): App {
   const common = {
@@ -141,9 +150,16 @@ export function createSlackApp({
   // Global middleware runs for every delivery before any listener, in this order: redeliveries
   // are dropped first (they were handled once), then what no listener can handle is refused.
   app.use(
-    idempotency({ keys: processed, clock: deps.clock, logger: logger.child({ middleware: 'idempotency' }) }),
+    idempotency({
+      keys: processed,
+      clock: deps.clock,
+      logger: logger.child({ middleware: 'idempotency' }),
+      ...(storage ? { storage } : {}),
+    }),
   );
   app.use(refuseInvalid({ logger }));
+  app.use(textLimits({ logger }));
+  app.use(requestKey({ store: deps.services.store, logger }));
   registerCommit(app, deps);
   registerRequestModal(app, deps);
   registerDecide(app, deps);

@@ -6,6 +6,7 @@
 // readers ("America/New_York" read as "America/NewYork"); emphasis in a name changes no meaning,
 // pings nobody and links nowhere.
 import { formatDay } from '../domain/calendar.js';
+import { slackSafe } from './limits.js';
 
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -17,7 +18,7 @@ export function escapeText(text: string): string {
  * &amp; is decoded last, so "&amp;lt;" (a typed "&lt;") stays "&lt;".
  */
 export function decodeCommandText(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return slackSafe(text).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 /** Cuts text to at most `max` characters, marking the cut with an ellipsis. */
