@@ -65,6 +65,12 @@ export interface LoopDelay {
   readonly count: number;
 }
 
+/** Children still running: killed if the bench itself exits early (a failed run leaves no orphans). */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 let offsetMs = 0;
 /** The children's clock offset (bench/lib/probe.mjs); the load generator signs with the same. */
 export function clockOffsetMs(): number {
@@ -125,7 +131,13 @@ export async function startChild(options: StartOptions): Promise<ChildServer> {
     },
   );
   closeSync(log);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  live.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    }),
+  );
   let dead = false;
   void exited.then(() => {
     dead = true;
