@@ -22,6 +22,8 @@ export interface LoopContext {
 }
 
 export interface BackgroundJob {
+  /** For `--loop-jobs=digest,prune` (one job at a time tells which one blocks). */
+  readonly key: string;
   readonly name: string;
   readonly what: string;
   prepare(ctx: LoopContext): void;
@@ -33,6 +35,7 @@ const REMINDERS = 100;
 
 export const BACKGROUND_JOBS: readonly BackgroundJob[] = [
   {
+    key: 'digest',
     name: 'weekly digest',
     what: "the Monday digest: claimed at the scheduler's minute, built (figures, Block Kit, chart) and posted by the outbox",
     prepare: ({ sqlite, now }) => {
@@ -51,6 +54,7 @@ export const BACKGROUND_JOBS: readonly BackgroundJob[] = [
         .get(DIGEST_JOB) !== undefined,
   },
   {
+    key: 'reminders',
     name: 'reminders',
     what: `the scheduler's reminders with ${REMINDERS} pending sign-offs falling due for their reminder at once`,
     prepare: ({ sqlite, now, memo }) => {
@@ -80,6 +84,7 @@ export const BACKGROUND_JOBS: readonly BackgroundJob[] = [
     },
   },
   {
+    key: 'prune',
     name: 'outbox prune',
     what: `the outbox prune with ${PRUNABLE.toLocaleString('en-US')} delivered rows past the keep period (one run's cap)`,
     prepare: ({ sqlite, now }) => {
@@ -127,11 +132,19 @@ export async function measureLoopBlocks(options: {
   readonly sqlite: Database.Database;
   readonly perSecond: number;
   readonly next: () => SignedRequest;
+  /** Which jobs to make due (keys); all by default. */
+  readonly only?: readonly string[] | null;
   readonly loadOnlyS?: number;
   readonly timeoutS?: number;
   readonly progress: (line: string) => void;
 }): Promise<LoopResult> {
   const { bot, perSecond, next } = options;
+  const unknown = (options.only ?? []).filter((k) => !BACKGROUND_JOBS.some((j) => j.key === k));
+  if (unknown.length)
+    throw new Error(
+      `unknown job ${unknown.join(', ')}; one of ${BACKGROUND_JOBS.map((j) => j.key).join(', ')}`,
+    );
+  const jobs = options.only ? BACKGROUND_JOBS.filter((j) => options.only?.includes(j.key)) : BACKGROUND_JOBS;
   const ctx: LoopContext = { sqlite: options.sqlite, now: childNow, memo: new Map() };
   const latencies: number[] = [];
   let errors = 0;
@@ -151,15 +164,15 @@ export async function measureLoopBlocks(options: {
     await tick();
     loadOnlyMaxMs = Math.max(loadOnlyMaxMs, (await bot.loop(true)).maxMs);
   }
-  for (const job of BACKGROUND_JOBS) job.prepare(ctx);
-  options.progress(`loop: ${BACKGROUND_JOBS.map((j) => j.name).join(', ')} made due; waiting for the minute`);
+  for (const job of jobs) job.prepare(ctx);
+  options.progress(`loop: ${jobs.map((j) => j.name).join(', ')} made due; waiting for the minute`);
   const started = performance.now();
   const doneAt = new Map<string, number>();
   const elapsed = () => (performance.now() - started) / 1000;
-  while (doneAt.size < BACKGROUND_JOBS.length && elapsed() < (options.timeoutS ?? 90)) {
+  while (doneAt.size < jobs.length && elapsed() < (options.timeoutS ?? 90)) {
     await tick();
     timeline.push({ atS: round(elapsed(), 1), maxMs: (await bot.loop(true)).maxMs });
-    for (const job of BACKGROUND_JOBS)
+    for (const job of jobs)
       if (!doneAt.has(job.name) && job.done(ctx)) doneAt.set(job.name, round(elapsed(), 1));
   }
   // A few more seconds: the outbox delivers what the jobs enqueued (the digest's parts, the DMs).
@@ -172,7 +185,7 @@ export async function measureLoopBlocks(options: {
   const worst = timeline.reduce((a, b) => (b.maxMs > a.maxMs ? b : a), { atS: 0, maxMs: 0 });
   return {
     perSecond,
-    jobs: BACKGROUND_JOBS.map((j) => ({
+    jobs: jobs.map((j) => ({
       name: j.name,
       what: j.what,
       doneAfterS: doneAt.get(j.name) ?? null,

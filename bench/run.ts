@@ -59,6 +59,10 @@ import { SEED_ANCHOR, SELLERS, seededDb } from './seed.js';
 const quick = process.argv.includes('--quick');
 const withTsx = process.argv.includes('--with-tsx');
 const withLoop = !process.argv.includes('--no-loop');
+const withHistory = !process.argv.includes('--no-history');
+const loopJobsArg = process.argv.find((a) => a.startsWith('--loop-jobs='));
+/** `--loop-jobs=digest` makes only those background jobs due (bench/loop.ts keys); all by default. */
+const LOOP_JOBS = loopJobsArg ? loopJobsArg.slice('--loop-jobs='.length).split(',') : null;
 const casesArg = process.argv.find((a) => a.startsWith('--cases='));
 /** `--cases=help,submit` runs only those ack cases (and what they need); all by default. */
 const CASES = selectCases(casesArg ? casesArg.slice('--cases='.length).split(',') : null);
@@ -278,7 +282,7 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
   }
 
   progress(`${label}: history measurements`);
-  const history = await measureHistory(seed.size, db, bot);
+  const history = withHistory ? await measureHistory(seed.size, db, bot) : {};
   const idleRssAfter = bot.rss();
   let loop: LoopResult | undefined;
   if (withLoop && seed.size === SIZES[SIZES.length - 1]) {
@@ -288,6 +292,7 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
       bot,
       sqlite,
       perSecond: LOOP_RATE,
+      only: LOOP_JOBS,
       next: () =>
         n++ % 2 === 0
           ? commandRequest('help', seller(), responseUrl)
