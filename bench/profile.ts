@@ -4,7 +4,7 @@
 // time by part of the program (ack path, delivery, HTTP, SQLite, GC, idle), self time by function,
 // and time under each of the project's own functions. The .cpuprofile stays for DevTools.
 //
-//   npx tsx bench/profile.ts submit|approve|modal|help|refused [size] [--rate=100] [--amount=N]
+//   npx tsx bench/profile.ts submit|approve|modal|help|refused|start [size] [--rate=100] [--amount=N]
 //
 // `--rate=N` sends an open loop at N requests a second (the issue's 100/s: the ack's own cost,
 // not a queue); without it, a closed loop of 10 connections (saturation). `approve` first submits
@@ -58,6 +58,7 @@ const responseUrl = standIn.responseUrl({ channel: 'C0SALES' });
 const work = mkdtempSync(join(tmpdir(), 'commit-gate-profile-'));
 writeFileSync(join(work, 'commit-gate.yml'), stringify(exampleConfigObject()));
 copyFileSync(seededDb(size).path, join(work, 'bot.db'));
+const spawnedAt = Number(process.hrtime.bigint() / 1000n);
 const bot = await startChild({
   name: 'bot',
   program: SHIPPED_BOT,
@@ -88,6 +89,8 @@ const next: Record<string, () => SignedRequest> = {
   help: () => commandRequest('help', 'U0SELLER', responseUrl),
   refused: () => approveRequest(refused, ACTIONS.approve, responseUrl),
 };
+// `start`: no load; the window is spawn to the first healthy /healthz (start-up's own cost).
+next.start = next.help as () => SignedRequest;
 const make = next[kind];
 if (!make) throw new Error(`unknown load ${kind}; one of ${Object.keys(next).join(', ')}`);
 const events = `${bot.url}/slack/events`;
@@ -116,21 +119,27 @@ if (kind === 'approve') {
   }));
   sqlite.close();
 }
-// Warm-up, outside the window (JIT, prepared statements, keep-alive connections).
-await loadRun(events, 10, 100, make);
-await outboxIdle(bot);
-// The window: V8's profile timestamps are CLOCK_MONOTONIC microseconds, as is hrtime here.
-const windowStart = Number(process.hrtime.bigint() / 1000n);
-const summary = rate
-  ? await rateRun(events, rate, amount, make).then(
-      (r) => `${rate}/s open loop, p50 ${r.p50} ms, p99 ${r.p99} ms`,
-    )
-  : await measureLoad(events, { connections: 10, warmup: 0, amount, runs: 1 }, make).then(
-      (r) => `closed loop, ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`,
-    );
-// Delivery of what the load caused belongs to its cost: the window ends when the outbox is empty.
-await outboxIdle(bot);
-const windowEnd = Number(process.hrtime.bigint() / 1000n);
+const healthyAt = Number(process.hrtime.bigint() / 1000n);
+let windowStart = spawnedAt;
+let windowEnd = healthyAt;
+let summary = `start-up to healthy ${Math.round(bot.startupMs)} ms, no load`;
+if (kind !== 'start') {
+  // Warm-up, outside the window (JIT, prepared statements, keep-alive connections).
+  await loadRun(events, 10, 100, make);
+  await outboxIdle(bot);
+  // The window: V8's profile timestamps are CLOCK_MONOTONIC microseconds, as is hrtime here.
+  windowStart = Number(process.hrtime.bigint() / 1000n);
+  summary = rate
+    ? await rateRun(events, rate, amount, make).then(
+        (r) => `${rate}/s open loop, p50 ${r.p50} ms, p99 ${r.p99} ms`,
+      )
+    : await measureLoad(events, { connections: 10, warmup: 0, amount, runs: 1 }, make).then(
+        (r) => `closed loop, ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`,
+      );
+  // Delivery of what the load caused belongs to its cost: the window ends when the outbox is empty.
+  await outboxIdle(bot);
+  windowEnd = Number(process.hrtime.bigint() / 1000n);
+}
 await bot.stop();
 await standIn.close();
 process.stdout.write(`${kind} at ${size.toLocaleString('en-US')}: ${amount} requests, ${summary}\n`);
