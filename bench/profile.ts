@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
-import { SlackStandIn } from '../src/dev/slack-stand-in.js';
+import { SlackStandIn } from '../dev/slack-stand-in.js';
 import { ACTIONS } from '../src/slack/ids.js';
 import { exampleConfigObject } from '../test/support/config.js';
 import { loadRun, measureLoad, rateRun } from './lib/load.js';

@@ -8,13 +8,14 @@ import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'no
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { type RecordedCall, SlackStandIn, STAND_IN_WORKSPACE } from '../dev/slack-stand-in.js';
 import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb } from '../src/db/create-db.js';
+import { createOutbox } from '../src/db/outbox-repo.js';
 import { createRequestStore } from '../src/db/request-repo.js';
-import { type RecordedCall, SlackStandIn, STAND_IN_WORKSPACE } from '../src/dev/slack-stand-in.js';
+import { renderContext } from '../src/slack/delivery/dispatch.js';
 import { ACTIONS } from '../src/slack/ids.js';
-import { renderContext } from '../src/slack/notifier.js';
 import { exampleConfigObject } from '../test/support/config.js';
 import { type BareCase, type CaseContext, selectCases } from './cases.js';
 import { runEndToEnd } from './e2e.js';
@@ -354,7 +355,14 @@ async function measureHistory(size: number, db: ReturnType<typeof createDb>, bot
     size,
     db,
     store,
-    services: { store, capacity: createCapacityStore(db), config, clock, onNotify: () => undefined },
+    services: {
+      store,
+      outbox: createOutbox(db),
+      capacity: createCapacityStore(db),
+      config,
+      clock,
+      onNotify: () => undefined,
+    },
     config,
     clock,
     ctx: renderContext(config),

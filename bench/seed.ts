@@ -16,6 +16,7 @@ import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb, MIGRATIONS_FOLDER } from '../src/db/create-db.js';
+import { createOutbox } from '../src/db/outbox-repo.js';
 import { createRequestStore } from '../src/db/request-repo.js';
 import { createReminderStore } from '../src/db/schedule-repo.js';
 import { approvals, events, outbox, requests, signOffs } from '../src/db/schema.js';
@@ -393,6 +394,7 @@ function seed(path: string, size: number): void {
   // bot restarted after a short downtime never does. bench/loop.ts measures a catch-up on purpose.
   runReminders({
     store: createRequestStore(db),
+    outbox: createOutbox(db),
     capacity: createCapacityStore(db),
     config: parseConfig(exampleConfigObject()),
     clock: { now: () => SEED_ANCHOR },

@@ -1,9 +1,11 @@
 import type { Config } from '../config.js';
-import type { CapacityStore, Clock, DelegationStore, GroupDirectory, RequestStore } from './ports.js';
+import type { CapacityStore, Clock, DelegationStore, GroupDirectory, Outbox, RequestStore } from './ports.js';
 
 /** What every service needs; passed in by the composition root (main.ts) or a test. */
 export interface ServiceDeps {
   readonly store: RequestStore;
+  /** Where notifications are queued, inside `store.transaction` (same connection). */
+  readonly outbox: Outbox;
   /** Capacity figures, on the same database connection as `store` (so inside its transactions). */
   readonly capacity: CapacityStore;
   readonly config: Config;
