@@ -129,7 +129,13 @@ export const openValueMinor = (p: CommitPromise): number => Math.max(0, p.valueM
 /** The day the whole quantity was delivered (the last delivery's day), or null while some is open. */
 export function deliveredInFullOn(p: CommitPromise): IsoDate | null {
   if (p.state === 'cancelled' || p.deliveries.length === 0 || deliveredQuantity(p) < p.quantity) return null;
-  return p.deliveries.reduce((last, d) => (d.deliveredOn > last ? d.deliveredOn : last), '0000-00-00');
+  // ISO days sort as text: the latest day is the last of the sorted list.
+  return (
+    p.deliveries
+      .map((d) => d.deliveredOn)
+      .sort()
+      .at(-1) ?? null
+  );
 }
 
 /** Delivered in full with the last delivery on or before the date promised at clearance. */
