@@ -15,7 +15,7 @@ import {
   type PromiseEventType,
   paidMinor,
 } from '../../domain/promise.js';
-import { type CommitRequest, requestRef } from '../../domain/request.js';
+import { requestRef } from '../../domain/request.js';
 import type { StoredEvent } from '../../services/ports.js';
 import type { PromiseResult } from '../../services/promises.js';
 import { encodeMeta, encodePromiseButton, type PromiseModalMeta } from '../codecs.js';
