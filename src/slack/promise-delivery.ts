@@ -58,10 +58,10 @@ export async function deliverPromiseNotification(
   if (!promise) throw new PromiseGoneError('promise_not_found');
   const owners = confirmerIds(services);
   const due = dueOn(promise);
+  const today = localDate(services.clock.now(), services.config.timezone);
   switch (n.kind) {
     case 'promise.ask_on_track': {
       if (!isOpen(promise)) return nothing;
-      const today = localDate(services.clock.now(), services.config.timezone);
       const days = businessDaysBetween(today, due, services.config.reminders.business_hours.days);
       return io.postInThread(
         `promise-on-track:${promise.requestId}:${due}`,
@@ -74,7 +74,7 @@ export async function deliverPromiseNotification(
       const sent = await io.postInThread(
         `promise-due:${promise.requestId}:${due}`,
         io.parent(promise.requestId),
-        buildDueAsk(promise, owners, ctx),
+        buildDueAsk(promise, owners, ctx, today),
       );
       services.promises.setDueMessageTs(promise.requestId, sent.messageTs);
       return sent;
@@ -92,7 +92,11 @@ export async function deliverPromiseNotification(
       if (!ts) return nothing;
       const parent = io.parent(promise.requestId);
       // Rendered from the current state: repeating an update is harmless, so no lookup.
-      await io.client.chat.update({ channel: parent.channelId, ts, ...buildDueAsk(promise, owners, ctx) });
+      await io.client.chat.update({
+        channel: parent.channelId,
+        ts,
+        ...buildDueAsk(promise, owners, ctx, today),
+      });
       return { channelId: parent.channelId, messageTs: ts };
     }
     case 'promise.seller_told': {

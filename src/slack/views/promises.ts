@@ -148,14 +148,27 @@ export function buildOnTrackAsk(
  * The due-date message: the buttons while something is open, the outcome once recorded. Posted
  * once and re-rendered from the promise's state on every step.
  */
-export function buildDueAsk(p: CommitPromise, owners: readonly string[], ctx: RenderContext): SlackMessage {
+export function buildDueAsk(
+  p: CommitPromise,
+  owners: readonly string[],
+  ctx: RenderContext,
+  today?: string,
+): SlackMessage {
   const ref = requestRef(p.requestId);
   if (!isOpen(p)) {
     const text = `${STATE_ICON[p.state]} *${ref}* was due ${formatDate(dueOn(p))}: ${promiseLine(p, ctx)}.`;
     return { text: clamp(text, LIMITS.messageText), blocks: [section(text)] };
   }
   const open = openQuantity(p);
-  const text = `:truck: ${mentions(owners)}: *${ref}* is due today, ${formatDate(dueOn(p))}: ${promiseSummary(p, ctx)}${
+  // Re-rendered after a part delivery or a slip, the message says the rest's date as it is now.
+  const due = dueOn(p);
+  const when =
+    today === due
+      ? `is due today, ${formatDate(due)}`
+      : today && today > due
+        ? `was due ${formatDate(due)}`
+        : `is due ${formatDate(due)}`;
+  const text = `:truck: ${mentions(owners)}: *${ref}* ${when}: ${promiseSummary(p, ctx)}${
     open < p.quantity ? ` (${units(p, ctx, open)} still open)` : ''
   }. Was it delivered?`;
   return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p)] };
