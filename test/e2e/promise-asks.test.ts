@@ -7,9 +7,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS, PROMISE_LATE_BLOCKS, PROMISE_PART_BLOCKS } from '../../src/slack/ids.js';
-import { assertValidMessage, assertValidModal } from '../support/block-kit.js';
+import { assertValidHome, assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { exampleConfig } from '../support/config.js';
-import { blockAction, stateValue, viewSubmission } from '../support/fixtures.js';
+import { appHomeOpened, blockAction, stateValue, viewSubmission } from '../support/fixtures.js';
 import { Harness } from '../support/harness.js';
 
 type Block = { type: string; block_id?: string; elements?: { action_id?: string; value?: string }[] };
@@ -307,5 +307,48 @@ describe('promise asks', () => {
     );
     expect(await ephemeral(1)).toContain('not valid');
     expect(query('SELECT count(*) AS n FROM promise_deliveries')).toEqual([{ n: 0 }]);
+  });
+
+  it('when a confirmer opens Home then promises due within 7 days show with their buttons, and the seller sees theirs', async () => {
+    const ref = await cleared('2026-12-16'); // Wednesday: within 7 days of Friday 11 Dec
+    await cleared('2027-02-01'); // later: not on the confirmer's Home
+    const homeFor = async (userId: string, needle: string) => {
+      await h.slack.event(appHomeOpened({ userId }));
+      const [call] = await h.standIn.waitFor(
+        (c) =>
+          c.method === 'views.publish' &&
+          c.args.user_id === userId &&
+          JSON.stringify(c.args.view).includes(needle),
+      );
+      const view = (call as RecordedCall).args.view as { blocks: Block[] };
+      assertValidHome(view);
+      return view;
+    };
+    const ops = await homeFor('U0OPS1', 'Promises to confirm');
+    const json = JSON.stringify(ops);
+    expect(json).toContain('Promises to confirm (1)');
+    expect(json).toContain(`*${ref}*`);
+    const value = buttonValue(ops.blocks, ACTIONS.promiseDeliveredFull);
+    const seller = JSON.stringify(await homeFor('U0SELLER', 'Your promises'));
+    expect(seller).toContain('Your promises (2 open)');
+    expect(seller).not.toContain(ACTIONS.promiseDeliveredFull);
+
+    // Clicked on Home (no channel): recorded, and the answer comes by DM.
+    jumpTo('2026-12-14T15:00:00Z');
+    const dms = h.standIn.calls.filter(isDm).length;
+    await h.slack.interaction(
+      blockAction({
+        userId: 'U0OPS1',
+        actionId: ACTIONS.promiseDeliveredFull,
+        value,
+        view: { id: 'V0', type: 'home' },
+      }),
+    );
+    const answered = await h.standIn.waitFor(isDm, { count: dms + 1 });
+    expect(String(answered[dms]?.args.text)).toContain('delivered in full, recorded');
+    expect(query('SELECT state FROM promises ORDER BY request_id')).toEqual([
+      { state: 'delivered' },
+      { state: 'open' },
+    ]);
   });
 });
