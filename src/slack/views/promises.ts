@@ -186,6 +186,7 @@ export function buildPromiseReminder(
   p: CommitPromise,
   owners: readonly string[],
   ctx: RenderContext,
+  key?: string,
 ): SlackMessage {
   const text = `:bell: ${mentions(owners)}: *${requestRef(p.requestId)}* was due ${formatDate(dueOn(p))} and nobody has said whether it was delivered: ${promiseSummary(
     p,
