@@ -39,20 +39,22 @@ export async function deliverPromiseNotification(
   const owners = confirmerIds(services);
   const due = dueOn(promise);
   const today = localDate(services.clock.now(), services.config.timezone);
+  // The request's button key (issue 20): every button carries it, checked on every click.
+  const key = d.request(n.requestId).key ?? undefined;
   switch (n.kind) {
     case 'promise.ask_on_track': {
       if (!isOpen(promise)) return nothing;
       const days = businessDaysBetween(today, due, services.config.reminders.business_hours.days);
       return inThread(
         `promise-on-track:${promise.requestId}:${due}`,
-        buildOnTrackAsk(promise, owners, days, ctx),
+        buildOnTrackAsk(promise, owners, days, ctx, key),
       );
     }
     case 'promise.ask_due': {
       if (!isOpen(promise)) return nothing;
       const sent = await inThread(
         `promise-due:${promise.requestId}:${due}`,
-        buildDueAsk(promise, owners, ctx, today),
+        buildDueAsk(promise, owners, ctx, today, key),
       );
       services.promises.setDueMessageTs(promise.requestId, sent.messageTs);
       return sent;
@@ -61,7 +63,7 @@ export async function deliverPromiseNotification(
       if (!isOpen(promise)) return nothing;
       return inThread(
         `promise-remind:${promise.requestId}:${due}`,
-        buildPromiseReminder(promise, owners, ctx),
+        buildPromiseReminder(promise, owners, ctx, key),
       );
     }
     case 'promise.due_update': {
@@ -72,7 +74,7 @@ export async function deliverPromiseNotification(
       await d.client.chat.update({
         channel: parent.channelId,
         ts,
-        ...buildDueAsk(promise, owners, ctx, today),
+        ...buildDueAsk(promise, owners, ctx, today, key),
       });
       return { channelId: parent.channelId, messageTs: ts };
     }
