@@ -13,6 +13,7 @@ import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb } from '../src/db/create-db.js';
 import { createOutbox } from '../src/db/outbox-repo.js';
+import { createPromiseStore } from '../src/db/promise-repo.js';
 import { createRequestStore } from '../src/db/request-repo.js';
 import { renderContext } from '../src/slack/delivery/dispatch.js';
 import { ACTIONS } from '../src/slack/ids.js';
@@ -359,6 +360,7 @@ async function measureHistory(size: number, db: ReturnType<typeof createDb>, bot
       store,
       outbox: createOutbox(db),
       capacity: createCapacityStore(db),
+      promises: createPromiseStore(db),
       config,
       clock,
       onNotify: () => undefined,

@@ -13,6 +13,7 @@ import { createHomeRepo } from './db/home-repo.js';
 import { createMessageLocations } from './db/message-locations-repo.js';
 import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
+import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { describeProblem, StorageHealth } from './db/storage-health.js';
@@ -28,6 +29,7 @@ import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
 import { ownerIdsFor } from './services/owners.js';
 import type { Clock, RequestStore } from './services/ports.js';
+import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
 import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, StartupError, verifyBotToken } from './slack/create-app.js';
@@ -140,7 +142,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   healthy = true;
   const storage = new StorageHealth(db, env.DATABASE_PATH, logger.child({ component: 'storage' }));
   const metrics = new Metrics();
-  const store = countDecisions(createRequestStore(db), metrics);
+  const store = countDecisions(createRequestStore(db, { timeZone: config.timezone }), metrics);
   const outboxRepo = createOutboxRepo(db);
   metrics.observeOutbox(() => {
     const now = clock.now();
@@ -165,6 +167,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     store,
     outbox,
     capacity: createCapacityStore(db),
+    promises: createPromiseStore(db),
     config,
     clock,
     onNotify: () => dispatcher?.kick(),
@@ -278,6 +281,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tasks: [
       { name: 'weekly_digest', run: () => runDueDigest({ ...services, jobRuns }) },
       { name: 'reminders', run: () => runReminders({ ...services, reminders }) },
+      { name: 'promise_asks', run: () => runPromiseAsks(services) },
       {
         name: 'outbox_prune',
         run: outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),

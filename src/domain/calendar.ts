@@ -78,3 +78,8 @@ export function formatDay(day: IsoDate, locale = 'en-US'): string {
   }
   return f.format(new Date(`${day}T00:00:00Z`));
 }
+
+/** "Mon 21 Dec": short, for a line that already says which year (parent message, lists). */
+export function formatDayShort(day: IsoDate): string {
+  return isIsoDate(day) ? format(parseISO(day), 'EEE d MMM') : day;
+}

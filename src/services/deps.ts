@@ -1,5 +1,13 @@
 import type { Config } from '../config.js';
-import type { CapacityStore, Clock, DelegationStore, GroupDirectory, Outbox, RequestStore } from './ports.js';
+import type {
+  CapacityStore,
+  Clock,
+  DelegationStore,
+  GroupDirectory,
+  Outbox,
+  PromiseStore,
+  RequestStore,
+} from './ports.js';
 
 /** What every service needs; passed in by the composition root (main.ts) or a test. */
 export interface ServiceDeps {
@@ -8,6 +16,8 @@ export interface ServiceDeps {
   readonly outbox: Outbox;
   /** Capacity figures, on the same database connection as `store` (so inside its transactions). */
   readonly capacity: CapacityStore;
+  /** Promises (one per cleared request), on the same connection as `store`. */
+  readonly promises: PromiseStore;
   readonly config: Config;
   readonly clock: Clock;
   /** Called after a transaction that enqueued notifications has committed. */

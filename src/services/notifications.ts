@@ -2,6 +2,7 @@
 // a delivery attempt answers. Services enqueue these (ports.ts `Outbox`), jobs/outbox.ts delivers
 // them, slack/delivery/ renders them. Adding a kind: name it here, write its presenter in
 // slack/delivery/presenters.ts, enqueue it from a service.
+import type { PromiseEvent } from '../domain/promise.js';
 import type { FieldChange } from '../domain/revision.js';
 
 /**
@@ -55,7 +56,23 @@ export type Notification =
       readonly reason: string;
     }
   /** A line in the request's thread saying what just happened (rendered from the event). */
-  | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice };
+  | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice }
+  | PromiseNotification;
+
+/** What the promise steps and the promise schedule tell Slack (services/promises.ts, promise-asks.ts). */
+export type PromiseNotification =
+  /** `ask_days_before` business days ahead: "on track?" to the confirmers, in the request's thread. */
+  | { readonly kind: 'promise.ask_on_track'; readonly requestId: number }
+  /** On the due date: the thread message with Delivered in full / in part / Will be late. */
+  | { readonly kind: 'promise.ask_due'; readonly requestId: number }
+  /** A business day after an unanswered due date: one reminder in the thread. */
+  | { readonly kind: 'promise.remind'; readonly requestId: number }
+  /** The due-date message re-rendered from the promise's current state (buttons give way to the outcome). */
+  | { readonly kind: 'promise.due_update'; readonly requestId: number }
+  /** The seller, by DM, first: a slip or a part delivery, with the new date and reason. */
+  | { readonly kind: 'promise.seller_told'; readonly requestId: number }
+  /** A line in the thread saying what was just recorded (rendered from the latest event of that type). */
+  | { readonly kind: 'promise.notice'; readonly requestId: number; readonly event: PromiseEvent['type'] };
 
 /** What a thread notice tells: each is rendered from the request's current state. */
 export type ThreadNotice =

@@ -5,6 +5,7 @@ import type { IsoDate } from '../domain/calendar.js';
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
 import type { Delegation } from '../domain/delegation.js';
 import type { PendingNow, PreviousWeek, WeekRows } from '../domain/digest.js';
+import type { ClearedVia, CommitPromise, PromiseEvent, PromiseState } from '../domain/promise.js';
 import type {
   CommitRequest,
   LifecycleEvent,
@@ -38,6 +39,11 @@ export interface NewRequest {
   readonly status: 'pending' | 'approved';
   /** The capacity check made in the same transaction, stored with the request. */
   readonly capacityCheck?: CapacityCheck | null;
+  /**
+   * How a request inserted as approved was cleared (its promise records it): default
+   * 'no_signoff_needed'; the fast lane passes 'fast_lane'.
+   */
+  readonly clearedVia?: ClearedVia;
   /** The Slack view submitted, when it came from one (unique: the same view never makes two). */
   readonly viewId?: string | null;
 }
@@ -105,7 +111,7 @@ export interface RequestStore {
    * pending at the version it was planned from; returns the reloaded request, or null if not.
    */
   saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null;
-  appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent)[]): void;
+  appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void;
   /** A request's events in the order they happened (for `/commit show`). */
   history(requestId: number): StoredEvent[];
 }
@@ -146,6 +152,52 @@ export interface DelegationStore {
 /** Members of Slack user groups (S…), as last fetched; [] for a group not (yet) known. */
 export interface GroupDirectory {
   members(groupId: string): readonly string[];
+}
+
+/** `listPromises`' filter (all optional): soonest due first. */
+export interface PromiseListQuery {
+  readonly states?: readonly PromiseState[];
+  /** Due strictly before this day. */
+  readonly dueBefore?: string;
+  /** Due on or before this day. */
+  readonly dueOnOrBefore?: string;
+  readonly sellerId?: string;
+  readonly limit?: number;
+}
+
+/** An open promise as the scheduler sees it: its due day and which asks were made. */
+export interface PromiseAsk {
+  readonly requestId: number;
+  readonly dueOn: string;
+  readonly state: PromiseState;
+  readonly askedOnTrackAt: Date | null;
+  readonly askedDueAt: Date | null;
+  readonly remindedAt: Date | null;
+}
+
+/** Promises (one per cleared request). Runs on the same connection as RequestStore. */
+export interface PromiseStore {
+  loadPromise(requestId: number): CommitPromise | null;
+  /** Stores `after` (conditionally on `before`'s state); throws to roll back when it changed meanwhile. */
+  savePromise(before: CommitPromise, after: CommitPromise, at: Date): void;
+  listPromises(query: PromiseListQuery): CommitPromise[];
+  /** Open promises due on or before a day (the scheduler's asks), soonest first. */
+  openPromisesDueBy(day: string): PromiseAsk[];
+  /** `… SET asked_x_at = at WHERE asked_x_at IS NULL AND due_on = due`: false when already made. */
+  claimAsk(requestId: number, ask: 'on_track' | 'due' | 'reminder', due: string, at: Date): boolean;
+  dueMessageTs(requestId: number): string | null;
+  setDueMessageTs(requestId: number, ts: string): void;
+  /**
+   * What open promises of one product line still have to deliver, per day they are due now (the
+   * expected date after a slip, else the promised one) in [from, toExclusive): the quantity not
+   * yet delivered; delivered and cancelled promises load nothing. For capacity (issue 16) to load
+   * approved requests where the goods will really be made. Reads promises_line_open_idx.
+   */
+  openLoadByDay(
+    productLineId: string,
+    from: string,
+    toExclusive: string,
+  ): { day: string; quantity: number }[];
 }
 
 export interface PendingSignOffRef {

@@ -1,3 +1,4 @@
+import type { CommitPromise } from '../domain/promise.js';
 import type { CommitRequest } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
 import { authority } from './owners.js';
@@ -18,14 +19,20 @@ export function mayRead(
 }
 
 export type HistoryResult =
-  | { readonly ok: true; readonly request: CommitRequest; readonly events: StoredEvent[] }
+  | {
+      readonly ok: true;
+      readonly request: CommitRequest;
+      readonly events: StoredEvent[];
+      /** Its promise, once cleared. */
+      readonly promise: CommitPromise | null;
+    }
   | { readonly ok: false; readonly reason: 'unknown' }
   /** Not theirs to read: whom to ask instead (the seller and leadership). */
   | { readonly ok: false; readonly reason: 'not_allowed'; readonly ask: readonly string[] };
 
 /** A request with its whole decision history, for `/commit show`, if `viewerId` may read it. */
 export function requestHistory(
-  deps: Pick<ServiceDeps, 'store' | 'delegations' | 'groups' | 'config' | 'clock'>,
+  deps: Pick<ServiceDeps, 'store' | 'promises' | 'delegations' | 'groups' | 'config' | 'clock'>,
   requestId: number,
   viewerId: string,
 ): HistoryResult {
@@ -33,5 +40,10 @@ export function requestHistory(
   if (!request) return { ok: false, reason: 'unknown' };
   if (!mayRead(deps, request, viewerId))
     return { ok: false, reason: 'not_allowed', ask: [request.sellerId, ...deps.config.leadership] };
-  return { ok: true, request, events: deps.store.history(requestId) };
+  return {
+    ok: true,
+    request,
+    events: deps.store.history(requestId),
+    promise: deps.promises.loadPromise(requestId),
+  };
 }

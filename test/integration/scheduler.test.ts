@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createOutbox } from '../../src/db/outbox-repo.js';
+import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import { createJobRunStore, createReminderStore } from '../../src/db/schedule-repo.js';
 import { events, jobRuns, outbox, requests, signOffs } from '../../src/db/schema.js';
@@ -29,6 +30,7 @@ function schedulerOn(db: Db, clock: FixedClock): Scheduler {
     store: createRequestStore(db),
     outbox: createOutbox(db),
     capacity: createCapacityStore(db),
+    promises: createPromiseStore(db),
     config,
     clock,
     onNotify: () => {},
@@ -156,6 +158,7 @@ describe('scheduler: reminders, escalation and expiry', () => {
       store: createRequestStore(db),
       outbox: createOutbox(db),
       capacity: createCapacityStore(db),
+      promises: createPromiseStore(db),
       config,
       clock,
       onNotify: () => {},

@@ -6,7 +6,7 @@ import type { Subcommand } from './types.js';
 
 export const show: Subcommand = {
   name: 'show',
-  help: '`/commit show CG-42` shows a request, its versions and its whole decision history, privately.',
+  help: '`/commit show CG-42` shows a request, its versions, its whole decision history and its promise, privately.',
   async run({ args, command, deps }) {
     const id = parseRequestRef(args);
     if (id === null) return { text: 'Which request? For example: `/commit show CG-42`.' };
@@ -20,6 +20,6 @@ export const show: Subcommand = {
           .map(mention)
           .join(' or ')}.`,
       };
-    return buildHistory(found.request, found.events, deps.ctx);
+    return buildHistory(found.request, found.events, deps.ctx, found.promise);
   },
 };
