@@ -104,11 +104,10 @@ export interface ScoreRequest {
   readonly productLineId: string;
   readonly valueMinor: number;
   readonly deliveryDate: IsoDate;
-  /** The local day it was submitted (the rush rule counts days from it). */
-  readonly submittedOn: IsoDate;
+  readonly createdAt: Date;
   readonly paymentTermsDays: number;
   readonly discountPercent: number;
-  /** Function ids of the sign-offs it was asked for. */
+  /** Function ids of the sign-offs it was asked for (asked when it was submitted). */
   readonly functions: readonly string[];
   /** A revision was recorded on it (request.revised), at any time. */
   readonly revised: boolean;
@@ -141,6 +140,8 @@ export interface ScoreEvent {
   readonly fastLane: boolean;
   /** request.approved {override: true}: recorded beside request.overridden. */
   readonly override: boolean;
+  /** signoff.approved with conditions. */
+  readonly withConditions: boolean;
   /** When the sign-off the event names was decided (escalations: time to answer). */
   readonly signOffDecidedAt: Date | null;
 }
@@ -151,10 +152,6 @@ export interface ScoreWeekRows {
   readonly submitted: readonly ScoreRequest[];
   /** Events of SCORE_EVENT_TYPES that happened in the week. */
   readonly events: readonly ScoreEvent[];
-  /** Sign-offs asked in the week. */
-  readonly signOffsAsked: number;
-  /** Approvals given in the week that carry conditions. */
-  readonly approvalsWithConditions: number;
 }
 
 /** A promise as the scoreboard reads it: a structural subset of CommitPromise (domain/promise.ts). */
@@ -411,6 +408,7 @@ interface WeekContext {
   readonly leadTime: ReadonlyMap<string, number>;
   readonly inBusinessHours: (at: Date) => boolean;
   readonly businessHoursBetween: (from: Date, to: Date) => number;
+  readonly dayOf: (at: Date) => IsoDate;
   /** Each week's end (the next Monday 00:00 local) as an instant. */
   readonly weekEnds: ReadonlyMap<IsoDate, Date>;
 }
@@ -585,7 +583,7 @@ function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; ex
   }
   const rush = sub.filter((r) => {
     const lt = ctx.leadTime.get(r.productLineId);
-    return lt !== undefined && dayDiff(r.submittedOn, r.deliveryDate) < lt;
+    return lt !== undefined && dayDiff(ctx.dayOf(r.createdAt), r.deliveryDate) < lt;
   });
   v.set('sales.rush_share', pct(rush.length, n));
   v.set('sales.revision_share', pct(sub.filter((r) => r.revised).length, n));
@@ -611,7 +609,7 @@ function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; ex
   v.set('execution.decided', decisions.filter((e) => e.functionId === input.executionFunction).length);
 
   // Quality.
-  v.set('quality.with_conditions', week.approvalsWithConditions);
+  v.set('quality.with_conditions', week.events.filter((e) => e.type === 'signoff.approved' && e.withConditions).length);
   v.set(
     'quality.rejections',
     week.events.filter((e) => e.type === 'signoff.rejected' && e.functionId === input.qualityFunction).length,
@@ -634,7 +632,10 @@ function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; ex
   );
 
   // People: every act of an owner on a sign-off is load (each approval, rejection, date proposed).
-  v.set('people.asked', week.signOffsAsked);
+  v.set(
+    'people.asked',
+    sub.reduce((s, r) => s + r.functions.length, 0),
+  );
   const acts = week.events.filter(
     (e) =>
       e.actorId !== null &&
@@ -969,6 +970,7 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     // Inside a business-hours window: the millisecond before the instant is working time.
     inBusinessHours: (at) => tl.msBetween(new Date(at.getTime() - 1), at) > 0,
     businessHoursBetween: (from, to) => tl.msBetween(from, to) / HOUR_MS,
+    dayOf: (at) => tl.dayOf(at),
     weekEnds,
   };
   for (const w of input.weeks) weekEnds.set(w.weekStart, weekBounds(w.weekStart, input.timeZone).end);
