@@ -237,13 +237,14 @@ describe('scoreboard: where to look on synthetic weeks', () => {
 
 describe('scoreboard: figures and their baseline', () => {
   it('when a figure moves more than twice its usual spread then it gets an arrow, and not otherwise', () => {
-    // Median 10, MAD 1: the bar is 2 × max(1, floor 1) = 2.
+    // Median 10; deviations 1,0,1,0,1,1,0,0 → MAD 0.5; the bar is 2 × max(0.5, floor 1) = 2.
     expect(baseline(13, [9, 10, 11, 10, 9, 11, 10, 10], 'count')).toEqual({
       median8w: 10,
-      spread: 0,
+      spread: 0.5,
       arrow: 'up',
     });
-    expect(mad([9, 10, 11, 10, 9, 11, 10, 12])).toBe(0.5);
+    // Sorted 9,9,10,10,10,11,11,12: median 10; deviations 0,0,0,1,1,1,1,2 → MAD 1.
+    expect(mad([9, 10, 11, 10, 9, 11, 10, 12])).toBe(1);
     expect(baseline(12, [9, 10, 11, 10, 9, 11, 10, 10], 'count').arrow).toBeNull();
     expect(baseline(7, [9, 10, 11, 10, 9, 11, 10, 10], 'count').arrow).toBe('down');
     // Fewer than four weeks with a value: no arrow, however large the move.
