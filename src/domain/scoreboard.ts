@@ -346,7 +346,7 @@ export function plusDays(day: IsoDate, n: number): IsoDate {
   return new Date((dayNumber(day) + n) * 86_400_000).toISOString().slice(0, 10);
 }
 /** The earlier of two days. */
-const earlierDay = (a: IsoDate, b: IsoDate): IsoDate => (a < b ? a : b);
+export const earlierDay = (a: IsoDate, b: IsoDate): IsoDate => (a < b ? a : b);
 const pct = (part: number, whole: number): number | null => (whole ? Math.round((part / whole) * 100) : null);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -455,18 +455,11 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   });
   // At risk: promised in the 14 days after the week, not delivered in full by the week's end (or
   // today, if sooner), with a slip recorded by then that expects it after the promised day.
-  const cutoff = today <= sunday ? today : sunday;
-  const cutoffEnd = Date.UTC(
-    Number(cutoff.slice(0, 4)),
-    Number(cutoff.slice(5, 7)) - 1,
-    Number(cutoff.slice(8, 10)) + 2,
-  );
+  const cutoff = earlierDay(today, sunday);
   const atRisk: PromisesKept['atRiskNext2Weeks'][number][] = [];
   for (const p of dueIn(input.promises, plusDays(sunday, 1), plusDays(sunday, AT_RISK_DAYS))) {
     if (fullDeliveryDay(p, cutoff) !== null) continue;
-    // Slips are instants; a generous bound (two UTC days after the cutoff day) is then narrowed
-    // by comparing days, which is what the rule is about.
-    const known = p.slips.filter((s) => s.at.getTime() < cutoffEnd);
+    const known = p.slips.filter((s) => ctx.dayOf(s.at) <= cutoff);
     const last = known[known.length - 1];
     if (last && last.expectedOn > p.promisedOn) {
       atRisk.push({ requestId: p.requestId, promisedOn: p.promisedOn, expectedOn: last.expectedOn });
@@ -609,7 +602,10 @@ function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; ex
   v.set('execution.decided', decisions.filter((e) => e.functionId === input.executionFunction).length);
 
   // Quality.
-  v.set('quality.with_conditions', week.events.filter((e) => e.type === 'signoff.approved' && e.withConditions).length);
+  v.set(
+    'quality.with_conditions',
+    week.events.filter((e) => e.type === 'signoff.approved' && e.withConditions).length,
+  );
   v.set(
     'quality.rejections',
     week.events.filter((e) => e.type === 'signoff.rejected' && e.functionId === input.qualityFunction).length,

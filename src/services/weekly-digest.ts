@@ -1,7 +1,7 @@
 // Builds the weekly imbalance digest (and its 8-week trend) from what the database holds. The
 // reads cost what the week costs, not the history: see db/digest-repo.ts.
-import type { Config } from '../config.js';
-import { addDays, type IsoDate, weekStart } from '../domain/calendar.js';
+import { type Config, promiseRoles } from '../config.js';
+import { addDays, type IsoDate, localDate, weekStart } from '../domain/calendar.js';
 import {
   type CapacitySection,
   computeDigest,
@@ -14,6 +14,18 @@ import {
   type WeekRows,
   weekBounds,
 } from '../domain/digest.js';
+import {
+  AT_RISK_DAYS,
+  computeScoreboard,
+  DEFAULT_PAYMENT_TERMS_DAYS,
+  earlierDay,
+  HISTORY_WEEKS,
+  type Scoreboard,
+  type ScoreEvent,
+  type ScorePromise,
+  type ScoreRequest,
+} from '../domain/scoreboard.js';
+import { DIGEST_CAPACITY_WEEKS } from './capacity.js';
 import type { Clock } from './ports.js';
 
 export interface DigestReader {
@@ -23,6 +35,22 @@ export interface DigestReader {
   previousWeek(start: Date, end: Date): PreviousWeek;
   /** Requests still pending and their pending sign-offs. */
   pendingNow(): PendingNow;
+  /** The scoreboard's requests submitted and events of SCORE_EVENT_TYPES in [start, end). */
+  scoreRows(start: Date, end: Date): { submitted: ScoreRequest[]; events: ScoreEvent[] };
+  /** The promises a window touches (see PromiseWindow). */
+  promises(window: PromiseWindow): ScorePromise[];
+}
+
+/**
+ * Days (inclusive) of the scoreboard's window: promised from `from` to `atRiskTo` (the window and
+ * the two weeks after it); paid, delivered in full, reported on or due for payment from `from` to
+ * `to`; or still unpaid with a payment due day before `overdueBefore`.
+ */
+export interface PromiseWindow {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly atRiskTo: IsoDate;
+  readonly overdueBefore: IsoDate;
 }
 
 export interface DigestDeps {
@@ -49,13 +77,77 @@ function baseInput(config: Config) {
   };
 }
 
+/**
+ * The six links and Promises kept for the week that contains `day`: one read of the nine weeks'
+ * rows (this week and the eight before), split into weeks here, and one read of the promises
+ * the window touches.
+ */
+export function buildScoreboard(
+  deps: Pick<DigestDeps, 'reader' | 'config' | 'clock'>,
+  day: IsoDate,
+  capacity?: DigestInput['capacity'],
+): Scoreboard {
+  const { reader, config, clock } = deps;
+  const monday = weekStart(day);
+  const first = addDays(monday, -7 * HISTORY_WEEKS);
+  const mondays = Array.from({ length: HISTORY_WEEKS + 1 }, (_, i) => addDays(first, 7 * i));
+  const bounds = mondays.map((m) => weekBounds(m, config.timezone));
+  const start = bounds[0]?.start ?? weekBounds(first, config.timezone).start;
+  const end = bounds[bounds.length - 1]?.end ?? weekBounds(monday, config.timezone).end;
+  const rows = reader.scoreRows(start, end);
+  const weekIndex = (at: Date) => {
+    const t = at.getTime();
+    return bounds.findIndex((b) => t >= b.start.getTime() && t < b.end.getTime());
+  };
+  const weeks = mondays.map((m) => ({
+    weekStart: m,
+    submitted: [] as ScoreRequest[],
+    events: [] as ScoreEvent[],
+  }));
+  for (const r of rows.submitted) weeks[weekIndex(r.createdAt)]?.submitted.push(r);
+  for (const e of rows.events) weeks[weekIndex(e.at)]?.events.push(e);
+  const asOf = clock.now();
+  const today = localDate(asOf, config.timezone);
+  const sunday = addDays(monday, 6);
+  const promises = reader.promises({
+    from: first,
+    to: sunday,
+    atRiskTo: addDays(sunday, AT_RISK_DAYS),
+    overdueBefore: earlierDay(addDays(sunday, 1), today),
+  });
+  const roles = promiseRoles(config);
+  return computeScoreboard({
+    ...baseInput(config),
+    weekStart: monday,
+    asOf,
+    today,
+    weeks,
+    promises,
+    functions: Object.values(config.functions).map((f) => ({
+      id: f.id,
+      label: f.label,
+      owners: f.owners,
+      approvals: f.approvals,
+    })),
+    defaultPaymentTermsDays: DEFAULT_PAYMENT_TERMS_DAYS,
+    executionFunction: roles.confirmedBy ?? 'operations',
+    qualityFunction: roles.qualityBy ?? 'quality',
+    peopleFunction: 'people',
+    ...(capacity ? { capacity } : {}),
+  });
+}
+
 /** The digest of the week (Monday to Sunday, configured zone) that contains `day`. */
 export function buildWeeklyDigest(deps: DigestDeps, day: IsoDate): Digest {
   const { reader, config, clock } = deps;
   const monday = weekStart(day);
   const cur = weekBounds(monday, config.timezone);
   const prev = weekBounds(addDays(monday, -7), config.timezone);
-  const capacity = deps.capacity?.(monday);
+  const horizon = deps.capacity?.(monday);
+  // The capacity section shows the next weeks; the scoreboard reads the whole horizon.
+  const capacity = horizon && {
+    lines: horizon.lines.map((l) => ({ ...l, weeks: l.weeks?.slice(0, DIGEST_CAPACITY_WEEKS) ?? null })),
+  };
   const input: DigestInput = {
     ...baseInput(config),
     weekStart: monday,
@@ -65,7 +157,7 @@ export function buildWeeklyDigest(deps: DigestDeps, day: IsoDate): Digest {
     asOf: clock.now(),
     ...(capacity ? { capacity } : {}),
   };
-  return computeDigest(input);
+  return { ...computeDigest(input), scoreboard: buildScoreboard(deps, day, horizon) };
 }
 
 /** Requests in, cleared, blocked and median decision time per function, for `weeks` weeks up to `day`'s. */
