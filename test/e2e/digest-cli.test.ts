@@ -52,16 +52,21 @@ describe('npm run digest', () => {
     const r = await run(['--week-of', '2026-11-18', '--dry-run']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const message = JSON.parse(r.stdout) as { text: string; blocks: unknown[] };
+    type Message = { text: string; blocks: unknown[] };
+    const message = JSON.parse(r.stdout) as Message & { thread?: Message[] };
     assertValidMessage(message);
+    for (const reply of message.thread ?? []) assertValidMessage(reply);
     expect(message.text).toContain('Weekly digest: Mon 16 Nov 2026 – Sun 22 Nov 2026');
-    expect(message.text).toContain('4 requests worth $115,000.50');
+    // The six links open the digest; the flow sections follow in the thread when the week is long.
+    expect(message.text).toContain('Sales');
+    const all = [message, ...(message.thread ?? [])].map((m) => m.text).join('\n');
+    expect(all).toContain('4 requests worth $115,000.50');
     // Pending ages run to the real now, so only the sentence is certain, not its percentage.
-    expect(message.text).toContain('Operations holds');
+    expect(all).toContain('Operations holds');
     // The next 4 weeks' load per product line; the weeks run from the real now, so not their dates.
-    expect(message.text).toContain('Capacity, next weeks');
-    expect(message.text).toMatch(/Widgets ·( \S+)? \d+ \w{3}: [\d,]+\/500 \(\d+%\)( · [^·]+){3}\n/);
-    expect(message.text).toContain('Not checked (no capacity per week): Gadgets');
+    expect(all).toContain('Capacity, next weeks');
+    expect(all).toMatch(/Widgets ·( \S+)? \d+ \w{3}: [\d,]+\/500 \(\d+%\)( · [^·]+){3}\n/);
+    expect(all).toContain('Not checked (no capacity per week): Gadgets');
   });
 
   it('when the date is not a date then it exits 1 with one line', () => {
