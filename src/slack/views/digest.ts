@@ -91,7 +91,11 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
     ),
   ];
   list.push(...sectionsOf(':mag: *Where to look*', whereToLookLines(d, c)));
-  if (d.scoreboard) list.push(divider, ...scoreboardUnits(d.scoreboard, c));
+  // The capacity outlook is Execution's load, so it follows that link when the links are shown.
+  const capacityUnits = d.capacity
+    ? sectionsOf(`:factory: ${CAPACITY_DIGEST_TITLE}`, capacityDigestLines(d.capacity.lines))
+    : [];
+  if (d.scoreboard) list.push(divider, ...scoreboardUnits(d.scoreboard, c, capacityUnits));
   const i = d.inflow;
   list.push(
     divider,
@@ -141,9 +145,7 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
         : ['None this week.'],
     ),
   );
-  if (d.capacity) {
-    list.push(...sectionsOf(`:factory: ${CAPACITY_DIGEST_TITLE}`, capacityDigestLines(d.capacity.lines)));
-  }
+  if (!d.scoreboard) list.push(...capacityUnits);
   return list;
 }
 
@@ -273,7 +275,7 @@ function promisesKeptLines(sb: Scoreboard, c: string): string[] {
   return lines;
 }
 
-function scoreboardUnits(sb: Scoreboard, c: string): Unit[] {
+function scoreboardUnits(sb: Scoreboard, c: string, capacity: readonly Unit[]): Unit[] {
   const out: Unit[] = [
     context(
       'Each figure: this week, the week before and the median of the 8 weeks before; ↑/↓ when it moved more than twice its usual spread.',
@@ -281,6 +283,7 @@ function scoreboardUnits(sb: Scoreboard, c: string): Unit[] {
   ];
   for (const id of Object.keys(LINK_LABELS) as LinkId[]) {
     out.push(...sectionsOf(`${LINK_EMOJI[id]} *${LINK_LABELS[id]}*`, linkLines(sb, id, c)));
+    if (id === 'execution') out.push(...capacity);
   }
   out.push(divider, ...sectionsOf(':handshake: *Promises kept*', promisesKeptLines(sb, c)));
   return out;
