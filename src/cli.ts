@@ -56,9 +56,7 @@ function migrate(): void {
 }
 
 /** Every figure of the digest's links and Promises kept, one row each (the export's shape). */
-function figureRows(
-  d: Digest,
-): {
+function figureRows(d: Digest): {
   link: string;
   figure: string;
   this_week: number | null;

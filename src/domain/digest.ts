@@ -719,6 +719,8 @@ export interface TrendWeek {
   readonly blocked: number;
   /** Median business hours to decide, per function id (null: nothing decided). */
   readonly medianHours: Readonly<Record<string, number | null>>;
+  /** Each link's headline figure that week (scoreboard.ts HEADLINE; null: nothing to measure). */
+  readonly links?: Readonly<Record<string, number | null>>;
 }
 
 export function computeTrendWeek(input: Omit<DigestInput, 'previous' | 'pendingNow' | 'asOf'>): TrendWeek {

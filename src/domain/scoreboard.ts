@@ -42,6 +42,24 @@ export const LINK_LABELS: Readonly<Record<LinkId, string>> = {
   leadership: 'Leadership',
 };
 
+/**
+ * Each link's headline figure: the one App Home's board shows and the chart draws for the link
+ * (OTIF % by week for Execution).
+ */
+export const HEADLINE: Readonly<Record<LinkId, string>> = {
+  sales: 'sales.requests_in',
+  execution: 'execution.otif',
+  quality: 'quality.issues_per_delivered',
+  finance: 'finance.avg_terms',
+  people: 'people.busiest_share',
+  leadership: 'leadership.escalations',
+};
+
+/** The headline figure of a link, or undefined when the scoreboard lacks it. */
+export function headlineOf(sb: Pick<Scoreboard, 'links'>, link: LinkId): Figure | undefined {
+  return sb.links.find((l) => l.id === link)?.figures.find((f) => f.id === HEADLINE[link]);
+}
+
 /** Weeks of history read: this week and the eight before. */
 export const HISTORY_WEEKS = 8;
 export const MIN_HISTORY_WEEKS = 4;

@@ -20,6 +20,8 @@ import {
   DEFAULT_PAYMENT_TERMS_DAYS,
   earlierDay,
   HISTORY_WEEKS,
+  headlineOf,
+  LINKS,
   type Scoreboard,
   type ScoreEvent,
   type ScorePromise,
@@ -162,22 +164,35 @@ export function buildWeeklyDigest(deps: DigestDeps, day: IsoDate): Digest {
 
 /** Requests in, cleared, blocked and median decision time per function, for `weeks` weeks up to `day`'s. */
 export function buildTrend(
-  deps: Pick<DigestDeps, 'reader' | 'config'>,
+  deps: Pick<DigestDeps, 'reader' | 'config'> & Partial<Pick<DigestDeps, 'clock'>>,
   day: IsoDate,
   weeks = 8,
 ): TrendWeek[] {
   const last = weekStart(day);
   const out: TrendWeek[] = [];
+  // The links' headline figures come from the scoreboard's history (nine weeks, oldest first).
+  const sb = deps.clock ? buildScoreboard({ ...deps, clock: deps.clock }, day) : null;
+  const linkValues = (index: number): Record<string, number | null> | undefined => {
+    if (!sb) return undefined;
+    return Object.fromEntries(
+      LINKS.map((link) => {
+        const h = headlineOf(sb, link)?.history ?? [];
+        return [link, h[h.length - weeks + index] ?? null];
+      }),
+    );
+  };
   for (let i = weeks - 1; i >= 0; i--) {
     const monday = addDays(last, -7 * i);
     const b = weekBounds(monday, deps.config.timezone);
-    out.push(
-      computeTrendWeek({
+    const links = linkValues(weeks - 1 - i);
+    out.push({
+      ...computeTrendWeek({
         ...baseInput(deps.config),
         weekStart: monday,
         current: deps.reader.weekRows(b.start, b.end),
       }),
-    );
+      ...(links ? { links } : {}),
+    });
   }
   return out;
 }

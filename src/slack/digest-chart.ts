@@ -2,6 +2,7 @@
 // draws it as SVG in Node (no canvas, no browser), resvg rasterises it. No external service sees
 // the figures.
 import type { TopLevelSpec } from 'vega-lite';
+import { formatDay } from '../domain/calendar.js';
 import type { TrendWeek } from '../domain/digest.js';
 
 export interface ChartInput {
@@ -9,62 +10,75 @@ export interface ChartInput {
   readonly functions: readonly { readonly id: string; readonly label: string }[];
 }
 
-function specOf(input: ChartInput): TopLevelSpec {
-  const flow = input.weeks.flatMap((w) => [
-    { week: w.weekStart, series: 'Requests in', count: w.submitted },
-    { week: w.weekStart, series: 'Cleared', count: w.cleared },
-    { week: w.weekStart, series: 'Blocked', count: w.blocked },
-  ]);
-  const times = input.weeks.flatMap((w) =>
-    input.functions.flatMap((f) => {
-      const h = w.medianHours[f.id];
-      return h === null || h === undefined
-        ? []
-        : [{ week: w.weekStart, function: f.label, hours: Math.round(h * 10) / 10 }];
-    }),
+/**
+ * One panel per link of the chain (small multiples), each that link's headline figure over the
+ * same weeks: Execution's is OTIF % by week. Every panel draws one line, so no line can hide
+ * another; y scales are the panel's own. A week with nothing to measure is a gap in the line and
+ * has no dot. Colours are the Okabe–Ito palette, told apart by colour-blind readers (and each
+ * panel is also named, so colour is never the only cue).
+ */
+export const CHART_PANELS: readonly { readonly link: string; readonly title: string }[] = [
+  { link: 'sales', title: 'Sales: requests in' },
+  { link: 'execution', title: 'Execution: on time in full %' },
+  { link: 'quality', title: 'Quality: issues per delivery' },
+  { link: 'finance', title: 'Finance: payment terms, days' },
+  { link: 'people', title: 'People: busiest owner %' },
+  { link: 'leadership', title: 'Leadership: escalations' },
+];
+const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+
+/** "16 Nov": the week's Monday, short. */
+const weekLabel = (monday: string) => formatDay(monday).slice(4, -5);
+
+/** The Vega-Lite spec (exported so tests can read the drawn text). */
+export function chartSpec(input: ChartInput): TopLevelSpec {
+  const weeks = input.weeks.map((w) => weekLabel(w.weekStart));
+  const values = input.weeks.flatMap((w) =>
+    CHART_PANELS.map((p) => ({
+      week: weekLabel(w.weekStart),
+      panel: p.title,
+      value: w.links?.[p.link] ?? null,
+    })),
   );
-  const x = { field: 'week', type: 'ordinal', title: 'Week starting', axis: { labelAngle: -30 } } as const;
+  const panels = CHART_PANELS.map((p) => p.title);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
     padding: 12,
-    config: { font: 'DejaVu Sans', view: { stroke: null } },
-    // Two charts, two meanings of colour: outcomes in one, functions in the other.
-    resolve: { scale: { color: 'independent' } },
-    vconcat: [
-      {
-        title: 'Requests in vs. cleared vs. blocked',
-        width: 640,
-        height: 200,
-        data: { values: flow },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x,
-          y: { field: 'count', type: 'quantitative', title: 'Requests' },
-          color: {
-            field: 'series',
-            type: 'nominal',
-            title: null,
-            scale: {
-              domain: ['Requests in', 'Cleared', 'Blocked'],
-              range: ['#4c78a8', '#54a24b', '#e45756'],
-            },
-          },
+    config: { font: 'DejaVu Sans', view: { stroke: '#dddddd' } },
+    data: { values },
+    facet: {
+      field: 'panel',
+      type: 'nominal',
+      sort: panels,
+      title: null,
+      header: { labelFontSize: 13, labelFontWeight: 'bold', labelLimit: 0 },
+    },
+    columns: 3,
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 280,
+      height: 140,
+      encoding: {
+        // Every panel the same weeks, in order, even where a link has no value.
+        x: {
+          field: 'week',
+          type: 'ordinal',
+          sort: weeks,
+          scale: { domain: weeks },
+          title: null,
+          axis: { labelAngle: -40 },
         },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: true } },
+        color: { field: 'panel', type: 'nominal', scale: { domain: panels, range: OKABE_ITO }, legend: null },
       },
-      {
-        title: 'Median time to decide (business hours)',
-        width: 640,
-        height: 200,
-        data: { values: times },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x,
-          y: { field: 'hours', type: 'quantitative', title: 'Hours' },
-          color: { field: 'function', type: 'nominal', title: null },
-        },
-      },
-    ],
+      layer: [
+        // A null value breaks the path: the week is a gap.
+        { mark: { type: 'line', strokeWidth: 2.5, invalid: 'break-paths-show-domains' } },
+        // And has no dot (invalid values are filtered from points).
+        { mark: { type: 'point', filled: true, size: 50, invalid: 'filter' } },
+      ],
+    },
   } as TopLevelSpec;
 }
 
@@ -76,7 +90,10 @@ export async function renderTrendChart(input: ChartInput): Promise<Buffer> {
     import('vega-lite'),
     import('@resvg/resvg-js'),
   ]);
-  const view = new View(parse(compile(specOf(input)).spec), { renderer: 'none', logLevel: VegaErrorLevel });
+  const view = new View(parse(compile(chartSpec(input)).spec), {
+    renderer: 'none',
+    logLevel: VegaErrorLevel,
+  });
   const svg = await view.toSVG();
   view.finalize();
   const png = new Resvg(svg, {

@@ -10,6 +10,7 @@ import type { AppLogger } from '../logger.js';
 import { DIGEST_JOB } from '../services/digest-schedule.js';
 import { buildTrend, buildWeeklyDigest, type DigestDeps } from '../services/weekly-digest.js';
 import { renderTrendChart } from './digest-chart.js';
+import { linksAltText } from './digest-chart-text.js';
 import { PermanentDeliveryError } from './notifier.js';
 import { buildDigestMessages, chartComment } from './views/digest.js';
 
@@ -54,9 +55,10 @@ export function createDigestPoster(deps: DigestPosterDeps) {
     const ts = progress.ts ?? '';
     if (!progress.chart) {
       let png: Buffer | null = null;
+      const trend = buildTrend(deps.digest, weekStart);
       try {
         png = await renderTrendChart({
-          weeks: buildTrend(deps.digest, weekStart),
+          weeks: trend,
           functions: Object.values(config.functions).map((f) => ({ id: f.id, label: f.label })),
         });
       } catch (error) {
@@ -72,6 +74,7 @@ export function createDigestPoster(deps: DigestPosterDeps) {
           filename: `commit-gate-digest-${weekStart}.png`,
           title: `Trend to ${digest.weekEnd}`,
           initial_comment: chartComment(digest),
+          alt_text: linksAltText(trend),
         });
         progress.chart = 'done';
       }

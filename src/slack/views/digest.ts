@@ -389,7 +389,7 @@ export function buildDigestMessages(d: Digest, ctx: DigestViewContext): SlackMes
 
 /** The short line that accompanies the trend chart. */
 export function chartComment(d: Digest): string {
-  return `8-week trend to ${formatDay(d.weekEnd)}: requests in vs. cleared vs. blocked, and median decision time per function.`;
+  return `8-week trend to ${formatDay(d.weekEnd)}, one panel per link: requests in, on time in full %, quality issues per delivery, payment terms, the busiest owner's share, escalations.`;
 }
 
 /** Said when the week needs more parts than a surface holds. */
