@@ -208,16 +208,17 @@ function linkLines(sb: Scoreboard, link: LinkId, c: string): string[] {
         `• Approved over capacity by: ${o.byActor.map((a) => `${mention(a.actorId)} ${a.count} (${money(a.valueMinor, c)})`).join(', ')}`,
       );
     }
-    lines.push(
-      sb.overbooked.length
-        ? `• Overbooked weeks, whole horizon: ${sb.overbooked
-            .map(
-              (w) =>
-                `${escapeText(w.name)} ${formatDay(w.weekStart).slice(4, -5)} ${w.load}/${w.capacity}${w.percent === null ? '' : ` (${w.percent}%)`}`,
-            )
-            .join(' · ')}`
-        : '• No week over 100% on the capacity horizon.',
-    );
+    // Every overbooked week of the whole horizon, one line per product line (so none is cut).
+    const byLine = new Map<string, string[]>();
+    for (const w of sb.overbooked) {
+      const weeks = byLine.get(w.name) ?? [];
+      weeks.push(
+        `${formatDay(w.weekStart).slice(4, -5)} ${w.load}/${w.capacity}${w.percent === null ? '' : ` (${w.percent}%)`}`,
+      );
+      byLine.set(w.name, weeks);
+    }
+    if (!byLine.size) lines.push('• No week over 100% on the capacity horizon.');
+    for (const [name, weeks] of byLine) lines.push(`• Overbooked, ${escapeText(name)}: ${weeks.join(' · ')}`);
   }
   if (link === 'people' && sb.noStandIn.length) {
     lines.push(
