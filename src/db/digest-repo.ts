@@ -82,11 +82,8 @@ interface ScoreEventSql {
   function_id: string | null;
   decided_at: number | null;
   value_minor: number;
-  d_complete: number | null;
-  d_over: number | null;
-  d_fast: number | null;
-  d_override: number | null;
-  d_conditions: unknown;
+  /** JSON array [complete, overCapacity, fastLane, override, conditions], for approvals only. */
+  flags: string | null;
 }
 interface PromiseSql {
   request_id: number;
@@ -123,6 +120,14 @@ function dataOf(e: EventSql): Record<string, unknown> {
   if (typeof e.d_date === 'string') data.date = e.d_date;
   if (typeof e.d_requested === 'string') data.requestedDate = e.d_requested;
   return data;
+}
+
+const NO_FLAGS: readonly unknown[] = [];
+/** The approval flags as SQLite answered them (a JSON array; absent keys are null). */
+function flagsOf(flags: string | null): readonly unknown[] {
+  if (flags === null) return NO_FLAGS;
+  const parsed: unknown = JSON.parse(flags);
+  return Array.isArray(parsed) ? parsed : NO_FLAGS;
 }
 
 export function createDigestReader(db: Db): DigestReader {
@@ -186,14 +191,16 @@ export function createDigestReader(db: Db): DigestReader {
     ) as Statement<[number, number], ScoreRequestSql>,
     // The scoreboard's events of a window: one range of events_type_at_idx per type.
     scoreEvents: sqlite.prepare(
+      // Only approvals carry flags the scoreboard reads: their data is parsed once, for all five
+      // fields (json_extract with several paths answers a JSON array). CROSS JOIN keeps events
+      // (through events_type_at_idx) the outer loop: after ANALYZE the planner may otherwise scan
+      // every request.
       `SELECT e.request_id, e.type, e.actor_id, e.at, s.function_id, s.decided_at, r.value_minor,
-              json_extract(e.data, '$.complete') AS d_complete,
-              json_extract(e.data, '$.overCapacity') AS d_over,
-              json_extract(e.data, '$.fastLane') AS d_fast,
-              json_extract(e.data, '$.override') AS d_override,
-              json_extract(e.data, '$.conditions') AS d_conditions
-       FROM events e
-       JOIN requests r ON r.id = e.request_id
+              CASE WHEN e.type IN ('signoff.approved', 'request.approved')
+                THEN json_extract(e.data, '$.complete', '$.overCapacity', '$.fastLane', '$.override', '$.conditions')
+              END AS flags
+       FROM events e INDEXED BY events_type_at_idx
+       CROSS JOIN requests r ON r.id = e.request_id
        LEFT JOIN sign_offs s ON s.id = e.sign_off_id
        WHERE e.type IN (${SCORE_TYPES}) AND e.at >= ? AND e.at < ?`,
     ) as Statement<[number, number], ScoreEventSql>,
@@ -308,22 +315,23 @@ export function createDigestReader(db: Db): DigestReader {
           revised: r.revised === 1,
         }),
       );
-      const events = q.scoreEvents.all(...range).map(
-        (e): ScoreEvent => ({
+      const events = q.scoreEvents.all(...range).map((e): ScoreEvent => {
+        const [complete, overCapacity, fastLane, override, conditions] = flagsOf(e.flags);
+        return {
           requestId: e.request_id,
           type: e.type,
           actorId: e.actor_id,
           at: new Date(e.at),
           functionId: e.function_id,
           valueMinor: e.value_minor,
-          complete: e.d_complete === 1,
-          overCapacity: e.d_over === 1,
-          fastLane: e.d_fast === 1,
-          override: e.d_override === 1,
-          withConditions: typeof e.d_conditions === 'string' && e.d_conditions.trim() !== '',
+          complete: complete === true,
+          overCapacity: overCapacity === true,
+          fastLane: fastLane === true,
+          override: override === true,
+          withConditions: typeof conditions === 'string' && conditions.trim() !== '',
           signOffDecidedAt: e.decided_at === null ? null : new Date(e.decided_at),
-        }),
-      );
+        };
+      });
       return { submitted, events };
     },
 

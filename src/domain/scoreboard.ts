@@ -375,8 +375,29 @@ export function discountGivenMinor(valueMinor: number, discountPercent: number):
   return Math.round((valueMinor * discountPercent) / (100 - discountPercent));
 }
 
+// A promise's delivered-in-full day is asked for every week and figure: worked out once per
+// promise object (rows are immutable values, so the memo never goes stale).
+const fullDayMemo = new WeakMap<ScorePromise, IsoDate | null>();
+
 /** The day the whole quantity was delivered (the last delivery that completed it), or null. */
 export function fullDeliveryDay(p: ScorePromise, upTo?: IsoDate): IsoDate | null {
+  if (upTo === undefined) {
+    const known = fullDayMemo.get(p);
+    if (known !== undefined) return known;
+    const day = fullDeliveryDayUpTo(p, undefined);
+    fullDayMemo.set(p, day);
+    return day;
+  }
+  return fullDeliveryDayUpTo(p, upTo);
+}
+
+function fullDeliveryDayUpTo(p: ScorePromise, upTo: IsoDate | undefined): IsoDate | null {
+  if (p.deliveries.length === 1) {
+    const only = p.deliveries[0] as ScorePromise['deliveries'][number];
+    return only.quantity >= p.quantity && (upTo === undefined || only.deliveredOn <= upTo)
+      ? only.deliveredOn
+      : null;
+  }
   const ds = [...p.deliveries]
     .filter((d) => upTo === undefined || d.deliveredOn <= upTo)
     .sort((a, b) => (a.deliveredOn < b.deliveredOn ? -1 : a.deliveredOn > b.deliveredOn ? 1 : 0));
@@ -386,6 +407,17 @@ export function fullDeliveryDay(p: ScorePromise, upTo?: IsoDate): IsoDate | null
     if (sum >= p.quantity) return d.deliveredOn;
   }
   return null;
+}
+
+const payDueMemo = new WeakMap<ScorePromise, IsoDate>();
+/** Delivered in full + the payment terms (as domain/promise.ts paymentDueOn), once per promise. */
+function paymentDueDay(p: ScorePromise, full: IsoDate): IsoDate {
+  let day = payDueMemo.get(p);
+  if (day === undefined) {
+    day = plusDays(full, p.paymentTermsDays);
+    payDueMemo.set(p, day);
+  }
+  return day;
 }
 
 export type Outcome = 'on_time_in_full' | 'late' | 'partly_delivered' | 'open_past_due' | 'not_yet_judged';
@@ -511,7 +543,7 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
     for (const pay of p.payments)
       if (pay.paidOn >= monday && pay.paidOn <= sunday) received += pay.amountMinor;
     if (full !== null) {
-      const dueOn = plusDays(full, p.paymentTermsDays);
+      const dueOn = paymentDueDay(p, full);
       if (dueOn >= monday && dueOn <= sunday) paymentsDue += p.valueMinor;
       // Overdue past terms at the week's end: the due day has passed and value is still unpaid.
       if (dueOn < overdueCutoff) {
