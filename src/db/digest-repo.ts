@@ -237,6 +237,11 @@ export function createDigestReader(db: Db): DigestReader {
       `SELECT request_id AS id, paid_on AS day, amount_minor AS n FROM promise_payments
        WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
     ) as Statement<[string], { id: number; day: string; n: number }>,
+    // The oldest request: one step down requests_created_at_idx.
+    firstRequestAt: sqlite.prepare('SELECT min(created_at) AS at FROM requests') as Statement<
+      [],
+      { at: number | null }
+    >,
     pendingSignOffs: sqlite.prepare(
       `SELECT s.id, s.request_id, s.function_id, s.asked_at
        FROM requests r JOIN sign_offs s ON s.request_id = r.id
@@ -371,6 +376,11 @@ export function createDigestReader(db: Db): DigestReader {
           cancellation: p.cancelled_at === null ? null : { at: new Date(p.cancelled_at) },
         }),
       );
+    },
+
+    firstRequestAt(): Date | null {
+      const at = q.firstRequestAt.get()?.at ?? null;
+      return at === null ? null : new Date(at);
     },
 
     pendingNow(): PendingNow {

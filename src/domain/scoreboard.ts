@@ -6,6 +6,7 @@
 //
 // Definitions (README "Weekly digest" repeats them for readers):
 // - Week: Monday 00:00 to Sunday 24:00 in the configured zone. "This week" is the digest's week.
+//   A week that ended before the first request in the database has no data (not zeros).
 // - 8-week median: the median of the figure over the eight weeks BEFORE this week (this week is
 //   compared with it, so it is not part of it); weeks where the figure has no value (nothing to
 //   measure) are left out. Null when none of the eight has a value.
@@ -167,6 +168,12 @@ export interface ScoreEvent {
 export interface ScoreWeekRows {
   /** The Monday. */
   readonly weekStart: IsoDate;
+  /**
+   * False for a week that ended before the first request the database holds (the bot was not in
+   * use yet): every figure of it is "no data", so a new install's first weeks are not compared
+   * with zeros.
+   */
+  readonly inUse?: boolean;
   readonly submitted: readonly ScoreRequest[];
   /** Events of SCORE_EVENT_TYPES that happened in the week. */
   readonly events: readonly ScoreEvent[];
@@ -1020,7 +1027,10 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     weekEnds,
   };
   for (const w of input.weeks) weekEnds.set(w.weekStart, weekBounds(w.weekStart, input.timeZone).end);
-  const perWeek = input.weeks.map((w) => weekValues(ctx, w));
+  const perWeek = input.weeks.map((w) => {
+    const computed = weekValues(ctx, w);
+    return w.inUse === false ? { ...computed, values: new Map<string, number | null>() } : computed;
+  });
   const current = perWeek[perWeek.length - 1];
   if (!current) throw new RangeError('computeScoreboard needs at least this week');
 

@@ -41,6 +41,8 @@ export interface DigestReader {
   scoreRows(start: Date, end: Date): { submitted: ScoreRequest[]; events: ScoreEvent[] };
   /** The promises a window touches (see PromiseWindow). */
   promises(window: PromiseWindow): ScorePromise[];
+  /** When the first request the database holds was submitted (null: none yet). */
+  firstRequestAt(): Date | null;
 }
 
 /**
@@ -101,8 +103,10 @@ export function buildScoreboard(
     const t = at.getTime();
     return bounds.findIndex((b) => t >= b.start.getTime() && t < b.end.getTime());
   };
-  const weeks = mondays.map((m) => ({
+  const firstRequest = reader.firstRequestAt()?.getTime() ?? Number.POSITIVE_INFINITY;
+  const weeks = mondays.map((m, i) => ({
     weekStart: m,
+    inUse: (bounds[i]?.end.getTime() ?? 0) > firstRequest,
     submitted: [] as ScoreRequest[],
     events: [] as ScoreEvent[],
   }));

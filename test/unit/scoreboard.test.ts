@@ -236,6 +236,15 @@ describe('scoreboard: where to look on synthetic weeks', () => {
 });
 
 describe('scoreboard: figures and their baseline', () => {
+  it('when the weeks before are from before the bot was in use then they have no data, not zeros', () => {
+    const i = input({ requests: 16 });
+    const fresh = { ...i, weeks: i.weeks.map((w, n) => (n < 8 ? { ...w, inUse: false } : w)) };
+    const inflow = computeScoreboard(fresh).links[0]?.figures.find((f) => f.id === 'sales.requests_in');
+    expect(inflow).toMatchObject({ thisWeek: 16, lastWeek: null, median8w: null, arrow: null });
+    expect(inflow?.history).toEqual([null, null, null, null, null, null, null, null, 16]);
+    expect(computeScoreboard(fresh).findings).toEqual([]);
+  });
+
   it('when a figure moves more than twice its usual spread then it gets an arrow, and not otherwise', () => {
     // Median 10; deviations 1,0,1,0,1,1,0,0 → MAD 0.5; the bar is 2 × max(0.5, floor 1) = 2.
     expect(baseline(13, [9, 10, 11, 10, 9, 11, 10, 10], 'count')).toEqual({
