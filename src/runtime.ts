@@ -10,7 +10,8 @@ import { closeDb, createDb, type Db } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
-import { createOutboxRepo } from './db/outbox-repo.js';
+import { createMessageLocations } from './db/message-locations-repo.js';
+import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
@@ -25,12 +26,14 @@ import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
 import { ownerIdsFor } from './services/owners.js';
 import type { Clock } from './services/ports.js';
+import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
 import { buildScoreboard, type DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
-import { createReportsFor } from './slack/delivery-reports.js';
+import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
+import { createReportsFor } from './slack/delivery/reports.js';
+import { classifySlackError } from './slack/delivery/slack-errors.js';
 import { createDigestPoster } from './slack/digest-poster.js';
-import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
 
@@ -83,8 +86,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
   await groups.refresh();
   groups.start();
+  const outbox = createOutbox(db);
   const services: ServiceDeps = {
     store,
+    outbox,
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,
@@ -104,7 +109,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // links' headline figures, the digest the horizon).
     scoreboard: (day) => buildScoreboard({ reader: digestReader, config, clock }, day),
   };
-  const jobRuns = createJobRunStore(db);
+  const jobRuns = createJobRunStore(db, outbox);
   // The next weeks' load per product line, whenever any product line has a capacity.
   const capacityHook = options.capacity ?? digestCapacity(services);
   const digest: DigestDeps = {
@@ -163,10 +168,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     repo: outboxRepo,
     deliver: createNotifier({
       client: app.client,
-      store,
+      services,
+      locations: createMessageLocations(db),
       config,
       home,
-      services,
       postDigest: createDigestPoster({
         client: app.client,
         config,
@@ -189,6 +194,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tasks: [
       { name: 'weekly_digest', run: () => runDueDigest({ ...services, jobRuns }) },
       { name: 'reminders', run: () => runReminders({ ...services, reminders }) },
+      { name: 'promise_asks', run: () => runPromiseAsks(services) },
       {
         name: 'outbox_prune',
         run: outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),

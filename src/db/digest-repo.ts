@@ -21,7 +21,7 @@ import {
   type ScorePromise,
   type ScoreRequest,
 } from '../domain/scoreboard.js';
-import type { DigestReader, PromiseWindow } from '../services/weekly-digest.js';
+import type { DigestReader, PromiseWindow } from '../services/ports.js';
 import type { Db } from './create-db.js';
 
 interface RequestSql {

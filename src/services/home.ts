@@ -1,8 +1,11 @@
 // App Home as a use case: what one person should see (their queue, their requests and, for
 // leadership, the week so far), and who must see a fresh Home after a change. Rendering to Block
 // Kit is slack/views/home.ts; the outbox publishes it (kind 'home.update').
+
+import { promiseRoles } from '../config.js';
 import { businessAges } from '../domain/business-age.js';
 import { addDays, type IsoDate, localDate, startOfLocalDay, weekStart } from '../domain/calendar.js';
+import type { CommitPromise } from '../domain/promise.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
 import {
   type Figure,
@@ -13,42 +16,8 @@ import {
   type Scoreboard,
 } from '../domain/scoreboard.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
-
-export interface PendingSignOffRef {
-  readonly signOffId: number;
-  readonly requestId: number;
-}
-
-export interface WeekFigures {
-  /** Requests submitted since Monday 00:00 local. */
-  readonly inflow: number;
-  /** Requests cleared (every function signed off) since Monday; overrides are counted apart. */
-  readonly cleared: number;
-  /** Requests rejected since Monday. */
-  readonly blocked: number;
-  /** `request.overridden` events since Monday. */
-  readonly overrides: number;
-  /** Requests still waiting now. */
-  readonly pendingRequests: number;
-  readonly pendingByFunction: readonly {
-    readonly functionId: string;
-    readonly label: string;
-    readonly count: number;
-  }[];
-}
-
-/** The reads App Home needs (db/home-repo.ts); each is indexed, see there. */
-export interface HomeQueries {
-  recordOpened(userId: string, at: Date): void;
-  /** Pending sign-offs this person may decide, oldest first (all of them: the count is shown). */
-  pendingFor(userId: string, ownerIds: readonly string[]): PendingSignOffRef[];
-  /** A seller's open requests (newest first) and their `recentLimit` latest closed ones. */
-  sellerRequestIds(sellerId: string, recentLimit: number): { open: number[]; recent: number[] };
-  loadRequests(ids: readonly number[]): Map<number, CommitRequest>;
-  weekFigures(from: Date, to: Date): WeekFigures;
-  oldestPending(limit: number): PendingSignOffRef[];
-}
+import type { Notification } from './notifications.js';
+import type { HomeQueries, HomeWeekFigures, PendingSignOffRef } from './ports.js';
 
 /**
  * The owner ids a person answers for: themselves, and (extension points for the lead) the user
@@ -83,7 +52,7 @@ export interface WaitingItem {
 
 export interface LeadershipBoard {
   readonly weekOf: IsoDate;
-  readonly figures: WeekFigures;
+  readonly figures: HomeWeekFigures;
   readonly oldest: readonly WaitingItem[];
   /** The six links' headline figures this week so far, each against its 8-week median. */
   readonly links?: readonly {
@@ -100,6 +69,16 @@ export interface HomeData {
   readonly waiting: { readonly total: number; readonly items: readonly WaitingItem[] };
   readonly mine: { readonly openTotal: number; readonly requests: readonly CommitRequest[] };
   readonly board: LeadershipBoard | null;
+  /** Promises: what this person confirms (due within 7 days or overdue) and, as seller, their open ones. */
+  readonly promises?: HomePromises;
+}
+
+export interface HomePromises {
+  readonly today: IsoDate;
+  /** True when this person is one of the `confirmed_by` owners (the section shows even when empty). */
+  readonly confirmer: boolean;
+  readonly toConfirm: { readonly total: number; readonly items: readonly CommitPromise[] };
+  readonly mine: { readonly total: number; readonly items: readonly CommitPromise[] };
 }
 
 /** More than any Home can show (100 blocks, two per sign-off): the rest is counted, not loaded. */
@@ -107,6 +86,12 @@ export const WAITING_LOAD_LIMIT = 48;
 export const MY_REQUESTS_LIMIT = 10;
 export const RECENT_CLOSED_LIMIT = 5;
 export const OLDEST_WAITS = 5;
+/** Two blocks each (line and buttons) on Home; more are counted. */
+export const PROMISES_TO_CONFIRM_LIMIT = 10;
+export const MY_PROMISES_LIMIT = 10;
+const OPEN_PROMISE_STATES = ['open', 'at_risk', 'overdue', 'partly_delivered'] as const;
+/** Home shows confirmers what is due within this many days (and everything overdue). */
+export const PROMISES_DUE_WITHIN_DAYS = 7;
 
 /** Everything one person's Home shows, read at the moment of rendering. */
 export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
@@ -165,7 +150,32 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
         : {}),
     };
   }
-  return { userId, functions, waiting, mine, board };
+  return { userId, functions, waiting, mine, board, promises: homePromises(deps, userId, ownerIds, now) };
+}
+
+function homePromises(deps: HomeDeps, userId: string, ownerIds: readonly string[], now: Date): HomePromises {
+  const { config, promises } = deps.services;
+  const today = localDate(now, config.timezone);
+  const confirmedBy = promiseRoles(config).confirmedBy;
+  const owners = confirmedBy ? (config.functions[confirmedBy]?.owners ?? []) : [];
+  const confirmer = owners.some((o) => ownerIds.includes(o));
+  // One more than shown, to know whether to say "…and more"; the totals are what was read.
+  const due = confirmer
+    ? promises.listPromises({
+        states: OPEN_PROMISE_STATES,
+        dueOnOrBefore: addDays(today, PROMISES_DUE_WITHIN_DAYS),
+        limit: 200,
+      })
+    : [];
+  // Not the confirmer's own sales: they may not confirm those.
+  const toConfirm = due.filter((p) => p.sellerId !== userId);
+  const mine = promises.listPromises({ states: OPEN_PROMISE_STATES, sellerId: userId, limit: 200 });
+  return {
+    today,
+    confirmer,
+    toConfirm: { total: toConfirm.length, items: toConfirm.slice(0, PROMISES_TO_CONFIRM_LIMIT) },
+    mine: { total: mine.length, items: mine.slice(0, MY_PROMISES_LIMIT) },
+  };
 }
 
 /**
@@ -173,11 +183,11 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
  * changes they can see refresh it.
  */
 export function recordHomeOpened(deps: HomeDeps, userId: string): void {
-  const { store, clock } = deps.services;
+  const { store, outbox, clock } = deps.services;
   const at = clock.now();
   store.transaction(() => {
     deps.home.recordOpened(userId, at);
-    store.enqueue([{ kind: 'home.update', userId }], at);
+    outbox.enqueue([{ kind: 'home.update', userId }], at);
   });
   deps.services.onNotify();
 }

@@ -22,8 +22,8 @@ import {
   type TransitionResult,
 } from '../domain/promise.js';
 import type { ServiceDeps } from './deps.js';
+import type { Notification } from './notifications.js';
 import { ownerDirectory } from './owners.js';
-import type { Notification } from './ports.js';
 
 /** Who may take a step: the roles of INTERFACE.md's command table. */
 export type PromiseRole = 'confirmer' | 'quality' | 'payments' | 'seller' | 'leadership';
@@ -168,7 +168,7 @@ function run(
     if ('duplicate' in next) return { ok: true, promise: before, before, events: [], duplicate: true };
     promises.savePromise(before, next.promise, at);
     store.appendEvents(input.requestId, next.events);
-    store.enqueue(notificationsFor(deps, next.promise, next.events, by), at);
+    deps.outbox.enqueue(notificationsFor(deps, next.promise, next.events, by), at);
     return { ok: true, promise: next.promise, before, events: next.events, duplicate: false };
   });
   if (result.ok && !result.duplicate) deps.onNotify();
@@ -323,4 +323,28 @@ export function listPromises(
 
 export function loadPromise(deps: ServiceDeps, requestId: number): CommitPromise | null {
   return deps.promises.loadPromise(requestId);
+}
+
+/**
+ * Read-only: may this person take this step on this promise now? A button that opens a modal asks
+ * first, so nobody fills in a form only to be refused.
+ */
+export function checkPromiseStep(
+  deps: ServiceDeps,
+  input: { readonly requestId: number; readonly actor: Actor; readonly step: PromiseStep },
+):
+  | { readonly ok: true; readonly promise: CommitPromise }
+  | ({ readonly ok: false; readonly promise: CommitPromise | null } & ServiceRefusal) {
+  const request = deps.store.loadRequest(input.requestId);
+  if (!request) return { ok: false, reason: 'unknown_request', promise: null };
+  const promise = deps.promises.loadPromise(input.requestId);
+  if (!promise) return { ok: false, reason: 'not_cleared', status: request.status, promise: null };
+  if (input.actor.kind === 'user') {
+    const may = mayAct(deps, input.step, promise, input.actor.userId, deps.clock.now());
+    if (!may.ok)
+      return { ok: false, reason: 'not_allowed', allowed: may.allowed, ownRequest: may.ownRequest, promise };
+  }
+  if (promise.state === 'cancelled') return { ok: false, reason: 'cancelled', promise };
+  if (promise.state === 'delivered') return { ok: false, reason: 'already_delivered', promise };
+  return { ok: true, promise };
 }

@@ -8,10 +8,7 @@ import {
   computeTrendWeek,
   type Digest,
   type DigestInput,
-  type PendingNow,
-  type PreviousWeek,
   type TrendWeek,
-  type WeekRows,
   weekBounds,
 } from '../domain/digest.js';
 import {
@@ -24,38 +21,10 @@ import {
   LINKS,
   type Scoreboard,
   type ScoreEvent,
-  type ScorePromise,
   type ScoreRequest,
 } from '../domain/scoreboard.js';
 import { DIGEST_CAPACITY_WEEKS } from './capacity.js';
-import type { Clock } from './ports.js';
-
-export interface DigestReader {
-  /** Requests submitted, sign-offs asked and digest events that happened in [start, end). */
-  weekRows(start: Date, end: Date): WeekRows;
-  /** The week before, as much as week-over-week change needs: inflow per product line, decisions. */
-  previousWeek(start: Date, end: Date): PreviousWeek;
-  /** Requests still pending and their pending sign-offs. */
-  pendingNow(): PendingNow;
-  /** The scoreboard's requests submitted and events of SCORE_EVENT_TYPES in [start, end). */
-  scoreRows(start: Date, end: Date): { submitted: ScoreRequest[]; events: ScoreEvent[] };
-  /** The promises a window touches (see PromiseWindow). */
-  promises(window: PromiseWindow): ScorePromise[];
-  /** When the first request the database holds was submitted (null: none yet). */
-  firstRequestAt(): Date | null;
-}
-
-/**
- * Days (inclusive) of the scoreboard's window: promised from `from` to `atRiskTo` (the window and
- * the two weeks after it); paid, delivered in full, reported on or due for payment from `from` to
- * `to`; or still unpaid with a payment due day before `overdueBefore`.
- */
-export interface PromiseWindow {
-  readonly from: IsoDate;
-  readonly to: IsoDate;
-  readonly atRiskTo: IsoDate;
-  readonly overdueBefore: IsoDate;
-}
+import type { Clock, DigestReader } from './ports.js';
 
 export interface DigestDeps {
   readonly reader: DigestReader;

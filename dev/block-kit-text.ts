@@ -41,6 +41,10 @@ const EMOJI: Readonly<Record<string, string>> = {
   busts_in_silhouette: '👥',
   compass: '🧭',
   handshake: '🤝',
+  package: '📦',
+  large_orange_diamond: '🔶',
+  heavy_multiplication_x: '✖️',
+  truck: '🚚',
 };
 
 export interface Names {
