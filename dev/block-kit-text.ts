@@ -35,6 +35,12 @@ const EMOJI: Readonly<Record<string, string>> = {
   mag: '🔍',
   link: '🔗',
   factory: '🏭',
+  // The digest's six links and Promises kept.
+  moneybag: '💰',
+  bank: '🏦',
+  busts_in_silhouette: '👥',
+  compass: '🧭',
+  handshake: '🤝',
   package: '📦',
   large_orange_diamond: '🔶',
   heavy_multiplication_x: '✖️',

@@ -1,8 +1,9 @@
 // Operator commands: `migrate` (npm run db:migrate), `digest` (npm run digest -- --week-of
-// YYYY-MM-DD [--dry-run]), `backup PATH` (npm run db:backup -- PATH) and `outbox-retry [CG-N]`
+// YYYY-MM-DD [--dry-run | --format csv|json]), `backup PATH` (npm run db:backup -- PATH) and `outbox-retry [CG-N]`
 // (npm run outbox:retry).
 import { existsSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
+import { stringify } from 'csv-stringify/sync';
 import { ConfigError, type Env, loadConfig, parseEnv } from './config.js';
 import { backupDatabase } from './db/backup.js';
 import { createCapacityStore } from './db/capacity-repo.js';
@@ -10,13 +11,14 @@ import { closeDb, createDb } from './db/create-db.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { isIsoDate, weekStart } from './domain/calendar.js';
+import type { Digest } from './domain/digest.js';
 import { parseRequestRef } from './domain/request.js';
 import { createLogger } from './logger.js';
 import { digestCapacity } from './services/capacity.js';
 import { systemClock } from './services/ports.js';
 import { buildWeeklyDigest, type DigestDeps } from './services/weekly-digest.js';
 import { createDigestPoster } from './slack/digest-poster.js';
-import { buildDigestMessages } from './slack/views/digest.js';
+import { buildDigestMessages, findingSentence } from './slack/views/digest.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -53,22 +55,76 @@ function migrate(): void {
   process.stdout.write(`migrated ${path}\n`);
 }
 
+/** Every figure of the digest's links and Promises kept, one row each (the export's shape). */
+function figureRows(d: Digest): {
+  link: string;
+  figure: string;
+  this_week: number | null;
+  last_week: number | null;
+  median_8w: number | null;
+}[] {
+  const sb = d.scoreboard;
+  if (!sb) return [];
+  return [...sb.links.flatMap((l) => l.figures), ...sb.promiseFigures].map((f) => ({
+    link: f.link,
+    figure: f.id.slice(f.id.indexOf('.') + 1),
+    this_week: f.thisWeek,
+    last_week: f.lastWeek,
+    median_8w: f.median8w,
+  }));
+}
+
+function exportDigest(d: Digest, format: 'csv' | 'json', currency: string): string {
+  const rows = figureRows(d);
+  if (format === 'csv') {
+    return stringify(rows, {
+      header: true,
+      columns: ['link', 'figure', 'this_week', 'last_week', 'median_8w'],
+      // An empty cell is "no value" (nothing to measure that week), never zero.
+      cast: { number: (n) => String(n) },
+    });
+  }
+  return `${JSON.stringify(
+    {
+      weekStart: d.weekStart,
+      weekEnd: d.weekEnd,
+      figures: rows,
+      whereToLook: (d.scoreboard?.findings ?? []).map((f) => findingSentence(f, { currency })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** The value of `--name V` or `--name=V`, and the index of V when given apart. */
+function option(args: readonly string[], name: string): { value: string | undefined; at: number } {
+  const at = args.indexOf(name);
+  if (at >= 0) return { value: args[at + 1], at: at + 1 };
+  return { value: args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1), at: -1 };
+}
+
 async function digest(args: readonly string[]): Promise<void> {
-  const usage = 'usage: npm run digest -- --week-of YYYY-MM-DD [--dry-run]';
-  const at = args.indexOf('--week-of');
-  const day =
-    at >= 0 ? args[at + 1] : args.find((a) => a.startsWith('--week-of='))?.slice('--week-of='.length);
+  const usage = 'usage: npm run digest -- --week-of YYYY-MM-DD [--dry-run | --format csv|json]';
+  const week = option(args, '--week-of');
+  const format = option(args, '--format');
+  const day = week.value;
   const dryRun = args.includes('--dry-run');
   const unknown = args.filter(
     (a, i) =>
       a.startsWith('--') &&
-      !['--week-of', '--dry-run'].includes(a) &&
+      !['--week-of', '--dry-run', '--format'].includes(a) &&
       !a.startsWith('--week-of=') &&
-      i !== at + 1,
+      !a.startsWith('--format=') &&
+      i !== week.at &&
+      i !== format.at,
   );
-  if (!day || unknown.length) fail(usage);
+  if (!day || unknown.length || (format.value !== undefined && dryRun)) fail(usage);
   if (!isIsoDate(day)) fail(`digest: --week-of: expected a date YYYY-MM-DD, got "${day}"`);
-  const env = environment(!dryRun);
+  if (format.value !== undefined && format.value !== 'csv' && format.value !== 'json') {
+    fail(`digest: --format: expected csv or json, got "${format.value}"`);
+  }
+  const exportAs = format.value;
+  const env = environment(!dryRun && exportAs === undefined);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(env.COMMIT_GATE_CONFIG);
@@ -85,6 +141,10 @@ async function digest(args: readonly string[]): Promise<void> {
       clock: systemClock,
       ...(capacity ? { capacity } : {}),
     };
+    if (exportAs !== undefined) {
+      process.stdout.write(exportDigest(buildWeeklyDigest(deps, day), exportAs, config.currency));
+      return;
+    }
     if (dryRun) {
       const [first, ...thread] = buildDigestMessages(buildWeeklyDigest(deps, day), {
         currency: config.currency,
@@ -156,6 +216,6 @@ switch (command) {
     break;
   default:
     fail(
-      'usage: cli.ts migrate | digest --week-of YYYY-MM-DD [--dry-run] | backup PATH | outbox-retry [CG-N]',
+      'usage: cli.ts migrate | digest --week-of YYYY-MM-DD [--dry-run | --format csv|json] | backup PATH | outbox-retry [CG-N]',
     );
 }

@@ -31,7 +31,7 @@ import { ownerIdsFor } from './services/owners.js';
 import type { Clock, RequestStore } from './services/ports.js';
 import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
-import type { DigestDeps } from './services/weekly-digest.js';
+import { buildScoreboard, type DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, StartupError, verifyBotToken } from './slack/create-app.js';
 import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
 import { createReportsFor } from './slack/delivery/reports.js';
@@ -175,17 +175,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     groups,
   };
   const ctx = renderContext(config);
+  const digestReader = createDigestReader(db);
   const home: HomeDeps = {
     services,
     home: createHomeRepo(db),
     ownerIds: (userId) => ownerIdsFor(services, userId, clock.now()),
     capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
+    // Leadership's live board: the six links this week so far (no capacity: the board shows the
+    // links' headline figures, the digest the horizon).
+    scoreboard: (day) => buildScoreboard({ reader: digestReader, config, clock }, day),
   };
   const jobRuns = createJobRunStore(db, outbox);
   // The next weeks' load per product line, whenever any product line has a capacity.
   const capacityHook = options.capacity ?? digestCapacity(services);
   const digest: DigestDeps = {
-    reader: createDigestReader(db),
+    reader: digestReader,
     config,
     clock,
     ...(capacityHook ? { capacity: capacityHook } : {}),

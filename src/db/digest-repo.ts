@@ -15,7 +15,13 @@ import {
   type WeekRows,
 } from '../domain/digest.js';
 import type { RequestStatus } from '../domain/request.js';
-import type { DigestReader } from '../services/ports.js';
+import {
+  SCORE_EVENT_TYPES,
+  type ScoreEvent,
+  type ScorePromise,
+  type ScoreRequest,
+} from '../domain/scoreboard.js';
+import type { DigestReader, PromiseWindow } from '../services/ports.js';
 import type { Db } from './create-db.js';
 
 interface RequestSql {
@@ -55,6 +61,40 @@ interface EventSql {
 }
 
 const TYPES = DIGEST_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+const SCORE_TYPES = SCORE_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+
+interface ScoreRequestSql {
+  id: number;
+  product_line_id: string;
+  value_minor: number;
+  delivery_date: string;
+  created_at: number;
+  payment_terms_days: number;
+  discount_percent: number;
+  fns: string | null;
+  revised: number;
+}
+interface ScoreEventSql {
+  request_id: number;
+  type: string;
+  actor_id: string | null;
+  at: number;
+  function_id: string | null;
+  decided_at: number | null;
+  value_minor: number;
+  /** JSON array [complete, overCapacity, fastLane, override, conditions], for approvals only. */
+  flags: string | null;
+}
+interface PromiseSql {
+  request_id: number;
+  product_line_id: string;
+  quantity: number;
+  value_minor: number;
+  payment_terms_days: number;
+  promised_on: string;
+  cleared_via: ScorePromise['clearedVia'];
+  cancelled_at: number | null;
+}
 
 const toRequest = (r: RequestSql): DigestRequest => ({
   id: r.id,
@@ -80,6 +120,14 @@ function dataOf(e: EventSql): Record<string, unknown> {
   if (typeof e.d_date === 'string') data.date = e.d_date;
   if (typeof e.d_requested === 'string') data.requestedDate = e.d_requested;
   return data;
+}
+
+const NO_FLAGS: readonly unknown[] = [];
+/** The approval flags as SQLite answered them (a JSON array; absent keys are null). */
+function flagsOf(flags: string | null): readonly unknown[] {
+  if (flags === null) return NO_FLAGS;
+  const parsed: unknown = JSON.parse(flags);
+  return Array.isArray(parsed) ? parsed : NO_FLAGS;
 }
 
 export function createDigestReader(db: Db): DigestReader {
@@ -131,6 +179,69 @@ export function createDigestReader(db: Db): DigestReader {
     pendingTotals: sqlite.prepare(
       `SELECT count(*) AS n, coalesce(sum(value_minor), 0) AS v FROM requests WHERE status = 'pending'`,
     ) as Statement<[], { n: number; v: number }>,
+    // The scoreboard's requests of a window (requests_created_at_idx), each with the functions it
+    // was asked for (sign_offs_request_function_idx) and whether it was ever revised
+    // (events_request_idx).
+    scoreRequests: sqlite.prepare(
+      `SELECT r.id, r.product_line_id, r.value_minor, r.delivery_date, r.created_at, r.payment_terms_days,
+              r.discount_percent,
+              (SELECT group_concat(s.function_id) FROM sign_offs s WHERE s.request_id = r.id) AS fns,
+              EXISTS (SELECT 1 FROM events v WHERE v.request_id = r.id AND v.type = 'request.revised') AS revised
+       FROM requests r WHERE r.created_at >= ? AND r.created_at < ?`,
+    ) as Statement<[number, number], ScoreRequestSql>,
+    // The scoreboard's events of a window: one range of events_type_at_idx per type.
+    scoreEvents: sqlite.prepare(
+      // Only approvals carry flags the scoreboard reads: their data is parsed once, for all five
+      // fields (json_extract with several paths answers a JSON array). CROSS JOIN keeps events
+      // (through events_type_at_idx) the outer loop: after ANALYZE the planner may otherwise scan
+      // every request.
+      `SELECT e.request_id, e.type, e.actor_id, e.at, s.function_id, s.decided_at, r.value_minor,
+              CASE WHEN e.type IN ('signoff.approved', 'request.approved')
+                THEN json_extract(e.data, '$.complete', '$.overCapacity', '$.fastLane', '$.override', '$.conditions')
+              END AS flags
+       FROM events e INDEXED BY events_type_at_idx
+       CROSS JOIN requests r ON r.id = e.request_id
+       LEFT JOIN sign_offs s ON s.id = e.sign_off_id
+       WHERE e.type IN (${SCORE_TYPES}) AND e.at >= ? AND e.at < ?`,
+    ) as Statement<[number, number], ScoreEventSql>,
+    // The promises a window touches, each through its own index (see schema.ts): promised in the
+    // window or the two weeks after it; payment due in it; still unpaid past its due day; paid,
+    // delivered in full or reported on in it.
+    windowPromiseIds: sqlite.prepare(
+      `SELECT request_id AS id FROM promises WHERE promised_on >= @from AND promised_on <= @atRiskTo
+       UNION SELECT request_id FROM promises WHERE payment_due_on >= @from AND payment_due_on <= @to
+       UNION SELECT request_id FROM promises
+             WHERE payment_due_on IS NOT NULL AND paid_minor < value_minor AND payment_due_on < @overdueBefore
+       UNION SELECT request_id FROM promises WHERE delivered_on >= @from AND delivered_on <= @to
+       UNION SELECT request_id FROM promise_payments WHERE paid_on >= @from
+       UNION SELECT request_id FROM promise_quality_issues WHERE reported_on >= @from AND reported_on <= @to`,
+    ) as Statement<[{ from: string; to: string; atRiskTo: string; overdueBefore: string }], { id: number }>,
+    promiseRows: sqlite.prepare(
+      `SELECT request_id, product_line_id, quantity, value_minor, payment_terms_days, promised_on, cleared_via,
+              cancelled_at
+       FROM promises WHERE request_id IN (SELECT value FROM json_each(?))`,
+    ) as Statement<[string], PromiseSql>,
+    promiseDeliveries: sqlite.prepare(
+      `SELECT request_id AS id, delivered_on AS day, quantity AS n FROM promise_deliveries
+       WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
+    ) as Statement<[string], { id: number; day: string; n: number }>,
+    promiseSlips: sqlite.prepare(
+      `SELECT request_id AS id, expected_on AS day, at FROM promise_slips
+       WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
+    ) as Statement<[string], { id: number; day: string; at: number }>,
+    promiseIssues: sqlite.prepare(
+      `SELECT request_id AS id, reported_on AS day FROM promise_quality_issues
+       WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
+    ) as Statement<[string], { id: number; day: string }>,
+    promisePayments: sqlite.prepare(
+      `SELECT request_id AS id, paid_on AS day, amount_minor AS n FROM promise_payments
+       WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
+    ) as Statement<[string], { id: number; day: string; n: number }>,
+    // The oldest request: one step down requests_created_at_idx.
+    firstRequestAt: sqlite.prepare('SELECT min(created_at) AS at FROM requests') as Statement<
+      [],
+      { at: number | null }
+    >,
     pendingSignOffs: sqlite.prepare(
       `SELECT s.id, s.request_id, s.function_id, s.asked_at
        FROM requests r JOIN sign_offs s ON s.request_id = r.id
@@ -192,6 +303,84 @@ export function createDigestReader(db: Db): DigestReader {
           rejected: d.rejected === 1,
         })),
       };
+    },
+
+    scoreRows(start: Date, end: Date) {
+      const range: [number, number] = [start.getTime(), end.getTime()];
+      const submitted = q.scoreRequests.all(...range).map(
+        (r): ScoreRequest => ({
+          id: r.id,
+          productLineId: r.product_line_id,
+          valueMinor: r.value_minor,
+          deliveryDate: r.delivery_date,
+          createdAt: new Date(r.created_at),
+          paymentTermsDays: r.payment_terms_days,
+          discountPercent: r.discount_percent,
+          functions: r.fns ? r.fns.split(',') : [],
+          revised: r.revised === 1,
+        }),
+      );
+      const events = q.scoreEvents.all(...range).map((e): ScoreEvent => {
+        const [complete, overCapacity, fastLane, override, conditions] = flagsOf(e.flags);
+        return {
+          requestId: e.request_id,
+          type: e.type,
+          actorId: e.actor_id,
+          at: new Date(e.at),
+          functionId: e.function_id,
+          valueMinor: e.value_minor,
+          complete: complete === true,
+          overCapacity: overCapacity === true,
+          fastLane: fastLane === true,
+          override: override === true,
+          withConditions: typeof conditions === 'string' && conditions.trim() !== '',
+          signOffDecidedAt: e.decided_at === null ? null : new Date(e.decided_at),
+        };
+      });
+      return { submitted, events };
+    },
+
+    promises(window: PromiseWindow): ScorePromise[] {
+      const ids = q.windowPromiseIds.all(window).map((r) => r.id);
+      if (!ids.length) return [];
+      const json = JSON.stringify(ids);
+      const group = <T extends { id: number }>(rows: readonly T[]) => {
+        const m = new Map<number, T[]>();
+        for (const r of rows) {
+          const list = m.get(r.id);
+          if (list) list.push(r);
+          else m.set(r.id, [r]);
+        }
+        return m;
+      };
+      const deliveries = group(q.promiseDeliveries.all(json));
+      const slips = group(q.promiseSlips.all(json));
+      const issues = group(q.promiseIssues.all(json));
+      const payments = group(q.promisePayments.all(json));
+      return q.promiseRows.all(json).map(
+        (p): ScorePromise => ({
+          requestId: p.request_id,
+          productLineId: p.product_line_id,
+          quantity: p.quantity,
+          valueMinor: p.value_minor,
+          paymentTermsDays: p.payment_terms_days,
+          promisedOn: p.promised_on,
+          clearedVia: p.cleared_via,
+          deliveries: (deliveries.get(p.request_id) ?? []).map((d) => ({
+            deliveredOn: d.day,
+            quantity: d.n,
+          })),
+          slips: (slips.get(p.request_id) ?? []).map((x) => ({ expectedOn: x.day, at: new Date(x.at) })),
+          issues: (issues.get(p.request_id) ?? []).map((x) => ({ reportedOn: x.day })),
+          payments: (payments.get(p.request_id) ?? []).map((x) => ({ paidOn: x.day, amountMinor: x.n })),
+          cancellation: p.cancelled_at === null ? null : { at: new Date(p.cancelled_at) },
+        }),
+      );
+    },
+
+    firstRequestAt(): Date | null {
+      const at = q.firstRequestAt.get()?.at ?? null;
+      return at === null ? null : new Date(at);
     },
 
     pendingNow(): PendingNow {

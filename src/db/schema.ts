@@ -359,6 +359,14 @@ export const promises = sqliteTable(
     index('promises_promised_on_idx').on(t.promisedOn),
     // App Home "your promises": a seller's open promises.
     index('promises_seller_idx').on(t.sellerId, t.state, t.dueOn),
+    // The digest's "payments due in week W" (a range of payment due days).
+    index('promises_payment_due_idx').on(t.paymentDueOn),
+    // The digest's "overdue past terms": unpaid promises whose payment due day has passed (few rows).
+    index('promises_unpaid_due_idx')
+      .on(t.paymentDueOn)
+      .where(sql`payment_due_on IS NOT NULL AND paid_minor < value_minor`),
+    // The digest's "delivered in full in week W" (quality issues per delivered promise).
+    index('promises_delivered_on_idx').on(t.deliveredOn),
   ],
 );
 
@@ -417,6 +425,8 @@ export const promiseQualityIssues = sqliteTable(
     check('promise_quality_issues_kind_check', sql`${t.kind} IN ('rework','return','complaint','other')`),
     // Loading one promise reads its issues in order.
     index('promise_quality_issues_request_idx').on(t.requestId, t.id),
+    // The digest's "quality issues reported in week W".
+    index('promise_quality_issues_reported_idx').on(t.reportedOn, t.requestId),
   ],
 );
 
@@ -436,6 +446,8 @@ export const promisePayments = sqliteTable(
     check('promise_payments_amount_check', sql`${t.amountMinor} > 0`),
     // Loading one promise reads its payments in order.
     index('promise_payments_request_idx').on(t.requestId, t.id),
+    // The digest's "payments received in week W" and the payments made after a week's end.
+    index('promise_payments_paid_on_idx').on(t.paidOn, t.requestId),
   ],
 );
 

@@ -35,6 +35,7 @@ import { type BusinessHours, type BusinessTimeline, businessTimeline, HOUR_MS } 
 import { addDays, type IsoDate, localDate, weekStart, zonedInstant } from './calendar.js';
 import type { WeekOutlook } from './capacity.js';
 import type { RequestStatus } from './request.js';
+import type { Scoreboard } from './scoreboard.js';
 
 export const THRESHOLDS = {
   stretchInflowUpPct: 25,
@@ -240,7 +241,31 @@ export interface Digest {
   };
   readonly overrides: readonly DigestOverride[];
   readonly whereToLook: readonly string[];
+  /**
+   * The same rules as whereToLook, each with what it is about: the ranked "Where to look" keeps
+   * those that measure an imbalance (not escalations or overrides, which the Leadership link
+   * counts) after the scoreboard's findings.
+   */
+  readonly flowFindings: readonly FlowFinding[];
   readonly capacity?: CapacitySection;
+  /** The six links and Promises kept (domain/scoreboard.ts), when the service computed them. */
+  readonly scoreboard?: Scoreboard;
+}
+
+export type FlowRule =
+  | 'stretch'
+  | 'rejecting'
+  | 'holding'
+  | 'slow'
+  | 'promise_gap'
+  | 'blocked'
+  | 'escalations'
+  | 'overrides';
+export interface FlowFinding {
+  readonly rule: FlowRule;
+  /** The function the sentence is about, when it is about one. */
+  readonly functionId: string | null;
+  readonly text: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,9 +523,11 @@ function promiseGapOf(input: DigestInput, tl: BusinessTimeline): Digest['promise
 
 const fmtHours = (h: number) => `${Math.round(h * 10) / 10} h`;
 
-function whereToLook(d: Omit<Digest, 'whereToLook'>): string[] {
+function whereToLook(d: Omit<Digest, 'whereToLook' | 'flowFindings'>): FlowFinding[] {
   const T = THRESHOLDS;
-  const out: string[] = [];
+  const out: FlowFinding[] = [];
+  const push = (rule: FlowRule, functionId: string | null, text: string) =>
+    out.push({ rule, functionId, text });
   const inflowUp = d.inflow.countChangePct;
   if (
     inflowUp !== null &&
@@ -512,7 +539,9 @@ function whereToLook(d: Omit<Digest, 'whereToLook'>): string[] {
       if (f.decided < T.stretchMinDecisions || f.previousDecided < T.stretchMinDecisions) continue;
       const up = changePct(f.medianHours, f.previousMedianHours);
       if (up !== null && up >= T.stretchDecisionTimeUpPct) {
-        out.push(
+        push(
+          'stretch',
+          f.id,
           `Inflow is up ${inflowUp}% while the median time ${f.label} takes to decide rose ${up}% (${fmtHours(f.previousMedianHours)} → ${fmtHours(f.medianHours)}): ${f.label} is being stretched.`,
         );
       }
@@ -524,7 +553,9 @@ function whereToLook(d: Omit<Digest, 'whereToLook'>): string[] {
         f.topRejectionReason && f.topRejectionReason.count >= T.rejectingMinSameReason
           ? `, most often "${f.topRejectionReason.text}" (${f.topRejectionReason.count})`
           : '';
-      out.push(
+      push(
+        'rejecting',
+        f.id,
         `${f.label} rejected ${f.rejected} of the ${f.decided} requests it decided (${Math.round((f.rejected / f.decided) * 100)}%)${reason}.`,
       );
     }
@@ -535,7 +566,9 @@ function whereToLook(d: Omit<Digest, 'whereToLook'>): string[] {
     for (const f of d.functions) {
       const share = Math.round((f.pendingHoursTotal / totalPendingHours) * 100);
       if (share >= T.holdingSharePct) {
-        out.push(
+        push(
+          'holding',
+          f.id,
           `${f.label} holds ${share}% of all pending waiting time (${f.pendingNow} of ${totalPending} pending sign-offs, the oldest ${fmtHours(f.oldestPendingHours ?? 0)} in business hours).`,
         );
       }
@@ -543,30 +576,38 @@ function whereToLook(d: Omit<Digest, 'whereToLook'>): string[] {
   }
   for (const f of d.functions) {
     if (f.medianHours !== null && f.medianHours >= T.slowMedianHours) {
-      out.push(
+      push(
+        'slow',
+        f.id,
         `${f.label} takes ${fmtHours(f.medianHours)} of business time to decide (median): more than two working days.`,
       );
     }
   }
   const g = d.promiseGap;
   if (g.sharePct !== null && g.requests >= T.promiseGapMinRequests && g.sharePct >= T.promiseGapSharePct) {
-    out.push(
+    push(
+      'promise_gap',
+      null,
       `${g.shorterThanStandard} of ${g.requests} requests (${g.sharePct}%) asked for delivery sooner than the standard lead time.`,
     );
   }
   const o = d.outcomes;
   if (o.blockedValueMinor > 0 && o.blockedValueMinor > o.clearedValueMinor) {
-    out.push('More value was blocked than cleared this week.');
+    push('blocked', null, 'More value was blocked than cleared this week.');
   }
   const escalations = d.functions.filter((f) => f.escalations > 0);
   if (escalations.length) {
-    out.push(
+    push(
+      'escalations',
+      null,
       `Leadership was alerted to sign-offs waiting too long: ${escalations.map((f) => `${f.label} (${f.escalations})`).join(', ')}.`,
     );
   }
   if (d.overrides.length) {
     const n = d.overrides.length;
-    out.push(
+    push(
+      'overrides',
+      null,
       `${n} ${n === 1 ? 'rejection was' : 'rejections were'} overridden by leadership: see Overrides.`,
     );
   }
@@ -641,7 +682,7 @@ export function computeDigest(input: DigestInput): Digest {
   });
 
   const { overrides, ...outcomes } = outcomesOf(current);
-  const partial: Omit<Digest, 'whereToLook'> = {
+  const partial: Omit<Digest, 'whereToLook' | 'flowFindings'> = {
     weekStart: input.weekStart,
     weekEnd: addDays(input.weekStart, 6),
     asOf: input.asOf,
@@ -664,7 +705,8 @@ export function computeDigest(input: DigestInput): Digest {
     overrides,
     ...(input.capacity ? { capacity: input.capacity } : {}),
   };
-  return { ...partial, whereToLook: whereToLook(partial) };
+  const flowFindings = whereToLook(partial);
+  return { ...partial, whereToLook: flowFindings.map((f) => f.text), flowFindings };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -677,6 +719,8 @@ export interface TrendWeek {
   readonly blocked: number;
   /** Median business hours to decide, per function id (null: nothing decided). */
   readonly medianHours: Readonly<Record<string, number | null>>;
+  /** Each link's headline figure that week (scoreboard.ts HEADLINE; null: nothing to measure). */
+  readonly links?: Readonly<Record<string, number | null>>;
 }
 
 export function computeTrendWeek(input: Omit<DigestInput, 'previous' | 'pendingNow' | 'asOf'>): TrendWeek {

@@ -162,15 +162,16 @@ export function capacityOutlook(
 export const DIGEST_CAPACITY_WEEKS = 4;
 
 /**
- * The weekly digest's capacity section, or undefined when no product line has a capacity (the
- * digest then has no such section). It looks ahead from now, whichever week the digest is about:
- * the next DIGEST_CAPACITY_WEEKS weeks from the current one (configured zone).
+ * The weekly digest's capacity, or undefined when no product line has a capacity (the digest then
+ * has no such section). It looks ahead from now, whichever week the digest is about, over the
+ * whole horizon (CTP_HORIZON_WEEKS): the scoreboard lists every overbooked week in it, the
+ * capacity section shows the first DIGEST_CAPACITY_WEEKS.
  */
 export function digestCapacity(
   deps: CapacityDeps & Pick<ServiceDeps, 'clock'>,
 ): (() => CapacitySection) | undefined {
   if (!deps.config.product_lines.some((p) => p.capacity_per_week !== undefined)) return undefined;
-  return () => ({ lines: capacityOutlook(deps, { weeks: DIGEST_CAPACITY_WEEKS }) });
+  return () => ({ lines: capacityOutlook(deps, { weeks: CTP_HORIZON_WEEKS }) });
 }
 
 export interface SetCapacityInput {

@@ -7,6 +7,14 @@ import { businessAges } from '../domain/business-age.js';
 import { addDays, type IsoDate, localDate, startOfLocalDay, weekStart } from '../domain/calendar.js';
 import type { CommitPromise } from '../domain/promise.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
+import {
+  type Figure,
+  headlineOf,
+  LINK_LABELS,
+  LINKS,
+  type LinkId,
+  type Scoreboard,
+} from '../domain/scoreboard.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './notifications.js';
 import type { HomeQueries, HomeWeekFigures, PendingSignOffRef } from './ports.js';
@@ -30,6 +38,8 @@ export interface HomeDeps {
   readonly home: HomeQueries;
   readonly ownerIds?: OwnerIdsResolver;
   readonly capacityOf?: (request: CommitRequest) => CapacityNote | null;
+  /** The six links for the week containing a day (services/weekly-digest.ts buildScoreboard). */
+  readonly scoreboard?: (day: IsoDate) => Pick<Scoreboard, 'links'>;
 }
 
 export interface WaitingItem {
@@ -44,6 +54,12 @@ export interface LeadershipBoard {
   readonly weekOf: IsoDate;
   readonly figures: HomeWeekFigures;
   readonly oldest: readonly WaitingItem[];
+  /** The six links' headline figures this week so far, each against its 8-week median. */
+  readonly links?: readonly {
+    readonly link: LinkId;
+    readonly label: string;
+    readonly figure: Figure | null;
+  }[];
 }
 
 export interface HomeData {
@@ -120,10 +136,20 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
     const weekOf = weekStart(localDate(now, config.timezone));
     const from = startOfLocalDay(weekOf, config.timezone);
     const to = startOfLocalDay(addDays(weekOf, 7), config.timezone);
+    const sb = deps.scoreboard?.(localDate(now, config.timezone));
     board = {
       weekOf,
       figures: deps.home.weekFigures(from, to),
       oldest: itemsOf(deps.home.oldestPending(OLDEST_WAITS)),
+      ...(sb
+        ? {
+            links: LINKS.map((link) => ({
+              link,
+              label: LINK_LABELS[link],
+              figure: headlineOf(sb, link) ?? null,
+            })),
+          }
+        : {}),
     };
   }
   return { userId, functions, waiting, mine, board, promises: homePromises(deps, userId, ownerIds, now) };

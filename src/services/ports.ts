@@ -14,6 +14,7 @@ import type {
   SignOff,
 } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
+import type { ScoreEvent, ScorePromise, ScoreRequest } from '../domain/scoreboard.js';
 import type { Notification } from './notifications.js';
 
 export interface Clock {
@@ -270,4 +271,22 @@ export interface DigestReader {
   previousWeek(start: Date, end: Date): PreviousWeek;
   /** Requests still pending and their pending sign-offs. */
   pendingNow(): PendingNow;
+  /** The scoreboard's requests submitted and events of SCORE_EVENT_TYPES in [start, end). */
+  scoreRows(start: Date, end: Date): { submitted: ScoreRequest[]; events: ScoreEvent[] };
+  /** The promises a window touches (see PromiseWindow). */
+  promises(window: PromiseWindow): ScorePromise[];
+  /** When the first request the database holds was submitted (null: none yet). */
+  firstRequestAt(): Date | null;
+}
+
+/**
+ * Days (inclusive) of the scoreboard's window: promised from `from` to `atRiskTo` (the window and
+ * the two weeks after it); paid, delivered in full, reported on or due for payment from `from` to
+ * `to`; or still unpaid with a payment due day before `overdueBefore`.
+ */
+export interface PromiseWindow {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly atRiskTo: IsoDate;
+  readonly overdueBefore: IsoDate;
 }

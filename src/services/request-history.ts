@@ -30,7 +30,7 @@ export type HistoryResult =
   /** Not theirs to read: whom to ask instead (the seller and leadership). */
   | { readonly ok: false; readonly reason: 'not_allowed'; readonly ask: readonly string[] };
 
-/** A request with its whole decision history, for `/commit show`, if `viewerId` may read it. */
+/** A request with its whole history and its promise (once cleared), for `/commit show`, if `viewerId` may read it. */
 export function requestHistory(
   deps: Pick<ServiceDeps, 'store' | 'promises' | 'delegations' | 'groups' | 'config' | 'clock'>,
   requestId: number,

@@ -1,7 +1,7 @@
 // Builds the weekly imbalance digest (and its 8-week trend) from what the database holds. The
 // reads cost what the week costs, not the history: see db/digest-repo.ts.
-import type { Config } from '../config.js';
-import { addDays, type IsoDate, weekStart } from '../domain/calendar.js';
+import { type Config, promiseRoles } from '../config.js';
+import { addDays, type IsoDate, localDate, weekStart } from '../domain/calendar.js';
 import {
   type CapacitySection,
   computeDigest,
@@ -11,6 +11,19 @@ import {
   type TrendWeek,
   weekBounds,
 } from '../domain/digest.js';
+import {
+  AT_RISK_DAYS,
+  computeScoreboard,
+  DEFAULT_PAYMENT_TERMS_DAYS,
+  earlierDay,
+  HISTORY_WEEKS,
+  headlineOf,
+  LINKS,
+  type Scoreboard,
+  type ScoreEvent,
+  type ScoreRequest,
+} from '../domain/scoreboard.js';
+import { DIGEST_CAPACITY_WEEKS } from './capacity.js';
 import type { Clock, DigestReader } from './ports.js';
 
 export interface DigestDeps {
@@ -37,13 +50,79 @@ function baseInput(config: Config) {
   };
 }
 
+/**
+ * The six links and Promises kept for the week that contains `day`: one read of the nine weeks'
+ * rows (this week and the eight before), split into weeks here, and one read of the promises
+ * the window touches.
+ */
+export function buildScoreboard(
+  deps: Pick<DigestDeps, 'reader' | 'config' | 'clock'>,
+  day: IsoDate,
+  capacity?: DigestInput['capacity'],
+): Scoreboard {
+  const { reader, config, clock } = deps;
+  const monday = weekStart(day);
+  const first = addDays(monday, -7 * HISTORY_WEEKS);
+  const mondays = Array.from({ length: HISTORY_WEEKS + 1 }, (_, i) => addDays(first, 7 * i));
+  const bounds = mondays.map((m) => weekBounds(m, config.timezone));
+  const start = bounds[0]?.start ?? weekBounds(first, config.timezone).start;
+  const end = bounds[bounds.length - 1]?.end ?? weekBounds(monday, config.timezone).end;
+  const rows = reader.scoreRows(start, end);
+  const weekIndex = (at: Date) => {
+    const t = at.getTime();
+    return bounds.findIndex((b) => t >= b.start.getTime() && t < b.end.getTime());
+  };
+  const firstRequest = reader.firstRequestAt()?.getTime() ?? Number.POSITIVE_INFINITY;
+  const weeks = mondays.map((m, i) => ({
+    weekStart: m,
+    inUse: (bounds[i]?.end.getTime() ?? 0) > firstRequest,
+    submitted: [] as ScoreRequest[],
+    events: [] as ScoreEvent[],
+  }));
+  for (const r of rows.submitted) weeks[weekIndex(r.createdAt)]?.submitted.push(r);
+  for (const e of rows.events) weeks[weekIndex(e.at)]?.events.push(e);
+  const asOf = clock.now();
+  const today = localDate(asOf, config.timezone);
+  const sunday = addDays(monday, 6);
+  const promises = reader.promises({
+    from: first,
+    to: sunday,
+    atRiskTo: addDays(sunday, AT_RISK_DAYS),
+    overdueBefore: earlierDay(addDays(sunday, 1), today),
+  });
+  const roles = promiseRoles(config);
+  return computeScoreboard({
+    ...baseInput(config),
+    weekStart: monday,
+    asOf,
+    today,
+    weeks,
+    promises,
+    functions: Object.values(config.functions).map((f) => ({
+      id: f.id,
+      label: f.label,
+      owners: f.owners,
+      approvals: f.approvals,
+    })),
+    defaultPaymentTermsDays: DEFAULT_PAYMENT_TERMS_DAYS,
+    executionFunction: roles.confirmedBy ?? 'operations',
+    qualityFunction: roles.qualityBy ?? 'quality',
+    peopleFunction: 'people',
+    ...(capacity ? { capacity } : {}),
+  });
+}
+
 /** The digest of the week (Monday to Sunday, configured zone) that contains `day`. */
 export function buildWeeklyDigest(deps: DigestDeps, day: IsoDate): Digest {
   const { reader, config, clock } = deps;
   const monday = weekStart(day);
   const cur = weekBounds(monday, config.timezone);
   const prev = weekBounds(addDays(monday, -7), config.timezone);
-  const capacity = deps.capacity?.(monday);
+  const horizon = deps.capacity?.(monday);
+  // The capacity section shows the next weeks; the scoreboard reads the whole horizon.
+  const capacity = horizon && {
+    lines: horizon.lines.map((l) => ({ ...l, weeks: l.weeks?.slice(0, DIGEST_CAPACITY_WEEKS) ?? null })),
+  };
   const input: DigestInput = {
     ...baseInput(config),
     weekStart: monday,
@@ -53,27 +132,40 @@ export function buildWeeklyDigest(deps: DigestDeps, day: IsoDate): Digest {
     asOf: clock.now(),
     ...(capacity ? { capacity } : {}),
   };
-  return computeDigest(input);
+  return { ...computeDigest(input), scoreboard: buildScoreboard(deps, day, horizon) };
 }
 
 /** Requests in, cleared, blocked and median decision time per function, for `weeks` weeks up to `day`'s. */
 export function buildTrend(
-  deps: Pick<DigestDeps, 'reader' | 'config'>,
+  deps: Pick<DigestDeps, 'reader' | 'config'> & Partial<Pick<DigestDeps, 'clock'>>,
   day: IsoDate,
   weeks = 8,
 ): TrendWeek[] {
   const last = weekStart(day);
   const out: TrendWeek[] = [];
+  // The links' headline figures come from the scoreboard's history (nine weeks, oldest first).
+  const sb = deps.clock ? buildScoreboard({ ...deps, clock: deps.clock }, day) : null;
+  const linkValues = (index: number): Record<string, number | null> | undefined => {
+    if (!sb) return undefined;
+    return Object.fromEntries(
+      LINKS.map((link) => {
+        const h = headlineOf(sb, link)?.history ?? [];
+        return [link, h[h.length - weeks + index] ?? null];
+      }),
+    );
+  };
   for (let i = weeks - 1; i >= 0; i--) {
     const monday = addDays(last, -7 * i);
     const b = weekBounds(monday, deps.config.timezone);
-    out.push(
-      computeTrendWeek({
+    const links = linkValues(weeks - 1 - i);
+    out.push({
+      ...computeTrendWeek({
         ...baseInput(deps.config),
         weekStart: monday,
         current: deps.reader.weekRows(b.start, b.end),
       }),
-    );
+      ...(links ? { links } : {}),
+    });
   }
   return out;
 }

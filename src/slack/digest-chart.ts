@@ -26,75 +26,88 @@ export interface ChartInput {
   readonly locale?: string;
 }
 
-function specOf(input: ChartInput): TopLevelSpec {
-  // Week labels in the configured locale; ordinal x keeps the data's (chronological) order.
-  const label = (day: string) => formatDay(day, input.locale);
-  const flow = input.weeks.flatMap((w) => [
-    { week: label(w.weekStart), series: 'Requests in', count: w.submitted },
-    { week: label(w.weekStart), series: 'Cleared', count: w.cleared },
-    { week: label(w.weekStart), series: 'Blocked', count: w.blocked },
-  ]);
-  const times = input.weeks.flatMap((w) =>
-    input.functions.flatMap((f) => {
-      const h = w.medianHours[f.id];
-      return h === null || h === undefined
-        ? []
-        : [{ week: label(w.weekStart), function: f.label, hours: Math.round(h * 10) / 10 }];
-    }),
+/**
+ * One panel per link of the chain (small multiples), each that link's headline figure over the
+ * same weeks: Execution's is OTIF % by week. Every panel draws one line, so no line can hide
+ * another; y scales are the panel's own. A week with nothing to measure is a gap in the line and
+ * has no dot. Colours are the Okabe–Ito palette, told apart by colour-blind readers (and each
+ * panel is also named, so colour is never the only cue).
+ */
+export const CHART_PANELS: readonly { readonly link: string; readonly title: string }[] = [
+  { link: 'sales', title: 'Sales: requests in' },
+  { link: 'execution', title: 'Execution: on time in full %' },
+  { link: 'quality', title: 'Quality: issues per delivery' },
+  { link: 'finance', title: 'Finance: payment terms, days' },
+  { link: 'people', title: 'People: busiest owner %' },
+  { link: 'leadership', title: 'Leadership: escalations' },
+];
+const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+
+const weekLabels = new Map<string, Intl.DateTimeFormat>();
+
+/** "16 Nov" (en-US) or "16. Nov." (de-DE): the week's Monday, short, in the configured locale. */
+function weekLabel(monday: string, locale = 'en-US'): string {
+  if (locale === 'en-US') return formatDay(monday).slice(4, -5);
+  let f = weekLabels.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    weekLabels.set(locale, f);
+  }
+  return f.format(new Date(`${monday}T00:00:00Z`));
+}
+
+/** The Vega-Lite spec (exported so tests can read the drawn text). */
+export function chartSpec(input: ChartInput): TopLevelSpec {
+  const weeks = input.weeks.map((w) => weekLabel(w.weekStart, input.locale));
+  const values = input.weeks.flatMap((w) =>
+    CHART_PANELS.map((p) => ({
+      week: weekLabel(w.weekStart, input.locale),
+      panel: p.title,
+      value: w.links?.[p.link] ?? null,
+    })),
   );
-  // sort: null keeps the weeks in data order (chronological), not in the labels' alphabetical order.
-  const x = {
-    field: 'week',
-    type: 'ordinal',
-    sort: null,
-    title: 'Week starting',
-    axis: { labelAngle: -30 },
-  } as const;
+  const panels = CHART_PANELS.map((p) => p.title);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
     padding: 12,
-    config: { font: CHART_FONT_FAMILY, view: { stroke: null } },
-    // Two charts, two meanings of colour: outcomes in one, functions in the other.
-    resolve: { scale: { color: 'independent' } },
-    vconcat: [
-      {
-        title: 'Requests in vs. cleared vs. blocked',
-        width: 640,
-        height: 200,
-        data: { values: flow },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x,
-          y: { field: 'count', type: 'quantitative', title: 'Requests' },
-          color: {
-            field: 'series',
-            type: 'nominal',
-            title: null,
-            scale: {
-              domain: ['Requests in', 'Cleared', 'Blocked'],
-              range: ['#4c78a8', '#54a24b', '#e45756'],
-            },
-          },
+    config: { font: CHART_FONT_FAMILY, view: { stroke: '#dddddd' } },
+    data: { values },
+    facet: {
+      field: 'panel',
+      type: 'nominal',
+      sort: panels,
+      title: null,
+      header: { labelFontSize: 13, labelFontWeight: 'bold', labelLimit: 0 },
+    },
+    columns: 3,
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 280,
+      height: 140,
+      encoding: {
+        // Every panel the same weeks, in order, even where a link has no value.
+        x: {
+          field: 'week',
+          type: 'ordinal',
+          sort: weeks,
+          scale: { domain: weeks },
+          title: null,
+          axis: { labelAngle: -40 },
         },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: true } },
+        color: { field: 'panel', type: 'nominal', scale: { domain: panels, range: OKABE_ITO }, legend: null },
       },
-      {
-        title: 'Median time to decide (business hours)',
-        width: 640,
-        height: 200,
-        data: { values: times },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x,
-          y: { field: 'hours', type: 'quantitative', title: 'Hours' },
-          color: { field: 'function', type: 'nominal', title: null },
-        },
-      },
-    ],
+      layer: [
+        // A null value breaks the path: the week is a gap.
+        { mark: { type: 'line', strokeWidth: 2.5, invalid: 'break-paths-show-domains' } },
+        // And has no dot (invalid values are filtered from points).
+        { mark: { type: 'point', filled: true, size: 50, invalid: 'filter' } },
+      ],
+    },
   } as TopLevelSpec;
 }
 
-/** The chart as SVG: Vega-Lite compiled, drawn by Vega with no canvas. */
 export async function trendChartSvg(input: ChartInput): Promise<string> {
   // Loaded on first use, once a week: Vega, Vega-Lite and resvg cost the always-on bot ~100 MB of
   // resident memory when imported at start-up (measured with npm run bench's footprint figures).
@@ -102,7 +115,10 @@ export async function trendChartSvg(input: ChartInput): Promise<string> {
     import('vega'),
     import('vega-lite'),
   ]);
-  const view = new View(parse(compile(specOf(input)).spec), { renderer: 'none', logLevel: VegaErrorLevel });
+  const view = new View(parse(compile(chartSpec(input)).spec), {
+    renderer: 'none',
+    logLevel: VegaErrorLevel,
+  });
   const svg = await view.toSVG();
   view.finalize();
   return svg;
@@ -120,30 +136,4 @@ export async function rasterise(svg: string, fontFiles: readonly string[]): Prom
 
 export async function renderTrendChart(input: ChartInput): Promise<Buffer> {
   return (await rasterise(await trendChartSvg(input), CHART_FONT_FILES)).asPng();
-}
-
-/** Slack's limit on a file's screen-reader text (files.getUploadURLExternal: alt_txt_too_large). */
-export const ALT_TEXT_MAX = 1000;
-
-/** What the chart shows, in words, for screen readers: every figure, week by week. */
-export function chartAltText(input: ChartInput): string {
-  const weeks = input.weeks;
-  const first = weeks[0]?.weekStart;
-  const last = weeks.at(-1)?.weekStart;
-  const day = (d: string) => formatDay(d, input.locale);
-  if (!first || !last) return 'Trend chart with no weeks to show.';
-  const series = (pick: (w: TrendWeek) => number) => weeks.map(pick).join(', ');
-  const hours = input.functions.map((f) => {
-    const values = weeks.map((w) => {
-      const h = w.medianHours[f.id];
-      return h === null || h === undefined ? 'none' : String(Math.round(h * 10) / 10);
-    });
-    return `${f.label} ${values.join(', ')}`;
-  });
-  const text =
-    `Two line charts over the ${weeks.length} weeks starting ${day(first)} to ${day(last)}. ` +
-    `Requests in: ${series((w) => w.submitted)}. Cleared: ${series((w) => w.cleared)}. ` +
-    `Blocked: ${series((w) => w.blocked)}. ` +
-    `Median business hours to decide, per function: ${hours.join('; ')}.`;
-  return text.length <= ALT_TEXT_MAX ? text : `${text.slice(0, ALT_TEXT_MAX - 1)}…`;
 }

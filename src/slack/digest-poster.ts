@@ -11,7 +11,8 @@ import type { AppLogger } from '../logger.js';
 import { DIGEST_JOB } from '../services/digest-schedule.js';
 import { buildTrend, buildWeeklyDigest, type DigestDeps } from '../services/weekly-digest.js';
 import { PermanentDeliveryError } from './delivery/slack-errors.js';
-import { chartAltText, renderTrendChart } from './digest-chart.js';
+import { renderTrendChart } from './digest-chart.js';
+import { linksAltText } from './digest-chart-text.js';
 import { buildDigestMessages, chartComment } from './views/digest.js';
 
 export interface DigestPosterDeps {
@@ -75,7 +76,7 @@ export function createDigestPoster(deps: DigestPosterDeps) {
           filename: `commit-gate-digest-${weekStart}.png`,
           title: `Trend to ${digest.weekEnd}`,
           comment: chartComment(digest, config.locale),
-          altText: chartAltText({ weeks: trend, functions, locale: config.locale }),
+          altText: linksAltText(trend, config.locale),
         });
         progress.chart = 'done';
       }

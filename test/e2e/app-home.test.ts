@@ -186,6 +186,12 @@ describe('App Home for each kind of person', () => {
     expect(json).toContain('• Operations: 1 sign-off');
     expect(json).toContain('• Quality: 1 sign-off');
     expect(json).toContain('*CG-3 · Operations*');
+    // The six links as a live board: the weeks before the first request have no data (a new
+    // install is not compared with zeros); nothing was promised for this week, so on time in full
+    // has no value yet.
+    expect(json).toContain('*Sales*: Requests in\\n*3* (8-week median –)');
+    expect(json).toContain('*Execution*: On time in full\\n*–* (8-week median –)');
+    for (const link of ['Quality', 'Finance', 'People', 'Leadership']) expect(json).toContain(`*${link}*: `);
     const [preview] = buttons(view, ACTIONS.previewDigest);
     expect(preview).toBeDefined();
 

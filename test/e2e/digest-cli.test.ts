@@ -1,4 +1,4 @@
-// `npm run digest -- --week-of YYYY-MM-DD [--dry-run]` on the real process (INTERFACE.md).
+// `npm run digest -- --week-of YYYY-MM-DD [--dry-run | --format csv|json]` on the real process (INTERFACE.md).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,16 +55,80 @@ describe('npm run digest', () => {
     const r = await run(['--week-of', '2026-11-18', '--dry-run']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const message = JSON.parse(r.stdout) as { text: string; blocks: unknown[] };
+    type Message = { text: string; blocks: unknown[] };
+    const message = JSON.parse(r.stdout) as Message & { thread?: Message[] };
     assertValidMessage(message);
+    for (const reply of message.thread ?? []) assertValidMessage(reply);
     expect(message.text).toContain('Weekly digest: Mon 16 Nov 2026 – Sun 22 Nov 2026');
-    expect(message.text).toContain('4 requests worth $115,000.50');
+    // The six links open the digest; the flow sections follow in the thread when the week is long.
+    expect(message.text).toContain('Sales');
+    const all = [message, ...(message.thread ?? [])].map((m) => m.text).join('\n');
+    expect(all).toContain('4 requests worth $115,000.50');
     // Pending ages run to the real now, so only the sentence is certain, not its percentage.
-    expect(message.text).toContain('Operations holds');
+    expect(all).toContain('Operations holds');
     // The next 4 weeks' load per product line; the weeks run from the real now, so not their dates.
-    expect(message.text).toContain('Capacity, next weeks');
-    expect(message.text).toMatch(/Widgets ·( \S+)? \d+ \w{3}: [\d,]+\/500 \(\d+%\)( · [^·]+){3}\n/);
-    expect(message.text).toContain('Not checked (no capacity per week): Gadgets');
+    expect(all).toContain('Capacity, next weeks');
+    expect(all).toMatch(/Widgets ·( \S+)? \d+ \w{3}: [\d,]+\/500 \(\d+%\)( · [^·]+){3}\n/);
+    expect(all).toContain('Not checked (no capacity per week): Gadgets');
+  });
+
+  it('when run with --format csv then every figure is a link,figure,this_week,last_week,median_8w row', async () => {
+    const r = await run(['--week-of', '2026-11-18', '--format', 'csv']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('link,figure,this_week,last_week,median_8w');
+    // The golden history's hand counts (test/integration/digest-golden-week.test.ts); an empty
+    // cell is a week with nothing to measure.
+    expect(lines).toContain('sales,requests_in,4,2,1');
+    expect(lines).toContain('sales,value_in.gadgets,10000050,0,0');
+    expect(lines).toContain('finance,discount_given,1986111,0,0');
+    expect(lines).toContain('people,asked,9,2,0.5');
+    expect(lines).toContain('leadership,escalation_answer_hours,,,2');
+    expect(lines).toContain('promises_kept,otif.widgets,50,,100');
+    expect(lines).toContain('promises_kept,payments_overdue,600000,0,0');
+    // Every row has five cells, and every link is there.
+    expect(lines.every((l) => l.split(',').length === 5)).toBe(true);
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[0]))).toEqual(
+      new Set(['sales', 'execution', 'quality', 'finance', 'people', 'leadership', 'promises_kept']),
+    );
+  });
+
+  it('when run with --format json then the same figures come as JSON with the ranked where-to-look', async () => {
+    const [csv, json] = await Promise.all([
+      run(['--week-of', '2026-11-18', '--format', 'csv']),
+      run(['--week-of', '2026-11-18', '--format=json']),
+    ]);
+    expect(json.status).toBe(0);
+    const out = JSON.parse(json.stdout) as {
+      weekStart: string;
+      figures: {
+        link: string;
+        figure: string;
+        this_week: number | null;
+        last_week: number | null;
+        median_8w: number | null;
+      }[];
+      whereToLook: string[];
+    };
+    expect(out.weekStart).toBe('2026-11-16');
+    expect(out.figures).toHaveLength(csv.stdout.trimEnd().split('\n').length - 1);
+    expect(out.figures).toContainEqual({
+      link: 'execution',
+      figure: 'otif',
+      this_week: 25,
+      last_week: null,
+      median_8w: 100,
+    });
+    expect(out.whereToLook).toEqual([
+      'Payment terms drifted longer: 36.5 days value-weighted this week against an 8-week median of 30 (default 30), $25,000.50 on terms over 30 days: act on Finance.',
+    ]);
+  });
+
+  it('when --format is neither csv nor json then it exits 1 naming the option', async () => {
+    const r = await run(['--week-of', '2026-11-18', '--format', 'xml']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('digest: --format: expected csv or json, got "xml"\n');
   });
 
   it('when the date is not a date then it exits 1 with one line', () => {

@@ -3,19 +3,23 @@
 // what the chart shows.
 import { describe, expect, it } from 'vitest';
 import type { TrendWeek } from '../../src/domain/digest.js';
-import { CHART_FONT_FILES, chartAltText, rasterise, trendChartSvg } from '../../src/slack/digest-chart.js';
+import { CHART_FONT_FILES, rasterise, trendChartSvg } from '../../src/slack/digest-chart.js';
+import { linksAltText } from '../../src/slack/digest-chart-text.js';
 
-const week = (weekStart: string, submitted: number, cleared: number, blocked: number, ops: number | null) =>
-  ({ weekStart, submitted, cleared, blocked, medianHours: { ops, qa: null } }) satisfies TrendWeek;
+const week = (weekStart: string, submitted: number, otif: number | null): TrendWeek => ({
+  weekStart,
+  submitted,
+  cleared: 0,
+  blocked: 0,
+  medianHours: {},
+  links: { sales: submitted, execution: otif, quality: null, finance: 30, people: 50, leadership: 0 },
+});
 const input = {
-  weeks: [week('2026-11-09', 4, 2, 1, 3.25), week('2026-11-16', 6, 5, 0, null)],
-  functions: [
-    { id: 'ops', label: 'Operations' },
-    { id: 'qa', label: 'Quality' },
-  ],
+  weeks: [week('2026-11-09', 4, 75), week('2026-11-16', 6, null)],
+  functions: [{ id: 'ops', label: 'Operations' }],
 };
 
-/** Pixels of the top `rows` rows that are not white: titles and legend are drawn there. */
+/** Pixels of the top `rows` rows that are not white: the first row of panel titles is drawn there. */
 function inkInTopRows(image: { pixels: Buffer; width: number }, rows: number): number {
   // resvg's `pixels` getter copies the whole image: read it once.
   const pixels = image.pixels;
@@ -27,12 +31,12 @@ function inkInTopRows(image: { pixels: Buffer; width: number }, rows: number): n
 }
 
 describe('the digest chart', () => {
-  it('when rendered with no system fonts then the title is drawn with the shipped font, and nothing without it', async () => {
+  it('when rendered with no system fonts then the panel titles are drawn with the shipped font, and nothing without it', async () => {
     const svg = await trendChartSvg(input);
-    expect(svg).toContain('Requests in vs. cleared vs. blocked');
+    expect(svg).toContain('Sales: requests in');
     const withFont = await rasterise(svg, CHART_FONT_FILES);
     const withoutFont = await rasterise(svg, []);
-    // The top 40 px (zoom 2) hold the first title only: with no font resvg draws no glyph there.
+    // The top 40 px (zoom 2) hold the first row of panel titles only: with no font resvg draws no glyph there.
     const rows = 40;
     expect(inkInTopRows(withoutFont, rows)).toBe(0);
     expect(inkInTopRows(withFont, rows)).toBeGreaterThan(200);
@@ -40,17 +44,16 @@ describe('the digest chart', () => {
 
   it('when the locale is de-DE then the week labels and the alt text use its date words', async () => {
     const svg = await trendChartSvg({ ...input, locale: 'de-DE' });
-    expect(svg).toContain('Mo., 9. Nov. 2026');
-    expect(chartAltText({ ...input, locale: 'de-DE' })).toContain(
-      'starting Mo., 9. Nov. 2026 to Mo., 16. Nov. 2026.',
+    expect(svg).toContain('9. Nov.');
+    expect(linksAltText(input.weeks, 'de-DE')).toContain(
+      'from Mo., 9. Nov. 2026 to the week of Mo., 16. Nov. 2026',
     );
   });
 
-  it('when the chart is uploaded then its alt text gives every figure in words', () => {
-    expect(chartAltText(input)).toBe(
-      'Two line charts over the 2 weeks starting Mon 9 Nov 2026 to Mon 16 Nov 2026. ' +
-        'Requests in: 4, 6. Cleared: 2, 5. Blocked: 1, 0. ' +
-        'Median business hours to decide, per function: Operations 3.3, none; Quality none, none.',
-    );
+  it('when the chart is uploaded then its alt text gives every panel week by week, a missing week as no data', () => {
+    const alt = linksAltText(input.weeks);
+    expect(alt).toContain('Six line charts, one per link of the chain, over the 2 weeks from Mon 9 Nov 2026');
+    expect(alt).toContain('Sales: requests in: 4, 6 (this week 6).');
+    expect(alt).toContain('Execution: on time in full %: 75, no data (this week no data).');
   });
 });

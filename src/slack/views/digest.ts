@@ -7,6 +7,8 @@ import { formatDay } from '../../domain/calendar.js';
 import type { Digest, FunctionLine } from '../../domain/digest.js';
 import { formatMoney } from '../../domain/money.js';
 import { requestRef } from '../../domain/request.js';
+import type { Figure, Finding, LinkId, Scoreboard } from '../../domain/scoreboard.js';
+import { LINK_LABELS, MAX_FINDINGS } from '../../domain/scoreboard.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, mention } from '../mrkdwn.js';
 import { CAPACITY_DIGEST_TITLE, capacityDigestLines } from './capacity.js';
@@ -91,14 +93,12 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
       `Monday to Sunday in ${escapeText(ctx.timeZone)}. Decision times and pending ages are in business hours. Pending figures as of ${d.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     ),
   ];
-  list.push(
-    ...sectionsOf(
-      ':mag: *Where to look*',
-      d.whereToLook.length
-        ? d.whereToLook.map((s) => `• ${escapeText(s)}`)
-        : ['• Nothing crossed a threshold this week.'],
-    ),
-  );
+  list.push(...sectionsOf(':mag: *Where to look*', whereToLookLines(d, c)));
+  // The capacity outlook is Execution's load, so it follows that link when the links are shown.
+  const capacityUnits = d.capacity
+    ? sectionsOf(`:factory: ${CAPACITY_DIGEST_TITLE}`, capacityDigestLines(d.capacity.lines))
+    : [];
+  if (d.scoreboard) list.push(divider, ...scoreboardUnits(d.scoreboard, c, capacityUnits));
   const i = d.inflow;
   list.push(
     divider,
@@ -148,10 +148,212 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
         : ['None this week.'],
     ),
   );
-  if (d.capacity) {
-    list.push(...sectionsOf(`:factory: ${CAPACITY_DIGEST_TITLE}`, capacityDigestLines(d.capacity.lines)));
-  }
+  if (!d.scoreboard) list.push(...capacityUnits);
   return list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The six links and Promises kept (domain/scoreboard.ts), and "Where to look" ranked.
+
+const ARROW = { up: '↑', down: '↓' } as const;
+
+const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
+
+/** A figure's value in its unit: "12", "45%", "$1,200.00", "3 days", "4.5 h", "0.25". */
+export function formatFigure(f: Pick<Figure, 'unit'>, v: number | null, currency: string): string {
+  if (v === null) return '–';
+  switch (f.unit) {
+    case 'count':
+      return String(round(v, 1));
+    case 'percent':
+      return `${round(v, 1)}%`;
+    case 'money':
+      return money(Math.round(v), currency);
+    case 'days':
+      return `${round(v, 1)} ${v === 1 ? 'day' : 'days'}`;
+    case 'hours':
+      return `${round(v, 1)} h`;
+    case 'ratio':
+      return v.toFixed(2);
+  }
+}
+
+/** "Requests in: *16* ↑ (last week 10 · 8-week median 10)"; a figure known only now has no comparison. */
+export function figureLine(f: Figure, currency: string): string {
+  const arrow = f.arrow ? ` ${ARROW[f.arrow]}` : '';
+  const head = `${escapeText(f.label)}: *${formatFigure(f, f.thisWeek, currency)}*${arrow}`;
+  const detail = f.detail ? ` (${mention(f.detail)})` : '';
+  if (!f.history.length) return `${head}${detail}`;
+  return `${head}${detail} (last week ${formatFigure(f, f.lastWeek, currency)} · 8-week median ${formatFigure(f, f.median8w, currency)})`;
+}
+
+const LINK_EMOJI: Readonly<Record<LinkId, string>> = {
+  sales: ':moneybag:',
+  execution: ':factory:',
+  quality: ':white_check_mark:',
+  finance: ':bank:',
+  people: ':busts_in_silhouette:',
+  leadership: ':compass:',
+};
+
+/** A per-product-line figure (".widgets") is listed only when its line had anything to measure. */
+const quiet = (f: Figure) =>
+  (f.thisWeek === null || f.thisWeek === 0) && (f.median8w === null || f.median8w === 0) && !f.lastWeek;
+const perLine = (f: Figure) => f.id.split('.').length > 2;
+
+function linkLines(sb: Scoreboard, link: LinkId, c: string): string[] {
+  const figures = sb.links.find((l) => l.id === link)?.figures ?? [];
+  const lines = figures.filter((f) => !(perLine(f) && quiet(f))).map((f) => `• ${figureLine(f, c)}`);
+  if (link === 'execution') {
+    const o = sb.overCapacity;
+    if (o.count) {
+      lines.push(
+        `• Approved over capacity by: ${o.byActor.map((a) => `${mention(a.actorId)} ${a.count} (${money(a.valueMinor, c)})`).join(', ')}`,
+      );
+    }
+    // Every overbooked week of the whole horizon, one line per product line (so none is cut).
+    const byLine = new Map<string, string[]>();
+    for (const w of sb.overbooked) {
+      const weeks = byLine.get(w.name) ?? [];
+      weeks.push(
+        `${formatDay(w.weekStart).slice(4, -5)} ${w.load}/${w.capacity}${w.percent === null ? '' : ` (${w.percent}%)`}`,
+      );
+      byLine.set(w.name, weeks);
+    }
+    if (!byLine.size) lines.push('• No week over 100% on the capacity horizon.');
+    for (const [name, weeks] of byLine) lines.push(`• Overbooked, ${escapeText(name)}: ${weeks.join(' · ')}`);
+  }
+  if (link === 'people' && sb.noStandIn.length) {
+    lines.push(
+      `• Nobody to stand in for: ${sb.noStandIn.map((f) => escapeText(f.label)).join(', ')} (every owner is needed for the quorum)`,
+    );
+  }
+  return lines;
+}
+
+function promisesKeptLines(sb: Scoreboard, c: string): string[] {
+  const k = sb.promisesKept;
+  const pctOf = (v: number | null) => (v === null ? '–' : `${v}%`);
+  const lines = [
+    k.due
+      ? `Due this week: *${k.due}* · on time in full ${k.onTimeInFull} · late ${k.late}${
+          k.late ? ` (slip median ${k.slipDaysMedian} days, worst ${k.slipDaysWorst})` : ''
+        } · part-delivered ${k.partlyDelivered} · still open past due ${k.openPastDue}${
+          k.notYetJudged ? ` · not yet due ${k.notYetJudged}` : ''
+        }`
+      : 'No promise was due this week.',
+    `OTIF: *${pctOf(k.otifPct)}* (8-week median ${pctOf(k.otifMedian8w)})`,
+    ...k.byProductLine
+      .filter((l) => l.judged > 0)
+      .map(
+        (l) =>
+          `• ${escapeText(l.name)}: ${pctOf(l.otifPct)} of ${l.judged} (8-week median ${pctOf(l.median8w)})`,
+      ),
+    `At risk, due in the next 2 weeks: ${k.atRiskNext2Weeks.length}${
+      k.atRiskNext2Weeks.length
+        ? ` (${k.atRiskNext2Weeks
+            .slice(0, 20)
+            .map(
+              (a) =>
+                `${requestRef(a.requestId)} ${formatDay(a.promisedOn).slice(4, -5)} → ${formatDay(a.expectedOn).slice(4, -5)}`,
+            )
+            .join(', ')}${k.atRiskNext2Weeks.length > 20 ? ', …' : ''})`
+        : ''
+    }`,
+  ];
+  const b = k.byClearance;
+  if (b.overridden.judged) {
+    lines.push(
+      `Overridden vs signed off: ${b.overridden.judged} overridden, OTIF ${pctOf(b.overridden.otifPct)} · ${b.signedOff.judged} signed off, OTIF ${pctOf(b.signedOff.otifPct)}`,
+    );
+  }
+  if (b.fastLane.judged) {
+    lines.push(
+      `Fast lane vs signed off: ${b.fastLane.judged} on the fast lane, OTIF ${pctOf(b.fastLane.otifPct)} · ${b.signedOff.judged} signed off, OTIF ${pctOf(b.signedOff.otifPct)}`,
+    );
+  }
+  lines.push(
+    `Quality issues per delivered promise: ${k.issuesPerDelivered === null ? '–' : k.issuesPerDelivered.toFixed(2)} (${plural(k.qualityIssues, 'issue')}, ${k.deliveredInFull} delivered in full)`,
+    `Payments: due ${money(k.paymentsDueMinor, c)} · received ${money(k.paymentsReceivedMinor, c)} · overdue past terms ${money(k.paymentsOverdueMinor, c)}`,
+  );
+  return lines;
+}
+
+function scoreboardUnits(sb: Scoreboard, c: string, capacity: readonly Unit[]): Unit[] {
+  const out: Unit[] = [
+    context(
+      'Each figure: this week, the week before and the median of the 8 weeks before; ↑/↓ when it moved more than twice its usual spread.',
+    ),
+  ];
+  for (const id of Object.keys(LINK_LABELS) as LinkId[]) {
+    out.push(...sectionsOf(`${LINK_EMOJI[id]} *${LINK_LABELS[id]}*`, linkLines(sb, id, c)));
+    if (id === 'execution') out.push(...capacity);
+  }
+  out.push(divider, ...sectionsOf(':handshake: *Promises kept*', promisesKeptLines(sb, c)));
+  return out;
+}
+
+const num = (n: number | string | null | undefined) =>
+  typeof n === 'number' ? String(Math.round(n * 10) / 10) : String(n);
+
+/** The sentence of a finding: what is out of line, measured, and the link to act on. */
+export function findingSentence(f: Finding, ctx: { readonly currency: string }): string {
+  const x = f.facts;
+  const act = `act on ${LINK_LABELS[f.link]}`;
+  switch (f.rule) {
+    case 'inflow_vs_execution': {
+      const r = Number(x.decidedRisePct);
+      const how = r === 0 ? 'flat on' : r > 0 ? `up only ${r}% on` : `down ${-r}% on`;
+      return `Order inflow rose ${x.inflowRisePct}% on its 8-week median (${num(x.inflow)} requests against ${num(x.inflowMedian)}) while ${x.function} decided ${num(x.decided)} sign-offs, ${how} its median of ${num(x.decidedMedian)}: ${act}.`;
+    }
+    case 'one_owner':
+      return `One owner, ${mention(String(x.owner))}, made ${x.sharePct}% of the week's ${x.decisions} sign-off decisions: ${act} (share the load or name a delegate).`;
+    case 'terms_drift':
+      return `Payment terms drifted longer: ${num(x.days)} days value-weighted this week against an 8-week median of ${num(x.median)} (default ${x.defaultDays}), ${money(Number(x.valueLongTermsMinor), ctx.currency)} on terms over ${x.defaultDays} days: ${act}.`;
+    case 'overbooked': {
+      const weeks = Number(x.weeks);
+      const pctText = x.percent === null ? 'over capacity' : `${x.percent}%`;
+      return `${x.line} is booked ${pctText} in the week of ${formatDay(String(x.weekStart))} (${x.load} of ${x.capacity})${
+        weeks > 1 ? `; ${weeks} weeks are overbooked on the horizon` : ''
+      }: ${act}.`;
+    }
+    case 'otif_drop':
+      return `On time in full for ${x.line} fell to ${x.otif}% against its 8-week median of ${num(x.median)}% (${x.judged} promises judged): ${act}.`;
+  }
+}
+
+const FLOW_LINK: Readonly<Record<string, LinkId>> = {
+  quality: 'quality',
+  finance: 'finance',
+  people: 'people',
+};
+
+/**
+ * "Where to look", ranked: the scoreboard's findings biggest first, then the flow rules that
+ * measure an imbalance (escalations and overrides are counted under Leadership instead), at most
+ * MAX_FINDINGS; a week in balance says so in one line.
+ */
+export function whereToLookLines(d: Digest, currency: string): string[] {
+  if (!d.scoreboard) {
+    return d.whereToLook.length
+      ? d.whereToLook.map((s) => `• ${escapeText(s)}`)
+      : ['• Nothing crossed a threshold this week.'];
+  }
+  const ranked = [
+    ...d.scoreboard.findings.map((f) => findingSentence(f, { currency })),
+    ...d.flowFindings
+      .filter((f) => f.rule !== 'escalations' && f.rule !== 'overrides')
+      .map((f) => {
+        const link =
+          f.rule === 'promise_gap' || f.rule === 'blocked'
+            ? 'sales'
+            : (FLOW_LINK[f.functionId ?? ''] ?? 'execution');
+        return `${escapeText(f.text.replace(/\.$/, ''))}: act on ${LINK_LABELS[link]}.`;
+      }),
+  ].slice(0, MAX_FINDINGS);
+  return ranked.length
+    ? ranked.map((s, i) => `${i + 1}. ${s}`)
+    : ['This week is in balance: no link is out of line with its own 8-week median or with the others.'];
 }
 
 /**
@@ -191,7 +393,7 @@ export function buildDigestMessages(d: Digest, ctx: DigestViewContext): SlackMes
 
 /** The short line that accompanies the trend chart. */
 export function chartComment(d: Digest, locale?: string): string {
-  return `8-week trend to ${formatDay(d.weekEnd, locale)}: requests in vs. cleared vs. blocked, and median decision time per function.`;
+  return `8-week trend to ${formatDay(d.weekEnd, locale)}, one panel per link: requests in, on time in full %, quality issues per delivery, payment terms, the busiest owner's share, escalations.`;
 }
 
 /** Said when the week needs more parts than a surface holds. */

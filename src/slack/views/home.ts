@@ -9,6 +9,7 @@ import type { HomeData, HomePromises, LeadershipBoard, WaitingItem } from '../..
 import { ACTIONS, COMMAND } from '../ids.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, mention } from '../mrkdwn.js';
+import { formatFigure } from './digest.js';
 import { dueButtons, promiseLine, promiseSummary, STATE_ICON } from './promises.js';
 import { type RenderContext, STATUS_ICON, summaryLine } from './render-context.js';
 import { signOffActions } from './signoff-actions.js';
@@ -106,7 +107,7 @@ function myRequestsBlocks(data: HomeData, ctx: RenderContext): KnownBlock[] {
   return blocks;
 }
 
-function boardBlocks(board: LeadershipBoard): KnownBlock[] {
+function boardBlocks(board: LeadershipBoard, currency: string): KnownBlock[] {
   const f = board.figures;
   const byFunction = f.pendingByFunction.length
     ? f.pendingByFunction.map((p) => `• ${escapeText(p.label)}: ${plural(p.count, 'sign-off')}`).join('\n')
@@ -133,6 +134,7 @@ function boardBlocks(board: LeadershipBoard): KnownBlock[] {
         `*Pending now*\n${plural(f.pendingRequests, 'request')}`,
       ].map((text) => ({ type: 'mrkdwn' as const, text })),
     },
+    ...linkBoardBlocks(board, currency),
     section(`*Pending by function*\n${byFunction}`),
     section(`*Oldest waits*\n${oldest}`),
     {
@@ -148,6 +150,26 @@ function boardBlocks(board: LeadershipBoard): KnownBlock[] {
       ],
     },
   ];
+}
+
+/** The six links as a live board: each link's headline figure so far, its arrow and its median. */
+function linkBoardBlocks(board: LeadershipBoard, currency: string): KnownBlock[] {
+  if (!board.links) return [];
+  const fields = board.links.map(({ label, figure }) => {
+    if (!figure) return { type: 'mrkdwn' as const, text: `*${label}*\n–` };
+    const arrow = figure.arrow === 'up' ? ' ↑' : figure.arrow === 'down' ? ' ↓' : '';
+    const value = formatFigure(figure, figure.thisWeek, currency);
+    const median = formatFigure(figure, figure.median8w, currency);
+    return {
+      type: 'mrkdwn' as const,
+      text: clamp(
+        `*${label}*: ${escapeText(figure.label)}\n*${value}*${arrow} (8-week median ${median})`,
+        2000,
+      ),
+    };
+  });
+  // A section holds at most 10 fields; six links fit in one.
+  return [{ type: 'section', fields }];
 }
 
 /**
@@ -213,7 +235,7 @@ export function buildHomeView(data: HomeData, ctx: RenderContext): HomeView {
     { type: 'divider' },
     ...myRequestsBlocks(data, ctx),
   ];
-  if (data.board) tail.push({ type: 'divider' }, ...boardBlocks(data.board));
+  if (data.board) tail.push({ type: 'divider' }, ...boardBlocks(data.board, ctx.currency));
 
   const blocks: KnownBlock[] = [header(`Waiting for you (${data.waiting.total.toLocaleString('en-US')})`)];
   if (!data.waiting.total) {

@@ -1,0 +1,74 @@
+// Only the digest case of the history bench (bench/history.ts), at chosen sizes, without starting
+// the bot: `npx tsx bench/digest-case.ts 10000 1000000`. Seeds (or reuses bench/.cache/), adds a
+// promise for every approved request of the last 26 weeks (the seed predates promises: promised
+// on the delivery date, most delivered on time, some late, part or unpaid) on a copy, then times
+// buildWeeklyDigest + buildDigestMessages as the history case does.
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseConfig } from '../src/config.js';
+import { closeDb, createDb } from '../src/db/create-db.js';
+import { createDigestReader } from '../src/db/digest-repo.js';
+import { localDate } from '../src/domain/calendar.js';
+import { buildWeeklyDigest } from '../src/services/weekly-digest.js';
+import { buildDigestMessages } from '../src/slack/views/digest.js';
+import { exampleConfigObject } from '../test/support/config.js';
+import { median } from './lib/stats.js';
+import { SEED_ANCHOR, seededDb } from './seed.js';
+
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
+const config = parseConfig(exampleConfigObject());
+const clock = { now: () => SEED_ANCHOR };
+const lastWeek = localDate(new Date(SEED_ANCHOR.getTime() - 7 * 86_400_000), config.timezone);
+
+for (const size of sizes.length ? sizes : [10_000, 1_000_000]) {
+  const seeded = seededDb(size, (l) => process.stderr.write(`${l}\n`));
+  const path = `${seeded.path}.promises`;
+  if (!existsSync(path)) {
+    copyFileSync(seeded.path, `${path}.tmp`);
+    const db = createDb(`${path}.tmp`);
+    const since = SEED_ANCHOR.getTime() - 26 * 7 * 86_400_000;
+    db.$client.exec(`
+      INSERT INTO promises (request_id, seller_id, customer, product_line_id, quantity, value_minor,
+        payment_terms_days, promised_on, due_on, cleared_at, cleared_on, cleared_via, state,
+        delivered_quantity, delivered_on, paid_minor, payment_due_on, updated_at)
+      SELECT id, seller_id, customer, product_line_id, quantity, value_minor, payment_terms_days,
+        delivery_date, delivery_date, created_at, date(created_at / 1000, 'unixepoch'), 'signoffs',
+        CASE id % 10 WHEN 0 THEN 'open' WHEN 1 THEN 'partly_delivered' ELSE 'delivered' END,
+        CASE id % 10 WHEN 0 THEN 0 WHEN 1 THEN quantity / 2 ELSE quantity END,
+        CASE WHEN id % 10 >= 2 THEN date(delivery_date, '+' || (id % 3) || ' days') END,
+        CASE WHEN id % 10 >= 4 THEN value_minor ELSE 0 END,
+        CASE WHEN id % 10 >= 2 THEN date(delivery_date, '+' || ((id % 3) + payment_terms_days) || ' days') END,
+        created_at
+      FROM requests WHERE status = 'approved' AND created_at >= ${since};
+      INSERT INTO promise_deliveries (request_id, delivered_on, quantity, recorded_by, at)
+        SELECT request_id, coalesce(delivered_on, promised_on), delivered_quantity, 'U0OPS1', updated_at
+        FROM promises WHERE delivered_quantity > 0;
+      INSERT INTO promise_payments (request_id, paid_on, amount_minor, recorded_by, at)
+        SELECT request_id, payment_due_on, paid_minor, 'U0FIN1', updated_at FROM promises WHERE paid_minor > 0;
+      INSERT INTO promise_quality_issues (request_id, reported_on, kind, note, recorded_by, at)
+        SELECT request_id, delivered_on, 'rework', 'bench', 'U0QA1', updated_at FROM promises WHERE request_id % 17 = 0 AND delivered_on IS NOT NULL;
+      ANALYZE;
+    `);
+    closeDb(db);
+    copyFileSync(`${path}.tmp`, path);
+    rmSync(`${path}.tmp`, { force: true });
+  }
+  const db = createDb(path);
+  const promises = db.$client.prepare('SELECT count(*) AS n FROM promises').get() as { n: number };
+  const times: number[] = [];
+  const run = () => {
+    const t = performance.now();
+    const digest = buildWeeklyDigest({ reader: createDigestReader(db), config, clock }, lastWeek);
+    buildDigestMessages(digest, { currency: config.currency, timeZone: config.timezone });
+    return performance.now() - t;
+  };
+  for (let i = 0; i < 3; i++) run();
+  for (let i = 0; i < 30; i++) times.push(run());
+  closeDb(db);
+  process.stdout.write(
+    `${size} requests (${promises.n} promises): digest p50 ${median(times)?.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms\n`,
+  );
+}
