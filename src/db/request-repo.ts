@@ -85,6 +85,7 @@ export function createRequestStore(db: Db): RequestStore {
           sourceChannelId: input.sourceChannelId,
           status: input.status,
           capacityCheck: input.capacityCheck ?? null,
+          fastLane: input.fastLane ? [...input.fastLane] : null,
           closedAt: input.status === 'pending' ? null : input.at,
           createdAt: input.at,
           updatedAt: input.at,
@@ -166,6 +167,7 @@ export function createRequestStore(db: Db): RequestStore {
             proposalNote: null,
             proposedBy: null,
             proposedAt: null,
+            proposedSplit: null,
             retiredAt: null,
           })
           .where(eq(signOffs.id, id))
@@ -246,6 +248,7 @@ export function createRequestStore(db: Db): RequestStore {
           status: after.status,
           closedAt: after.closedAt,
           deliveryDate: after.facts.deliveryDate,
+          splitPlan: after.split ? [...after.split] : null,
           overriddenBy: after.override?.userId ?? null,
           overrideReason: after.override?.reason ?? null,
           overriddenAt: after.override?.at ?? null,
@@ -277,6 +280,7 @@ export function createRequestStore(db: Db): RequestStore {
             proposalNote: s.proposal?.note ?? null,
             proposedBy: s.proposal?.userId ?? null,
             proposedAt: s.proposal?.at ?? null,
+            proposedSplit: s.proposal?.split ? [...s.proposal.split] : null,
           })
           .where(
             and(
@@ -420,6 +424,7 @@ function insertNewApprovals(db: Db, before: SignOff, after: SignOff): void {
         at: a.at,
         conditions: a.conditions,
         onBehalfOf: a.onBehalfOf ?? null,
+        overCapacityReason: a.overCapacityReason ?? null,
       })
       .onConflictDoNothing()
       .run().changes;
@@ -471,6 +476,8 @@ export function toRequest(
         ? { userId: row.overriddenBy, at: row.overriddenAt, reason: row.overrideReason ?? '' }
         : null,
     withdrawReason: row.withdrawReason,
+    fastLane: row.fastLane,
+    split: row.splitPlan,
     facts: {
       customer: row.customer,
       productLineId: row.productLineId,
@@ -504,11 +511,23 @@ export function toRequest(
           : null,
       proposal:
         s.proposedDate && s.proposedBy && s.proposedAt
-          ? { userId: s.proposedBy, at: s.proposedAt, date: s.proposedDate, note: s.proposalNote }
+          ? {
+              userId: s.proposedBy,
+              at: s.proposedAt,
+              date: s.proposedDate,
+              note: s.proposalNote,
+              split: s.proposedSplit,
+            }
           : null,
       approvals: ap
         .filter((a) => a.signOffId === s.id)
-        .map((a) => ({ userId: a.userId, at: a.at, conditions: a.conditions, onBehalfOf: a.onBehalfOf })),
+        .map((a) => ({
+          userId: a.userId,
+          at: a.at,
+          conditions: a.conditions,
+          onBehalfOf: a.onBehalfOf,
+          overCapacityReason: a.overCapacityReason,
+        })),
     };
   }
 }

@@ -1,5 +1,12 @@
 import type { Config } from '../config.js';
-import type { CapacityStore, Clock, DelegationStore, GroupDirectory, RequestStore } from './ports.js';
+import type {
+  CapacityStore,
+  Clock,
+  DelegationStore,
+  GroupDirectory,
+  PaymentStanding,
+  RequestStore,
+} from './ports.js';
 
 /** What every service needs; passed in by the composition root (main.ts) or a test. */
 export interface ServiceDeps {
@@ -14,4 +21,6 @@ export interface ServiceDeps {
   readonly delegations?: DelegationStore;
   /** User group members for owners given as S… ids (absent: groups have no members). */
   readonly groups?: GroupDirectory;
+  /** Whether a customer has a payment overdue on a promise (absent: none is known to be). */
+  readonly payments?: PaymentStanding;
 }

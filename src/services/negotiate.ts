@@ -11,7 +11,7 @@ import {
   withdraw,
 } from '../domain/negotiation.js';
 import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
-import { recheckCapacity } from './capacity.js';
+import { capacityUpdatesFor, recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { authority } from './owners.js';
 import type { Notification } from './ports.js';
@@ -46,14 +46,26 @@ function run(
     // An accepted counter moves the delivery date: the load moves with it, so check again.
     const after = movesLoad(before, next.request) ? recheckCapacity(deps, next.request) : next.request;
     store.appendEvents(before.id, next.events);
-    store.enqueue(notify(before, after), at);
+    // A withdrawal frees its load, an override makes it firm, a moved date moves it: the other
+    // open requests of those weeks show the new figures.
+    const loadChanged = movesLoad(before, after) || before.status !== after.status;
+    store.enqueue(
+      [
+        ...notify(before, after),
+        ...(loadChanged ? capacityUpdatesFor(deps, [before, after].map(placeOf)) : []),
+      ],
+      at,
+    );
     return { ok: true, request: after, before };
   });
   if (result.ok) deps.onNotify();
   return result;
 }
 
+const placeOf = (r: CommitRequest) => ({ ...r.facts, split: r.split ?? null });
+
 const movesLoad = (before: CommitRequest, after: CommitRequest): boolean =>
+  JSON.stringify(before.split ?? null) !== JSON.stringify(after.split ?? null) ||
   before.facts.deliveryDate !== after.facts.deliveryDate ||
   before.facts.quantity !== after.facts.quantity ||
   before.facts.productLineId !== after.facts.productLineId;

@@ -60,6 +60,14 @@ export type Notification =
       readonly signOffId: number;
       readonly reason: string;
     }
+  /**
+   * A week's load changed (submit, decision, withdrawal, expiry, revision, moved date, capacity
+   * override): every open request loading it gets its parent and posted sign-off messages
+   * re-rendered with today's figures. One row per week and change, coalesced by the outbox (rows
+   * queued before a delivery starts are satisfied by it), fanned out when delivered so the
+   * decision's transaction stays small. `weekStart` null: every week of the line (spread lines).
+   */
+  | { readonly kind: 'capacity.update'; readonly productLineId: string; readonly weekStart: string | null }
   /** A line in the request's thread saying what just happened (rendered from the event). */
   | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice };
 
@@ -81,6 +89,7 @@ export type NotificationKind = Notification['kind'];
 /** Deliveries with the same key go out in order: one request's thread, one person's Home, the digest. */
 export function orderingKeyOf(n: Notification): string {
   if (n.kind === 'home.update') return `home:${n.userId}`;
+  if (n.kind === 'capacity.update') return `capacity:${n.productLineId}:${n.weekStart ?? 'all'}`;
   return 'requestId' in n ? `request:${n.requestId}` : n.kind;
 }
 
@@ -94,10 +103,12 @@ export interface NewRequest {
   readonly sourceChannelId: string | null;
   readonly at: Date;
   readonly signOffs: readonly NewSignOff[];
-  /** 'approved' only when no rule required any sign-off. */
+  /** 'approved' only when no sign-off is needed, or the fast lane cleared it. */
   readonly status: 'pending' | 'approved';
   /** The capacity check made in the same transaction, stored with the request. */
   readonly capacityCheck?: CapacityCheck | null;
+  /** Cleared on the fast lane (status 'approved'): the conditions it met. */
+  readonly fastLane?: readonly string[] | null;
 }
 
 /** Capacity figures: open load and overrides. Runs on the same connection as RequestStore. */
@@ -119,6 +130,12 @@ export interface CapacityStore {
     toExclusive: string,
     excludeRequestId?: number | null,
   ): number;
+  /** Pending requests of one product line due in [from, toExclusive), by id (competition, re-renders). */
+  pendingBetween(
+    productLineId: string,
+    from: string,
+    toExclusive: string,
+  ): { readonly requestId: number; readonly quantity: number }[];
   /** Overrides of one product line for week starts in [fromWeek, toWeekExclusive). */
   overrides(productLineId: string, fromWeek: string, toWeekExclusive: string): CapacityOverride[];
   /** Sets (or replaces) a week's capacity and records a `capacity.overridden` event. */
@@ -186,6 +203,15 @@ export interface DelegationStore {
 }
 
 type IsoDay = string;
+
+/**
+ * What the fast lane asks of the promises (issue 15): whether a customer has a payment overdue on
+ * an earlier promise as of `today`. A narrow port so the lane does not depend on how promises
+ * are stored.
+ */
+export interface PaymentStanding {
+  hasPaymentOverdue(customer: string, today: IsoDay): boolean;
+}
 
 /** Members of Slack user groups (S…), as last fetched; [] for a group not (yet) known. */
 export interface GroupDirectory {

@@ -26,6 +26,7 @@ export const CALLBACKS = {
   withdrawModal: 'withdraw_modal',
   overrideModal: 'override_modal',
   changesModal: 'changes_modal',
+  overCapacityModal: 'over_capacity_modal',
 } as const;
 
 /** Input blocks of the request modal; their block_ids are the keys of `response_action: errors`. */
@@ -51,3 +52,4 @@ export const PROPOSE_BLOCKS = { date: 'proposed_date', note: 'proposal_note' } a
 export const WITHDRAW_BLOCKS = { reason: 'withdraw_reason' } as const;
 export const OVERRIDE_BLOCKS = { reason: 'override_reason' } as const;
 export const CHANGES_BLOCKS = { reason: 'changes_reason' } as const;
+export const OVER_CAPACITY_BLOCKS = { reason: 'over_capacity_reason' } as const;

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { delegatesFor } from '../domain/delegation.js';
+import type { CommitRequest } from '../domain/request.js';
 import type { DeliveryFailure, DeliveryReceipt } from '../jobs/outbox.js';
+import { competitionOf, liveCheck, requestsLoading } from '../services/capacity.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { buildHomeFor, type HomeDeps } from '../services/home.js';
 import { ownerDirectory } from '../services/owners.js';
@@ -72,6 +74,19 @@ export function createNotifier(deps: {
     return services ? delegatesFor(owners, ownerDirectory(services, services.clock.now())) : [];
   };
   const ctx = renderContext(config);
+  /**
+   * The request as its messages show it: an open request with today's capacity figures (the
+   * figures at submit stay in its history), so nobody decides on a frozen verdict.
+   */
+  const live = (request: CommitRequest): CommitRequest => {
+    const services = deps.services;
+    if (!services || request.status !== 'pending') return request;
+    return { ...request, capacityCheck: liveCheck(services, request) };
+  };
+  const competition = (request: CommitRequest) => {
+    const services = deps.services;
+    return services ? competitionOf(services, request) : null;
+  };
   const quiet = { unfurl_links: false, unfurl_media: false } as const;
   const tag = (key: string) => ({ metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key } } });
 
@@ -133,8 +148,27 @@ export function createNotifier(deps: {
       await deps.postDigest(n.weekStart);
       return { channelId: config.channels.digest, messageTs: null };
     }
-    const request = store.loadRequest(n.requestId);
-    if (!request) throw new PermanentDeliveryError('request_not_found');
+    if (n.kind === 'capacity.update') {
+      const services = deps.services;
+      if (!services) return { channelId: null, messageTs: null, skipped: true };
+      // Fanned out here, not in the transaction that changed the load: the decision stays cheap
+      // and each message's update collapses with any other already queued for it. Messages not
+      // posted yet are skipped: their post renders today's figures anyway.
+      const updates: Notification[] = [];
+      for (const requestId of requestsLoading(services, n.productLineId, n.weekStart)) {
+        if (!store.parentLocation(requestId)) continue;
+        updates.push({ kind: 'parent.update', requestId });
+        const open = store.loadRequest(requestId);
+        for (const s of open?.signOffs ?? [])
+          if (s.status === 'pending' && store.signOffMessageTs(s.id))
+            updates.push({ kind: 'signoff.update', requestId, signOffId: s.id });
+      }
+      if (updates.length) store.enqueue(updates, services.clock.now());
+      return { channelId: null, messageTs: null };
+    }
+    const stored = store.loadRequest(n.requestId);
+    if (!stored) throw new PermanentDeliveryError('request_not_found');
+    const request = live(stored);
     switch (n.kind) {
       case 'parent.post': {
         // Posted already (a crash after Slack answered but before the outbox row was closed).
@@ -168,7 +202,7 @@ export function createNotifier(deps: {
         const sent = await postOnce(attempt, `signoff:${signOff.id}`, {
           channel: parent.channelId,
           thread_ts: parent.messageTs,
-          ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners)),
+          ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners), competition(request)),
         });
         store.setSignOffMessageTs(signOff.id, sent.ts);
         return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
@@ -184,7 +218,7 @@ export function createNotifier(deps: {
         await client.chat.update({
           channel: parent.channelId,
           ts,
-          ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners)),
+          ...buildSignOffMessage(request, signOff, ctx, delegatesOf(signOff.owners), competition(request)),
         });
         return { channelId: parent.channelId, messageTs: ts };
       }

@@ -4,9 +4,14 @@ import { requestRef } from '../../domain/request.js';
 import type { RevisionRefusal } from '../../domain/revision.js';
 import { escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 
-export function refusalText(refusal: NegotiationRefusal, requestId: number | null): string {
+export function refusalText(
+  refusal: NegotiationRefusal | { readonly reason: 'over_capacity' },
+  requestId: number | null,
+): string {
   const ref = requestId === null ? 'this request' : requestRef(requestId);
   switch (refusal.reason) {
+    case 'over_capacity':
+      return `${ref} is over capacity now: an approval needs a reason. Nothing was changed.`;
     case 'unknown_signoff':
       return 'That sign-off no longer exists. Nothing was changed.';
     case 'request_closed':

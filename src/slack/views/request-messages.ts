@@ -2,6 +2,7 @@
 // thread. Posting and updating use the same builders, so the two can never drift apart.
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
+import type { Competition } from '../../domain/capacity-plan.js';
 import { formatMoney } from '../../domain/money.js';
 import {
   type Approval,
@@ -11,9 +12,10 @@ import {
   type SignOff,
   versionedRef,
 } from '../../domain/request.js';
+import { GATE_REASON } from '../../domain/routing.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
-import { buildCapacityCheckBlock } from './capacity-check.js';
+import { buildCapacityCheckBlock, competitionText } from './capacity-check.js';
 import {
   plainSummary,
   productLineName,
@@ -42,6 +44,8 @@ function statusLine(request: CommitRequest): string {
       return `:hourglass_flowing_sand: *${ref} is waiting for ${open} of ${request.signOffs.length} sign-offs.* Do not commit yet.`;
     }
     case 'approved':
+      if (request.fastLane)
+        return `:zap: *${ref} is cleared on the fast lane*: ${escapeText(request.fastLane.join('; '))}. The seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
       if (request.override)
         return `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}. The seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
       return request.signOffs.length
@@ -65,6 +69,32 @@ function approver(a: Approval): string {
   return a.onBehalfOf ? `${mention(a.userId)} for ${mention(a.onBehalfOf)}` : mention(a.userId);
 }
 
+/** The approver, then what they approved on: over capacity (with why) and their conditions. */
+function approvalText(a: Approval, conditionsWord = '(with conditions: '): string {
+  const over = a.overCapacityReason ? ` (*over capacity*: ${escapeText(a.overCapacityReason)})` : '';
+  const conditions = a.conditions
+    ? conditionsWord.startsWith('(')
+      ? ` ${conditionsWord}${escapeText(a.conditions)})`
+      : ` ${conditionsWord}${escapeText(a.conditions)}`
+    : '';
+  return `${approver(a)}${over}${conditions}`;
+}
+
+/** Approvals given while the request was over capacity, in sign-off order. */
+export function overCapacityApprovals(request: CommitRequest): { label: string; approval: Approval }[] {
+  return request.signOffs.flatMap((s) =>
+    s.approvals.filter((a) => a.overCapacityReason).map((approval) => ({ label: s.label, approval })),
+  );
+}
+
+/** Whether a sign-off is asked about capacity, so its message shows the check beside the ask. */
+function decidesCapacity(signOff: SignOff): boolean {
+  return (
+    signOff.functionId === OPERATIONS_FUNCTION ||
+    signOff.requiredBy.some((r) => r === GATE_REASON || r.includes('capacity'))
+  );
+}
+
 /** "CG-3 is rejected", "CG-3 is approved by override": why an undecided sign-off needs no decision. */
 function closedAround(request: CommitRequest): string {
   const status = request.status === 'approved' && request.override ? 'approved by override' : request.status;
@@ -79,9 +109,7 @@ function signOffLine(request: CommitRequest, s: SignOff): string {
   if (s.status === 'rejected' && s.rejection) {
     return `${head}: rejected by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
-  const approvedBy = s.approvals.map((a) =>
-    a.conditions ? `${approver(a)} (with conditions: ${escapeText(a.conditions)})` : approver(a),
-  );
+  const approvedBy = s.approvals.map((a) => approvalText(a));
   if (s.status === 'approved') return `${head}: approved by ${approvedBy.join(', ')}`;
   if (s.proposal) {
     return `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date)} instead; waiting for the seller`;
@@ -153,6 +181,7 @@ export function buildSignOffMessage(
   signOff: SignOff,
   ctx: RenderContext,
   delegates: readonly { readonly ownerId: string; readonly delegateId: string }[] = [],
+  competition: Competition | null = null,
 ): SlackMessage {
   const ref = versionedRef(request);
   const owners = [
@@ -164,9 +193,12 @@ export function buildSignOffMessage(
       `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
     ),
   ];
-  // Operations decides whether the chain can make it: show them the capacity facts beside the ask.
-  if (signOff.functionId === OPERATIONS_FUNCTION && request.capacityCheck)
+  // Operations decides whether the chain can make it: show them the capacity facts beside the ask,
+  // and the pending requests this one competes with, so one owner weighs them together.
+  if (decidesCapacity(signOff) && request.capacityCheck)
     blocks.push(buildCapacityCheckBlock(request.capacityCheck, ctx));
+  if (decidesCapacity(signOff) && competition && request.status === 'pending')
+    blocks.push(section(competitionText(competition, ctx, request.facts.productLineId)));
   if (signOff.approvalsNeeded > 1) {
     const missing = Math.max(0, signOff.approvalsNeeded - signOff.approvals.length);
     const stillOpen = signOff.status === 'pending' && request.status === 'pending';
@@ -204,11 +236,7 @@ function outcomeOf(request: CommitRequest, s: SignOff): string {
     return `:no_entry: *Rejected* by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
   if (s.status === 'approved') {
-    return `:white_check_mark: *Approved* by ${s.approvals
-      .map((a) =>
-        a.conditions ? `${approver(a)} with conditions: ${escapeText(a.conditions)}` : approver(a),
-      )
-      .join(', ')}`;
+    return `:white_check_mark: *Approved* by ${s.approvals.map((a) => approvalText(a, 'with conditions: ')).join(', ')}`;
   }
   if (s.proposal && request.status === 'pending') {
     return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date)}* instead${
@@ -232,9 +260,17 @@ export function buildOutcomeDm(
     const o = request.override;
     body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
     text = `You may commit ${ref}: approved by override by ${o.userId}.`;
+  } else if (request.status === 'approved' && request.fastLane) {
+    body = `:zap: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*. It was *cleared on the fast lane*: ${escapeText(request.fastLane.join('; '))}.${link}`;
+    text = `You may commit ${ref}: cleared on the fast lane.`;
   } else if (request.status === 'approved') {
     const conditions = conditionsOf(request);
+    const over = overCapacityApprovals(request);
     body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*.${
+      over.length
+        ? `\n:warning: *Approved over capacity*: ${over.map((o) => `${escapeText(o.label)} (${mention(o.approval.userId)}): ${escapeText(o.approval.overCapacityReason ?? '')}`).join('; ')}. Tell the customer only what the plant can make.`
+        : ''
+    }${
       conditions.length
         ? `\n*On these conditions:*\n${conditions.map((c) => `• ${escapeText(c.label)}: ${escapeText(c.conditions)}`).join('\n')}`
         : ''

@@ -3,7 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import { checkCanDecide, decideSignOff } from '../../../services/decide-signoff.js';
 import { decodeSignOffButton } from '../../codecs.js';
 import { ACTIONS } from '../../ids.js';
-import { buildRejectModal } from '../../views/modals.js';
+import { capacityCheckText } from '../../views/capacity-check.js';
+import { buildOverCapacityModal, buildRejectModal } from '../../views/modals.js';
 import { refusalText } from '../../views/refusals.js';
 import { APOLOGY, type ListenerDeps } from '../deps.js';
 
@@ -54,6 +55,21 @@ export function register(app: App, deps: ListenerDeps): void {
         actorId: body.user.id,
         verdict: { kind: 'approve' },
       });
+      if (!result.ok && result.reason === 'over_capacity') {
+        // Nothing recorded: the owner is asked why they approve over capacity (Reason required).
+        log.info('approval over capacity asks a reason', { request: result.request.id, signOff: button.s });
+        const { channel, thread } = whereClicked(body);
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: buildOverCapacityModal(
+            { s: button.s, v: button.v, channel, thread, conditions: null },
+            result.signOff.label,
+            result.request.id,
+            capacityCheckText(result.check, deps.ctx),
+          ),
+        });
+        return;
+      }
       if (!result.ok) {
         log.info('decision refused', { reason: result.reason, signOff: button.s });
         await tellPrivately(client, body, refusalText(result, result.request?.id ?? null));

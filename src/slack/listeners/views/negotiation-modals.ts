@@ -6,6 +6,7 @@ import { overrideRequest, proposeFeasibleDate, withdrawRequest } from '../../../
 import { askForChanges } from '../../../services/revise-request.js';
 import {
   decodeMeta,
+  overCapacityModalMetaSchema,
   parseConditionsState,
   parseProposeState,
   parseReasonState,
@@ -17,10 +18,13 @@ import {
   CALLBACKS,
   CHANGES_BLOCKS,
   CONDITIONS_BLOCKS,
+  OVER_CAPACITY_BLOCKS,
   OVERRIDE_BLOCKS,
   PROPOSE_BLOCKS,
   WITHDRAW_BLOCKS,
 } from '../../ids.js';
+import { capacityCheckText } from '../../views/capacity-check.js';
+import { buildOverCapacityModal } from '../../views/modals.js';
 import { refusalText } from '../../views/refusals.js';
 import { APOLOGY, type ListenerDeps } from '../deps.js';
 
@@ -43,6 +47,41 @@ export function register(app: App, deps: ListenerDeps): void {
         version: meta.v,
         actorId: body.user.id,
         verdict: { kind: 'approve', conditions },
+      });
+      if (!result.ok && result.reason === 'over_capacity') {
+        // Over capacity now: the same form becomes the over-capacity one, conditions kept.
+        await ack({
+          response_action: 'update',
+          view: buildOverCapacityModal(
+            { ...meta, conditions },
+            result.signOff.label,
+            result.request.id,
+            capacityCheckText(result.check, deps.ctx),
+          ),
+        });
+        return;
+      }
+      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
+      await ack();
+    });
+  });
+
+  app.view(CALLBACKS.overCapacityModal, async ({ ack, body, view }) => {
+    const field = OVER_CAPACITY_BLOCKS.reason;
+    const meta = decodeMeta(overCapacityModalMetaSchema, view.private_metadata);
+    const state = viewStateSchema.safeParse(view.state.values);
+    if (!meta || !state.success) return fail(ack, field, MALFORMED);
+    const reason = parseReasonState(state.data, field);
+    if (!reason)
+      return fail(ack, field, 'Give a reason: approving over capacity is on the record for everyone.');
+    await guarded(deps, ack, field, 'over_capacity_modal', async () => {
+      // Checked again in the decision's transaction: if the request fits by now, it is a plain
+      // approval; if it is still over, the approval is recorded as over capacity with the reason.
+      const result = decideSignOff(deps.services, {
+        signOffId: meta.s,
+        version: meta.v,
+        actorId: body.user.id,
+        verdict: { kind: 'approve', conditions: meta.conditions, overCapacityReason: reason },
       });
       if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
       await ack();
