@@ -194,9 +194,8 @@ describe('the live verdict, competing requests and approving over capacity', () 
       h.click('U0OPS2', ACTIONS.approve, button(b, ACTIONS.approve), tsOf(b)),
     ]);
     const views = await h.standIn.waitFor('views.open', { count: opened + 1 });
-    expect((views[opened]?.args.view as { callback_id: string }).callback_id).toBe(
-      CALLBACKS.overCapacityModal,
-    );
+    const view = views[opened]?.args.view as { callback_id: string } | undefined;
+    expect(view?.callback_id).toBe(CALLBACKS.overCapacityModal);
     await h.standIn.waitFor(
       (c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('You may commit CG-'),
     );
