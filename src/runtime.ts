@@ -11,7 +11,9 @@ import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
+import { createPaymentStanding } from './db/payment-standing.js';
 import { createProcessedRepo } from './db/processed-repo.js';
+import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
@@ -24,6 +26,7 @@ import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
 import { ownerIdsFor } from './services/owners.js';
 import type { Clock } from './services/ports.js';
+import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
 import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
@@ -70,7 +73,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let healthy = false;
   const db = createDb(env.DATABASE_PATH);
   healthy = true;
-  const store = createRequestStore(db);
+  const store = createRequestStore(db, { timeZone: config.timezone });
   const outboxRepo = createOutboxRepo(db);
 
   let dispatcher: OutboxDispatcher | undefined;
@@ -85,11 +88,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const services: ServiceDeps = {
     store,
     capacity: createCapacityStore(db),
+    promises: createPromiseStore(db),
     config,
     clock,
     onNotify: () => dispatcher?.kick(),
     delegations,
     groups,
+    payments: createPaymentStanding(db),
   };
   const ctx = renderContext(config);
   const home: HomeDeps = {
@@ -183,6 +188,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tasks: [
       { name: 'weekly_digest', run: () => runDueDigest({ ...services, jobRuns }) },
       { name: 'reminders', run: () => runReminders({ ...services, reminders }) },
+      { name: 'promise_asks', run: () => runPromiseAsks(services) },
       {
         name: 'outbox_prune',
         run: outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),

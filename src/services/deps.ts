@@ -5,6 +5,7 @@ import type {
   DelegationStore,
   GroupDirectory,
   PaymentStanding,
+  PromiseStore,
   RequestStore,
 } from './ports.js';
 
@@ -13,6 +14,8 @@ export interface ServiceDeps {
   readonly store: RequestStore;
   /** Capacity figures, on the same database connection as `store` (so inside its transactions). */
   readonly capacity: CapacityStore;
+  /** Promises (one per cleared request), on the same connection as `store`. */
+  readonly promises: PromiseStore;
   readonly config: Config;
   readonly clock: Clock;
   /** Called after a transaction that enqueued notifications has committed. */

@@ -2,6 +2,7 @@
 // and route it to the sign-offs it needs (with each function's label, owners and quorum), on the
 // request's capacity verdict: `when.capacity` rules match it, and an `over` verdict always asks
 // the confirming function (the gate).
+import { promiseRoles } from '../config.js';
 import { type IsoDate, localDate } from '../domain/calendar.js';
 import { type CapacityCheck, capacityLevel } from '../domain/capacity.js';
 import type { RequestFacts } from '../domain/request.js';
@@ -24,9 +25,7 @@ export type IntakeResult =
  * function when there is no such function, so an over-capacity request is never left unasked.
  */
 export function capacityGateFunction(config: ServiceDeps['config']): string {
-  const configured = (config as { readonly promises?: { readonly confirmed_by?: string } }).promises
-    ?.confirmed_by;
-  const wanted = configured ?? 'operations';
+  const wanted = promiseRoles(config).confirmedBy ?? 'operations';
   if (wanted in config.functions) return wanted;
   return Object.keys(config.functions)[0] ?? wanted;
 }

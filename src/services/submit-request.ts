@@ -54,6 +54,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       status: required.length ? 'pending' : 'approved',
       signOffs: required,
       fastLane,
+      ...(fastLane ? { clearedVia: 'fast_lane' as const } : {}),
     });
     const events: RequestEvent[] = [
       { type: 'request.submitted', actorId: input.sellerId, at, facts, capacityCheck },
