@@ -82,6 +82,11 @@ export type CapacityCheck =
        * the parts that would fit week by week from the requested one ("400 by …, 500 by …").
        */
       readonly split?: readonly SplitPart[] | null;
+      /**
+       * The request is delivered on an accepted split plan: the figures are those of its tightest
+       * part (the verdict is the worst of the parts').
+       */
+      readonly parts?: readonly SplitPart[];
     };
 
 /** How a product line books a request's quantity (INTERFACE.md `product_lines[].load`). */

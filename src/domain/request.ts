@@ -174,6 +174,8 @@ export type RequestEvent =
       /** The delivery date the request asked for when the date was proposed (before any move). */
       readonly requestedDate?: IsoDate;
       readonly onBehalfOf?: string;
+      /** A split plan proposed instead of one date (`date` is its last part's). */
+      readonly split?: readonly SplitPart[];
     }
   | {
       readonly type: 'counter.accepted';
@@ -181,6 +183,8 @@ export type RequestEvent =
       readonly at: Date;
       readonly signOffId: number;
       readonly date: IsoDate;
+      /** The split plan accepted with it: one promise delivered in these parts. */
+      readonly split?: readonly SplitPart[];
     }
   | {
       readonly type: 'counter.declined';

@@ -14,6 +14,7 @@ import {
   OPERATIONS_FUNCTION,
   outlookOf,
   planOverride,
+  type SplitPart,
   totalOf,
   type WeekFigures,
   type WeekOutlook,
@@ -90,7 +91,11 @@ export function loadWeeks(
 export interface CheckOptions {
   /** A request already stored whose own load must not count against itself (a revision). */
   readonly excludeRequestId?: number | null;
+  /** The request's accepted split plan: each part is checked in its own week. */
+  readonly split?: readonly SplitPart[] | null;
 }
+
+const SEVERITY = { fits: 0, fits_if_pending_fall_through: 1, over: 2, no_capacity_configured: -1 } as const;
 
 /**
  * The available-to-promise check for a request's facts. Call it inside the transaction that
@@ -105,6 +110,19 @@ export function checkCapacity(
 ): CapacityCheck {
   const exclude = options.excludeRequestId ?? null;
   const defaultCapacity = defaultCapacityOf(deps, facts.productLineId);
+  const parts = options.split ?? [];
+  if (defaultCapacity !== null && parts.length && !isSpread(deps, facts.productLineId)) {
+    // Delivered in parts: each part must fit its own week; the tightest part speaks for all.
+    const checks = parts.map((p) =>
+      checkCapacity(
+        deps,
+        { ...facts, quantity: p.quantity, deliveryDate: p.by },
+        { excludeRequestId: exclude },
+      ),
+    );
+    const worst = checks.reduce((a, b) => (SEVERITY[b.verdict] > SEVERITY[a.verdict] ? b : a));
+    return worst.verdict === 'no_capacity_configured' ? worst : { ...worst, split: null, parts: [...parts] };
+  }
   if (defaultCapacity !== null && isSpread(deps, facts.productLineId)) {
     const thisWeek = thisWeekOf(deps);
     return assessSpread(facts, {
@@ -136,7 +154,7 @@ export function checkCapacity(
 export function liveCheck(deps: CapacityDeps, request: CommitRequest): CapacityCheck | null {
   if (request.status !== 'pending') return request.capacityCheck ?? null;
   if (defaultCapacityOf(deps, request.facts.productLineId) === null) return request.capacityCheck ?? null;
-  return checkCapacity(deps, request.facts, { excludeRequestId: request.id });
+  return checkCapacity(deps, request.facts, { excludeRequestId: request.id, split: request.split ?? null });
 }
 
 /**
@@ -201,11 +219,17 @@ export function earliestFeasibleDate(
  * and stores the new verdict; its own previous load does not count against itself. Call it inside
  * the transaction that changed the facts. Returns the request with the new check.
  */
-export function recheckCapacity<R extends { readonly id: number; readonly facts: CapacityQuestion }>(
-  deps: CapacityDeps,
-  request: R,
-): R & { readonly capacityCheck: CapacityCheck } {
-  const capacityCheck = checkCapacity(deps, request.facts, { excludeRequestId: request.id });
+export function recheckCapacity<
+  R extends {
+    readonly id: number;
+    readonly facts: CapacityQuestion;
+    readonly split?: readonly SplitPart[] | null | undefined;
+  },
+>(deps: CapacityDeps, request: R): R & { readonly capacityCheck: CapacityCheck } {
+  const capacityCheck = checkCapacity(deps, request.facts, {
+    excludeRequestId: request.id,
+    split: request.split ?? null,
+  });
   deps.capacity.saveCheck(request.id, capacityCheck);
   return { ...request, capacityCheck };
 }

@@ -8,10 +8,11 @@ import {
   type NegotiationResult,
   override,
   proposeDate,
+  proposeSplit,
   withdraw,
 } from '../domain/negotiation.js';
 import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
-import { capacityUpdatesFor, recheckCapacity } from './capacity.js';
+import { capacityUpdatesFor, liveCheck, recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { authority } from './owners.js';
 import type { Notification } from './ports.js';
@@ -90,6 +91,33 @@ export function proposeFeasibleDate(
       const target = request.signOffs.find((s) => s.id === input.signOffId);
       const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
       return proposeDate(request, { ...input, at, onBehalfOf }, auth.isOwner);
+    },
+    (_before, after) => [
+      { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },
+      { kind: 'parent.update', requestId: after.id },
+      { kind: 'seller.counter', requestId: after.id, signOffId: input.signOffId },
+    ],
+  );
+}
+
+/**
+ * Operations proposes the split plan of the check made now, in this transaction (so the parts
+ * are today's free capacity); the seller accepts or declines it like a proposed date.
+ */
+export function proposeSplitPlan(
+  deps: ServiceDeps,
+  input: { signOffId: number; actorId: string; note: string | null; version?: number },
+): NegotiateResult {
+  return run(
+    deps,
+    { signOffId: input.signOffId },
+    (request, at) => {
+      const auth = authority(deps, at);
+      const target = request.signOffs.find((s) => s.id === input.signOffId);
+      const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
+      const check = liveCheck(deps, request);
+      const parts = check && check.verdict !== 'no_capacity_configured' ? check.split : null;
+      return proposeSplit(request, { ...input, at, onBehalfOf, parts }, auth.isOwner);
     },
     (_before, after) => [
       { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },

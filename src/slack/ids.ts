@@ -7,6 +7,8 @@ export const ACTIONS = {
   approve: 'signoff_approve',
   approveWithConditions: 'signoff_approve_conditions',
   proposeDate: 'signoff_propose_date',
+  /** Operations: offer the check's split plan (one promise in weekly parts) instead of one date. */
+  proposeSplit: 'signoff_propose_split',
   reject: 'signoff_reject',
   /** App Home, leadership only. */
   previewDigest: 'home_preview_digest',

@@ -10,7 +10,7 @@ import type { CapacityCheck } from '../../src/domain/capacity.js';
 import { ACTIONS, CALLBACKS, OVER_CAPACITY_BLOCKS } from '../../src/slack/ids.js';
 import { assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { exampleConfig, exampleConfigObject } from '../support/config.js';
-import { stateValue, viewSubmission } from '../support/fixtures.js';
+import { blockAction, stateValue, viewSubmission } from '../support/fixtures.js';
 import { Harness } from '../support/harness.js';
 
 type Block = { elements?: { action_id?: string; value?: string }[] };
@@ -255,7 +255,7 @@ describe('orders bigger than a week', () => {
     expect(check).toMatchObject({ verdict: 'fits', load: 'spread', fromWeek: '2026-11-23' });
   });
 
-  it('when a due_week line gets 900 units then the check offers a split plan instead of "never"', async () => {
+  it('when a due_week line gets 900 units then Operations proposes the split, the seller accepts it, and it is one promise whose parts load their own weeks', async () => {
     await start(exampleConfig(OPS_ONLY));
     await submit(100, '2026-12-14');
     await clickApprove('CG-1');
@@ -265,6 +265,48 @@ describe('orders bigger than a week', () => {
     expect(text(ask.args.blocks)).toContain(
       'it fits in parts: *400 by Mon 14 Dec 2026, 500 by Mon 21 Dec 2026*',
     );
+    await h.click('U0OPS1', ACTIONS.proposeSplit, button(ask, ACTIONS.proposeSplit), tsOf(ask));
+    const [dm] = await h.standIn.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        String(c.args.channel).startsWith('D') &&
+        text(c.args.blocks).includes(ACTIONS.counterAccept),
+    );
+    expect(text(dm?.args.blocks)).toContain('can in parts: *400 by Mon 14 Dec 2026, 500 by Mon 21 Dec 2026*');
+    await h.slack.interaction(
+      blockAction({
+        userId: 'U0SELLER',
+        actionId: ACTIONS.counterAccept,
+        value: button(dm as RecordedCall, ACTIONS.counterAccept),
+        channelId: String(dm?.args.channel),
+        messageTs: tsOf(dm as RecordedCall),
+      }),
+    );
+    await sellerTold('CG-2');
+    expect(statusOf(2)).toBe('approved');
+    const row = query<{ d: string; plan: string }>(
+      'SELECT delivery_date AS d, split_plan AS plan FROM requests WHERE id = 2',
+    )[0];
+    expect(row?.d).toBe('2026-12-21');
+    expect(JSON.parse(row?.plan ?? 'null')).toEqual([
+      { quantity: 400, by: '2026-12-14' },
+      { quantity: 500, by: '2026-12-21' },
+    ]);
+    // One promise for the whole quantity, due on the last part's date.
+    expect(query('SELECT quantity, promised_on FROM promises WHERE request_id = 2')).toEqual([
+      { quantity: 900, promised_on: '2026-12-21' },
+    ]);
+    // Each part loads its own week: the week of 14 Dec is exactly full (100 + 400), 21 Dec has 0 left.
+    await submit(1, '2026-12-15');
+    await submit(1, '2026-12-22');
+    const checks = query<{ c: string }>(
+      'SELECT capacity_check AS c FROM requests WHERE id IN (3, 4) ORDER BY id',
+    ).map((r) => JSON.parse(r.c) as CapacityCheck);
+    expect(checks.map((c) => c.verdict !== 'no_capacity_configured' && [c.verdict, c.firm])).toEqual([
+      ['over', 500],
+      ['over', 500],
+    ]);
+    everyMessageIsValid();
   });
 });
 

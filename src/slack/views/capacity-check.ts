@@ -40,15 +40,18 @@ export function capacityCheckText(check: CapacityCheck, ctx: RenderContext): str
       : check.split
         ? `No week in the next ${check.horizonWeeks} weeks has room for all of it; it fits in parts: *${splitText(check.split)}* (Operations can propose this split).`
         : `No week in the next ${check.horizonWeeks} weeks has room for it.`;
+  const inParts = check.parts
+    ? `\nDelivered in parts: *${splitText(check.parts)}* (the tightest part is shown).`
+    : '';
   switch (check.verdict) {
     case 'fits':
-      return `:large_green_circle: *Capacity: fits.*\n${figures}`;
+      return `:large_green_circle: *Capacity: fits.*\n${figures}${inParts}`;
     case 'fits_if_pending_fall_through':
       return `:large_yellow_circle: *Capacity: fits only if pending requests fall through* (over by ${n(
         check.overBy,
-      )} ${unit} if they are all approved).\n${figures}\n${later}`;
+      )} ${unit} if they are all approved).\n${figures}${inParts}\n${later}`;
     case 'over':
-      return `:red_circle: *Capacity: over by ${n(check.overBy)} ${unit}.*\n${figures}\n${later}`;
+      return `:red_circle: *Capacity: over by ${n(check.overBy)} ${unit}.*\n${figures}${inParts}\n${later}`;
   }
 }
 

@@ -49,6 +49,8 @@ export function refusalText(
       return `There is no proposed date waiting for an answer on ${ref} any more. Nothing was changed.`;
     case 'not_leadership':
       return `Only a member of leadership can override a rejection of ${ref}. Nothing was changed.`;
+    case 'no_split':
+      return `${ref} needs no split now (or cannot be split into at most four weekly deliveries): propose a date instead. Nothing was changed.`;
     case 'not_rejected':
       return `${ref} is ${refusal.status}: only a rejected request can be overridden. Nothing was changed.`;
   }

@@ -1,7 +1,6 @@
 // The parent message in the requests channel and the per-function sign-off messages in its
 // thread. Posting and updating use the same builders, so the two can never drift apart.
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
 import type { Competition } from '../../domain/capacity-plan.js';
 import { formatMoney } from '../../domain/money.js';
 import type { CommitPromise } from '../../domain/promise.js';
@@ -13,10 +12,9 @@ import {
   type SignOff,
   versionedRef,
 } from '../../domain/request.js';
-import { GATE_REASON } from '../../domain/routing.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
-import { buildCapacityCheckBlock, competitionText } from './capacity-check.js';
+import { buildCapacityCheckBlock, competitionText, splitText } from './capacity-check.js';
 import { promiseLine, STATE_ICON } from './promises.js';
 import {
   plainSummary,
@@ -26,7 +24,7 @@ import {
   summaryLine,
   unitOf,
 } from './render-context.js';
-import { requestActions, signOffActions } from './signoff-actions.js';
+import { decidesCapacity, requestActions, signOffActions } from './signoff-actions.js';
 
 export interface SlackMessage {
   readonly text: string;
@@ -89,14 +87,6 @@ export function overCapacityApprovals(request: CommitRequest): { label: string; 
   );
 }
 
-/** Whether a sign-off is asked about capacity, so its message shows the check beside the ask. */
-function decidesCapacity(signOff: SignOff): boolean {
-  return (
-    signOff.functionId === OPERATIONS_FUNCTION ||
-    signOff.requiredBy.some((r) => r === GATE_REASON || r.includes('capacity'))
-  );
-}
-
 /** "CG-3 is rejected", "CG-3 is approved by override": why an undecided sign-off needs no decision. */
 function closedAround(request: CommitRequest): string {
   const status = request.status === 'approved' && request.override ? 'approved by override' : request.status;
@@ -114,7 +104,9 @@ function signOffLine(request: CommitRequest, s: SignOff): string {
   const approvedBy = s.approvals.map((a) => approvalText(a));
   if (s.status === 'approved') return `${head}: approved by ${approvedBy.join(', ')}`;
   if (s.proposal) {
-    return `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date)} instead; waiting for the seller`;
+    return s.proposal.split
+      ? `${head}: ${mention(s.proposal.userId)} proposed a split (${splitText(s.proposal.split)}); waiting for the seller`
+      : `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date)} instead; waiting for the seller`;
   }
   const quorum = s.approvalsNeeded > 1 ? ` (${s.approvals.length} of ${s.approvalsNeeded} approvals)` : '';
   const waiting = `waiting for ${s.owners.map(mentionOwner).join(' or ')}${quorum}`;
@@ -255,6 +247,10 @@ function outcomeOf(request: CommitRequest, s: SignOff): string {
     return `:white_check_mark: *Approved* by ${s.approvals.map((a) => approvalText(a, 'with conditions: ')).join(', ')}`;
   }
   if (s.proposal && request.status === 'pending') {
+    if (s.proposal.split)
+      return `:package: ${mention(s.proposal.userId)} proposed a split: *${splitText(s.proposal.split)}*${
+        s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
+      }. Waiting for the seller to accept or decline.`;
     return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date)}* instead${
       s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
     }. Waiting for the seller to accept or decline.`;

@@ -9,6 +9,7 @@ import {
   checkCanNegotiate,
   checkCanOverride,
   checkCanWithdraw,
+  proposeSplitPlan,
 } from '../../../services/negotiate.js';
 import { decodeRequestButton, decodeSignOffButton } from '../../codecs.js';
 import { ACTIONS } from '../../ids.js';
@@ -104,6 +105,20 @@ export function register(app: App, deps: ListenerDeps): void {
       });
     });
   }
+
+  // No form: the parts are the check's split plan, computed again inside the service's transaction.
+  on(app, deps, ACTIONS.proposeSplit, async ({ body, action, client }, log) => {
+    const button = decodeSignOffButton(action.value);
+    if (!button) return tellPrivately(client, body, INVALID);
+    const result = proposeSplitPlan(deps.services, {
+      signOffId: button.s,
+      version: button.v,
+      actorId: body.user.id,
+      note: null,
+    });
+    if (!result.ok) return tellPrivately(client, body, refusalText(result, result.request?.id ?? null));
+    log.info('split proposed', { request: result.request.id, signOff: button.s });
+  });
 
   on(app, deps, ACTIONS.withdraw, async ({ body, action, client }) => {
     const button = decodeRequestButton(action.value);
