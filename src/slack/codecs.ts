@@ -52,7 +52,8 @@ export type RejectModalMeta = z.infer<typeof rejectModalMetaSchema>;
 
 /** private_metadata of the Approve-over-capacity modal: the sign-off, and conditions if any. */
 export const overCapacityModalMetaSchema = rejectModalMetaSchema.extend({
-  conditions: z.string().max(3000).nullable(),
+  // The conditions form takes at most 2000 characters; the whole metadata must stay within 3000.
+  conditions: z.string().max(2000).nullable(),
 });
 export type OverCapacityModalMeta = z.infer<typeof overCapacityModalMetaSchema>;
 

@@ -1,11 +1,13 @@
 // Submissions of the negotiation modals. Each decides before acking, so a refusal shows on the
 // form itself (SQLite is synchronous and fast).
 import type { AckFn, App, ViewResponseAction } from '@slack/bolt';
+import { requestRef } from '../../../domain/request.js';
 import { decideSignOff } from '../../../services/decide-signoff.js';
 import { overrideRequest, proposeFeasibleDate, withdrawRequest } from '../../../services/negotiate.js';
 import { askForChanges } from '../../../services/revise-request.js';
 import {
   decodeMeta,
+  encodeMeta,
   overCapacityModalMetaSchema,
   parseConditionsState,
   parseProposeState,
@@ -23,6 +25,7 @@ import {
   PROPOSE_BLOCKS,
   WITHDRAW_BLOCKS,
 } from '../../ids.js';
+import { LIMITS } from '../../limits.js';
 import { capacityCheckText } from '../../views/capacity-check.js';
 import { buildOverCapacityModal } from '../../views/modals.js';
 import { refusalText } from '../../views/refusals.js';
@@ -49,7 +52,14 @@ export function register(app: App, deps: ListenerDeps): void {
         verdict: { kind: 'approve', conditions },
       });
       if (!result.ok && result.reason === 'over_capacity') {
-        // Over capacity now: the same form becomes the over-capacity one, conditions kept.
+        // Over capacity now: the same form becomes the over-capacity one, conditions kept (unless
+        // escaping them would overflow Slack's private_metadata: then the owner is told instead).
+        if (encodeMeta({ ...meta, conditions }).length > LIMITS.privateMetadata)
+          return fail(
+            ack,
+            field,
+            `${requestRef(result.request.id)} is over capacity now: an approval needs a reason. Use Approve and give the reason and your conditions there.`,
+          );
         await ack({
           response_action: 'update',
           view: buildOverCapacityModal(
