@@ -20,7 +20,7 @@ import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { AppLogger } from './logger.js';
-import { digestCapacity } from './services/capacity.js';
+import { digestCapacity, liveCheck } from './services/capacity.js';
 import type { ServiceDeps } from './services/deps.js';
 import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
@@ -101,7 +101,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     services,
     home: createHomeRepo(db),
     ownerIds: (userId) => ownerIdsFor(services, userId, clock.now()),
-    capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
+    // App Home's queue shows the verdict as it is now for open requests, like the messages do.
+    capacityOf: (request) => {
+      const check = liveCheck(services, request);
+      return check ? capacityNote(check, ctx) : null;
+    },
   };
   const jobRuns = createJobRunStore(db);
   // The next weeks' load per product line, whenever any product line has a capacity.
