@@ -50,7 +50,10 @@ async function submit(quantity: number, deliveryDate = '2026-12-16', extra: Reco
     deliveryDate,
     ...extra,
   });
-  expect((res.json() as { response_action: string }).response_action).toBe('update');
+  const body = res.json() as { response_action: string; view: unknown };
+  expect(body.response_action).toBe('update');
+  assertValidModal(body.view);
+  return text((body.view as { blocks: unknown }).blocks);
 }
 
 async function opsAsk(ref: string): Promise<RecordedCall> {
@@ -320,7 +323,8 @@ describe('the fast lane', () => {
 
   it('when a request is within every ceiling then it is cleared at once, posted with its reasons, and is approved like any other', async () => {
     await start(exampleConfig({ fast_lane: lane }));
-    await submit(100, '2026-12-16', { value: '20000', discountPercent: '10' });
+    const ack = await submit(100, '2026-12-16', { value: '20000', discountPercent: '10' });
+    expect(ack).toContain('*Cleared on the fast lane*: value $20,000.00 within $20,000.00');
     const parent = await parentOf('CG-1');
     const shown = text(parent.args.blocks);
     expect(parent.args.channel).toBe('C0REQUESTS');
