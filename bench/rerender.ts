@@ -11,16 +11,19 @@ import { WebClient } from '@slack/web-api';
 import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb } from '../src/db/create-db.js';
-import { createOutboxRepo } from '../src/db/outbox-repo.js';
+import { createHomeRepo } from '../src/db/home-repo.js';
+import { createMessageLocations } from '../src/db/message-locations-repo.js';
+import { createOutbox, createOutboxRepo } from '../src/db/outbox-repo.js';
 import { createPromiseStore } from '../src/db/promise-repo.js';
 import { createRequestStore } from '../src/db/request-repo.js';
-import { SlackStandIn } from '../src/dev/slack-stand-in.js';
+import { SlackStandIn } from '../dev/slack-stand-in.js';
 import { OutboxDispatcher } from '../src/jobs/outbox.js';
 import { createLogger } from '../src/logger.js';
 import { decideSignOff } from '../src/services/decide-signoff.js';
 import type { ServiceDeps } from '../src/services/deps.js';
 import { submitRequest } from '../src/services/submit-request.js';
-import { classifySlackError, createNotifier } from '../src/slack/notifier.js';
+import { createNotifier } from '../src/slack/delivery/dispatch.js';
+import { classifySlackError } from '../src/slack/delivery/slack-errors.js';
 import { exampleConfigObject } from '../test/support/config.js';
 import { median, round, summarize } from './lib/stats.js';
 
@@ -61,6 +64,7 @@ async function measure(openInWeek: number, standIn: SlackStandIn): Promise<Reren
   const clock = { now: () => NOW };
   const services: ServiceDeps = {
     store,
+    outbox: createOutbox(db),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,
@@ -70,7 +74,14 @@ async function measure(openInWeek: number, standIn: SlackStandIn): Promise<Reren
   const client = new WebClient('xoxb-bench', { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } });
   const dispatcher = new OutboxDispatcher({
     repo: createOutboxRepo(db),
-    deliver: createNotifier({ client, store, config, services }),
+    deliver: createNotifier({
+      client,
+      config,
+      services,
+      locations: createMessageLocations(db),
+      home: { services, home: createHomeRepo(db), ownerIds: () => [], capacityOf: () => null },
+      postDigest: async () => undefined,
+    }),
     classify: classifySlackError,
     clock,
     logger: createLogger('error', () => {}),

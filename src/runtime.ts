@@ -10,7 +10,8 @@ import { closeDb, createDb, type Db } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
-import { createOutboxRepo } from './db/outbox-repo.js';
+import { createMessageLocations } from './db/message-locations-repo.js';
+import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
 import { createPaymentStanding } from './db/payment-standing.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createPromiseStore } from './db/promise-repo.js';
@@ -30,9 +31,10 @@ import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
 import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
-import { createReportsFor } from './slack/delivery-reports.js';
+import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
+import { createReportsFor } from './slack/delivery/reports.js';
+import { classifySlackError } from './slack/delivery/slack-errors.js';
 import { createDigestPoster } from './slack/digest-poster.js';
-import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
 
@@ -85,8 +87,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
   await groups.refresh();
   groups.start();
+  const outbox = createOutbox(db);
   const services: ServiceDeps = {
     store,
+    outbox,
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,
@@ -107,7 +111,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return check ? capacityNote(check, ctx) : null;
     },
   };
-  const jobRuns = createJobRunStore(db);
+  const jobRuns = createJobRunStore(db, outbox);
   // The next weeks' load per product line, whenever any product line has a capacity.
   const capacityHook = options.capacity ?? digestCapacity(services);
   const digest: DigestDeps = {
@@ -166,10 +170,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     repo: outboxRepo,
     deliver: createNotifier({
       client: app.client,
-      store,
+      services,
+      locations: createMessageLocations(db),
       config,
       home,
-      services,
       postDigest: createDigestPoster({
         client: app.client,
         config,

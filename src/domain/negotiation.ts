@@ -2,12 +2,12 @@
 // and answered by the seller, a seller withdrawing, leadership overriding a rejection. Pure
 // transitions, like decide(): {ok, request, events} or a refusal as a value.
 import type { SplitPart } from './capacity.js';
+import type { IsoDate } from './calendar.js';
 import {
   type CommitRequest,
   type DecisionRefusal,
   decide,
   directOwnerCheck,
-  type IsoDate,
   type OwnerCheck,
   type RequestEvent,
   type RequestStatus,

@@ -33,7 +33,7 @@ import {
 import type { CapacitySection } from '../domain/digest.js';
 import type { CommitRequest } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 
 export { OPERATIONS_FUNCTION };
 
@@ -301,7 +301,7 @@ export type SetCapacityResult =
 
 /** Operations owners set a week's (or a range of weeks') capacity; each week is recorded. */
 export function setCapacity(
-  deps: Pick<ServiceDeps, 'config' | 'capacity' | 'store' | 'clock' | 'onNotify'>,
+  deps: Pick<ServiceDeps, 'config' | 'capacity' | 'store' | 'clock' | 'onNotify' | 'outbox'>,
   input: SetCapacityInput,
 ): SetCapacityResult {
   const owners = deps.config.functions[OPERATIONS_FUNCTION]?.owners ?? [];
@@ -326,7 +326,7 @@ export function setCapacity(
       });
     }
     // A week's capacity changed: its open requests (every one, on a spread line) show it.
-    deps.store.enqueue(
+    deps.outbox.enqueue(
       capacityUpdatesFor(
         deps,
         weeks.map((w) => ({ productLineId: line.id, deliveryDate: w })),

@@ -10,8 +10,8 @@ import {
 import { capacityUpdatesFor, liveCheck } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
+import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
-import type { Notification } from './ports.js';
 
 export interface DecideSignOffInput {
   readonly signOffId: number;
@@ -43,7 +43,7 @@ export type DecideSignOffResult =
 
 /** An owner decides a sign-off. Exactly once: a second or concurrent click is refused as a value. */
 export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): DecideSignOffResult {
-  const { store, clock } = deps;
+  const { store, outbox, clock } = deps;
   const at = clock.now();
   const result = store.transaction((): DecideSignOffResult => {
     const requestId = store.requestIdForSignOff(input.signOffId);
@@ -90,7 +90,7 @@ export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): Dec
       deps.capacity.saveCheck(before.id, check);
       after = { ...after, capacityCheck: check };
     }
-    store.enqueue(
+    outbox.enqueue(
       [
         ...notificationsFor(before, after, decided.signOff),
         ...homeUpdatesFor(after, deps.config.leadership, input.actorId),

@@ -1,5 +1,6 @@
 // Proposing a feasible date, answering it, withdrawing, overriding: each loads the request, calls
 // one pure transition, and writes state + events + outbox in one transaction.
+
 import {
   acceptCounter,
   checkOwner,
@@ -11,11 +12,12 @@ import {
   proposeSplit,
   withdraw,
 } from '../domain/negotiation.js';
-import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
+import type { IsoDate } from '../domain/calendar.js';
+import type { CommitRequest, SignOff } from '../domain/request.js';
 import { capacityUpdatesFor, liveCheck, recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
+import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
-import type { Notification } from './ports.js';
 
 export type NegotiateResult =
   | { readonly ok: true; readonly request: CommitRequest; readonly before: CommitRequest }
@@ -29,7 +31,7 @@ function run(
   transition: (request: CommitRequest, at: Date) => NegotiationResult,
   notify: (before: CommitRequest, after: CommitRequest) => Notification[],
 ): NegotiateResult {
-  const { store, clock } = deps;
+  const { store, outbox, clock } = deps;
   const at = clock.now();
   const result = store.transaction((): NegotiateResult => {
     const requestId = 'requestId' in target ? target.requestId : store.requestIdForSignOff(target.signOffId);
@@ -50,7 +52,7 @@ function run(
     // A withdrawal frees its load, an override makes it firm, a moved date moves it: the other
     // open requests of those weeks show the new figures.
     const loadChanged = movesLoad(before, after) || before.status !== after.status;
-    store.enqueue(
+    outbox.enqueue(
       [
         ...notify(before, after),
         ...(loadChanged ? capacityUpdatesFor(deps, [before, after].map(placeOf)) : []),

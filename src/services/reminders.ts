@@ -8,28 +8,8 @@ import { expire, type LifecycleEvent } from '../domain/request.js';
 import { isExpired, waitingDue } from '../domain/schedule.js';
 import { capacityUpdatesFor } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
-
-export interface WaitingSignOff {
-  readonly signOffId: number;
-  readonly requestId: number;
-  readonly functionId: string;
-  readonly askedAt: Date;
-  readonly remindedAt: Date | null;
-  readonly escalatedAt: Date | null;
-}
-
-export interface ReminderStore {
-  /** Pending requests (id, creation time): few, since they expire. */
-  pendingRequests(): readonly { readonly id: number; readonly createdAt: Date }[];
-  /** Pending sign-offs of pending requests that still have a reminder or an escalation to come. */
-  waitingSignOffs(): readonly WaitingSignOff[];
-  /** `… SET reminded_at WHERE reminded_at IS NULL`: false when it was already claimed. */
-  markReminded(signOffId: number, at: Date): boolean;
-  markEscalated(signOffId: number, at: Date): boolean;
-  /** `… SET status = 'expired' WHERE status = 'pending'`: false when it closed meanwhile. */
-  markExpired(requestId: number, at: Date): boolean;
-}
+import type { Notification } from './notifications.js';
+import type { ReminderStore } from './ports.js';
 
 export interface ReminderDeps extends ServiceDeps {
   readonly reminders: ReminderStore;
@@ -42,7 +22,7 @@ export interface ReminderRun {
 }
 
 export function runReminders(deps: ReminderDeps): ReminderRun {
-  const { store, reminders, config, clock } = deps;
+  const { store, outbox, reminders, config, clock } = deps;
   const now = clock.now();
   const r = config.reminders;
   let expired = 0;
@@ -60,7 +40,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
       list.push({ kind: 'parent.update', requestId: req.id }, { kind: 'seller.outcome', requestId: req.id });
       // Its tentative load is freed: the week's other open requests show the new figures.
       list.push(...capacityUpdatesFor(deps, [{ ...before.facts, split: before.split ?? null }]));
-      store.enqueue(list, now);
+      outbox.enqueue(list, now);
       return true;
     });
     if (done) expired++;
@@ -94,7 +74,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         if (!reminders.markReminded(s.signOffId, now)) return false;
         const event: LifecycleEvent = { type: 'signoff.reminded', ...base };
         store.appendEvents(s.requestId, [event]);
-        store.enqueue([{ kind: 'signoff.remind', requestId: s.requestId, signOffId: s.signOffId }], now);
+        outbox.enqueue([{ kind: 'signoff.remind', requestId: s.requestId, signOffId: s.signOffId }], now);
         return true;
       });
       if (done) reminded++;
@@ -105,7 +85,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         const event: LifecycleEvent = { type: 'signoff.escalated', ...base };
         store.appendEvents(s.requestId, [event]);
         if (config.leadership.length) {
-          store.enqueue(
+          outbox.enqueue(
             [{ kind: 'leadership.escalate', requestId: s.requestId, signOffId: s.signOffId }],
             now,
           );

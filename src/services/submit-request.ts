@@ -6,7 +6,7 @@ import { capacityUpdatesFor, checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
 import { routeFacts, validateFacts } from './intake.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 
 export interface SubmitRequestInput {
   readonly sellerId: string;
@@ -20,7 +20,7 @@ export type SubmitRequestResult =
 
 /** A seller asks for a commitment: validate, route, store, and queue the thread in one transaction. */
 export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): SubmitRequestResult {
-  const { config, clock, store } = deps;
+  const { config, clock, store, outbox } = deps;
   const at = clock.now();
   const validated = validateFacts(deps, input.raw, at);
   if (!validated.ok) return validated;
@@ -78,7 +78,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
     notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
     // The week's load changed: the other open requests loading it show the new figures.
     notifications.push(...capacityUpdatesFor(deps, [created.facts]));
-    store.enqueue(notifications, at);
+    outbox.enqueue(notifications, at);
     return created;
   });
   deps.onNotify();

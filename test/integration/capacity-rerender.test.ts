@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
+import { createOutbox } from '../../src/db/outbox-repo.js';
 import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import { createReminderStore } from '../../src/db/schedule-repo.js';
@@ -30,6 +31,7 @@ function boot(config: Config) {
     store: createRequestStore(db),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
+    outbox: createOutbox(db),
     config,
     clock,
     onNotify: () => {},

@@ -5,6 +5,7 @@ import type { Config } from '../../src/config.js';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createPromiseStore } from '../../src/db/promise-repo.js';
+import { createOutbox } from '../../src/db/outbox-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import type { RequestStatus } from '../../src/domain/request.js';
 import {
@@ -25,6 +26,7 @@ beforeEach(() => {
   db = createDb(':memory:');
   deps = {
     store: createRequestStore(db),
+    outbox: createOutbox(db),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,
