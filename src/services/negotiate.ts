@@ -1,6 +1,7 @@
 // Proposing a feasible date, answering it, withdrawing, overriding: each loads the request, calls
 // one pure transition, and writes state + events + outbox in one transaction.
 
+import type { IsoDate } from '../domain/calendar.js';
 import {
   acceptCounter,
   checkOwner,
@@ -12,7 +13,6 @@ import {
   proposeSplit,
   withdraw,
 } from '../domain/negotiation.js';
-import type { IsoDate } from '../domain/calendar.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
 import { capacityUpdatesFor, liveCheck, recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';

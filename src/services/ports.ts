@@ -4,8 +4,8 @@
 import type { IsoDate } from '../domain/calendar.js';
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
 import type { Delegation } from '../domain/delegation.js';
-import type { ClearedVia, CommitPromise, PromiseEvent, PromiseState } from '../domain/promise.js';
 import type { PendingNow, PreviousWeek, WeekRows } from '../domain/digest.js';
+import type { ClearedVia, CommitPromise, PromiseEvent, PromiseState } from '../domain/promise.js';
 import type {
   CommitRequest,
   LifecycleEvent,
@@ -147,7 +147,6 @@ export interface DelegationStore {
   endAll(ownerId: string, today: IsoDate, at: Date): number;
   activeOn(day: IsoDate): Delegation[];
 }
-
 
 /**
  * What the fast lane asks of the promises (issue 15): whether a customer has a payment overdue on

@@ -22,8 +22,8 @@ import {
   type TransitionResult,
 } from '../domain/promise.js';
 import type { ServiceDeps } from './deps.js';
-import { ownerDirectory } from './owners.js';
 import type { Notification } from './notifications.js';
+import { ownerDirectory } from './owners.js';
 
 /** Who may take a step: the roles of INTERFACE.md's command table. */
 export type PromiseRole = 'confirmer' | 'quality' | 'payments' | 'seller' | 'leadership';

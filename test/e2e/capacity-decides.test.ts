@@ -4,8 +4,8 @@
 // Widgets: 500 units a week; today is Mon 23 Nov 2026; the week of 14 Dec is 3 weeks out.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config.js';
 import type { RecordedCall } from '../../dev/slack-stand-in.js';
+import type { Config } from '../../src/config.js';
 import type { CapacityCheck } from '../../src/domain/capacity.js';
 import { ACTIONS, CALLBACKS, OVER_CAPACITY_BLOCKS } from '../../src/slack/ids.js';
 import { assertValidMessage, assertValidModal } from '../support/block-kit.js';

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
-import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createOutbox } from '../../src/db/outbox-repo.js';
+import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import type { RequestStatus } from '../../src/domain/request.js';
 import {

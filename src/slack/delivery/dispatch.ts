@@ -51,7 +51,9 @@ export function createNotifier(deps: NotifierDeps) {
         const request = services.store.loadRequest(requestId);
         if (!request) throw new PermanentDeliveryError('request_not_found');
         // Nobody decides on a frozen verdict: an open request shows today's figures.
-        return request.status === 'pending' ? { ...request, capacityCheck: liveCheck(services, request) } : request;
+        return request.status === 'pending'
+          ? { ...request, capacityCheck: liveCheck(services, request) }
+          : request;
       },
       competition: (request) => competitionOf(services, request),
       rerenderWeek(productLineId, weekStart) {

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.js';
-import type { delegatesFor } from '../../domain/delegation.js';
 import type { Competition } from '../../domain/capacity-plan.js';
+import type { delegatesFor } from '../../domain/delegation.js';
 import type { CommitRequest, SignOff } from '../../domain/request.js';
 import type { HomeDeps } from '../../services/home.js';
 import { buildHomeFor } from '../../services/home.js';
