@@ -9,6 +9,7 @@ import type { ServiceDeps } from './deps.js';
 import { routeFacts, validateFacts } from './intake.js';
 import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
+import type { StoredEvent } from './ports.js';
 
 export type RequestChangesResult =
   | { readonly ok: true; readonly request: CommitRequest }
@@ -57,6 +58,12 @@ export type ReviseResult =
       readonly request: CommitRequest | null;
     } & RevisionRefusal);
 
+/** Whether an owner asked for changes after the request's latest revision (or its submission). */
+function changesRequestedSinceRevision(events: readonly StoredEvent[]): boolean {
+  const lastRevision = events.findLastIndex((e) => e.type === 'request.revised');
+  return events.slice(lastRevision + 1).some((e) => e.type === 'signoff.changes_requested');
+}
+
 export function reviseRequest(
   deps: ServiceDeps,
   input: { requestId: number; version: number; actorId: string; raw: RawRequestInput },
@@ -74,7 +81,13 @@ export function reviseRequest(
     // previous load does not count against itself.
     const capacityCheck = checkCapacity(deps, facts, { excludeRequestId: before.id });
     const required = routeFacts(deps, facts, at, capacityCheck);
-    const plan = planRevision(before, { ...input, facts, required, rules: config.rules });
+    const plan = planRevision(before, {
+      ...input,
+      facts,
+      required,
+      rules: config.rules,
+      changesRequested: changesRequestedSinceRevision(store.history(before.id)),
+    });
     if (!plan.ok) return { ...plan, request: before };
     const saved = store.saveRevision(before, plan, at);
     if (!saved) {

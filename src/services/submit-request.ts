@@ -1,6 +1,7 @@
 import { localDate } from '../domain/calendar.js';
 import { type FastLaneVerdict, fastLaneVerdict } from '../domain/fast-lane.js';
-import type { CommitRequest, RequestEvent } from '../domain/request.js';
+import type { CommitRequest, LifecycleEvent, RequestEvent } from '../domain/request.js';
+import { quorumUnreachable } from '../domain/routing.js';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { capacityUpdatesFor, checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
@@ -12,10 +13,17 @@ export interface SubmitRequestInput {
   readonly sellerId: string;
   readonly raw: RawRequestInput;
   readonly sourceChannelId: string | null;
+  /** Slack's view.id: the same view submitted again (a new trigger) returns the first request. */
+  readonly viewId?: string | null;
 }
 
 export type SubmitRequestResult =
-  | { readonly ok: true; readonly request: CommitRequest; readonly fastLane?: FastLaneVerdict }
+  | {
+      readonly ok: true;
+      readonly request: CommitRequest;
+      readonly duplicate?: boolean;
+      readonly fastLane?: FastLaneVerdict;
+    }
   | { readonly ok: false; readonly errors: Partial<Record<RequestField, string>> };
 
 /** A seller asks for a commitment: validate, route, store, and queue the thread in one transaction. */
@@ -25,9 +33,17 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
   const validated = validateFacts(deps, input.raw, at);
   if (!validated.ok) return validated;
   const { facts } = validated;
-
   let lane: FastLaneVerdict | undefined;
+
+  const viewId = input.viewId ?? null;
+  let duplicate = false;
   const request = store.transaction(() => {
+    const earlier = viewId === null ? null : store.requestIdForView(viewId);
+    const existing = earlier === null ? null : store.loadRequest(earlier);
+    if (existing) {
+      duplicate = true;
+      return existing;
+    }
     // Inside the write transaction: two sellers asking for the last free capacity at once see
     // each other's load (the second one's check counts the first as tentative). The verdict
     // routes the request (`when.capacity`, the over-capacity gate) and decides the fast lane.
@@ -44,6 +60,12 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       : undefined;
     const fastLane = lane?.cleared ? lane.reasons : null;
     const required = fastLane ? [] : routeFacts(deps, facts, at, capacityCheck);
+    // A function with fewer owners (besides the seller) than approvals can never clear this
+    // request: leadership is told at once instead of the request waiting until it expires.
+    const members = (id: string) => deps.groups?.members(id) ?? [];
+    const stuck = new Set(
+      required.filter((r) => quorumUnreachable(r, input.sellerId, members)).map((r) => r.functionId),
+    );
     const created = store.insertRequest({
       capacityCheck,
       sellerId: input.sellerId,
@@ -52,7 +74,8 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       sourceChannelId: input.sourceChannelId,
       at,
       status: required.length ? 'pending' : 'approved',
-      signOffs: required,
+      signOffs: required.map((r) => (stuck.has(r.functionId) ? { ...r, escalatedAt: at } : r)),
+      viewId,
       fastLane,
       ...(fastLane ? { clearedVia: 'fast_lane' as const } : {}),
     });
@@ -75,12 +98,30 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       })),
     ];
     if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
+    for (const s of created.signOffs.filter((s) => stuck.has(s.functionId))) {
+      const event: LifecycleEvent = {
+        type: 'signoff.escalated',
+        at,
+        signOffId: s.id,
+        functionId: s.functionId,
+        reason: 'quorum_unreachable',
+      };
+      store.appendEvents(created.id, [event]);
+      if (config.leadership.length)
+        notifications.push({
+          kind: 'leadership.escalate',
+          requestId: created.id,
+          signOffId: s.id,
+          reason: 'quorum_unreachable',
+        });
+    }
     notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
     // The week's load changed: the other open requests loading it show the new figures.
     notifications.push(...capacityUpdatesFor(deps, [created.facts]));
     outbox.enqueue(notifications, at);
     return created;
   });
+  if (duplicate) return { ok: true, request, duplicate };
   deps.onNotify();
   return { ok: true, request, ...(lane ? { fastLane: lane } : {}) };
 }

@@ -13,8 +13,10 @@ import { register as registerAppHome } from './listeners/events/app-home.js';
 import { register as registerNegotiationModals } from './listeners/views/negotiation-modals.js';
 import { register as registerRejectModal } from './listeners/views/reject-modal.js';
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
-import { idempotency, type ProcessedKeys } from './middleware/idempotency.js';
+import { idempotency, type ProcessedKeys, type StorageWatch } from './middleware/idempotency.js';
 import { refuseInvalid } from './middleware/refuse-invalid.js';
+import { requestKey } from './middleware/request-key.js';
+import { textLimits } from './middleware/text-limits.js';
 
 export type HealthHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -27,6 +29,8 @@ export interface CreateAppOptions {
   readonly health: HealthHandler;
   /** Slack delivery ids already processed (processed_interactions), for the idempotency middleware. */
   readonly processed: ProcessedKeys;
+  /** Whether the database takes writes (db/storage-health.ts); absent: not watched. */
+  readonly storage?: StorageWatch;
   /** Web API call timeout; the default suits Slack, tests shorten it. */
   readonly timeoutMs?: number;
 }
@@ -84,10 +88,11 @@ export class StartupError extends Error {
  * Signature checks are Bolt's own (401 for missing, wrong or stale signatures).
  */
 function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPReceiver {
+  const customRoutes = [{ path: '/healthz', method: ['GET'], handler: health }];
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
     logger,
-    customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
+    customRoutes,
     processEventErrorHandler: async ({ error, response }) => {
       if (response.headersSent) {
         logger.error('error after the ack', error);
@@ -99,9 +104,12 @@ function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler): HTTPR
       return true;
     },
   });
-  receiver.requestListener = guardRequests(receiver.requestListener, env.SLACK_SIGNING_SECRET ?? '', (e) =>
-    logger.warn('request refused', e),
-  );
+  receiver.requestListener = guardRequests(receiver.requestListener, {
+    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+    slackPaths: ['/slack/events'],
+    routes: Object.fromEntries(customRoutes.map((r) => [r.path, r.method])),
+    onError: (e) => logger.warn('request refused', e),
+  });
   return receiver;
 }
 
@@ -112,6 +120,7 @@ export function createSlackApp({
   health,
   identity,
   processed,
+  storage,
   timeoutMs,
 }: CreateAppOptions): App {
   const common = {
@@ -129,9 +138,16 @@ export function createSlackApp({
   // Global middleware runs for every delivery before any listener, in this order: redeliveries
   // are dropped first (they were handled once), then what no listener can handle is refused.
   app.use(
-    idempotency({ keys: processed, clock: deps.clock, logger: logger.child({ middleware: 'idempotency' }) }),
+    idempotency({
+      keys: processed,
+      clock: deps.clock,
+      logger: logger.child({ middleware: 'idempotency' }),
+      ...(storage ? { storage } : {}),
+    }),
   );
   app.use(refuseInvalid({ logger }));
+  app.use(textLimits({ logger }));
+  app.use(requestKey({ store: deps.services.store, logger }));
   registerCommit(app, deps);
   registerRequestModal(app, deps);
   registerDecide(app, deps);

@@ -26,6 +26,8 @@ export interface HarnessOptions {
   readonly slackTimeoutMs?: number;
   /** Run the scheduled jobs (digest, reminders, expiry); off unless a test is about them. */
   readonly schedule?: boolean;
+  /** The folder for the database (default: a new temporary one), e.g. a small tmpfs. */
+  readonly dir?: string;
 }
 
 export class Harness {
@@ -44,7 +46,7 @@ export class Harness {
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const standIn = await SlackStandIn.start();
-    const dir = mkdtempSync(join(tmpdir(), 'commit-gate-e2e-'));
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'commit-gate-e2e-'));
     const config = options.config ?? exampleConfig();
     const clock = new OffsetClock(options.start ?? '2026-11-23T15:00:00Z');
     const logs: string[] = [];

@@ -156,7 +156,14 @@ describe('issue 16 surfaces within Block Kit limits', () => {
 
   it('when the over-capacity modal and a split counter DM are built at their longest then they are valid', () => {
     const modal = buildOverCapacityModal(
-      { s: 1, v: 1, channel: 'C0REQUESTS', thread: '1700000000.000100', conditions: 'x'.repeat(2000) },
+      {
+        s: 1,
+        v: 1,
+        k: 'k'.repeat(22),
+        channel: 'C0REQUESTS',
+        thread: '1700000000.000100',
+        conditions: 'x'.repeat(2000),
+      },
       long(40),
       2,
       capacityCheckText(overCheck, ctx).repeat(5),

@@ -24,7 +24,7 @@ export function register(app: App, deps: ListenerDeps): void {
       await args.client.views.open({
         trigger_id: args.body.trigger_id,
         view: buildOverCapacityModal(
-          { s: button.s, v: button.v, channel, thread, conditions: null },
+          { s: button.s, v: button.v, k: button.k, channel, thread, conditions: null },
           result.signOff.label,
           result.request.id,
           capacityCheckText(result.check, deps.ctx),
@@ -51,7 +51,7 @@ export function register(app: App, deps: ListenerDeps): void {
     await client.views.open({
       trigger_id: body.trigger_id,
       view: buildRejectModal(
-        { s: button.s, v: button.v, channel, thread },
+        { s: button.s, v: button.v, k: button.k, channel, thread },
         check.signOff.label,
         check.request.id,
       ),
