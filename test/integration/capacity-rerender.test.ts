@@ -15,7 +15,7 @@ import { decideSignOff } from '../../src/services/decide-signoff.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
 import { answerCounter, proposeFeasibleDate, withdrawRequest } from '../../src/services/negotiate.js';
 import { runReminders } from '../../src/services/reminders.js';
-import { reviseRequest } from '../../src/services/revise-request.js';
+import { askForChanges, reviseRequest } from '../../src/services/revise-request.js';
 import { submitRequest } from '../../src/services/submit-request.js';
 import { exampleConfig, exampleConfigObject } from '../support/config.js';
 import { FixedClock } from '../support/fixed-clock.js';
@@ -114,6 +114,8 @@ describe('what queues a live re-render of a week', () => {
 
   it('when a revision or an accepted date moves the load across weeks then both weeks are re-rendered', () => {
     const r = submit();
+    // A revision answers an owner's request for changes (issue 20).
+    askForChanges(deps, { signOffId: opsOf(r.id), actorId: 'U0OPS1', reason: 'a week later, please' });
     const before = lastId();
     const revised = reviseRequest(deps, {
       requestId: r.id,
