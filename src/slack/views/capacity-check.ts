@@ -29,14 +29,14 @@ export function capacityCheckText(check: CapacityCheck, ctx: RenderContext): str
       : ''
   }`;
   const span = spread
-    ? `Made over the weeks of ${formatDate(check.fromWeek ?? check.weekStart)} to ${formatDate(check.weekStart)}`
-    : `Week of ${formatDate(check.weekStart)}`;
+    ? `Made over the weeks of ${formatDate(check.fromWeek ?? check.weekStart, ctx.locale)} to ${formatDate(check.weekStart, ctx.locale)}`
+    : `Week of ${formatDate(check.weekStart, ctx.locale)}`;
   const figures = `${span}: capacity ${capacity}; firm ${n(check.firm)}, tentative ${n(
     check.tentative,
   )}, this request ${n(check.thisRequest)}: ${n(total)} in all.`;
   const later =
     check.earliestFeasibleDate !== null
-      ? `Earliest date it fits: *${formatDate(check.earliestFeasibleDate)}*.`
+      ? `Earliest date it fits: *${formatDate(check.earliestFeasibleDate, ctx.locale)}*.`
       : check.split
         ? `No week in the next ${check.horizonWeeks} weeks has room for all of it; it fits in parts: *${splitText(check.split)}* (Operations can propose this split).`
         : `No week in the next ${check.horizonWeeks} weeks has room for it.`;
@@ -81,10 +81,12 @@ export function capacityNote(check: CapacityCheck, ctx: RenderContext): Capacity
   if (check.verdict === 'no_capacity_configured')
     return { ok: true, text: 'not checked (no capacity configured)' };
   const unit = unitOf(ctx, check.productLineId);
-  const later = check.earliestFeasibleDate ? `; earliest fit ${formatDate(check.earliestFeasibleDate)}` : '';
+  const later = check.earliestFeasibleDate
+    ? `; earliest fit ${formatDate(check.earliestFeasibleDate, ctx.locale)}`
+    : '';
   switch (check.verdict) {
     case 'fits':
-      return { ok: true, text: `fits (week of ${formatDate(check.weekStart)})` };
+      return { ok: true, text: `fits (week of ${formatDate(check.weekStart, ctx.locale)})` };
     case 'fits_if_pending_fall_through':
       return {
         ok: false,

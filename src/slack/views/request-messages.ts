@@ -36,7 +36,7 @@ const section = (text: string): SectionBlock => ({
   text: { type: 'mrkdwn', text: clamp(text, LIMITS.sectionText) },
 });
 
-function statusLine(request: CommitRequest): string {
+function statusLine(request: CommitRequest, ctx: RenderContext): string {
   const ref = requestRef(request.id);
   switch (request.status) {
     case 'pending': {
@@ -47,10 +47,10 @@ function statusLine(request: CommitRequest): string {
       if (request.fastLane)
         return `:zap: *${ref} is cleared on the fast lane*: ${escapeText(request.fastLane.join('; '))}. The seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
       if (request.override)
-        return `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}. The seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
+        return `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}. The seller may commit to ${formatDate(request.facts.deliveryDate, ctx.locale)}.`;
       return request.signOffs.length
-        ? `:white_check_mark: *${ref} is cleared.* Every function signed off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`
-        : `:white_check_mark: *${ref} is cleared.* No rule required a sign-off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
+        ? `:white_check_mark: *${ref} is cleared.* Every function signed off: the seller may commit to ${formatDate(request.facts.deliveryDate, ctx.locale)}.`
+        : `:white_check_mark: *${ref} is cleared.* No rule required a sign-off: the seller may commit to ${formatDate(request.facts.deliveryDate, ctx.locale)}.`;
     case 'rejected': {
       const by = request.signOffs.find((s) => s.status === 'rejected');
       return `:no_entry: *${ref} is blocked*${by ? ` by ${escapeText(by.label)}` : ''}. Do not commit.`;
@@ -93,7 +93,7 @@ function closedAround(request: CommitRequest): string {
   return `${requestRef(request.id)} is ${status}`;
 }
 
-function signOffLine(request: CommitRequest, s: SignOff): string {
+function signOffLine(request: CommitRequest, s: SignOff, ctx: RenderContext): string {
   const head = `${STATUS_ICON[s.status]} *${escapeText(s.label)}*`;
   // The request closed around it (another function rejected, an override, expiry, withdrawal).
   if (s.status === 'pending' && request.status !== 'pending')
@@ -106,7 +106,7 @@ function signOffLine(request: CommitRequest, s: SignOff): string {
   if (s.proposal) {
     return s.proposal.split
       ? `${head}: ${mention(s.proposal.userId)} proposed a split (${splitText(s.proposal.split)}); waiting for the seller`
-      : `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date)} instead; waiting for the seller`;
+      : `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date, ctx.locale)} instead; waiting for the seller`;
   }
   const quorum = s.approvalsNeeded > 1 ? ` (${s.approvals.length} of ${s.approvalsNeeded} approvals)` : '';
   const waiting = `waiting for ${s.owners.map(mentionOwner).join(' or ')}${quorum}`;
@@ -132,8 +132,8 @@ export function buildParentMessage(
     `*Customer*\n${escapeText(f.customer)}`,
     `*Product line*\n${escapeText(productLineName(ctx, f.productLineId))}`,
     `*Quantity*\n${f.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, f.productLineId))}`,
-    `*Value*\n${formatMoney(f.valueMinor, ctx.currency)}`,
-    `*Delivery date*\n${formatDate(f.deliveryDate)}`,
+    `*Value*\n${formatMoney(f.valueMinor, ctx.currency, ctx.locale)}`,
+    `*Delivery date*\n${formatDate(f.deliveryDate, ctx.locale)}`,
     `*Payment terms*\n${f.paymentTermsDays} days`,
     `*Discount*\n${f.discountPercent}%`,
     `*Seller*\n${mention(request.sellerId)}`,
@@ -145,7 +145,8 @@ export function buildParentMessage(
       type: 'header',
       text: { type: 'plain_text', text: clamp(`${ref} · ${f.customer}`, LIMITS.headerText), emoji: false },
     },
-    section(statusLine(request)),
+    section(statusLine(request, ctx)),
+    { type: 'section', fields: fields.slice(0, LIMITS.sectionFields) },
   ];
   if (promise && request.status === 'approved')
     blocks.push(section(`${STATE_ICON[promise.state]} ${promiseLine(promise, ctx, today)}`));
@@ -169,13 +170,13 @@ export function buildParentMessage(
     // functions than fit are summarised in the last block rather than breaking the 50-block cap.
     const room = LIMITS.messageBlocks - blocks.length - 1;
     const shown = request.signOffs.slice(0, room);
-    for (const s of shown) blocks.push(section(signOffLine(request, s)));
+    for (const s of shown) blocks.push(section(signOffLine(request, s, ctx)));
     const hidden = request.signOffs.length - shown.length;
     if (hidden > 0) blocks.push(section(`…and ${hidden} more sign-offs; see the thread.`));
   }
   return {
     text: clamp(
-      `${ref}: commitment request from ${request.sellerId} for ${plainSummary(request, ctx)} (${request.status})${
+      `${ref}: commitment request from ${mention(request.sellerId)} for ${plainSummary(request, ctx)} (${request.status})${
         promise && request.status === 'approved' ? `. ${promise.state.replace('_', ' ')}` : ''
       }`,
       LIMITS.messageText,
@@ -198,7 +199,7 @@ export function buildSignOffMessage(
   ].join(' ');
   const blocks: KnownBlock[] = [
     section(
-      `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
+      `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate, ctx.locale)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
     ),
   ];
   // Operations decides whether the chain can make it: show them the capacity facts beside the ask,
@@ -224,11 +225,11 @@ export function buildSignOffMessage(
   }
   const actions = signOffActions(request, signOff);
   if (actions) blocks.push(actions);
-  else blocks.push(section(outcomeOf(request, signOff)));
+  else blocks.push(section(outcomeOf(request, signOff, ctx)));
   const fallback =
     signOff.status === 'pending' && request.status === 'pending'
-      ? `${owners}: ${signOff.label} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
-      : `${signOff.label} sign-off for ${ref}: ${signOff.status}`;
+      ? `${owners}: ${escapeText(signOff.label)} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
+      : `${escapeText(signOff.label)} sign-off for ${ref}: ${signOff.status}`;
   return { text: clamp(fallback, LIMITS.messageText), blocks };
 }
 
@@ -236,7 +237,7 @@ export function buildSignOffMessage(
  * The decision buttons of a pending sign-off. The thread message and App Home both use this one
  * builder, so a click behaves identically wherever it happens (same action ids, same value codec).
  */
-function outcomeOf(request: CommitRequest, s: SignOff): string {
+function outcomeOf(request: CommitRequest, s: SignOff, ctx: RenderContext): string {
   if (request.retiredSignOffs?.some((r) => r.id === s.id)) {
     return `:heavy_minus_sign: No longer required: ${versionedRef(request)} was revised and its rules no longer ask ${escapeText(s.label)}.`;
   }
@@ -251,7 +252,7 @@ function outcomeOf(request: CommitRequest, s: SignOff): string {
       return `:package: ${mention(s.proposal.userId)} proposed a split: *${splitText(s.proposal.split)}*${
         s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
       }. Waiting for the seller to accept or decline.`;
-    return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date)}* instead${
+    return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date, ctx.locale)}* instead${
       s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
     }. Waiting for the seller to accept or decline.`;
   }
@@ -270,15 +271,15 @@ export function buildOutcomeDm(
   let text: string;
   if (request.status === 'approved' && request.override) {
     const o = request.override;
-    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
-    text = `You may commit ${ref}: approved by override by ${o.userId}.`;
+    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate, ctx.locale)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
+    text = `You may commit ${ref}: approved by override by ${mention(o.userId)}.`;
   } else if (request.status === 'approved' && request.fastLane) {
-    body = `:zap: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*. It was *cleared on the fast lane*: ${escapeText(request.fastLane.join('; '))}.${link}`;
+    body = `:zap: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate, ctx.locale)}*. It was *cleared on the fast lane*: ${escapeText(request.fastLane.join('; '))}.${link}`;
     text = `You may commit ${ref}: cleared on the fast lane.`;
   } else if (request.status === 'approved') {
     const conditions = conditionsOf(request);
     const over = overCapacityApprovals(request);
-    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*.${
+    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate, ctx.locale)}*.${
       over.length
         ? `\n:warning: *Approved over capacity*: ${over.map((o) => `${escapeText(o.label)} (${mention(o.approval.userId)}): ${escapeText(o.approval.overCapacityReason ?? '')}`).join('; ')}. Tell the customer only what the plant can make.`
         : ''
@@ -287,7 +288,7 @@ export function buildOutcomeDm(
         ? `\n*On these conditions:*\n${conditions.map((c) => `• ${escapeText(c.label)}: ${escapeText(c.conditions)}`).join('\n')}`
         : ''
     }${link}`;
-    text = `You may commit ${ref} to ${escapeText(request.facts.customer)}: deliver by ${request.facts.deliveryDate}.`;
+    text = `You may commit ${ref} to ${escapeText(request.facts.customer)}: deliver by ${formatDate(request.facts.deliveryDate, ctx.locale)}.`;
   } else if (request.status === 'rejected') {
     const by = request.signOffs.find((s) => s.status === 'rejected');
     const who = by?.rejection ? `${escapeText(by.label)} (${mention(by.rejection.userId)})` : 'A function';
