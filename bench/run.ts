@@ -366,9 +366,9 @@ async function measureHistory(size: number, db: ReturnType<typeof createDb>, bot
     store,
     services: {
       store,
+      outbox: createOutbox(db),
       capacity: createCapacityStore(db),
       promises: createPromiseStore(db),
-      outbox: createOutbox(db),
       config,
       clock,
       onNotify: () => undefined,

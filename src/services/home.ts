@@ -62,6 +62,8 @@ export interface HomePromises {
   /** True when this person is one of the `confirmed_by` owners (the section shows even when empty). */
   readonly confirmer: boolean;
   readonly toConfirm: { readonly total: number; readonly items: readonly CommitPromise[] };
+  /** The button key of each shown request (issue 20), by request id. */
+  readonly keys?: ReadonlyMap<number, string>;
   readonly mine: { readonly total: number; readonly items: readonly CommitPromise[] };
 }
 
@@ -148,6 +150,12 @@ function homePromises(deps: HomeDeps, userId: string, ownerIds: readonly string[
     today,
     confirmer,
     toConfirm: { total: toConfirm.length, items: toConfirm.slice(0, PROMISES_TO_CONFIRM_LIMIT) },
+    keys: new Map(
+      toConfirm.slice(0, PROMISES_TO_CONFIRM_LIMIT).flatMap((p) => {
+        const key = deps.services.store.buttonKey({ requestId: p.requestId });
+        return key ? [[p.requestId, key] as const] : [];
+      }),
+    ),
     mine: { total: mine.length, items: mine.slice(0, MY_PROMISES_LIMIT) },
   };
 }

@@ -23,7 +23,7 @@ export type HistoryResult =
       readonly ok: true;
       readonly request: CommitRequest;
       readonly events: StoredEvent[];
-      /** The request's promise, once cleared (issue 15). */
+      /** Its promise, once cleared. */
       readonly promise: CommitPromise | null;
     }
   | { readonly ok: false; readonly reason: 'unknown' }

@@ -4,13 +4,16 @@
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.js';
+import { localDate } from '../../domain/calendar.js';
 import type { Competition } from '../../domain/capacity-plan.js';
 import type { delegatesFor } from '../../domain/delegation.js';
+import type { CommitPromise } from '../../domain/promise.js';
 import type { CommitRequest, SignOff } from '../../domain/request.js';
 import type { HomeDeps } from '../../services/home.js';
 import { buildHomeFor } from '../../services/home.js';
 import type { DeliveryReceipt, Notification, NotificationKind } from '../../services/notifications.js';
 import type { MessageLocations, SlackLocation } from '../../services/ports.js';
+import { deliverPromiseNotification } from '../promise-delivery.js';
 import { buildDeliveryFailureDm } from '../views/delivery-failure.js';
 import { buildHomeView } from '../views/home.js';
 import { buildChangesDm, buildCounterDm, buildThreadNotice } from '../views/negotiation-messages.js';
@@ -91,6 +94,12 @@ const inThread = (parent: SlackLocation): PostTarget => ({
   thread_ts: parent.messageTs,
 });
 
+/** The request's promise and today's day, for the parent message's promise line. */
+function promiseOf(d: DeliveryContext, requestId: number): [CommitPromise | null, string] {
+  const { promises, clock } = d.home.services;
+  return [promises.loadPromise(requestId), localDate(clock.now(), d.config.timezone)];
+}
+
 export const presenters: Presenters = {
   'capacity.update': async (n, d) => {
     // Fanned out here, not in the transaction that changed the load: the decision stays cheap, and
@@ -98,15 +107,6 @@ export const presenters: Presenters = {
     const messages = d.rerenderWeek(n.productLineId, n.weekStart);
     return { channelId: null, messageTs: null, skipped: messages === 0 };
   },
-
-  // Promise notifications (issue 15) are presented by its branch; until it lands here they are
-  // delivered as nothing, so their rows do not fail.
-  'promise.ask_on_track': async () => nothing,
-  'promise.ask_due': async () => nothing,
-  'promise.remind': async () => nothing,
-  'promise.due_update': async () => nothing,
-  'promise.seller_told': async () => nothing,
-  'promise.notice': async () => nothing,
 
   'home.update': async (n, d) => {
     // Rendered now, from the current state: a refresh queued minutes ago still shows the truth.
@@ -131,7 +131,7 @@ export const presenters: Presenters = {
     const sent = await d.post(
       `parent:${request.id}`,
       { channel: d.config.channels.requests },
-      buildParentMessage(request, d.ctx),
+      buildParentMessage(request, d.ctx, ...promiseOf(d, request.id)),
     );
     d.locations.setParentLocation(request.id, sent);
     return sent;
@@ -144,7 +144,7 @@ export const presenters: Presenters = {
     await d.client.chat.update({
       channel: at.channelId,
       ts: at.messageTs,
-      ...buildParentMessage(request, d.ctx),
+      ...buildParentMessage(request, d.ctx, ...promiseOf(d, request.id)),
     });
     return at;
   },
@@ -267,4 +267,12 @@ export const presenters: Presenters = {
       buildThreadNotice(request, n.notice),
     );
   },
+
+  // Promises (slack/promise-delivery.ts renders and keys each from the promise as it is now).
+  'promise.ask_on_track': (n, d) => deliverPromiseNotification(n, d),
+  'promise.ask_due': (n, d) => deliverPromiseNotification(n, d),
+  'promise.remind': (n, d) => deliverPromiseNotification(n, d),
+  'promise.due_update': (n, d) => deliverPromiseNotification(n, d),
+  'promise.seller_told': (n, d) => deliverPromiseNotification(n, d),
+  'promise.notice': (n, d) => deliverPromiseNotification(n, d),
 };

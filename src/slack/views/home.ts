@@ -167,7 +167,7 @@ function toConfirmBlocks(p: HomePromises, ctx: RenderContext): KnownBlock[] {
       section(
         `${STATE_ICON[promise.state]} *${requestRef(promise.requestId)}* ${promiseSummary(promise, ctx)}${late}\n${promiseLine(promise, ctx, p.today)}`,
       ),
-      dueButtons(promise),
+      dueButtons(promise, p.keys?.get(promise.requestId)),
     );
   }
   const hidden = p.toConfirm.total - p.toConfirm.items.length;

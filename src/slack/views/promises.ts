@@ -94,38 +94,44 @@ export const STATE_ICON: Record<CommitPromise['state'], string> = {
   cancelled: ':heavy_multiplication_x:',
 };
 
-function button(text: string, actionId: string, p: CommitPromise, style?: 'primary' | 'danger'): Button {
+function button(
+  text: string,
+  actionId: string,
+  p: CommitPromise,
+  style?: 'primary' | 'danger',
+  key?: string,
+): Button {
   return {
     type: 'button',
     text: plain(text, LIMITS.buttonText),
     // Unique within its block; the block id carries the request id, so Home can list many.
     action_id: actionId,
-    value: encodePromiseButton({ r: p.requestId, d: dueOn(p) }),
+    value: encodePromiseButton({ r: p.requestId, d: dueOn(p), ...(key ? { k: key } : {}) }),
     ...(style ? { style } : {}),
   };
 }
 
 /** On the due date: Delivered in full / Delivered in part / Will be late. */
-export function dueButtons(p: CommitPromise): ActionsBlock {
+export function dueButtons(p: CommitPromise, key?: string): ActionsBlock {
   return {
     type: 'actions',
     block_id: `promise_due:${p.requestId}`,
     elements: [
-      button('Delivered in full', ACTIONS.promiseDeliveredFull, p, 'primary'),
-      button('Delivered in part', ACTIONS.promiseDeliveredPart, p),
-      button('Will be late', ACTIONS.promiseWillBeLate, p, 'danger'),
+      button('Delivered in full', ACTIONS.promiseDeliveredFull, p, 'primary', key),
+      button('Delivered in part', ACTIONS.promiseDeliveredPart, p, undefined, key),
+      button('Will be late', ACTIONS.promiseWillBeLate, p, 'danger', key),
     ],
   };
 }
 
 /** Before the due date: On track / Will be late. */
-export function onTrackButtons(p: CommitPromise): ActionsBlock {
+export function onTrackButtons(p: CommitPromise, key?: string): ActionsBlock {
   return {
     type: 'actions',
     block_id: `promise_on_track:${p.requestId}`,
     elements: [
-      button('On track', ACTIONS.promiseOnTrack, p, 'primary'),
-      button('Will be late', ACTIONS.promiseWillBeLate, p, 'danger'),
+      button('On track', ACTIONS.promiseOnTrack, p, 'primary', key),
+      button('Will be late', ACTIONS.promiseWillBeLate, p, 'danger', key),
     ],
   };
 }
@@ -137,40 +143,56 @@ export function buildOnTrackAsk(
   owners: readonly string[],
   businessDays: number,
   ctx: RenderContext,
+  key?: string,
 ): SlackMessage {
   const text = `:calendar: ${mentions(owners)}: *${requestRef(p.requestId)}* is due ${formatDate(dueOn(p))}, in ${businessDays} business ${
     businessDays === 1 ? 'day' : 'days'
   }: ${promiseSummary(p, ctx)}${openQuantity(p) < p.quantity ? ` (${units(p, ctx, openQuantity(p))} still open)` : ''}. On track?`;
-  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), onTrackButtons(p)] };
+  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), onTrackButtons(p, key)] };
 }
 
 /**
  * The due-date message: the buttons while something is open, the outcome once recorded. Posted
  * once and re-rendered from the promise's state on every step.
  */
-export function buildDueAsk(p: CommitPromise, owners: readonly string[], ctx: RenderContext): SlackMessage {
+export function buildDueAsk(
+  p: CommitPromise,
+  owners: readonly string[],
+  ctx: RenderContext,
+  today?: string,
+  key?: string,
+): SlackMessage {
   const ref = requestRef(p.requestId);
   if (!isOpen(p)) {
     const text = `${STATE_ICON[p.state]} *${ref}* was due ${formatDate(dueOn(p))}: ${promiseLine(p, ctx)}.`;
     return { text: clamp(text, LIMITS.messageText), blocks: [section(text)] };
   }
   const open = openQuantity(p);
-  const text = `:truck: ${mentions(owners)}: *${ref}* is due today, ${formatDate(dueOn(p))}: ${promiseSummary(p, ctx)}${
+  // Re-rendered after a part delivery or a slip, the message says the rest's date as it is now.
+  const due = dueOn(p);
+  const when =
+    today === due
+      ? `is due today, ${formatDate(due)}`
+      : today && today > due
+        ? `was due ${formatDate(due)}`
+        : `is due ${formatDate(due)}`;
+  const text = `:truck: ${mentions(owners)}: *${ref}* ${when}: ${promiseSummary(p, ctx)}${
     open < p.quantity ? ` (${units(p, ctx, open)} still open)` : ''
   }. Was it delivered?`;
-  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p)] };
+  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p, key)] };
 }
 
 export function buildPromiseReminder(
   p: CommitPromise,
   owners: readonly string[],
   ctx: RenderContext,
+  key?: string,
 ): SlackMessage {
   const text = `:bell: ${mentions(owners)}: *${requestRef(p.requestId)}* was due ${formatDate(dueOn(p))} and nobody has said whether it was delivered: ${promiseSummary(
     p,
     ctx,
   )}. Please answer above, or with \`/commit delivered ${requestRef(p.requestId)}\` / \`/commit late ${requestRef(p.requestId)} YYYY-MM-DD reason\`.`;
-  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p)] };
+  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p, key)] };
 }
 
 /** The seller, first: a slip or a part delivery, with the new date and the reason. */

@@ -146,7 +146,6 @@ export function buildParentMessage(
       text: { type: 'plain_text', text: clamp(`${ref} · ${f.customer}`, LIMITS.headerText), emoji: false },
     },
     section(statusLine(request, ctx)),
-    { type: 'section', fields: fields.slice(0, LIMITS.sectionFields) },
   ];
   if (promise && request.status === 'approved')
     blocks.push(section(`${STATE_ICON[promise.state]} ${promiseLine(promise, ctx, today)}`));

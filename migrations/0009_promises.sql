@@ -86,9 +86,4 @@ CREATE INDEX `promises_due_idx` ON `promises` (`due_on`,`state`) WHERE state IN 
 CREATE INDEX `promises_line_open_idx` ON `promises` (`product_line_id`,`due_on`,`quantity`) WHERE state IN ('open', 'at_risk', 'overdue', 'partly_delivered');--> statement-breakpoint
 CREATE INDEX `promises_customer_idx` ON `promises` (`customer`,`payment_due_on`);--> statement-breakpoint
 CREATE INDEX `promises_promised_on_idx` ON `promises` (`promised_on`);--> statement-breakpoint
-CREATE INDEX `promises_seller_idx` ON `promises` (`seller_id`,`state`,`due_on`);--> statement-breakpoint
-ALTER TABLE `sign_off_approvals` ADD `over_capacity_reason` text;--> statement-breakpoint
-ALTER TABLE `requests` ADD `fast_lane` text;--> statement-breakpoint
-ALTER TABLE `requests` ADD `split_plan` text;--> statement-breakpoint
-CREATE INDEX `requests_open_split_idx` ON `requests` (`product_line_id`,`delivery_date`) WHERE split_plan IS NOT NULL AND status IN ('pending', 'approved');--> statement-breakpoint
-ALTER TABLE `sign_offs` ADD `proposed_split` text;
+CREATE INDEX `promises_seller_idx` ON `promises` (`seller_id`,`state`,`due_on`);
