@@ -58,6 +58,14 @@ import { type LoopResult, measureLoopBlocks } from './loop.js';
 import { renderReport } from './report.js';
 import { SEED_ANCHOR, SELLERS, seededDb } from './seed.js';
 
+// `--only=rerender`: just the issue-16 case (a decision re-rendering N live cards), nothing else.
+if (process.argv.includes('--only=rerender')) {
+  const { runRerenderBench } = await import('./rerender.js');
+  const figures = await runRerenderBench((line) => process.stderr.write(`[bench] ${line}\n`));
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  process.exit(0);
+}
+
 const quick = process.argv.includes('--quick');
 const withTsx = process.argv.includes('--with-tsx');
 const withLoop = !process.argv.includes('--no-loop');

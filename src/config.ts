@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { WEEKDAYS } from './domain/business-hours.js';
+import { CAPACITY_LEVELS, LOAD_RULES } from './domain/capacity.js';
 
 export class ConfigError extends Error {
   readonly code = 'config_error';
@@ -112,7 +113,10 @@ const productLineSchema = z.strictObject({
   unit: z.string().trim().min(1).max(30).default('units'),
   lead_time_days: z.number().int().min(0).max(3650),
   capacity_per_week: z.number().int().positive().optional(),
+  load: z.enum(LOAD_RULES, { error: `expected one of ${LOAD_RULES.join(', ')}` }).default('due_week'),
 });
+
+const capacityLevel = z.enum(CAPACITY_LEVELS, { error: `expected one of ${CAPACITY_LEVELS.join(', ')}` });
 
 // `when` keys are a closed set: an unknown key is a config error (INTERFACE.md).
 const whenSchema = z.strictObject({
@@ -123,6 +127,21 @@ const whenSchema = z.strictObject({
   lead_time_shorter_than_standard: z.boolean().optional(),
   quantity_at_least: z.number().int().positive().optional(),
   has_special_requirements: z.boolean().optional(),
+  // One verdict (`capacity: over`) or several (`capacity: [tight, over]`), kept as a list.
+  capacity: z
+    .union([capacityLevel, z.array(capacityLevel).min(1, 'expected at least one of fits, tight, over')], {
+      error: `expected one of ${CAPACITY_LEVELS.join(', ')} (or a list of them)`,
+    })
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
+});
+
+// Each key a ceiling; `max_value` in whole currency units like `value_at_least`.
+const fastLaneSchema = z.strictObject({
+  max_value: z.number().nonnegative().optional(),
+  max_discount_percent: z.number().nonnegative().max(100).optional(),
+  max_payment_terms_days: z.number().int().nonnegative().optional(),
+  product_lines: z.array(identifier).min(1, 'expected at least one product line').optional(),
 });
 
 const ruleSchema = z.strictObject({
@@ -177,6 +196,7 @@ export const configSchema = z
       .refine((f) => Object.keys(f).length > 0, 'expected at least one function'),
     product_lines: z.array(productLineSchema).min(1, 'expected at least one product line'),
     rules: z.array(ruleSchema).default([]),
+    fast_lane: fastLaneSchema.optional(),
     // INTERFACE.md "Promises": who confirms, reports quality, records payments; when to ask.
     // The function ids are optional: a default that names no configured function means nobody
     // of that function (see promiseRoles); an id given explicitly must exist.
@@ -222,6 +242,14 @@ export const configSchema = z
       if (seen.has(pl.id))
         ctx.addIssue({ code: 'custom', path: ['product_lines', i, 'id'], message: 'duplicate id' });
       seen.add(pl.id);
+    });
+    cfg.fast_lane?.product_lines?.forEach((pl, j) => {
+      if (!seen.has(pl))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fast_lane', 'product_lines', j],
+          message: `unknown product line "${pl}"`,
+        });
     });
     cfg.rules.forEach((rule, i) => {
       rule.require.forEach((fn, j) => {

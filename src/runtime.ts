@@ -12,6 +12,7 @@ import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
 import { createMessageLocations } from './db/message-locations-repo.js';
 import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
+import { createPaymentStanding } from './db/payment-standing.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
@@ -23,7 +24,7 @@ import { outboxPruner } from './jobs/outbox-prune.js';
 import { type ScheduledTask, Scheduler } from './jobs/scheduler.js';
 import type { AppLogger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { digestCapacity } from './services/capacity.js';
+import { digestCapacity, liveCheck } from './services/capacity.js';
 import type { ServiceDeps } from './services/deps.js';
 import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
@@ -173,6 +174,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onNotify: () => dispatcher?.kick(),
     delegations,
     groups,
+    payments: createPaymentStanding(db),
   };
   const ctx = renderContext(config);
   const digestReader = createDigestReader(db);
@@ -180,7 +182,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     services,
     home: createHomeRepo(db),
     ownerIds: (userId) => ownerIdsFor(services, userId, clock.now()),
-    capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
+    // App Home's queue shows the verdict as it is now for open requests, like the messages do.
+    capacityOf: (request) => {
+      const check = liveCheck(services, request);
+      return check ? capacityNote(check, ctx) : null;
+    },
     // Leadership's live board: the six links this week so far (no capacity: the board shows the
     // links' headline figures, the digest the horizon).
     scoreboard: (day) => buildScoreboard({ reader: digestReader, config, clock }, day),

@@ -71,6 +71,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
           sourceChannelId: input.sourceChannelId,
           status: input.status,
           capacityCheck: input.capacityCheck ?? null,
+          fastLane: input.fastLane ? [...input.fastLane] : null,
           buttonKey: newButtonKey(),
           sourceViewId: input.viewId ?? null,
           closedAt: input.status === 'pending' ? null : input.at,
@@ -148,6 +149,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
             proposalNote: null,
             proposedBy: null,
             proposedAt: null,
+            proposedSplit: null,
             retiredAt: null,
           })
           .where(eq(signOffs.id, id))
@@ -250,6 +252,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
           status: after.status,
           closedAt: after.closedAt,
           deliveryDate: after.facts.deliveryDate,
+          splitPlan: after.split ? [...after.split] : null,
           overriddenBy: after.override?.userId ?? null,
           overrideReason: after.override?.reason ?? null,
           overriddenAt: after.override?.at ?? null,
@@ -281,6 +284,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
             proposalNote: s.proposal?.note ?? null,
             proposedBy: s.proposal?.userId ?? null,
             proposedAt: s.proposal?.at ?? null,
+            proposedSplit: s.proposal?.split ? [...s.proposal.split] : null,
           })
           .where(
             and(
@@ -381,6 +385,7 @@ function insertNewApprovals(db: Db, before: SignOff, after: SignOff): void {
         at: a.at,
         conditions: a.conditions,
         onBehalfOf: a.onBehalfOf ?? null,
+        overCapacityReason: a.overCapacityReason ?? null,
       })
       .onConflictDoNothing()
       .run().changes;
@@ -417,6 +422,8 @@ export function toRequest(
         ? { userId: row.overriddenBy, at: row.overriddenAt, reason: row.overrideReason ?? '' }
         : null,
     withdrawReason: row.withdrawReason,
+    fastLane: row.fastLane,
+    split: row.splitPlan,
     facts: factsOf(row),
     signOffs: so.filter((s) => !s.retiredAt).map(toSignOff),
     retiredSignOffs: so.filter((s) => s.retiredAt).map(toSignOff),
@@ -440,11 +447,23 @@ export function toRequest(
           : null,
       proposal:
         s.proposedDate && s.proposedBy && s.proposedAt
-          ? { userId: s.proposedBy, at: s.proposedAt, date: s.proposedDate, note: s.proposalNote }
+          ? {
+              userId: s.proposedBy,
+              at: s.proposedAt,
+              date: s.proposedDate,
+              note: s.proposalNote,
+              split: s.proposedSplit,
+            }
           : null,
       approvals: ap
         .filter((a) => a.signOffId === s.id)
-        .map((a) => ({ userId: a.userId, at: a.at, conditions: a.conditions, onBehalfOf: a.onBehalfOf })),
+        .map((a) => ({
+          userId: a.userId,
+          at: a.at,
+          conditions: a.conditions,
+          onBehalfOf: a.onBehalfOf,
+          overCapacityReason: a.overCapacityReason,
+        })),
     };
   }
 }

@@ -12,7 +12,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import type { CapacityCheck } from '../domain/capacity.js';
+import type { CapacityCheck, SplitPart } from '../domain/capacity.js';
 
 const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -51,6 +51,10 @@ export const requests = sqliteTable(
     overriddenAt: instant('overridden_at'),
     /** The seller's reason, when they withdrew it and gave one. */
     withdrawReason: text('withdraw_reason'),
+    /** Cleared on the fast lane: the conditions it met (JSON array); null otherwise. */
+    fastLane: text('fast_lane', { mode: 'json' }).$type<string[]>(),
+    /** An accepted split plan (JSON array of {quantity, by}); null for one delivery. */
+    splitPlan: text('split_plan', { mode: 'json' }).$type<SplitPart[]>(),
     /**
      * Random per-request secret carried by every button and modal of this request and checked on
      * every click: after a restore reuses ids, an old message's buttons cannot decide another
@@ -79,6 +83,11 @@ export const requests = sqliteTable(
     index('requests_open_load_idx')
       .on(t.productLineId, t.deliveryDate, t.status, t.quantity)
       .where(sql`status IN ('pending', 'approved')`),
+    // Open requests delivered on an accepted split plan (capacity-repo): few, so their per-part
+    // load is read apart and the hot covering index above stays as it is.
+    index('requests_open_split_idx')
+      .on(t.productLineId, t.deliveryDate)
+      .where(sql`split_plan IS NOT NULL AND status IN ('pending', 'approved')`),
     // App Home "Your requests": a seller's open requests, without scanning their whole history.
     index('requests_seller_status_idx').on(t.sellerId, t.status, t.createdAt),
     // Submission de-duplication by view id (submitRequest); also makes a duplicate impossible.
@@ -120,6 +129,8 @@ export const signOffs = sqliteTable(
     proposedAt: instant('proposed_at'),
     /** Set when a revision made this function no longer required; its message says so. */
     retiredAt: instant('retired_at'),
+    /** A split plan proposed with the date (JSON array of {quantity, by}); null for one date. */
+    proposedSplit: text('proposed_split', { mode: 'json' }).$type<SplitPart[]>(),
   },
   (t) => [
     check('sign_offs_status_check', sql`${t.status} IN ('pending','approved','rejected')`),
@@ -142,6 +153,8 @@ export const approvals = sqliteTable(
     conditions: text('conditions'),
     /** The away owner a delegate approved for: counts as that owner toward the quorum. */
     onBehalfOf: text('on_behalf_of'),
+    /** Approved while the request was over capacity: the approver's reason (required then). */
+    overCapacityReason: text('over_capacity_reason'),
   },
   // The primary key makes "one approval per owner per sign-off" a database fact, not a hope.
   (t) => [primaryKey({ columns: [t.signOffId, t.userId] })],

@@ -71,7 +71,43 @@ export type CapacityCheck =
       readonly earliestFeasibleDate: IsoDate | null;
       /** Weeks after the requested one that were searched for the earliest feasible date. */
       readonly horizonWeeks: number;
+      /**
+       * `spread` lines (capacity-plan.ts): the figures are summed over the weeks from `fromWeek`
+       * (this week, never a past one) to the delivery week `weekStart`. Absent: `due_week`.
+       */
+      readonly load?: LoadRule;
+      readonly fromWeek?: IsoDate;
+      /**
+       * `due_week` lines only: when no single week in the horizon has room for the whole quantity,
+       * the parts that would fit week by week from the requested one ("400 by …, 500 by …").
+       */
+      readonly split?: readonly SplitPart[] | null;
+      /**
+       * The request is delivered on an accepted split plan: the figures are those of its tightest
+       * part (the verdict is the worst of the parts').
+       */
+      readonly parts?: readonly SplitPart[];
     };
+
+/** How a product line books a request's quantity (INTERFACE.md `product_lines[].load`). */
+export const LOAD_RULES = ['due_week', 'spread'] as const;
+export type LoadRule = (typeof LOAD_RULES)[number];
+
+/** One delivery of a split plan: `quantity` delivered by the day `by`. */
+export interface SplitPart {
+  readonly quantity: number;
+  readonly by: IsoDate;
+}
+
+/** The verdict in the words of the config (`rules[].when.capacity`): fits, tight or over. */
+export const CAPACITY_LEVELS = ['fits', 'tight', 'over'] as const;
+export type CapacityLevel = (typeof CAPACITY_LEVELS)[number];
+
+/** Fits, tight (fits only if pending requests fall through), over; null when not checked. */
+export function capacityLevel(check: CapacityCheck | null | undefined): CapacityLevel | null {
+  if (!check || check.verdict === 'no_capacity_configured') return null;
+  return check.verdict === 'fits_if_pending_fall_through' ? 'tight' : check.verdict;
+}
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,9 @@
 // The conversation around a request beyond approve/reject: a feasible date proposed by an owner
 // and answered by the seller, a seller withdrawing, leadership overriding a rejection. Pure
 // transitions, like decide(): {ok, request, events} or a refusal as a value.
+
 import type { IsoDate } from './calendar.js';
+import type { SplitPart } from './capacity.js';
 import {
   type CommitRequest,
   type DecisionRefusal,
@@ -21,7 +23,8 @@ export type NegotiationRefusal =
   | { readonly reason: 'not_leadership' }
   /** A leader who is the request's seller: overriding it would be approving their own request. */
   | { readonly reason: 'own_override'; readonly others: readonly string[] }
-  | { readonly reason: 'not_rejected'; readonly status: RequestStatus };
+  | { readonly reason: 'not_rejected'; readonly status: RequestStatus }
+  | { readonly reason: 'no_split' };
 
 export type NegotiationResult =
   | { readonly ok: true; readonly request: CommitRequest; readonly events: readonly RequestEvent[] }
@@ -78,6 +81,52 @@ export function proposeDate(
         date: input.date,
         note,
         requestedDate: request.facts.deliveryDate,
+        ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
+      },
+    ],
+  };
+}
+
+/**
+ * An owner proposes the check's split plan instead of one date: one promise delivered in parts
+ * (capacity-plan.ts). The seller accepts or declines it like a proposed date; `date` is the last
+ * part's. The parts must add up to the quantity, be at least two, in date order, the last later
+ * than the requested date.
+ */
+export function proposeSplit(
+  request: CommitRequest,
+  input: Omit<ProposeDateInput, 'date'> & { readonly parts: readonly SplitPart[] | null | undefined },
+  isOwner: OwnerCheck = directOwnerCheck,
+): NegotiationResult {
+  const check = checkOwner(request, input, isOwner);
+  if (!check.ok) return check;
+  const parts = input.parts ?? [];
+  const last = parts[parts.length - 1];
+  const ordered = parts.every((p, i) => p.quantity > 0 && (i === 0 || (parts[i - 1]?.by ?? '') < p.by));
+  const total = parts.reduce((t, p) => t + p.quantity, 0);
+  if (!last || parts.length < 2 || !ordered || total !== request.facts.quantity)
+    return { ok: false, reason: 'no_split' };
+  if (last.by <= request.facts.deliveryDate)
+    return { ok: false, reason: 'date_not_later', current: request.facts.deliveryDate };
+  const note = input.note?.trim() || null;
+  const signOff: SignOff = {
+    ...check.signOff,
+    proposal: { userId: input.actorId, at: input.at, date: last.by, note, split: [...parts] },
+  };
+  return {
+    ok: true,
+    request: replace(request, signOff),
+    events: [
+      {
+        type: 'signoff.date_proposed',
+        actorId: input.actorId,
+        at: input.at,
+        signOffId: signOff.id,
+        functionId: signOff.functionId,
+        date: last.by,
+        note,
+        requestedDate: request.facts.deliveryDate,
+        split: [...parts],
         ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
       },
     ],
@@ -157,9 +206,13 @@ export function acceptCounter(request: CommitRequest, input: CounterAnswer): Neg
     : // The proposal's note explained the date; it is not a condition of the approval (the history keeps it).
       [...signOff.approvals, { userId: signOff.proposal.userId, at, conditions: null }];
   const decided: SignOff = { ...signOff, approvals, status: 'approved', decidedAt: at, proposal: null };
+  // An accepted split is one promise in parts: the request keeps its quantity, is due on the last
+  // part's date, and each part loads its own week.
+  const split = signOff.proposal.split ?? null;
   let next: CommitRequest = {
     ...replace(request, decided),
     facts: { ...request.facts, deliveryDate: signOff.proposal.date },
+    ...(split ? { split } : {}),
   };
   const events: RequestEvent[] = [
     {
@@ -168,6 +221,7 @@ export function acceptCounter(request: CommitRequest, input: CounterAnswer): Neg
       at,
       signOffId: signOff.id,
       date: signOff.proposal.date,
+      ...(split ? { split } : {}),
     },
   ];
   if (next.signOffs.every((s) => s.status === 'approved')) {

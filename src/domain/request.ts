@@ -1,7 +1,7 @@
 // A commitment request and its sign-offs, with pure transitions. Expected failures (not_owner,
 // already_decided, …) are returned as values; nothing here throws for a person's mistake.
 import type { IsoDate } from './calendar.js';
-import type { CapacityCheck } from './capacity.js';
+import type { CapacityCheck, SplitPart } from './capacity.js';
 
 /** The facts a seller states: what the chain is asked to deliver, and on what terms. */
 export interface RequestFacts {
@@ -52,6 +52,8 @@ export interface Approval {
   readonly conditions: string | null;
   /** Set when a delegate approved for this away owner (absent = approved as themselves). */
   readonly onBehalfOf?: string | null;
+  /** Set when the request was over capacity at this approval: the approver's reason. */
+  readonly overCapacityReason?: string | null;
 }
 
 /** Whose approval this is for the quorum: the away owner a delegate acted for, else the approver. */
@@ -69,6 +71,8 @@ export interface Proposal {
   readonly at: Date;
   readonly date: IsoDate;
   readonly note: string | null;
+  /** A split plan proposed instead of one date: `date` is then its last part's date. */
+  readonly split?: readonly SplitPart[] | null;
 }
 
 /** A leadership member approving a rejected request anyway. */
@@ -118,6 +122,13 @@ export interface CommitRequest {
   readonly withdrawReason?: string | null;
   /** Sign-offs an earlier version needed and a revision no longer does (kept for their messages). */
   readonly retiredSignOffs?: readonly SignOff[];
+  /** Set when the request was cleared on the fast lane: the conditions it met. */
+  readonly fastLane?: readonly string[] | null;
+  /**
+   * An accepted split plan: one promise delivered in these parts (the delivery date is the last
+   * part's), each part loading its own week. Absent or null: one delivery.
+   */
+  readonly split?: readonly SplitPart[] | null;
 }
 
 export function requestRef(id: number): string {
@@ -143,6 +154,8 @@ export type RequestEvent =
       readonly actorId: string;
       readonly at: Date;
       readonly facts: RequestFacts;
+      /** The capacity figures at submit, kept in the history while messages show live ones. */
+      readonly capacityCheck?: CapacityCheck | null;
     }
   | {
       readonly type: 'signoff.approved';
@@ -155,6 +168,9 @@ export type RequestEvent =
       readonly complete: boolean;
       /** The away owner a delegate decided for. */
       readonly onBehalfOf?: string;
+      /** Approved while the request was over capacity (CONTRACT.md), with the approver's reason. */
+      readonly overCapacity?: true;
+      readonly overCapacityReason?: string;
     }
   | {
       readonly type: 'signoff.rejected';
@@ -165,7 +181,14 @@ export type RequestEvent =
       readonly reason: string;
       readonly onBehalfOf?: string;
     }
-  | { readonly type: 'request.approved'; readonly at: Date; readonly override?: false }
+  | {
+      readonly type: 'request.approved';
+      readonly at: Date;
+      readonly override?: false;
+      /** Cleared on the fast lane (CONTRACT.md), with the conditions it met. */
+      readonly fastLane?: true;
+      readonly reasons?: readonly string[];
+    }
   | { readonly type: 'request.rejected'; readonly at: Date; readonly signOffId: number }
   | {
       readonly type: 'signoff.date_proposed';
@@ -178,6 +201,8 @@ export type RequestEvent =
       /** The delivery date the request asked for when the date was proposed (before any move). */
       readonly requestedDate?: IsoDate;
       readonly onBehalfOf?: string;
+      /** A split plan proposed instead of one date (`date` is its last part's). */
+      readonly split?: readonly SplitPart[];
     }
   | {
       readonly type: 'counter.accepted';
@@ -185,6 +210,8 @@ export type RequestEvent =
       readonly at: Date;
       readonly signOffId: number;
       readonly date: IsoDate;
+      /** The split plan accepted with it: one promise delivered in these parts. */
+      readonly split?: readonly SplitPart[];
     }
   | {
       readonly type: 'counter.declined';
@@ -232,7 +259,12 @@ export type RequestEvent =
 // Deciding a sign-off.
 
 export type Verdict =
-  | { readonly kind: 'approve'; readonly conditions?: string | null }
+  | {
+      readonly kind: 'approve';
+      readonly conditions?: string | null;
+      /** Required by the service when the request is over capacity at this approval. */
+      readonly overCapacityReason?: string | null;
+    }
   | { readonly kind: 'reject'; readonly reason: string };
 
 export interface Decision {
@@ -332,9 +364,17 @@ export function decide(
     return { ok: false, reason: 'already_approved_by_you', signOff };
   }
   const conditions = verdict.conditions?.trim() || null;
+  const overCapacityReason = verdict.overCapacityReason?.trim() || null;
+  const overCapacity = overCapacityReason ? { overCapacity: true as const, overCapacityReason } : {};
   const approvals = [
     ...signOff.approvals,
-    { userId: actorId, at, conditions, ...(decision.onBehalfOf ? { onBehalfOf: decision.onBehalfOf } : {}) },
+    {
+      userId: actorId,
+      at,
+      conditions,
+      ...(decision.onBehalfOf ? { onBehalfOf: decision.onBehalfOf } : {}),
+      ...(overCapacityReason ? { overCapacityReason } : {}),
+    },
   ];
   const complete = approvals.length >= signOff.approvalsNeeded;
   const decided: SignOff = {
@@ -354,6 +394,7 @@ export function decide(
       conditions,
       complete,
       ...onBehalf,
+      ...overCapacity,
     },
   ];
   if (next.signOffs.every((s) => s.status === 'approved')) {

@@ -1,6 +1,7 @@
 // Which functions must sign off a request: the union of the `require` lists of every rule whose
 // `when` matches (all of a rule's conditions must hold; a rule without `when` always matches).
 import { addDays, type IsoDate } from './calendar.js';
+import type { CapacityLevel } from './capacity.js';
 import { formatMoney, minorUnitsPerMajor } from './money.js';
 import type { RequestFacts } from './request.js';
 
@@ -12,6 +13,8 @@ export interface RoutingCondition {
   readonly lead_time_shorter_than_standard?: boolean | undefined;
   readonly quantity_at_least?: number | undefined;
   readonly has_special_requirements?: boolean | undefined;
+  /** Matches the request's capacity verdict at the time of routing (config accepts one or a list). */
+  readonly capacity?: readonly CapacityLevel[] | undefined;
 }
 
 export interface RoutingRule {
@@ -34,6 +37,8 @@ export interface RoutingContext {
   readonly currency: string;
   /** Today in the configured zone. */
   readonly today: IsoDate;
+  /** The request's capacity verdict now; null or absent when not checked (capacity rules never match). */
+  readonly capacity?: CapacityLevel | null;
 }
 
 export interface RequiredFunction {
@@ -68,6 +73,34 @@ export function isShorterThanStandard(
   return facts.deliveryDate < addDays(ctx.today, line.lead_time_days);
 }
 
+const CAPACITY_WORDS: Record<CapacityLevel, string> = {
+  fits: 'capacity fits',
+  tight: 'capacity fits only if pending requests fall through',
+  over: 'over capacity',
+};
+
+/**
+ * The gate: a request whose verdict is `over` is never cleared without a sign-off. When the rules
+ * did not already ask `gateFunctionId` (the `promises.confirmed_by` function), it is added, in
+ * configured order, with the reason. Unchanged for any other verdict.
+ */
+export function withCapacityGate(
+  required: readonly RequiredFunction[],
+  level: CapacityLevel | null,
+  gateFunctionId: string,
+  functionOrder: readonly string[],
+): RequiredFunction[] {
+  if (level !== 'over' || required.some((r) => r.functionId === gateFunctionId)) return [...required];
+  const all = [...required, { functionId: gateFunctionId, requiredBy: [GATE_REASON] }];
+  const rank = (id: string) => {
+    const i = functionOrder.indexOf(id);
+    return i === -1 ? functionOrder.length : i;
+  };
+  return all.sort((a, b) => rank(a.functionId) - rank(b.functionId));
+}
+
+export const GATE_REASON = 'over capacity: never cleared without a sign-off';
+
 /** Returns the rule's description when it matches, null when it does not. */
 function matchRule(rule: RoutingRule, facts: RequestFacts, ctx: RoutingContext): string | null {
   const when = rule.when;
@@ -100,6 +133,11 @@ function matchRule(rule: RoutingRule, facts: RequestFacts, ctx: RoutingContext):
     const has = (facts.specialRequirements ?? '').trim() !== '';
     if (has !== when.has_special_requirements) return null;
     parts.push(has ? 'special requirements stated' : 'no special requirements');
+  }
+  if (when.capacity !== undefined) {
+    const level = ctx.capacity ?? null;
+    if (level === null || !when.capacity.includes(level)) return null;
+    parts.push(CAPACITY_WORDS[level]);
   }
   if (when.lead_time_shorter_than_standard !== undefined) {
     const shorter = isShorterThanStandard(facts, ctx);

@@ -14,6 +14,8 @@ import {
   OPERATIONS_FUNCTION,
   outlookOf,
   planOverride,
+  type SplitPart,
+  totalOf,
   type WeekFigures,
   type WeekOutlook,
   type WeekTotal,
@@ -21,12 +23,35 @@ import {
   weekRange,
   weeksFrom,
 } from '../domain/capacity.js';
+import {
+  assessSpread,
+  type Competition,
+  competitionFor,
+  splitPlan,
+  spreadWeekFigures,
+} from '../domain/capacity-plan.js';
 import type { CapacitySection } from '../domain/digest.js';
+import type { CommitRequest } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
+import type { Notification } from './notifications.js';
 
 export { OPERATIONS_FUNCTION };
 
-export type CapacityDeps = Pick<ServiceDeps, 'config' | 'capacity'>;
+export type CapacityDeps = Pick<ServiceDeps, 'config' | 'capacity' | 'clock'>;
+
+/** Far enough to read every open request of a spread line due from a week on (days are text). */
+const END_OF_TIME = '9999-12-31';
+
+function lineOf(deps: Pick<ServiceDeps, 'config'>, productLineId: string) {
+  return deps.config.product_lines.find((p) => p.id === productLineId);
+}
+
+const isSpread = (deps: Pick<ServiceDeps, 'config'>, productLineId: string) =>
+  lineOf(deps, productLineId)?.load === 'spread';
+
+function thisWeekOf(deps: Pick<ServiceDeps, 'config' | 'clock'>): IsoDate {
+  return currentWeekStart(deps.clock.now(), deps.config.timezone);
+}
 
 /** The configured default capacity of a product line, or null when it has none (no check). */
 export function defaultCapacityOf(deps: Pick<ServiceDeps, 'config'>, productLineId: string): number | null {
@@ -44,6 +69,17 @@ export function loadWeeks(
   const defaultCapacity = defaultCapacityOf(deps, productLineId);
   if (defaultCapacity === null) return null;
   const range = weekRange(from, count);
+  if (isSpread(deps, productLineId)) {
+    // A later request may be made in these weeks: every open one due from this week on is placed.
+    const thisWeek = thisWeekOf(deps);
+    return spreadWeekFigures({
+      weeks: weeksFrom(from, count),
+      thisWeek,
+      defaultCapacity,
+      overrides: deps.capacity.overrides(productLineId, thisWeek, END_OF_TIME),
+      load: deps.capacity.loadByDay(productLineId, thisWeek, END_OF_TIME, excludeRequestId),
+    });
+  }
   return weekFigures({
     weeks: weeksFrom(from, count),
     defaultCapacity,
@@ -55,7 +91,11 @@ export function loadWeeks(
 export interface CheckOptions {
   /** A request already stored whose own load must not count against itself (a revision). */
   readonly excludeRequestId?: number | null;
+  /** The request's accepted split plan: each part is checked in its own week. */
+  readonly split?: readonly SplitPart[] | null;
 }
+
+const SEVERITY = { fits: 0, fits_if_pending_fall_through: 1, over: 2, no_capacity_configured: -1 } as const;
 
 /**
  * The available-to-promise check for a request's facts. Call it inside the transaction that
@@ -69,12 +109,69 @@ export function checkCapacity(
   options: CheckOptions = {},
 ): CapacityCheck {
   const exclude = options.excludeRequestId ?? null;
+  const defaultCapacity = defaultCapacityOf(deps, facts.productLineId);
+  const parts = options.split ?? [];
+  if (defaultCapacity !== null && parts.length && !isSpread(deps, facts.productLineId)) {
+    // Delivered in parts: each part must fit its own week; the tightest part speaks for all.
+    const checks = parts.map((p) =>
+      checkCapacity(
+        deps,
+        { ...facts, quantity: p.quantity, deliveryDate: p.by },
+        { excludeRequestId: exclude },
+      ),
+    );
+    const worst = checks.reduce((a, b) => (SEVERITY[b.verdict] > SEVERITY[a.verdict] ? b : a));
+    return worst.verdict === 'no_capacity_configured' ? worst : { ...worst, split: null, parts: [...parts] };
+  }
+  if (defaultCapacity !== null && isSpread(deps, facts.productLineId)) {
+    const thisWeek = thisWeekOf(deps);
+    return assessSpread(facts, {
+      thisWeek,
+      defaultCapacity,
+      overrides: deps.capacity.overrides(facts.productLineId, thisWeek, END_OF_TIME),
+      load: deps.capacity.loadByDay(facts.productLineId, thisWeek, END_OF_TIME, exclude),
+      horizonWeeks: CTP_HORIZON_WEEKS,
+    });
+  }
   const week = loadWeekOf(facts.deliveryDate);
   const requested = loadWeeks(deps, facts.productLineId, week, 1, exclude)?.[0] ?? null;
   if (!requested) return assessCapacity(facts, null);
   const first = assessCapacity(facts, requested);
   if (first.verdict === 'fits') return first;
-  return assessCapacity(facts, requested, laterWeeksUntilFit(deps, facts, exclude), CTP_HORIZON_WEEKS);
+  const check = assessCapacity(facts, requested, laterWeeksUntilFit(deps, facts, exclude), CTP_HORIZON_WEEKS);
+  if (check.verdict === 'no_capacity_configured' || check.earliestFeasibleDate !== null) return check;
+  // No week has room for all of it: offer it in parts instead of "never" (domain/capacity-plan.ts).
+  const weeks = (loadWeeks(deps, facts.productLineId, week, CTP_HORIZON_WEEKS + 1, exclude) ?? []).map(
+    totalOf,
+  );
+  return { ...check, split: splitPlan(facts.quantity, facts.deliveryDate, weeks) };
+}
+
+/**
+ * The check as it is now, for a message rendered now: a pending request is checked again with
+ * today's figures (its own load aside); a closed one shows the check it was decided on.
+ */
+export function liveCheck(deps: CapacityDeps, request: CommitRequest): CapacityCheck | null {
+  if (request.status !== 'pending') return request.capacityCheck ?? null;
+  if (defaultCapacityOf(deps, request.facts.productLineId) === null) return request.capacityCheck ?? null;
+  return checkCapacity(deps, request.facts, { excludeRequestId: request.id, split: request.split ?? null });
+}
+
+/**
+ * The pending requests this one competes with for its delivery week (due_week lines): together
+ * they overbook a week each alone would fit. Null when it competes with none.
+ */
+export function competitionOf(deps: CapacityDeps, request: CommitRequest): Competition | null {
+  const { productLineId, deliveryDate } = request.facts;
+  if (request.status !== 'pending' || isSpread(deps, productLineId) || request.split) return null;
+  const week = loadWeekOf(deliveryDate);
+  const figures = loadWeeks(deps, productLineId, week, 1)?.[0];
+  if (!figures) return null;
+  return competitionFor(
+    request.id,
+    figures,
+    deps.capacity.pendingBetween(productLineId, week, addDays(week, 7)),
+  );
 }
 
 /**
@@ -122,11 +219,17 @@ export function earliestFeasibleDate(
  * and stores the new verdict; its own previous load does not count against itself. Call it inside
  * the transaction that changed the facts. Returns the request with the new check.
  */
-export function recheckCapacity<R extends { readonly id: number; readonly facts: CapacityQuestion }>(
-  deps: CapacityDeps,
-  request: R,
-): R & { readonly capacityCheck: CapacityCheck } {
-  const capacityCheck = checkCapacity(deps, request.facts, { excludeRequestId: request.id });
+export function recheckCapacity<
+  R extends {
+    readonly id: number;
+    readonly facts: CapacityQuestion;
+    readonly split?: readonly SplitPart[] | null | undefined;
+  },
+>(deps: CapacityDeps, request: R): R & { readonly capacityCheck: CapacityCheck } {
+  const capacityCheck = checkCapacity(deps, request.facts, {
+    excludeRequestId: request.id,
+    split: request.split ?? null,
+  });
   deps.capacity.saveCheck(request.id, capacityCheck);
   return { ...request, capacityCheck };
 }
@@ -199,7 +302,7 @@ export type SetCapacityResult =
 
 /** Operations owners set a week's (or a range of weeks') capacity; each week is recorded. */
 export function setCapacity(
-  deps: Pick<ServiceDeps, 'config' | 'capacity' | 'store' | 'clock'>,
+  deps: Pick<ServiceDeps, 'config' | 'capacity' | 'store' | 'clock' | 'onNotify' | 'outbox'>,
   input: SetCapacityInput,
 ): SetCapacityResult {
   const owners = deps.config.functions[OPERATIONS_FUNCTION]?.owners ?? [];
@@ -213,7 +316,7 @@ export function setCapacity(
   const plan = planOverride(input.from, input.to ?? input.from, currentWeekStart(at, deps.config.timezone));
   if (!plan.ok) return plan;
   const weeks = plan.weeks;
-  return deps.store.transaction((): SetCapacityResult => {
+  const result = deps.store.transaction((): SetCapacityResult => {
     for (const weekStart of weeks) {
       deps.capacity.setOverride({
         productLineId: line.id,
@@ -223,8 +326,63 @@ export function setCapacity(
         at,
       });
     }
+    // A week's capacity changed: its open requests (every one, on a spread line) show it.
+    deps.outbox.enqueue(
+      capacityUpdatesFor(
+        deps,
+        weeks.map((w) => ({ productLineId: line.id, deliveryDate: w })),
+      ),
+      at,
+    );
     const first = weeks[0] ?? loadWeekOf(input.from);
     const figures = loadWeeks(deps, line.id, first, weeks.length) ?? [];
     return { ok: true, weeks: figures.map(outlookOf) };
   });
+  deps.onNotify();
+  return result;
+}
+
+/** What a load change is about: a request's line, delivery date and (accepted) split plan. */
+export interface LoadPlace {
+  readonly productLineId: string;
+  readonly deliveryDate: IsoDate;
+  readonly split?: readonly { readonly by: IsoDate }[] | null | undefined;
+}
+
+/**
+ * The re-renders a load change asks for: one `capacity.update` per week it touched (every week of
+ * a spread line at once). Lines without capacity have no verdict to refresh.
+ */
+export function capacityUpdatesFor(
+  deps: Pick<ServiceDeps, 'config'>,
+  places: readonly LoadPlace[],
+): Notification[] {
+  const keys = new Map<string, Notification>();
+  for (const p of places) {
+    if (defaultCapacityOf(deps, p.productLineId) === null) continue;
+    const weeks = isSpread(deps, p.productLineId)
+      ? [null]
+      : [...new Set([p.deliveryDate, ...(p.split ?? []).map((s) => s.by)].map(loadWeekOf))];
+    for (const weekStart of weeks)
+      keys.set(`${p.productLineId}:${weekStart}`, {
+        kind: 'capacity.update',
+        productLineId: p.productLineId,
+        weekStart,
+      });
+  }
+  return [...keys.values()];
+}
+
+/**
+ * The open requests a `capacity.update` is about: pending ones due in that week, or, for a spread
+ * line (weekStart null), every pending one due from this week on.
+ */
+export function requestsLoading(
+  deps: CapacityDeps,
+  productLineId: string,
+  weekStart: IsoDate | null,
+): number[] {
+  const from = weekStart ?? thisWeekOf(deps);
+  const to = weekStart === null ? END_OF_TIME : addDays(weekStart, 7);
+  return deps.capacity.pendingBetween(productLineId, from, to).map((r) => r.requestId);
 }

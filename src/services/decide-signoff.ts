@@ -1,3 +1,4 @@
+import { type CapacityCheck, capacityLevel } from '../domain/capacity.js';
 import {
   type CommitRequest,
   type DecisionRefusal,
@@ -6,6 +7,7 @@ import {
   type SignOff,
   type Verdict,
 } from '../domain/request.js';
+import { capacityUpdatesFor, liveCheck } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
 import type { Notification } from './notifications.js';
@@ -26,7 +28,18 @@ export type DecideSignOffResult =
       readonly signOff: SignOff;
       readonly events: readonly RequestEvent[];
     }
-  | ({ readonly ok: false; readonly request: CommitRequest | null } & DecisionRefusal);
+  | ({ readonly ok: false; readonly request: CommitRequest | null } & DecisionRefusal)
+  /**
+   * The request is over capacity now (checked in this transaction): an approval needs a reason,
+   * asked in a modal; nothing was recorded.
+   */
+  | {
+      readonly ok: false;
+      readonly reason: 'over_capacity';
+      readonly request: CommitRequest;
+      readonly signOff: SignOff;
+      readonly check: CapacityCheck;
+    };
 
 /** An owner decides a sign-off. Exactly once: a second or concurrent click is refused as a value. */
 export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): DecideSignOffResult {
@@ -38,12 +51,20 @@ export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): Dec
     if (!before) return { ok: false, reason: 'unknown_signoff', request: null };
     const auth = authority(deps, at);
     const target = before.signOffs.find((s) => s.id === input.signOffId);
+    // Checked again here, inside the decision's transaction: two owners approving two requests
+    // for the last free units at once are serialised, and the second sees the first as firm.
+    const check = before.status === 'pending' ? liveCheck(deps, before) : null;
+    const over = input.verdict.kind === 'approve' && capacityLevel(check) === 'over';
+    const verdict: Verdict =
+      input.verdict.kind === 'approve' && !over
+        ? { ...input.verdict, overCapacityReason: null }
+        : input.verdict;
     const decided = decide(
       before,
       {
         signOffId: input.signOffId,
         actorId: input.actorId,
-        verdict: input.verdict,
+        verdict,
         at,
         onBehalfOf: target ? auth.onBehalfOf(target, input.actorId) : undefined,
         ...(input.version === undefined ? {} : { version: input.version }),
@@ -51,6 +72,8 @@ export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): Dec
       auth.isOwner,
     );
     if (!decided.ok) return { ...decided, request: before };
+    if (over && check && !(verdict.kind === 'approve' && verdict.overCapacityReason?.trim()))
+      return { ok: false, reason: 'over_capacity', request: before, signOff: decided.signOff, check };
     if (!store.saveDecision(before, decided.request, decided.signOff)) {
       // Another process decided between our read and our write: report the state that won.
       const current = store.loadRequest(before.id);
@@ -60,14 +83,23 @@ export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): Dec
         : { ok: false, reason: 'unknown_signoff', request: current };
     }
     store.appendEvents(before.id, decided.events);
+    const closes = decided.request.status !== before.status;
+    let after = decided.request;
+    // A closed request keeps the figures it was decided on (open ones are rendered live).
+    if (closes && check) {
+      deps.capacity.saveCheck(before.id, check);
+      after = { ...after, capacityCheck: check };
+    }
     outbox.enqueue(
       [
-        ...notificationsFor(before, decided.request, decided.signOff),
-        ...homeUpdatesFor(decided.request, deps.config.leadership, input.actorId),
+        ...notificationsFor(before, after, decided.signOff),
+        ...homeUpdatesFor(after, deps.config.leadership, input.actorId),
+        // Approved: its load is firm now; rejected: freed. The week's other requests show it.
+        ...(closes ? capacityUpdatesFor(deps, [{ ...after.facts, split: after.split ?? null }]) : []),
       ],
       at,
     );
-    return { ok: true, request: decided.request, signOff: decided.signOff, events: decided.events };
+    return { ok: true, request: after, signOff: decided.signOff, events: decided.events };
   });
   if (result.ok) deps.onNotify();
   return result;

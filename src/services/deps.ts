@@ -5,6 +5,7 @@ import type {
   DelegationStore,
   GroupDirectory,
   Outbox,
+  PaymentStanding,
   PromiseStore,
   RequestStore,
 } from './ports.js';
@@ -26,4 +27,6 @@ export interface ServiceDeps {
   readonly delegations?: DelegationStore;
   /** User group members for owners given as S… ids (absent: groups have no members). */
   readonly groups?: GroupDirectory;
+  /** Whether a customer has a payment overdue on a promise (absent: none is known to be). */
+  readonly payments?: PaymentStanding;
 }

@@ -1,50 +1,94 @@
 // What a submission and a revision share: validate the seller's input against the configuration
-// and route it to the sign-offs it needs (with each function's label, owners and quorum).
+// and route it to the sign-offs it needs (with each function's label, owners and quorum), on the
+// request's capacity verdict: `when.capacity` rules match it, and an `over` verdict always asks
+// the confirming function (the gate).
+import { promiseRoles } from '../config.js';
 import { type IsoDate, localDate } from '../domain/calendar.js';
+import { type CapacityCheck, capacityLevel } from '../domain/capacity.js';
 import type { RequestFacts } from '../domain/request.js';
 import type { RequiredSignOff } from '../domain/revision.js';
-import { route } from '../domain/routing.js';
+import { route, withCapacityGate } from '../domain/routing.js';
 import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
 import type { ServiceDeps } from './deps.js';
+
+export type ValidateResult =
+  | { readonly ok: true; readonly facts: RequestFacts }
+  | { readonly ok: false; readonly errors: Partial<Record<RequestField, string>> };
 
 export type IntakeResult =
   | { readonly ok: true; readonly facts: RequestFacts; readonly required: RequiredSignOff[] }
   | { readonly ok: false; readonly errors: Partial<Record<RequestField, string>> };
 
-/** Validated facts and the sign-offs they need, as of `at` (today in the configured zone). */
+/**
+ * The function whose owners must sign off a request that is over capacity when no rule asked
+ * them: `promises.confirmed_by` (INTERFACE.md), by default operations; the first configured
+ * function when there is no such function, so an over-capacity request is never left unasked.
+ */
+export function capacityGateFunction(config: ServiceDeps['config']): string {
+  const wanted = promiseRoles(config).confirmedBy ?? 'operations';
+  if (wanted in config.functions) return wanted;
+  return Object.keys(config.functions)[0] ?? wanted;
+}
+
+/** Validated facts, as of `at` (today in the configured zone). */
+export function validateFacts(
+  deps: Pick<ServiceDeps, 'config'>,
+  raw: RawRequestInput,
+  at: Date,
+): ValidateResult {
+  const { config } = deps;
+  return validateRequestInput(raw, {
+    productLineIds: config.product_lines.map((p) => p.id),
+    currency: config.currency,
+    today: localDate(at, config.timezone),
+  });
+}
+
+/** The sign-offs validated facts need, on their capacity verdict (null: not checked). */
+export function routeFacts(
+  deps: Pick<ServiceDeps, 'config'>,
+  facts: RequestFacts,
+  at: Date,
+  check: CapacityCheck | null,
+): RequiredSignOff[] {
+  const { config } = deps;
+  const today: IsoDate = localDate(at, config.timezone);
+  const level = capacityLevel(check);
+  const functionOrder = Object.keys(config.functions);
+  const routed = route(facts, {
+    rules: config.rules,
+    functionOrder,
+    productLines: config.product_lines,
+    currency: config.currency,
+    today,
+    capacity: level,
+  });
+  return withCapacityGate(routed, level, capacityGateFunction(config), functionOrder).flatMap(
+    (r): RequiredSignOff[] => {
+      const fn = config.functions[r.functionId];
+      return fn
+        ? [
+            {
+              functionId: fn.id,
+              label: fn.label,
+              owners: fn.owners,
+              approvalsNeeded: fn.approvals,
+              requiredBy: r.requiredBy,
+            },
+          ]
+        : [];
+    },
+  );
+}
+
+/** Validated facts and the sign-offs they need on a given verdict (null: before any check). */
 export function validateAndRoute(
   deps: Pick<ServiceDeps, 'config'>,
   raw: RawRequestInput,
   at: Date,
+  check: CapacityCheck | null = null,
 ): IntakeResult {
-  const { config } = deps;
-  const today: IsoDate = localDate(at, config.timezone);
-  const validated = validateRequestInput(raw, {
-    productLineIds: config.product_lines.map((p) => p.id),
-    currency: config.currency,
-    today,
-  });
+  const validated = validateFacts(deps, raw, at);
   if (!validated.ok) return validated;
-  const { facts } = validated;
-  const required = route(facts, {
-    rules: config.rules,
-    functionOrder: Object.keys(config.functions),
-    productLines: config.product_lines,
-    currency: config.currency,
-    today,
-  }).flatMap((r): RequiredSignOff[] => {
-    const fn = config.functions[r.functionId];
-    return fn
-      ? [
-          {
-            functionId: fn.id,
-            label: fn.label,
-            owners: fn.owners,
-            approvalsNeeded: fn.approvals,
-            requiredBy: r.requiredBy,
-          },
-        ]
-      : [];
-  });
-  return { ok: true, facts, required };
+  return { ok: true, facts: validated.facts, required: routeFacts(deps, validated.facts, at, check) };
 }

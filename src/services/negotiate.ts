@@ -10,10 +10,11 @@ import {
   type NegotiationResult,
   override,
   proposeDate,
+  proposeSplit,
   withdraw,
 } from '../domain/negotiation.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
-import { recheckCapacity } from './capacity.js';
+import { capacityUpdatesFor, liveCheck, recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
@@ -48,14 +49,26 @@ function run(
     // An accepted counter moves the delivery date: the load moves with it, so check again.
     const after = movesLoad(before, next.request) ? recheckCapacity(deps, next.request) : next.request;
     store.appendEvents(before.id, next.events);
-    outbox.enqueue(notify(before, after), at);
+    // A withdrawal frees its load, an override makes it firm, a moved date moves it: the other
+    // open requests of those weeks show the new figures.
+    const loadChanged = movesLoad(before, after) || before.status !== after.status;
+    outbox.enqueue(
+      [
+        ...notify(before, after),
+        ...(loadChanged ? capacityUpdatesFor(deps, [before, after].map(placeOf)) : []),
+      ],
+      at,
+    );
     return { ok: true, request: after, before };
   });
   if (result.ok) deps.onNotify();
   return result;
 }
 
+const placeOf = (r: CommitRequest) => ({ ...r.facts, split: r.split ?? null });
+
 const movesLoad = (before: CommitRequest, after: CommitRequest): boolean =>
+  JSON.stringify(before.split ?? null) !== JSON.stringify(after.split ?? null) ||
   before.facts.deliveryDate !== after.facts.deliveryDate ||
   before.facts.quantity !== after.facts.quantity ||
   before.facts.productLineId !== after.facts.productLineId;
@@ -80,6 +93,33 @@ export function proposeFeasibleDate(
       const target = request.signOffs.find((s) => s.id === input.signOffId);
       const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
       return proposeDate(request, { ...input, at, onBehalfOf }, auth.isOwner);
+    },
+    (_before, after) => [
+      { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },
+      { kind: 'parent.update', requestId: after.id },
+      { kind: 'seller.counter', requestId: after.id, signOffId: input.signOffId },
+    ],
+  );
+}
+
+/**
+ * Operations proposes the split plan of the check made now, in this transaction (so the parts
+ * are today's free capacity); the seller accepts or declines it like a proposed date.
+ */
+export function proposeSplitPlan(
+  deps: ServiceDeps,
+  input: { signOffId: number; actorId: string; note: string | null; version?: number },
+): NegotiateResult {
+  return run(
+    deps,
+    { signOffId: input.signOffId },
+    (request, at) => {
+      const auth = authority(deps, at);
+      const target = request.signOffs.find((s) => s.id === input.signOffId);
+      const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
+      const check = liveCheck(deps, request);
+      const parts = check && check.verdict !== 'no_capacity_configured' ? check.split : null;
+      return proposeSplit(request, { ...input, at, onBehalfOf, parts }, auth.isOwner);
     },
     (_before, after) => [
       { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },

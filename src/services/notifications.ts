@@ -55,6 +55,14 @@ export type Notification =
       readonly signOffId: number;
       readonly reason: string;
     }
+  /**
+   * A week's load changed (submit, decision, withdrawal, expiry, revision, moved date, capacity
+   * override): every open request loading it gets its parent and posted sign-off messages
+   * re-rendered with today's figures. One row per week and change, coalesced by the outbox (rows
+   * queued before a delivery starts are satisfied by it), fanned out when delivered so the
+   * decision's transaction stays small. `weekStart` null: every week of the line (spread lines).
+   */
+  | { readonly kind: 'capacity.update'; readonly productLineId: string; readonly weekStart: string | null }
   /** A line in the request's thread saying what just happened (rendered from the event). */
   | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice }
   | PromiseNotification;
@@ -97,6 +105,7 @@ export type NotificationKind = Notification['kind'];
 export function orderingKeyOf(n: Notification): string {
   if (n.kind === 'home.update') return `home:${n.userId}`;
   if (n.kind === 'delivery.failed') return `report:${n.requestId}:${n.userId}`;
+  if (n.kind === 'capacity.update') return `capacity:${n.productLineId}:${n.weekStart ?? 'all'}`;
   return 'requestId' in n ? `request:${n.requestId}` : n.kind;
 }
 

@@ -36,10 +36,12 @@ export interface NewRequest {
   readonly sourceChannelId: string | null;
   readonly at: Date;
   readonly signOffs: readonly NewSignOff[];
-  /** 'approved' only when no rule required any sign-off. */
+  /** 'approved' only when no sign-off is needed, or the fast lane cleared it. */
   readonly status: 'pending' | 'approved';
   /** The capacity check made in the same transaction, stored with the request. */
   readonly capacityCheck?: CapacityCheck | null;
+  /** Cleared on the fast lane (status 'approved'): the conditions it met. */
+  readonly fastLane?: readonly string[] | null;
   /**
    * How a request inserted as approved was cleared (its promise records it): default
    * 'no_signoff_needed'; the fast lane passes 'fast_lane'.
@@ -68,6 +70,12 @@ export interface CapacityStore {
     toExclusive: string,
     excludeRequestId?: number | null,
   ): number;
+  /** Pending requests of one product line due in [from, toExclusive), by id (competition, re-renders). */
+  pendingBetween(
+    productLineId: string,
+    from: string,
+    toExclusive: string,
+  ): { readonly requestId: number; readonly quantity: number }[];
   /** Overrides of one product line for week starts in [fromWeek, toWeekExclusive). */
   overrides(productLineId: string, fromWeek: string, toWeekExclusive: string): CapacityOverride[];
   /** Sets (or replaces) a week's capacity and records a `capacity.overridden` event. */
@@ -148,6 +156,15 @@ export interface DelegationStore {
   /** Ends the owner's current and future delegations; returns how many. */
   endAll(ownerId: string, today: IsoDate, at: Date): number;
   activeOn(day: IsoDate): Delegation[];
+}
+
+/**
+ * What the fast lane asks of the promises (issue 15): whether a customer has a payment overdue on
+ * an earlier promise as of `today`. A narrow port so the lane does not depend on how promises
+ * are stored.
+ */
+export interface PaymentStanding {
+  hasPaymentOverdue(customer: string, today: IsoDate): boolean;
 }
 
 /** Members of Slack user groups (S…), as last fetched; [] for a group not (yet) known. */

@@ -6,6 +6,7 @@ import { businessTimeline } from '../domain/business-hours.js';
 import { localDate } from '../domain/calendar.js';
 import { expire, type LifecycleEvent } from '../domain/request.js';
 import { isExpired, waitingDue } from '../domain/schedule.js';
+import { capacityUpdatesFor } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './notifications.js';
 import type { ReminderStore } from './ports.js';
@@ -37,6 +38,8 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         .filter((s) => s.status === 'pending')
         .map((s) => ({ kind: 'signoff.update', requestId: req.id, signOffId: s.id }));
       list.push({ kind: 'parent.update', requestId: req.id }, { kind: 'seller.outcome', requestId: req.id });
+      // Its tentative load is freed: the week's other open requests show the new figures.
+      list.push(...capacityUpdatesFor(deps, [{ ...before.facts, split: before.split ?? null }]));
       outbox.enqueue(list, now);
       return true;
     });

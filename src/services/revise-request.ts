@@ -4,9 +4,9 @@ import { type NegotiationRefusal, requestChanges } from '../domain/negotiation.j
 import type { CommitRequest, RequestEvent } from '../domain/request.js';
 import { planRevision, type RevisionRefusal } from '../domain/revision.js';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
-import { recheckCapacity } from './capacity.js';
+import { capacityUpdatesFor, checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
-import { validateAndRoute } from './intake.js';
+import { routeFacts, validateFacts } from './intake.js';
 import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
 import type { StoredEvent } from './ports.js';
@@ -70,13 +70,17 @@ export function reviseRequest(
 ): ReviseResult {
   const { config, clock, store, outbox } = deps;
   const at = clock.now();
-  const intake = validateAndRoute(deps, input.raw, at);
-  if (!intake.ok) return intake;
-  const { facts, required } = intake;
+  const validated = validateFacts(deps, input.raw, at);
+  if (!validated.ok) return validated;
+  const { facts } = validated;
 
   const result = store.transaction((): ReviseResult => {
     const before = store.loadRequest(input.requestId);
     if (!before) return { ok: false, reason: 'request_closed', status: 'withdrawn', request: null };
+    // New facts, new verdict, checked before routing (`when.capacity`, the gate); its own
+    // previous load does not count against itself.
+    const capacityCheck = checkCapacity(deps, facts, { excludeRequestId: before.id });
+    const required = routeFacts(deps, facts, at, capacityCheck);
     const plan = planRevision(before, {
       ...input,
       facts,
@@ -95,8 +99,8 @@ export function reviseRequest(
         request: current,
       };
     }
-    // New facts, new verdict: the parent and the operations ask are rendered from this check.
-    let after: CommitRequest = recheckCapacity(deps, saved);
+    deps.capacity.saveCheck(saved.id, capacityCheck);
+    let after: CommitRequest = { ...saved, capacityCheck };
     const events: RequestEvent[] = [
       { type: 'request.revised', actorId: input.actorId, at, version: plan.version, changes: plan.changes },
       ...plan.reset.map((r) => ({
@@ -135,6 +139,7 @@ export function reviseRequest(
       }
     }
     store.appendEvents(after.id, events);
+    notifications.push(...capacityUpdatesFor(deps, [before.facts, after.facts]));
     outbox.enqueue(notifications, at);
     return { ok: true, request: after };
   });

@@ -1,10 +1,12 @@
+import { localDate } from '../domain/calendar.js';
+import { type FastLaneVerdict, fastLaneVerdict } from '../domain/fast-lane.js';
 import type { CommitRequest, LifecycleEvent, RequestEvent } from '../domain/request.js';
 import { quorumUnreachable } from '../domain/routing.js';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
-import { checkCapacity } from './capacity.js';
+import { capacityUpdatesFor, checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
-import { validateAndRoute } from './intake.js';
+import { routeFacts, validateFacts } from './intake.js';
 import type { Notification } from './notifications.js';
 
 export interface SubmitRequestInput {
@@ -16,16 +18,22 @@ export interface SubmitRequestInput {
 }
 
 export type SubmitRequestResult =
-  | { readonly ok: true; readonly request: CommitRequest; readonly duplicate?: boolean }
+  | {
+      readonly ok: true;
+      readonly request: CommitRequest;
+      readonly duplicate?: boolean;
+      readonly fastLane?: FastLaneVerdict;
+    }
   | { readonly ok: false; readonly errors: Partial<Record<RequestField, string>> };
 
 /** A seller asks for a commitment: validate, route, store, and queue the thread in one transaction. */
 export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): SubmitRequestResult {
   const { config, clock, store, outbox } = deps;
   const at = clock.now();
-  const intake = validateAndRoute(deps, input.raw, at);
-  if (!intake.ok) return intake;
-  const { facts, required } = intake;
+  const validated = validateFacts(deps, input.raw, at);
+  if (!validated.ok) return validated;
+  const { facts } = validated;
+  let lane: FastLaneVerdict | undefined;
 
   const viewId = input.viewId ?? null;
   let duplicate = false;
@@ -37,8 +45,21 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       return existing;
     }
     // Inside the write transaction: two sellers asking for the last free capacity at once see
-    // each other's load (the second one's check counts the first as tentative).
+    // each other's load (the second one's check counts the first as tentative). The verdict
+    // routes the request (`when.capacity`, the over-capacity gate) and decides the fast lane.
     const capacityCheck = checkCapacity(deps, facts);
+    const today = localDate(at, config.timezone);
+    lane = config.fast_lane
+      ? fastLaneVerdict(facts, config.fast_lane, {
+          currency: config.currency,
+          productLines: config.product_lines,
+          today,
+          capacity: capacityCheck,
+          customerHasPaymentOverdue: deps.payments?.hasPaymentOverdue(facts.customer, today) ?? false,
+        })
+      : undefined;
+    const fastLane = lane?.cleared ? lane.reasons : null;
+    const required = fastLane ? [] : routeFacts(deps, facts, at, capacityCheck);
     // A function with fewer owners (besides the seller) than approvals can never clear this
     // request: leadership is told at once instead of the request waiting until it expires.
     const members = (id: string) => deps.groups?.members(id) ?? [];
@@ -55,9 +76,18 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       status: required.length ? 'pending' : 'approved',
       signOffs: required.map((r) => (stuck.has(r.functionId) ? { ...r, escalatedAt: at } : r)),
       viewId,
+      fastLane,
+      ...(fastLane ? { clearedVia: 'fast_lane' as const } : {}),
     });
-    const events: RequestEvent[] = [{ type: 'request.submitted', actorId: input.sellerId, at, facts }];
-    if (created.status === 'approved') events.push({ type: 'request.approved', at });
+    const events: RequestEvent[] = [
+      { type: 'request.submitted', actorId: input.sellerId, at, facts, capacityCheck },
+    ];
+    if (created.status === 'approved')
+      events.push(
+        fastLane
+          ? { type: 'request.approved', at, fastLane: true, reasons: fastLane }
+          : { type: 'request.approved', at },
+      );
     store.appendEvents(created.id, events);
     const notifications: Notification[] = [
       { kind: 'parent.post', requestId: created.id },
@@ -86,10 +116,12 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
         });
     }
     notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
+    // The week's load changed: the other open requests loading it show the new figures.
+    notifications.push(...capacityUpdatesFor(deps, [created.facts]));
     outbox.enqueue(notifications, at);
     return created;
   });
   if (duplicate) return { ok: true, request, duplicate };
   deps.onNotify();
-  return { ok: true, request };
+  return { ok: true, request, ...(lane ? { fastLane: lane } : {}) };
 }

@@ -62,6 +62,13 @@ export const rejectModalMetaSchema = z.strictObject({
 });
 export type RejectModalMeta = z.infer<typeof rejectModalMetaSchema>;
 
+/** private_metadata of the Approve-over-capacity modal: the sign-off, and conditions if any. */
+export const overCapacityModalMetaSchema = rejectModalMetaSchema.extend({
+  // The conditions form takes at most 2000 characters; the whole metadata must stay within 3000.
+  conditions: z.string().max(2000).nullable(),
+});
+export type OverCapacityModalMeta = z.infer<typeof overCapacityModalMetaSchema>;
+
 /** What a request-level button (Withdraw, Override) carries: the request and its version. */
 export const requestButtonSchema = z.strictObject({
   r: z.number().int().positive(),

@@ -7,6 +7,8 @@ export const ACTIONS = {
   approve: 'signoff_approve',
   approveWithConditions: 'signoff_approve_conditions',
   proposeDate: 'signoff_propose_date',
+  /** Operations: offer the check's split plan (one promise in weekly parts) instead of one date. */
+  proposeSplit: 'signoff_propose_split',
   reject: 'signoff_reject',
   /** App Home, leadership only. */
   previewDigest: 'home_preview_digest',
@@ -31,6 +33,7 @@ export const CALLBACKS = {
   withdrawModal: 'withdraw_modal',
   overrideModal: 'override_modal',
   changesModal: 'changes_modal',
+  overCapacityModal: 'over_capacity_modal',
   promisePartModal: 'promise_part_modal',
   promiseLateModal: 'promise_late_modal',
 } as const;
@@ -58,6 +61,7 @@ export const PROPOSE_BLOCKS = { date: 'proposed_date', note: 'proposal_note' } a
 export const WITHDRAW_BLOCKS = { reason: 'withdraw_reason' } as const;
 export const OVERRIDE_BLOCKS = { reason: 'override_reason' } as const;
 export const CHANGES_BLOCKS = { reason: 'changes_reason' } as const;
+export const OVER_CAPACITY_BLOCKS = { reason: 'over_capacity_reason' } as const;
 
 /** "Delivered in part": the day, the quantity delivered, and when the rest will come. */
 export const PROMISE_PART_BLOCKS = {

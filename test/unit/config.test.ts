@@ -172,3 +172,58 @@ describe('environment', () => {
     expect(message).not.toContain('very-secret');
   });
 });
+
+describe('config: capacity that decides (load, when.capacity, fast_lane)', () => {
+  const lines = (extra: Record<string, unknown>) => {
+    const raw = exampleConfigObject();
+    const pl = (raw.product_lines as Record<string, unknown>[])[0] ?? {};
+    (raw.product_lines as Record<string, unknown>[])[0] = { ...pl, ...extra };
+    return raw;
+  };
+
+  it('when load is not given then it is due_week; spread is accepted', () => {
+    expect(parseConfig(exampleConfigObject()).product_lines[0]?.load).toBe('due_week');
+    expect(parseConfig(lines({ load: 'spread' })).product_lines[0]?.load).toBe('spread');
+  });
+
+  it('when load is unknown then the error names the path and the choices', () => {
+    expect(configError(lines({ load: 'evenly' }))).toBe(
+      'config: product_lines.0.load: expected one of due_week, spread',
+    );
+  });
+
+  it('when a rule says capacity: over then it is kept as a list; a list is accepted too', () => {
+    const one = withKey(['rules'], [{ when: { capacity: 'over' }, require: ['operations'] }]);
+    expect(parseConfig(one).rules[0]?.when?.capacity).toEqual(['over']);
+    const two = withKey(['rules'], [{ when: { capacity: ['tight', 'over'] }, require: ['operations'] }]);
+    expect(parseConfig(two).rules[0]?.when?.capacity).toEqual(['tight', 'over']);
+  });
+
+  it('when a rule says capacity: full then the error names the path and the choices', () => {
+    const raw = withKey(['rules'], [{ when: { capacity: 'full' }, require: ['operations'] }]);
+    expect(configError(raw)).toMatch(/^config: rules\.0\.when\.capacity: expected one of fits, tight, over/);
+  });
+
+  it('when fast_lane is absent then there is no lane; when given then every ceiling is kept', () => {
+    expect(parseConfig(exampleConfigObject()).fast_lane).toBeUndefined();
+    const lane = {
+      max_value: 5000,
+      max_discount_percent: 5,
+      max_payment_terms_days: 30,
+      product_lines: ['widgets'],
+    };
+    expect(parseConfig(withKey(['fast_lane'], lane)).fast_lane).toEqual(lane);
+  });
+
+  it.each([
+    [{ max_value: -1 }, 'config: fast_lane.max_value: Too small: expected number to be >=0'],
+    [
+      { max_payment_terms_days: 2.5 },
+      'config: fast_lane.max_payment_terms_days: Invalid input: expected int, received number',
+    ],
+    [{ product_lines: ['bolts'] }, 'config: fast_lane.product_lines.0: unknown product line "bolts"'],
+    [{ max_days: 3 }, 'config: fast_lane: unknown key "max_days"'],
+  ])('when fast_lane is %j then start-up names the path', (lane, expected) => {
+    expect(configError(withKey(['fast_lane'], lane))).toBe(expected);
+  });
+});

@@ -4,6 +4,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import { delegatesFor } from '../../domain/delegation.js';
+import { competitionOf, liveCheck, requestsLoading } from '../../services/capacity.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { HomeDeps } from '../../services/home.js';
 import type { DeliveryReceipt, Notification, NotificationKind } from '../../services/notifications.js';
@@ -49,7 +50,24 @@ export function createNotifier(deps: NotifierDeps) {
       request(requestId) {
         const request = services.store.loadRequest(requestId);
         if (!request) throw new PermanentDeliveryError('request_not_found');
-        return request;
+        // Nobody decides on a frozen verdict: an open request shows today's figures.
+        return request.status === 'pending'
+          ? { ...request, capacityCheck: liveCheck(services, request) }
+          : request;
+      },
+      competition: (request) => competitionOf(services, request),
+      rerenderWeek(productLineId, weekStart) {
+        // Messages not posted yet are skipped: their post renders today's figures anyway.
+        const updates: Notification[] = [];
+        for (const requestId of requestsLoading(services, productLineId, weekStart)) {
+          if (!locations.parentLocation(requestId)) continue;
+          updates.push({ kind: 'parent.update', requestId });
+          for (const s of services.store.loadRequest(requestId)?.signOffs ?? [])
+            if (s.status === 'pending' && locations.signOffMessageTs(s.id))
+              updates.push({ kind: 'signoff.update', requestId, signOffId: s.id });
+        }
+        if (updates.length) services.outbox.enqueue(updates, services.clock.now());
+        return updates.length;
       },
       parent(request) {
         const at = locations.parentLocation(request.id);

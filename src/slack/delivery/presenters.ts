@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import { localDate } from '../../domain/calendar.js';
+import type { Competition } from '../../domain/capacity-plan.js';
 import type { delegatesFor } from '../../domain/delegation.js';
 import type { CommitPromise } from '../../domain/promise.js';
 import type { CommitRequest, SignOff } from '../../domain/request.js';
@@ -42,12 +43,22 @@ export interface DeliveryContext {
   readonly locations: MessageLocations;
   readonly home: HomeDeps;
   readonly postDigest: (weekStart: string) => Promise<unknown>;
-  /** The request as it is now; a permanent `request_not_found` when it is gone. */
+  /**
+   * The request as it is now, an open one with today's capacity figures (the figures at submit
+   * stay in its history); a permanent `request_not_found` when it is gone.
+   */
   request(requestId: number): CommitRequest;
   /** The posted parent message; a permanent `parent_not_posted` when there is none. */
   parent(request: CommitRequest): SlackLocation;
   /** A link to the parent message, or null before it is posted. */
   link(request: CommitRequest): string | null;
+  /** The pending requests this one competes with for its week (Operations messages), if any. */
+  competition(request: CommitRequest): Competition | null;
+  /**
+   * Queues a re-render of the posted parent and pending sign-off messages of every open request
+   * loading a week (capacity.update): returns how many messages.
+   */
+  rerenderWeek(productLineId: string, weekStart: string | null): number;
   /** Delegates to mention beside these owners today. */
   delegatesOf(owners: readonly string[]): ReturnType<typeof delegatesFor>;
   /** Posts once under `key` (post-once.ts). */
@@ -90,6 +101,13 @@ function promiseOf(d: DeliveryContext, requestId: number): [CommitPromise | null
 }
 
 export const presenters: Presenters = {
+  'capacity.update': async (n, d) => {
+    // Fanned out here, not in the transaction that changed the load: the decision stays cheap, and
+    // each message's update collapses with any other already queued for it.
+    const messages = d.rerenderWeek(n.productLineId, n.weekStart);
+    return { channelId: null, messageTs: null, skipped: messages === 0 };
+  },
+
   'home.update': async (n, d) => {
     // Rendered now, from the current state: a refresh queued minutes ago still shows the truth.
     await d.client.views.publish({
@@ -144,7 +162,7 @@ export const presenters: Presenters = {
     const sent = await d.post(
       `signoff:${signOff.id}`,
       inThread(d.parent(request)),
-      buildSignOffMessage(request, signOff, d.ctx, d.delegatesOf(signOff.owners)),
+      buildSignOffMessage(request, signOff, d.ctx, d.delegatesOf(signOff.owners), d.competition(request)),
     );
     d.locations.setSignOffMessageTs(signOff.id, sent.messageTs);
     return sent;
@@ -159,7 +177,7 @@ export const presenters: Presenters = {
     await d.client.chat.update({
       channel: parent.channelId,
       ts,
-      ...buildSignOffMessage(request, signOff, d.ctx, d.delegatesOf(signOff.owners)),
+      ...buildSignOffMessage(request, signOff, d.ctx, d.delegatesOf(signOff.owners), d.competition(request)),
     });
     return { channelId: parent.channelId, messageTs: ts };
   },

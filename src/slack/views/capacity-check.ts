@@ -2,7 +2,9 @@
 // shown on the parent message and on the operations sign-off message, so operations decides on
 // facts. One builder for both surfaces.
 import type { SectionBlock } from '@slack/types';
-import type { CapacityCheck } from '../../domain/capacity.js';
+import type { CapacityCheck, SplitPart } from '../../domain/capacity.js';
+import type { Competition } from '../../domain/capacity-plan.js';
+import { requestRef } from '../../domain/request.js';
 import type { CapacityNote } from '../../services/home.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate } from '../mrkdwn.js';
@@ -18,24 +20,53 @@ export function capacityCheckText(check: CapacityCheck, ctx: RenderContext): str
   }
   const unit = escapeText(unitOf(ctx, check.productLineId));
   const total = check.firm + check.tentative + check.thisRequest;
-  const capacity = `${n(check.capacity)} ${unit}${check.overridden ? ' (set by operations for this week)' : ''}`;
-  const figures = `Week of ${formatDate(check.weekStart, ctx.locale)}: capacity ${capacity}; firm ${n(check.firm)}, tentative ${n(
+  const spread = check.load === 'spread' && check.fromWeek !== undefined;
+  const capacity = `${n(check.capacity)} ${unit}${
+    check.overridden
+      ? spread
+        ? ' (some weeks set by operations)'
+        : ' (set by operations for this week)'
+      : ''
+  }`;
+  const span = spread
+    ? `Made over the weeks of ${formatDate(check.fromWeek ?? check.weekStart, ctx.locale)} to ${formatDate(check.weekStart, ctx.locale)}`
+    : `Week of ${formatDate(check.weekStart, ctx.locale)}`;
+  const figures = `${span}: capacity ${capacity}; firm ${n(check.firm)}, tentative ${n(
     check.tentative,
   )}, this request ${n(check.thisRequest)}: ${n(total)} in all.`;
   const later =
-    check.earliestFeasibleDate === null
-      ? `No week in the next ${check.horizonWeeks} weeks has room for it.`
-      : `Earliest date it fits: *${formatDate(check.earliestFeasibleDate, ctx.locale)}*.`;
+    check.earliestFeasibleDate !== null
+      ? `Earliest date it fits: *${formatDate(check.earliestFeasibleDate, ctx.locale)}*.`
+      : check.split
+        ? `No week in the next ${check.horizonWeeks} weeks has room for all of it; it fits in parts: *${splitText(check.split)}* (Operations can propose this split).`
+        : `No week in the next ${check.horizonWeeks} weeks has room for it.`;
+  const inParts = check.parts
+    ? `\nDelivered in parts: *${splitText(check.parts)}* (the tightest part is shown).`
+    : '';
   switch (check.verdict) {
     case 'fits':
-      return `:large_green_circle: *Capacity: fits.*\n${figures}`;
+      return `:large_green_circle: *Capacity: fits.*\n${figures}${inParts}`;
     case 'fits_if_pending_fall_through':
       return `:large_yellow_circle: *Capacity: fits only if pending requests fall through* (over by ${n(
         check.overBy,
-      )} ${unit} if they are all approved).\n${figures}\n${later}`;
+      )} ${unit} if they are all approved).\n${figures}${inParts}\n${later}`;
     case 'over':
-      return `:red_circle: *Capacity: over by ${n(check.overBy)} ${unit}.*\n${figures}\n${later}`;
+      return `:red_circle: *Capacity: over by ${n(check.overBy)} ${unit}.*\n${figures}${inParts}\n${later}`;
   }
+}
+
+/** "400 by Mon 4 Jan, 500 by Mon 11 Jan". */
+export function splitText(parts: readonly SplitPart[]): string {
+  return parts.map((p) => `${n(p.quantity)} by ${formatDate(p.by)}`).join(', ');
+}
+
+/** "Competes with CG-7 for the week of Mon 14 Dec: together 740 of 500 units." */
+export function competitionText(c: Competition, ctx: RenderContext, productLineId: string): string {
+  const unit = escapeText(unitOf(ctx, productLineId));
+  const others = c.competitors.map(requestRef).join(', ');
+  return `:crossed_swords: *Competes with ${others}* for the week of ${formatDate(c.weekStart)}: together ${n(
+    c.together,
+  )} of ${n(c.capacity)} ${unit}. Each fits alone; the first approved takes the capacity.`;
 }
 
 export function buildCapacityCheckBlock(check: CapacityCheck, ctx: RenderContext): SectionBlock {

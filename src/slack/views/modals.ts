@@ -3,8 +3,13 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { formatMoney, minorUnitsPerMajor } from '../../domain/money.js';
 import type { Prefill } from '../../domain/prefill.js';
 import { requestRef } from '../../domain/request.js';
-import { encodeMeta, type RejectModalMeta, type RequestModalMeta } from '../codecs.js';
-import { CALLBACKS, INPUT_SUFFIX, REJECT_BLOCKS, REQUEST_BLOCKS } from '../ids.js';
+import {
+  encodeMeta,
+  type OverCapacityModalMeta,
+  type RejectModalMeta,
+  type RequestModalMeta,
+} from '../codecs.js';
+import { CALLBACKS, INPUT_SUFFIX, OVER_CAPACITY_BLOCKS, REJECT_BLOCKS, REQUEST_BLOCKS } from '../ids.js';
 import { LIMITS, TEXT_LIMITS } from '../limits.js';
 import { clamp } from '../mrkdwn.js';
 import type { RenderContext } from './render-context.js';
@@ -191,6 +196,45 @@ export function buildRejectModal(meta: RejectModalMeta, label: string, requestId
         multiline: true,
         maxLength: TEXT_LIMITS.reason,
         placeholder: 'What would make this deliverable? e.g. "Line 2 is full until the 20th"',
+      }),
+    ],
+  };
+}
+
+/**
+ * Approve on a request that is over capacity: the approval needs a reason, recorded as over
+ * capacity and shown on the thread, the parent and the seller's DM. `checkText` is the check as
+ * it is now (capacity-check.ts), so the owner sees what they are approving over.
+ */
+export function buildOverCapacityModal(
+  meta: OverCapacityModalMeta,
+  label: string,
+  requestId: number,
+  checkText: string,
+): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACKS.overCapacityModal,
+    title: plain('Approve over capacity', LIMITS.modalTitle),
+    submit: plain('Approve', LIMITS.modalTitle),
+    close: plain('Cancel', LIMITS.modalTitle),
+    private_metadata: encodeMeta(meta),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: clamp(
+            `*${requestRef(requestId)} is over capacity now.* You are approving the *${label}* sign-off anyway: say why. Your approval is recorded as over capacity and shown to everyone in the thread and to the seller.`,
+            LIMITS.sectionText,
+          ),
+        },
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: clamp(checkText, LIMITS.sectionText) } },
+      textInput(OVER_CAPACITY_BLOCKS.reason, 'Reason', {
+        multiline: true,
+        maxLength: 2000,
+        placeholder: 'e.g. "Overtime on Saturday covers it" or "Customer takes a partial delivery"',
       }),
     ],
   };

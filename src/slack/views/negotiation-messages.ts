@@ -1,4 +1,5 @@
 // The seller's DM about a proposed date, and the short notices posted in a request's thread.
+
 import type { KnownBlock } from '@slack/types';
 import { type CommitRequest, requestRef, type SignOff, versionedRef } from '../../domain/request.js';
 import type { ThreadNotice } from '../../services/notifications.js';
@@ -6,6 +7,7 @@ import { encodeRequestButton } from '../codecs.js';
 import { ACTIONS } from '../ids.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
+import { splitText } from './capacity-check.js';
 import { type RenderContext, summaryLine } from './render-context.js';
 import type { SlackMessage } from './request-messages.js';
 import { counterActions } from './signoff-actions.js';
@@ -30,13 +32,20 @@ export function buildCounterDm(
       blocks: [section(`${ref}: the proposed date was already answered.${link}`)],
     };
   }
+  const parts = p.split ?? null;
   const blocks: KnownBlock[] = [
     section(
-      `:calendar: *${escapeText(signOff.label)} cannot deliver ${ref} by ${formatDate(request.facts.deliveryDate, ctx.locale)}*, but ${mention(
-        p.userId,
-      )} can by *${formatDate(p.date, ctx.locale)}*${p.note ? `: ${escapeText(p.note)}` : '.'}\nAccept to move the delivery date (${escapeText(
-        signOff.label,
-      )} then counts as approved), or decline (the request is then rejected).${link}`,
+      parts
+        ? `:package: *${escapeText(signOff.label)} cannot deliver all of ${ref} by ${formatDate(request.facts.deliveryDate, ctx.locale)}*, but ${mention(
+            p.userId,
+          )} can in parts: *${splitText(parts)}*${p.note ? `: ${escapeText(p.note)}` : '.'}\nAccept to promise it as one delivery plan (${escapeText(
+            signOff.label,
+          )} then counts as approved), or decline (the request is then rejected).${link}`
+        : `:calendar: *${escapeText(signOff.label)} cannot deliver ${ref} by ${formatDate(request.facts.deliveryDate, ctx.locale)}*, but ${mention(
+            p.userId,
+          )} can by *${formatDate(p.date, ctx.locale)}*${p.note ? `: ${escapeText(p.note)}` : '.'}\nAccept to move the delivery date (${escapeText(
+            signOff.label,
+          )} then counts as approved), or decline (the request is then rejected).${link}`,
     ),
     {
       type: 'context',

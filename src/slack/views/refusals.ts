@@ -4,9 +4,14 @@ import { requestRef } from '../../domain/request.js';
 import type { RevisionRefusal } from '../../domain/revision.js';
 import { escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 
-export function refusalText(refusal: NegotiationRefusal, requestId: number | null): string {
+export function refusalText(
+  refusal: NegotiationRefusal | { readonly reason: 'over_capacity' },
+  requestId: number | null,
+): string {
   const ref = requestId === null ? 'this request' : requestRef(requestId);
   switch (refusal.reason) {
+    case 'over_capacity':
+      return `${ref} is over capacity now: an approval needs a reason. Nothing was changed.`;
     case 'unknown_signoff':
       return 'That sign-off no longer exists. Nothing was changed.';
     case 'request_closed':
@@ -44,6 +49,8 @@ export function refusalText(refusal: NegotiationRefusal, requestId: number | nul
       return `There is no proposed date waiting for an answer on ${ref} any more. Nothing was changed.`;
     case 'not_leadership':
       return `Only a member of leadership can override a rejection of ${ref}. Nothing was changed.`;
+    case 'no_split':
+      return `${ref} needs no split now (or cannot be split into at most four weekly deliveries): propose a date instead. Nothing was changed.`;
     case 'own_override':
       return `You asked for ${ref}, so you cannot override its rejection: ${
         refusal.others.length > 0

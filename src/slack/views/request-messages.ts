@@ -1,7 +1,7 @@
 // The parent message in the requests channel and the per-function sign-off messages in its
 // thread. Posting and updating use the same builders, so the two can never drift apart.
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
+import type { Competition } from '../../domain/capacity-plan.js';
 import { formatMoney } from '../../domain/money.js';
 import type { CommitPromise } from '../../domain/promise.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../domain/request.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
-import { buildCapacityCheckBlock } from './capacity-check.js';
+import { buildCapacityCheckBlock, competitionText, splitText } from './capacity-check.js';
 import { promiseLine, STATE_ICON } from './promises.js';
 import {
   plainSummary,
@@ -24,7 +24,7 @@ import {
   summaryLine,
   unitOf,
 } from './render-context.js';
-import { requestActions, signOffActions } from './signoff-actions.js';
+import { decidesCapacity, requestActions, signOffActions } from './signoff-actions.js';
 
 export interface SlackMessage {
   readonly text: string;
@@ -44,6 +44,8 @@ function statusLine(request: CommitRequest, ctx: RenderContext): string {
       return `:hourglass_flowing_sand: *${ref} is waiting for ${open} of ${request.signOffs.length} sign-offs.* Do not commit yet.`;
     }
     case 'approved':
+      if (request.fastLane)
+        return `:zap: *${ref} is cleared on the fast lane*: ${escapeText(request.fastLane.join('; '))}. The seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
       if (request.override)
         return `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}. The seller may commit to ${formatDate(request.facts.deliveryDate, ctx.locale)}.`;
       return request.signOffs.length
@@ -67,6 +69,24 @@ function approver(a: Approval): string {
   return a.onBehalfOf ? `${mention(a.userId)} for ${mention(a.onBehalfOf)}` : mention(a.userId);
 }
 
+/** The approver, then what they approved on: over capacity (with why) and their conditions. */
+function approvalText(a: Approval, conditionsWord = '(with conditions: '): string {
+  const over = a.overCapacityReason ? ` (*over capacity*: ${escapeText(a.overCapacityReason)})` : '';
+  const conditions = a.conditions
+    ? conditionsWord.startsWith('(')
+      ? ` ${conditionsWord}${escapeText(a.conditions)})`
+      : ` ${conditionsWord}${escapeText(a.conditions)}`
+    : '';
+  return `${approver(a)}${over}${conditions}`;
+}
+
+/** Approvals given while the request was over capacity, in sign-off order. */
+export function overCapacityApprovals(request: CommitRequest): { label: string; approval: Approval }[] {
+  return request.signOffs.flatMap((s) =>
+    s.approvals.filter((a) => a.overCapacityReason).map((approval) => ({ label: s.label, approval })),
+  );
+}
+
 /** "CG-3 is rejected", "CG-3 is approved by override": why an undecided sign-off needs no decision. */
 function closedAround(request: CommitRequest): string {
   const status = request.status === 'approved' && request.override ? 'approved by override' : request.status;
@@ -81,12 +101,12 @@ function signOffLine(request: CommitRequest, s: SignOff, ctx: RenderContext): st
   if (s.status === 'rejected' && s.rejection) {
     return `${head}: rejected by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
-  const approvedBy = s.approvals.map((a) =>
-    a.conditions ? `${approver(a)} (with conditions: ${escapeText(a.conditions)})` : approver(a),
-  );
+  const approvedBy = s.approvals.map((a) => approvalText(a));
   if (s.status === 'approved') return `${head}: approved by ${approvedBy.join(', ')}`;
   if (s.proposal) {
-    return `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date, ctx.locale)} instead; waiting for the seller`;
+    return s.proposal.split
+      ? `${head}: ${mention(s.proposal.userId)} proposed a split (${splitText(s.proposal.split)}); waiting for the seller`
+      : `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date, ctx.locale)} instead; waiting for the seller`;
   }
   const quorum = s.approvalsNeeded > 1 ? ` (${s.approvals.length} of ${s.approvalsNeeded} approvals)` : '';
   const waiting = `waiting for ${s.owners.map(mentionOwner).join(' or ')}${quorum}`;
@@ -169,6 +189,7 @@ export function buildSignOffMessage(
   signOff: SignOff,
   ctx: RenderContext,
   delegates: readonly { readonly ownerId: string; readonly delegateId: string }[] = [],
+  competition: Competition | null = null,
 ): SlackMessage {
   const ref = versionedRef(request);
   const owners = [
@@ -180,9 +201,12 @@ export function buildSignOffMessage(
       `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate, ctx.locale)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
     ),
   ];
-  // Operations decides whether the chain can make it: show them the capacity facts beside the ask.
-  if (signOff.functionId === OPERATIONS_FUNCTION && request.capacityCheck)
+  // Operations decides whether the chain can make it: show them the capacity facts beside the ask,
+  // and the pending requests this one competes with, so one owner weighs them together.
+  if (decidesCapacity(signOff) && request.capacityCheck)
     blocks.push(buildCapacityCheckBlock(request.capacityCheck, ctx));
+  if (decidesCapacity(signOff) && competition && request.status === 'pending')
+    blocks.push(section(competitionText(competition, ctx, request.facts.productLineId)));
   if (signOff.approvalsNeeded > 1) {
     const missing = Math.max(0, signOff.approvalsNeeded - signOff.approvals.length);
     const stillOpen = signOff.status === 'pending' && request.status === 'pending';
@@ -220,13 +244,13 @@ function outcomeOf(request: CommitRequest, s: SignOff, ctx: RenderContext): stri
     return `:no_entry: *Rejected* by ${mention(s.rejection.userId)}: ${escapeText(s.rejection.reason)}`;
   }
   if (s.status === 'approved') {
-    return `:white_check_mark: *Approved* by ${s.approvals
-      .map((a) =>
-        a.conditions ? `${approver(a)} with conditions: ${escapeText(a.conditions)}` : approver(a),
-      )
-      .join(', ')}`;
+    return `:white_check_mark: *Approved* by ${s.approvals.map((a) => approvalText(a, 'with conditions: ')).join(', ')}`;
   }
   if (s.proposal && request.status === 'pending') {
+    if (s.proposal.split)
+      return `:package: ${mention(s.proposal.userId)} proposed a split: *${splitText(s.proposal.split)}*${
+        s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
+      }. Waiting for the seller to accept or decline.`;
     return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date, ctx.locale)}* instead${
       s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
     }. Waiting for the seller to accept or decline.`;
@@ -248,9 +272,17 @@ export function buildOutcomeDm(
     const o = request.override;
     body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate, ctx.locale)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
     text = `You may commit ${ref}: approved by override by ${mention(o.userId)}.`;
+  } else if (request.status === 'approved' && request.fastLane) {
+    body = `:zap: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate, ctx.locale)}*. It was *cleared on the fast lane*: ${escapeText(request.fastLane.join('; '))}.${link}`;
+    text = `You may commit ${ref}: cleared on the fast lane.`;
   } else if (request.status === 'approved') {
     const conditions = conditionsOf(request);
+    const over = overCapacityApprovals(request);
     body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate, ctx.locale)}*.${
+      over.length
+        ? `\n:warning: *Approved over capacity*: ${over.map((o) => `${escapeText(o.label)} (${mention(o.approval.userId)}): ${escapeText(o.approval.overCapacityReason ?? '')}`).join('; ')}. Tell the customer only what the plant can make.`
+        : ''
+    }${
       conditions.length
         ? `\n*On these conditions:*\n${conditions.map((c) => `• ${escapeText(c.label)}: ${escapeText(c.conditions)}`).join('\n')}`
         : ''

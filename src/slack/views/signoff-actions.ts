@@ -1,6 +1,8 @@
 // The decision buttons, in one builder: the thread message renders them, and so can App Home.
 import type { ActionsBlock, Button } from '@slack/types';
+import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
 import type { CommitRequest, SignOff } from '../../domain/request.js';
+import { GATE_REASON } from '../../domain/routing.js';
 import { encodeRequestButton, encodeSignOffButton } from '../codecs.js';
 import { ACTIONS } from '../ids.js';
 
@@ -11,6 +13,14 @@ const button = (actionId: string, label: string, value: string, style?: 'primary
   value,
   ...(style ? { style } : {}),
 });
+
+/** Whether a sign-off is asked about capacity: its message shows the check (and the split offer). */
+export function decidesCapacity(signOff: SignOff): boolean {
+  return (
+    signOff.functionId === OPERATIONS_FUNCTION ||
+    signOff.requiredBy.some((r) => r === GATE_REASON || r.includes('capacity'))
+  );
+}
 
 /** The buttons an owner decides a sign-off with, or null when it takes no decision now. */
 export function signOffActions(request: CommitRequest, signOff: SignOff): ActionsBlock | null {
@@ -24,6 +34,9 @@ export function signOffActions(request: CommitRequest, signOff: SignOff): Action
       button(ACTIONS.approve, 'Approve', value, 'primary'),
       button(ACTIONS.approveWithConditions, 'Approve with conditions', value),
       button(ACTIONS.proposeDate, 'Propose a date', value),
+      ...(decidesCapacity(signOff) && offersSplit(request)
+        ? [button(ACTIONS.proposeSplit, 'Propose a split', value)]
+        : []),
       button(ACTIONS.requestChanges, 'Ask for changes', value),
       button(ACTIONS.reject, 'Reject', value, 'danger'),
     ],
@@ -60,4 +73,10 @@ export function counterActions(request: CommitRequest, signOff: SignOff): Action
       button(ACTIONS.counterDecline, 'Decline', value, 'danger'),
     ],
   };
+}
+
+/** Whether the request's check (live when rendered by the notifier) offers a split plan. */
+function offersSplit(request: CommitRequest): boolean {
+  const check = request.capacityCheck;
+  return !!check && check.verdict !== 'no_capacity_configured' && !!check.split?.length;
 }

@@ -13,9 +13,13 @@ export function buildSubmittedModal(
 ): ModalView {
   const ref = requestRef(request.id);
   const who = request.signOffs.map((s) => escapeText(s.label));
-  const next = who.length
-    ? `Asked to sign off: *${who.join(', ')}*. They decide in the thread in <#${requestsChannel}>; you get a direct message when you may commit, or why not.`
-    : 'No rule required a sign-off: you may commit. A direct message confirms it.';
+  const next = request.fastLane
+    ? `:zap: *Cleared on the fast lane*: ${escapeText(request.fastLane.join('; '))}. You may commit; it is posted in <#${requestsChannel}> for everyone to see, and a direct message confirms it.`
+    : who.length
+      ? `Asked to sign off: *${who.join(', ')}*. They decide in the thread in <#${requestsChannel}>; you get a direct message when you may commit, or why not.`
+      : 'No rule required a sign-off: you may commit. A direct message confirms it.';
+  const waitNote =
+    request.status === 'approved' ? '' : '\n\nDo not promise the customer anything until then.';
   return {
     type: 'modal',
     title: { type: 'plain_text', text: clamp(`${ref} submitted`, LIMITS.modalTitle) },
@@ -26,7 +30,7 @@ export function buildSubmittedModal(
         text: {
           type: 'mrkdwn',
           text: clamp(
-            `:inbox_tray: *${ref}*: ${summaryLine(request, ctx)}\n\n${next}\n\nDo not promise the customer anything until then.`,
+            `:inbox_tray: *${ref}*: ${summaryLine(request, ctx)}\n\n${next}${waitNote}`,
             LIMITS.sectionText,
           ),
         },

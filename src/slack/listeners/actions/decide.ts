@@ -4,7 +4,8 @@ import type { App } from '@slack/bolt';
 import { checkCanDecide, decideSignOff } from '../../../services/decide-signoff.js';
 import { decodeSignOffButton } from '../../codecs.js';
 import { ACTIONS } from '../../ids.js';
-import { buildRejectModal } from '../../views/modals.js';
+import { capacityCheckText } from '../../views/capacity-check.js';
+import { buildOverCapacityModal, buildRejectModal } from '../../views/modals.js';
 import type { ListenerDeps } from '../deps.js';
 import { onButton, refuse, whereClicked } from '../shared.js';
 
@@ -16,6 +17,21 @@ export function register(app: App, deps: ListenerDeps): void {
       actorId: args.body.user.id,
       verdict: { kind: 'approve' },
     });
+    if (!result.ok && result.reason === 'over_capacity') {
+      // Nothing recorded: the owner is asked why they approve over capacity (Reason required).
+      log.info('approval over capacity asks a reason', { request: result.request.id, signOff: button.s });
+      const { channel, thread } = whereClicked(args.body);
+      await args.client.views.open({
+        trigger_id: args.body.trigger_id,
+        view: buildOverCapacityModal(
+          { s: button.s, v: button.v, k: button.k, channel, thread, conditions: null },
+          result.signOff.label,
+          result.request.id,
+          capacityCheckText(result.check, deps.ctx),
+        ),
+      });
+      return;
+    }
     if (!result.ok) {
       log.info('decision refused', { reason: result.reason, signOff: button.s });
       return refuse(args, result);

@@ -8,6 +8,7 @@ import {
   checkCanNegotiate,
   checkCanOverride,
   checkCanWithdraw,
+  proposeSplitPlan,
 } from '../../../services/negotiate.js';
 import { decodeRequestButton, decodeSignOffButton } from '../../codecs.js';
 import { ACTIONS } from '../../ids.js';
@@ -82,6 +83,18 @@ export function register(app: App, deps: ListenerDeps): void {
       });
     });
   }
+
+  // No form: the parts are the check's split plan, computed again inside the service's transaction.
+  onButton(app, deps, ACTIONS.proposeSplit, decodeSignOffButton, async (args, button, log) => {
+    const result = proposeSplitPlan(deps.services, {
+      signOffId: button.s,
+      version: button.v,
+      actorId: args.body.user.id,
+      note: null,
+    });
+    if (!result.ok) return refuse(args, result);
+    log.info('split proposed', { request: result.request.id, signOff: button.s });
+  });
 
   onButton(app, deps, ACTIONS.withdraw, decodeRequestButton, async (args, button) => {
     const { body, client } = args;

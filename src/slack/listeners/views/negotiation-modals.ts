@@ -1,11 +1,14 @@
 // Submissions of the negotiation modals. Each decides before acking, so a refusal shows on the
 // form itself (SQLite is synchronous and fast).
 import type { AckFn, App, ViewResponseAction } from '@slack/bolt';
+import { requestRef } from '../../../domain/request.js';
 import { decideSignOff } from '../../../services/decide-signoff.js';
 import { overrideRequest, proposeFeasibleDate, withdrawRequest } from '../../../services/negotiate.js';
 import { askForChanges } from '../../../services/revise-request.js';
 import {
   decodeMeta,
+  encodeMeta,
+  overCapacityModalMetaSchema,
   parseConditionsState,
   parseProposeState,
   parseReasonState,
@@ -17,10 +20,14 @@ import {
   CALLBACKS,
   CHANGES_BLOCKS,
   CONDITIONS_BLOCKS,
+  OVER_CAPACITY_BLOCKS,
   OVERRIDE_BLOCKS,
   PROPOSE_BLOCKS,
   WITHDRAW_BLOCKS,
 } from '../../ids.js';
+import { LIMITS } from '../../limits.js';
+import { capacityCheckText } from '../../views/capacity-check.js';
+import { buildOverCapacityModal } from '../../views/modals.js';
 import { refusalText } from '../../views/refusals.js';
 import { APOLOGY, type ListenerDeps } from '../deps.js';
 
@@ -43,6 +50,48 @@ export function register(app: App, deps: ListenerDeps): void {
         version: meta.v,
         actorId: body.user.id,
         verdict: { kind: 'approve', conditions },
+      });
+      if (!result.ok && result.reason === 'over_capacity') {
+        // Over capacity now: the same form becomes the over-capacity one, conditions kept (unless
+        // escaping them would overflow Slack's private_metadata: then the owner is told instead).
+        if (encodeMeta({ ...meta, conditions }).length > LIMITS.privateMetadata)
+          return fail(
+            ack,
+            field,
+            `${requestRef(result.request.id)} is over capacity now: an approval needs a reason. Use Approve and give the reason and your conditions there.`,
+          );
+        await ack({
+          response_action: 'update',
+          view: buildOverCapacityModal(
+            { ...meta, conditions },
+            result.signOff.label,
+            result.request.id,
+            capacityCheckText(result.check, deps.ctx),
+          ),
+        });
+        return;
+      }
+      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
+      await ack();
+    });
+  });
+
+  app.view(CALLBACKS.overCapacityModal, async ({ ack, body, view }) => {
+    const field = OVER_CAPACITY_BLOCKS.reason;
+    const meta = decodeMeta(overCapacityModalMetaSchema, view.private_metadata);
+    const state = viewStateSchema.safeParse(view.state.values);
+    if (!meta || !state.success) return fail(ack, field, MALFORMED);
+    const reason = parseReasonState(state.data, field);
+    if (!reason)
+      return fail(ack, field, 'Give a reason: approving over capacity is on the record for everyone.');
+    await guarded(deps, ack, field, 'over_capacity_modal', async () => {
+      // Checked again in the decision's transaction: if the request fits by now, it is a plain
+      // approval; if it is still over, the approval is recorded as over capacity with the reason.
+      const result = decideSignOff(deps.services, {
+        signOffId: meta.s,
+        version: meta.v,
+        actorId: body.user.id,
+        verdict: { kind: 'approve', conditions: meta.conditions, overCapacityReason: reason },
       });
       if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
       await ack();
