@@ -4,7 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { createRoutes } from './api/routes.js';
+import { createApiServer } from './api/server.js';
 import type { Config, Env } from './config.js';
+import { createApiIdempotencyRepo } from './db/api-idempotency-repo.js';
 import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb, type Db } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
@@ -30,6 +33,7 @@ import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-ap
 import { createReportsFor } from './slack/delivery-reports.js';
 import { createDigestPoster } from './slack/digest-poster.js';
 import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
+import { createSellerDirectory } from './slack/user-directory.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
 
@@ -143,11 +147,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     res.end(JSON.stringify(body));
   };
 
+  const apiClient = new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions(env), logger });
+  const api = createApiServer({
+    token: env.COMMIT_GATE_API_TOKEN,
+    routes: createRoutes({
+      services,
+      sellers: createSellerDirectory(apiClient, logger.child({ component: 'api' })),
+    }),
+    idempotency: createApiIdempotencyRepo(db),
+    transaction: (fn) => store.transaction(fn),
+    clock,
+    logger: logger.child({ component: 'api' }),
+  });
+
   const app = createSlackApp({
     env,
     identity,
     logger,
     health,
+    api,
     processed: createProcessedRepo(db),
     ...(options.slackTimeoutMs === undefined ? {} : { timeoutMs: options.slackTimeoutMs }),
     deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
@@ -201,6 +219,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Socket Mode has no HTTP listener of its own; /healthz still needs one for containers.
     healthServer = createServer((req, res) => {
       if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') health(req, res);
+      else if (req.url?.startsWith('/api/')) api(req, res);
       else {
         res.writeHead(404);
         res.end();

@@ -264,6 +264,21 @@ export const homeOpeners = sqliteTable('home_openers', {
   lastOpenedAt: instant('last_opened_at').notNull(),
 });
 
+/**
+ * HTTP API writes that carried an `external_id`: the first answer, sent again (and nothing done)
+ * when the same id comes back. Written in the transaction of the write it answers, so a crash
+ * leaves either both or neither.
+ */
+export const apiIdempotency = sqliteTable('api_idempotency', {
+  externalId: text('external_id').primaryKey(),
+  /** "POST /api/v1/promises/CG-12/deliveries": the same id on another call is refused (409). */
+  operation: text('operation').notNull(),
+  status: integer('status').notNull(),
+  /** The answer's JSON body, exactly as first sent. */
+  body: text('body').notNull(),
+  createdAt: instant('created_at').notNull(),
+});
+
 export type RequestRow = typeof requests.$inferSelect;
 export type SignOffRow = typeof signOffs.$inferSelect;
 export type ApprovalRow = typeof approvals.$inferSelect;

@@ -1,3 +1,4 @@
+import { type Actor, actorIdOf } from '../domain/actor.js';
 import type { CommitRequest, RequestEvent } from '../domain/request.js';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { checkCapacity } from './capacity.js';
@@ -10,6 +11,8 @@ export interface SubmitRequestInput {
   readonly sellerId: string;
   readonly raw: RawRequestInput;
   readonly sourceChannelId: string | null;
+  /** Who submitted it: the seller in Slack (default), or the HTTP API on the seller's behalf. */
+  readonly actor?: Actor;
 }
 
 export type SubmitRequestResult =
@@ -38,7 +41,8 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       status: required.length ? 'pending' : 'approved',
       signOffs: required,
     });
-    const events: RequestEvent[] = [{ type: 'request.submitted', actorId: input.sellerId, at, facts }];
+    const actorId = input.actor ? actorIdOf(input.actor) : input.sellerId;
+    const events: RequestEvent[] = [{ type: 'request.submitted', actorId, at, facts }];
     if (created.status === 'approved') events.push({ type: 'request.approved', at });
     store.appendEvents(created.id, events);
     const notifications: Notification[] = [

@@ -59,6 +59,7 @@ const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
   'usergroups.users.list': 'usergroups:read',
   'files.*': 'files:write',
   'users.info': 'users:read',
+  'users.lookupByEmail': 'users:read.email',
   'auth.test': null,
   'apps.connections.open': null,
 };
@@ -70,6 +71,8 @@ const NON_METHOD_SCOPES: Readonly<Record<string, (m: Manifest) => boolean>> = {
   // when channels.requests is private, im for the DMs the outbox posts (src/slack/notifier.ts).
   'groups:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
   'im:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
+  // Slack grants users:read.email only with users:read (docs.slack.dev/reference/scopes/users.read.email).
+  'users:read': (m) => m.oauth_config.scopes.bot.includes('users:read.email'),
 };
 
 function scopeOf(method: string): string | null | undefined {
