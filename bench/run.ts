@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb } from '../src/db/create-db.js';
+import { createPromiseStore } from '../src/db/promise-repo.js';
 import { createRequestStore } from '../src/db/request-repo.js';
 import { type RecordedCall, SlackStandIn } from '../src/dev/slack-stand-in.js';
 import { ACTIONS } from '../src/slack/ids.js';
@@ -319,7 +320,14 @@ async function measureHistory(size: number, db: ReturnType<typeof createDb>, bot
     size,
     db,
     store,
-    services: { store, capacity: createCapacityStore(db), config, clock, onNotify: () => undefined },
+    services: {
+      store,
+      capacity: createCapacityStore(db),
+      promises: createPromiseStore(db),
+      config,
+      clock,
+      onNotify: () => undefined,
+    },
     config,
     clock,
     ctx: renderContext(config),

@@ -199,6 +199,22 @@ export const configSchema = z
     product_lines: z.array(productLineSchema).min(1, 'expected at least one product line'),
     rules: z.array(ruleSchema).default([]),
     webhooks: z.array(webhookSchema).default([]),
+    // INTERFACE.md "Promises": who confirms, reports quality, records payments; when to ask.
+    // The function ids are optional: a default that names no configured function means nobody
+    // of that function (see promiseRoles); an id given explicitly must exist.
+    promises: z
+      .strictObject({
+        confirmed_by: identifier.optional(),
+        quality_by: identifier.optional(),
+        payments_by: identifier.optional(),
+        ask_days_before: z
+          .number()
+          .int()
+          .min(0, 'expected 0 or more')
+          .max(20, 'expected at most 20')
+          .default(2),
+      })
+      .prefault({}),
   })
   .superRefine((cfg, ctx) => {
     for (const [id, fn] of Object.entries(cfg.functions)) {
@@ -209,6 +225,16 @@ export const configSchema = z
           code: 'custom',
           path: ['functions', id, 'approvals'],
           message: `needs ${fn.approvals} distinct owners but only ${distinctUsers.size} listed`,
+        });
+      }
+    }
+    for (const key of ['confirmed_by', 'quality_by', 'payments_by'] as const) {
+      const fn = cfg.promises[key];
+      if (fn !== undefined && !(fn in cfg.functions)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['promises', key],
+          message: `unknown function "${fn}" (known: ${Object.keys(cfg.functions).join(', ')})`,
         });
       }
     }
@@ -304,4 +330,23 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** The promise roles with their defaults applied: a function id, or null when none is configured. */
+export interface PromiseRoles {
+  readonly confirmedBy: string | null;
+  readonly qualityBy: string | null;
+  readonly paymentsBy: string | null;
+  readonly askDaysBefore: number;
+}
+
+export function promiseRoles(config: Pick<Config, 'promises' | 'functions'>): PromiseRoles {
+  const pick = (given: string | undefined, fallback: string) =>
+    given ?? (fallback in config.functions ? fallback : null);
+  return {
+    confirmedBy: pick(config.promises.confirmed_by, 'operations'),
+    qualityBy: pick(config.promises.quality_by, 'quality'),
+    paymentsBy: pick(config.promises.payments_by, 'finance'),
+    askDaysBefore: config.promises.ask_days_before,
+  };
 }

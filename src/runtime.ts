@@ -15,6 +15,7 @@ import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
 import { createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
+import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
@@ -74,7 +75,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let healthy = false;
   const db = createDb(env.DATABASE_PATH);
   healthy = true;
-  const store = createRequestStore(db);
+  const store = createRequestStore(db, { timeZone: config.timezone });
   const outboxRepo = createOutboxRepo(db);
 
   let dispatcher: OutboxDispatcher | undefined;
@@ -89,6 +90,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const services: ServiceDeps = {
     store,
     capacity: createCapacityStore(db),
+    promises: createPromiseStore(db),
     config,
     clock,
     onNotify: () => dispatcher?.kick(),

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import type { ClearedVia, PromiseEvent } from '../domain/promise.js';
 import type { CommitRequest, LifecycleEvent, RequestEvent, SignOff } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 import {
@@ -11,10 +12,23 @@ import {
   type StoredEvent,
 } from '../services/ports.js';
 import type { Db } from './create-db.js';
+import { clearedViaOf, insertPromiseOnClearance } from './promise-repo.js';
 import { approvals, events, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
 
-export function createRequestStore(db: Db): RequestStore {
+export interface RequestStoreOptions {
+  /** The business time zone: a promise's clearance day is the day there (default UTC). */
+  readonly timeZone?: string;
+}
+
+export function createRequestStore(db: Db, options: RequestStoreOptions = {}): RequestStore {
   const sqlite = db.$client;
+  const timeZone = options.timeZone ?? 'UTC';
+  // Every write below that sets a request's status to approved makes its promise here, in the
+  // same transaction: one place, so no path (present or future) clears without a promise.
+  const cleared = (before: { status: string } | null, after: CommitRequest, via: ClearedVia, at: Date) => {
+    if (after.status === 'approved' && before?.status !== 'approved')
+      insertPromiseOnClearance(db, after, clearedViaOf(after, via), at, timeZone);
+  };
   // The reads on every click and every outbox delivery, prepared once: building the SQL and
   // compiling the statement on each call was a large share of the bot's CPU under load (bench/).
   const id = sql.placeholder('id');
@@ -108,11 +122,13 @@ export function createRequestStore(db: Db): RequestStore {
             .returning()
             .all()
         : [];
-      return toRequest(
+      const created = toRequest(
         row,
         signOffRows.sort((a, b) => a.id - b.id),
         [],
       );
+      cleared(null, created, input.clearedVia ?? 'no_signoff_needed', input.at);
+      return created;
     },
 
     // One request, the hot path (every click, every delivery): prepared reads (bench/).
@@ -235,6 +251,7 @@ export function createRequestStore(db: Db): RequestStore {
           .where(and(eq(requests.id, after.id), eq(requests.status, before.status)))
           .run().changes;
         if (moved !== 1) throw new ConcurrentDecisionError();
+        cleared(before, after, 'signoffs', signOff.decidedAt ?? after.closedAt ?? after.createdAt);
       }
       return true;
     },
@@ -291,10 +308,12 @@ export function createRequestStore(db: Db): RequestStore {
         if (changed !== 1) throw new ConcurrentDecisionError();
         insertNewApprovals(db, previous, s);
       }
+      // Override, an accepted counter date, or a revision that left nothing to sign off.
+      cleared(before, after, after.signOffs.length > 0 ? 'signoffs' : 'no_signoff_needed', at);
       return true;
     },
 
-    appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent)[]): void {
+    appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void {
       if (!list.length) return;
       db.insert(events)
         .values(

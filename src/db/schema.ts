@@ -278,6 +278,163 @@ export const apiIdempotency = sqliteTable('api_idempotency', {
   body: text('body').notNull(),
   createdAt: instant('created_at').notNull(),
 });
+const PROMISE_STATE_SQL = sql.raw("'open','at_risk','overdue','delivered','partly_delivered','cancelled'");
+/** Promises with something still to deliver: the partial indexes below hold only these. */
+const OPEN_PROMISE = sql`state IN ('open', 'at_risk', 'overdue', 'partly_delivered')`;
+
+/**
+ * One promise per cleared request (domain/promise.ts). `promised_on` is the delivery date at
+ * clearance and never changes; `due_on` is what the open rest is due on now (the latest expected
+ * date, else the promised one), kept by the repo on every save. The figures after it
+ * (delivered quantity, delivered-in-full day, paid, payment due) are also kept on save so the
+ * lists, the scheduler and the per-customer check read one indexed row, not the child tables.
+ */
+export const promises = sqliteTable(
+  'promises',
+  {
+    requestId: integer('request_id')
+      .primaryKey()
+      .references(() => requests.id, { onDelete: 'cascade' }),
+    /** Bumped on every save; saves are conditional on it (a concurrent writer makes ours a no-op). */
+    version: integer('version').notNull().default(1),
+    sellerId: text('seller_id').notNull(),
+    customer: text('customer').notNull(),
+    productLineId: text('product_line_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    valueMinor: integer('value_minor').notNull(),
+    paymentTermsDays: integer('payment_terms_days').notNull(),
+    promisedOn: text('promised_on').notNull(),
+    expectedOn: text('expected_on'),
+    dueOn: text('due_on').notNull(),
+    clearedAt: instant('cleared_at').notNull(),
+    clearedOn: text('cleared_on').notNull(),
+    clearedVia: text('cleared_via', {
+      enum: ['signoffs', 'no_signoff_needed', 'override', 'fast_lane'],
+    }).notNull(),
+    state: text('state', {
+      enum: ['open', 'at_risk', 'overdue', 'delivered', 'partly_delivered', 'cancelled'],
+    })
+      .notNull()
+      .default('open'),
+    deliveredQuantity: integer('delivered_quantity').notNull().default(0),
+    deliveredOn: text('delivered_on'),
+    paidMinor: integer('paid_minor').notNull().default(0),
+    paymentDueOn: text('payment_due_on'),
+    cancelReason: text('cancel_reason'),
+    cancelledBy: text('cancelled_by'),
+    cancelledAt: instant('cancelled_at'),
+    /**
+     * The scheduler's once-only asks: each is claimed with `… SET x = now WHERE x IS NULL`, so a
+     * restart, two ticks or two processes ask once. Cleared again when a slip moves the due date
+     * (the new date gets its own asks).
+     */
+    askedOnTrackAt: instant('asked_on_track_at'),
+    askedDueAt: instant('asked_due_at'),
+    remindedAt: instant('reminded_at'),
+    /** The thread message with the due-date buttons, once posted (re-rendered when answered). */
+    dueMessageTs: text('due_message_ts'),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    check('promises_state_check', sql`${t.state} IN (${PROMISE_STATE_SQL})`),
+    check(
+      'promises_cleared_via_check',
+      sql`${t.clearedVia} IN ('signoffs','no_signoff_needed','override','fast_lane')`,
+    ),
+    check('promises_quantity_check', sql`${t.quantity} > 0`),
+    check('promises_delivered_check', sql`${t.deliveredQuantity} BETWEEN 0 AND ${t.quantity}`),
+    // "Due on day X": the scheduler's asks (due in N business days, due today, a day past due) and
+    // /commit promises due / App Home's next 7 days, over open promises only.
+    index('promises_due_idx').on(t.dueOn, t.state).where(OPEN_PROMISE),
+    // "Open per product line": the open promised load of one line over a range of dates (capacity,
+    // the digest's at-risk list per line).
+    index('promises_line_open_idx').on(t.productLineId, t.dueOn, t.quantity).where(OPEN_PROMISE),
+    // "Per customer": the fast lane's "has this customer a payment overdue?" and the customer's
+    // promises (payment_due_on is set once delivered in full).
+    index('promises_customer_idx').on(t.customer, t.paymentDueOn),
+    // "Promised in week W": the digest's promises due this week and the 8-week OTIF trend.
+    index('promises_promised_on_idx').on(t.promisedOn),
+    // App Home "your promises": a seller's open promises.
+    index('promises_seller_idx').on(t.sellerId, t.state, t.dueOn),
+  ],
+);
+
+/** Deliveries recorded against a promise (part deliveries accumulate). */
+export const promiseDeliveries = sqliteTable(
+  'promise_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => promises.requestId, { onDelete: 'cascade' }),
+    deliveredOn: text('delivered_on').notNull(),
+    quantity: integer('quantity').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [
+    check('promise_deliveries_quantity_check', sql`${t.quantity} > 0`),
+    // Loading one promise reads its deliveries in order.
+    index('promise_deliveries_request_idx').on(t.requestId, t.id),
+  ],
+);
+
+/** Slips: a new expected date and why, beside the promised date (which never moves). */
+export const promiseSlips = sqliteTable(
+  'promise_slips',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => promises.requestId, { onDelete: 'cascade' }),
+    expectedOn: text('expected_on').notNull(),
+    reason: text('reason').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    at: instant('at').notNull(),
+  },
+  // Loading one promise reads its slips in order.
+  (t) => [index('promise_slips_request_idx').on(t.requestId, t.id)],
+);
+
+export const promiseQualityIssues = sqliteTable(
+  'promise_quality_issues',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => promises.requestId, { onDelete: 'cascade' }),
+    reportedOn: text('reported_on').notNull(),
+    kind: text('kind', { enum: ['rework', 'return', 'complaint', 'other'] }).notNull(),
+    note: text('note').notNull(),
+    quantity: integer('quantity'),
+    recordedBy: text('recorded_by').notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [
+    check('promise_quality_issues_kind_check', sql`${t.kind} IN ('rework','return','complaint','other')`),
+    // Loading one promise reads its issues in order.
+    index('promise_quality_issues_request_idx').on(t.requestId, t.id),
+  ],
+);
+
+export const promisePayments = sqliteTable(
+  'promise_payments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => promises.requestId, { onDelete: 'cascade' }),
+    paidOn: text('paid_on').notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [
+    check('promise_payments_amount_check', sql`${t.amountMinor} > 0`),
+    // Loading one promise reads its payments in order.
+    index('promise_payments_request_idx').on(t.requestId, t.id),
+  ],
+);
 
 export type RequestRow = typeof requests.$inferSelect;
 export type SignOffRow = typeof signOffs.$inferSelect;
@@ -286,3 +443,8 @@ export type EventRow = typeof events.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type CapacityOverrideRow = typeof capacityOverrides.$inferSelect;
 export type JobRunRow = typeof jobRuns.$inferSelect;
+export type PromiseRow = typeof promises.$inferSelect;
+export type PromiseDeliveryRow = typeof promiseDeliveries.$inferSelect;
+export type PromiseSlipRow = typeof promiseSlips.$inferSelect;
+export type PromiseQualityIssueRow = typeof promiseQualityIssues.$inferSelect;
+export type PromisePaymentRow = typeof promisePayments.$inferSelect;

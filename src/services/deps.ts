@@ -1,11 +1,20 @@
 import type { Config } from '../config.js';
-import type { CapacityStore, Clock, DelegationStore, GroupDirectory, RequestStore } from './ports.js';
+import type {
+  CapacityStore,
+  Clock,
+  DelegationStore,
+  GroupDirectory,
+  PromiseStore,
+  RequestStore,
+} from './ports.js';
 
 /** What every service needs; passed in by the composition root (main.ts) or a test. */
 export interface ServiceDeps {
   readonly store: RequestStore;
   /** Capacity figures, on the same database connection as `store` (so inside its transactions). */
   readonly capacity: CapacityStore;
+  /** Promises (one per cleared request), on the same connection as `store`. */
+  readonly promises: PromiseStore;
   readonly config: Config;
   readonly clock: Clock;
   /** Called after a transaction that enqueued notifications has committed. */

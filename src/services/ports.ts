@@ -1,6 +1,7 @@
 // The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
 import type { Delegation } from '../domain/delegation.js';
+import type { ClearedVia, CommitPromise, PromiseEvent, PromiseState } from '../domain/promise.js';
 import type {
   CommitRequest,
   LifecycleEvent,
@@ -61,7 +62,23 @@ export type Notification =
       readonly reason: string;
     }
   /** A line in the request's thread saying what just happened (rendered from the event). */
-  | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice };
+  | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice }
+  | PromiseNotification;
+
+/** What the promise steps and the promise schedule tell Slack (services/promises.ts, promise-asks.ts). */
+export type PromiseNotification =
+  /** `ask_days_before` business days ahead: "on track?" to the confirmers, in the request's thread. */
+  | { readonly kind: 'promise.ask_on_track'; readonly requestId: number }
+  /** On the due date: the thread message with Delivered in full / in part / Will be late. */
+  | { readonly kind: 'promise.ask_due'; readonly requestId: number }
+  /** A business day after an unanswered due date: one reminder in the thread. */
+  | { readonly kind: 'promise.remind'; readonly requestId: number }
+  /** The due-date message re-rendered from the promise's current state (buttons give way to the outcome). */
+  | { readonly kind: 'promise.due_update'; readonly requestId: number }
+  /** The seller, by DM, first: a slip or a part delivery, with the new date and reason. */
+  | { readonly kind: 'promise.seller_told'; readonly requestId: number }
+  /** A line in the thread saying what was just recorded (rendered from the latest event of that type). */
+  | { readonly kind: 'promise.notice'; readonly requestId: number; readonly event: PromiseEvent['type'] };
 
 /** What a thread notice tells: each is rendered from the request's current state. */
 export type ThreadNotice =
@@ -98,6 +115,11 @@ export interface NewRequest {
   readonly status: 'pending' | 'approved';
   /** The capacity check made in the same transaction, stored with the request. */
   readonly capacityCheck?: CapacityCheck | null;
+  /**
+   * How a request inserted as approved was cleared (its promise records it): default
+   * 'no_signoff_needed'; the fast lane passes 'fast_lane'.
+   */
+  readonly clearedVia?: ClearedVia;
 }
 
 /** Capacity figures: open load and overrides. Runs on the same connection as RequestStore. */
@@ -159,7 +181,7 @@ export interface RequestStore {
    * pending at the version it was planned from; returns the reloaded request, or null if not.
    */
   saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null;
-  appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent)[]): void;
+  appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void;
   /** A request's events in the order they happened (for `/commit show`). */
   history(requestId: number): StoredEvent[];
   enqueue(notifications: readonly Notification[], at: Date): void;
@@ -190,4 +212,39 @@ type IsoDay = string;
 /** Members of Slack user groups (S…), as last fetched; [] for a group not (yet) known. */
 export interface GroupDirectory {
   members(groupId: string): readonly string[];
+}
+
+/** `listPromises`' filter (all optional): soonest due first. */
+export interface PromiseListQuery {
+  readonly states?: readonly PromiseState[];
+  /** Due strictly before this day. */
+  readonly dueBefore?: string;
+  /** Due on or before this day. */
+  readonly dueOnOrBefore?: string;
+  readonly sellerId?: string;
+  readonly limit?: number;
+}
+
+/** An open promise as the scheduler sees it: its due day and which asks were made. */
+export interface PromiseAsk {
+  readonly requestId: number;
+  readonly dueOn: string;
+  readonly state: PromiseState;
+  readonly askedOnTrackAt: Date | null;
+  readonly askedDueAt: Date | null;
+  readonly remindedAt: Date | null;
+}
+
+/** Promises (one per cleared request). Runs on the same connection as RequestStore. */
+export interface PromiseStore {
+  loadPromise(requestId: number): CommitPromise | null;
+  /** Stores `after` (conditionally on `before`'s state); throws to roll back when it changed meanwhile. */
+  savePromise(before: CommitPromise, after: CommitPromise, at: Date): void;
+  listPromises(query: PromiseListQuery): CommitPromise[];
+  /** Open promises due on or before a day (the scheduler's asks), soonest first. */
+  openPromisesDueBy(day: string): PromiseAsk[];
+  /** `… SET asked_x_at = at WHERE asked_x_at IS NULL AND due_on = due`: false when already made. */
+  claimAsk(requestId: number, ask: 'on_track' | 'due' | 'reminder', due: string, at: Date): boolean;
+  dueMessageTs(requestId: number): string | null;
+  setDueMessageTs(requestId: number, ts: string): void;
 }

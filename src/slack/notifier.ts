@@ -206,6 +206,14 @@ export function createNotifier(deps: {
             toSeller: n.userId === request.sellerId,
           }),
         );
+      case 'promise.ask_on_track':
+      case 'promise.ask_due':
+      case 'promise.remind':
+      case 'promise.due_update':
+      case 'promise.seller_told':
+      case 'promise.notice':
+        // Presented in slack/delivery/ once the delivery refactor (issue 14) is merged.
+        return { channelId: null, messageTs: null, skipped: true };
       case 'signoff.remind': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
         // Decided (or closed) since the reminder was due: nothing to remind anyone of.

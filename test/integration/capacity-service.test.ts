@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
+import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import { userActor } from '../../src/domain/actor.js';
 import type { RequestStatus } from '../../src/domain/request.js';
@@ -26,6 +27,7 @@ beforeEach(() => {
   deps = {
     store: createRequestStore(db),
     capacity: createCapacityStore(db),
+    promises: createPromiseStore(db),
     config,
     clock: new FixedClock('2026-11-23T15:00:00Z'),
     onNotify: () => {},

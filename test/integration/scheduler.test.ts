@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
+import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import { createJobRunStore, createReminderStore } from '../../src/db/schedule-repo.js';
 import { events, jobRuns, outbox, requests, signOffs } from '../../src/db/schema.js';
@@ -27,6 +28,7 @@ function schedulerOn(db: Db, clock: FixedClock): Scheduler {
   const services: ServiceDeps = {
     store: createRequestStore(db),
     capacity: createCapacityStore(db),
+    promises: createPromiseStore(db),
     config,
     clock,
     onNotify: () => {},
@@ -153,6 +155,7 @@ describe('scheduler: reminders, escalation and expiry', () => {
     services = {
       store: createRequestStore(db),
       capacity: createCapacityStore(db),
+      promises: createPromiseStore(db),
       config,
       clock,
       onNotify: () => {},
