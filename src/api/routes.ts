@@ -2,26 +2,44 @@
 // schemas did), calls the one service the Slack listener for the same thing calls, and maps the
 // service's answer to a status: refusals are values there, so no rule is copied here.
 import { z } from 'zod';
+import type { Actor } from '../domain/actor.js';
 import { minorToInput } from '../domain/money.js';
 import { parseRequestRef, requestRef } from '../domain/request.js';
 import type { RequestField } from '../domain/validation.js';
 import { setCapacity } from '../services/capacity.js';
 import type { ServiceDeps } from '../services/deps.js';
+import {
+  listPromises,
+  loadPromise,
+  type PromiseResult,
+  recordDelivery,
+  recordPayment,
+  recordSlip,
+  reportQualityIssue,
+  type ServiceRefusal,
+} from '../services/promises.js';
 import { requestHistory } from '../services/request-history.js';
 import { submitRequest } from '../services/submit-request.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { type Answer, answer, apiError, defineRoute, type Route } from './route.js';
+import { type Answer, answer, apiError, defineRoute, type Route, type RouteContext } from './route.js';
 import {
   capacityAnswer,
   capacityBody,
   capacityParams,
   createRequestBody,
+  deliveryBody,
   errorAnswer,
+  issueBody,
+  paymentBody,
+  promiseAnswer,
+  promisesAnswer,
+  promisesQuery,
   referenceParams,
   requestCreatedAnswer,
   requestDetailAnswer,
+  slipBody,
 } from './schemas.js';
-import { historyEntryOf, requestViewOf, signOffViewOf } from './views.js';
+import { historyEntryOf, promiseViewOf, requestViewOf, signOffViewOf } from './views.js';
 
 /** Finds a Slack user by email (users.lookupByEmail). */
 export interface SellerDirectory {
@@ -69,12 +87,111 @@ const errors = (...statuses: number[]) =>
 const notFound = (reference: string) =>
   apiError(404, 'not_found', `No request ${reference}.`, { reference: 'unknown' });
 
+/** A promise service's refusal as an answer: 404 unknown, 409 the state refuses, 400 bad input. */
+export function promiseRefusalAnswer(reference: string, refusal: ServiceRefusal): Answer {
+  switch (refusal.reason) {
+    case 'unknown_request':
+      return notFound(reference);
+    case 'not_cleared':
+      return apiError(409, 'not_cleared', `${reference} is ${refusal.status}: it is no promise yet.`);
+    case 'not_allowed':
+      // An API actor is trusted by the service; kept for completeness of the mapping.
+      return apiError(409, 'not_allowed', `Only ${refusal.allowed.join(' or ')} may do that.`);
+    case 'cancelled':
+      return apiError(409, 'cancelled', `${reference} was cancelled.`);
+    case 'already_delivered':
+      return apiError(409, 'already_delivered', `${reference} is already delivered in full.`);
+    case 'not_delivered':
+      return apiError(409, 'not_delivered', `${reference} has no delivery yet.`);
+    case 'already_paid':
+      return apiError(409, 'already_paid', `${reference} is already paid in full.`);
+    case 'not_due':
+      return apiError(409, 'not_due', `${reference} is not due (due on ${refusal.dueOn}).`);
+    case 'over_open_quantity':
+      return apiError(409, 'over_open_quantity', `Only ${refusal.open} are still open on ${reference}.`, {
+        quantity: `more than the open quantity (${refusal.open})`,
+      });
+    case 'over_delivered_quantity':
+      return apiError(
+        409,
+        'over_delivered_quantity',
+        `Only ${refusal.delivered} were delivered on ${reference}.`,
+        {
+          quantity: `more than the delivered quantity (${refusal.delivered})`,
+        },
+      );
+    case 'over_open_value':
+      return apiError(
+        409,
+        'over_open_value',
+        `Only ${refusal.openMinor} (minor units) is still unpaid on ${reference}.`,
+        {
+          amount_minor: `more than the open value (${refusal.openMinor})`,
+        },
+      );
+    case 'before_clearance':
+      return invalidField(refusal.field, `before the promise was cleared (${refusal.clearedOn})`);
+    case 'in_future':
+      return invalidField(refusal.field, `in the future (today is ${refusal.today})`);
+    case 'in_past':
+      return invalidField(refusal.field, `in the past (today is ${refusal.today})`);
+    case 'not_later':
+      return invalidField(refusal.field, `not after the promised date (${refusal.promisedOn})`);
+    case 'invalid':
+      return invalidField(refusal.field, refusal.message);
+  }
+}
+
+/** The domain's field names (deliveredOn) are the API's in snake_case (delivered_on). */
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function invalidField(field: string, problem: string): Answer {
+  const name = snake(field);
+  return apiError(400, 'invalid', `Invalid ${name}: ${problem}.`, { [name]: problem });
+}
+
 export function createRoutes(deps: ApiRouteDeps): Route[] {
   const { services, sellers } = deps;
   const { config } = services;
   // Services kick the outbox after their transaction; the API may wrap that transaction in its
   // own (the stored idempotent answer), so the kick waits for the outer commit.
   const api: ServiceDeps = { ...services, onNotify: () => setImmediate(services.onNotify) };
+
+  const promiseOrNull = (requestId: number) => {
+    const p = loadPromise(services, requestId);
+    return p ? promiseViewOf(p) : null;
+  };
+
+  /** The shared part of POST /api/v1/promises/{reference}/<step>. */
+  const stepRoute = (step: string, operationId: string, summary: string) =>
+    ({
+      method: 'POST',
+      path: `/api/v1/promises/{reference}/${step}`,
+      operationId,
+      summary,
+      params: referenceParams,
+      responses: {
+        201: { description: 'Recorded; the promise as it now stands', schema: promiseAnswer },
+        ...errors(400, 401, 404, 409, 413),
+      },
+    }) as const;
+
+  /** Runs one promise service idempotently and maps its answer: its refusals are mapped once. */
+  const step = (
+    reference: string,
+    externalId: string | undefined,
+    ctx: RouteContext,
+    run: (requestId: number, actor: Actor) => PromiseResult,
+  ): Answer => {
+    const requestId = parseRequestRef(reference);
+    if (requestId === null) return notFound(reference);
+    const ref = requestRef(requestId);
+    return ctx.once(externalId, () => {
+      const result = run(requestId, ctx.actor);
+      if (!result.ok) return promiseRefusalAnswer(ref, result);
+      return answer(201, promiseAnswer, { reference: ref, promise: promiseViewOf(result.promise) });
+    });
+  };
 
   const routes: Route[] = [
     defineRoute({
@@ -170,11 +287,11 @@ export function createRoutes(deps: ApiRouteDeps): Route[] {
       handle({ params }) {
         const id = parseRequestRef(params.reference);
         const found = id === null ? null : requestHistory(services, id);
-        if (!found) return notFound(params.reference);
+        if (!found || id === null) return notFound(params.reference);
         return answer(200, requestDetailAnswer, {
           request: requestViewOf(found.request, config.currency),
           sign_offs: found.request.signOffs.map(signOffViewOf),
-          promise: null,
+          promise: promiseOrNull(id),
           history: found.events.map(historyEntryOf),
         });
       },
@@ -237,6 +354,81 @@ export function createRoutes(deps: ApiRouteDeps): Route[] {
           });
         });
       },
+    }),
+
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/promises',
+      operationId: 'listPromises',
+      summary: 'Promises, soonest due first',
+      query: promisesQuery,
+      responses: { 200: { description: 'The promises', schema: promisesAnswer }, ...errors(400, 401) },
+      handle({ query }) {
+        const list = listPromises(services, {
+          ...(query.state ? { states: query.state } : {}),
+          ...(query.due_before ? { dueBefore: query.due_before } : {}),
+          ...(query.limit ? { limit: query.limit } : {}),
+        });
+        return answer(200, promisesAnswer, { promises: list.map(promiseViewOf) });
+      },
+    }),
+
+    defineRoute({
+      ...stepRoute(
+        'deliveries',
+        'recordDelivery',
+        'Record a delivery (default: today, the whole open quantity)',
+      ),
+      body: deliveryBody,
+      handle: ({ params, body }, ctx) =>
+        step(params.reference, body.external_id, ctx, (requestId, actor) =>
+          recordDelivery(api, {
+            requestId,
+            actor,
+            ...(body.delivered_on === undefined ? {} : { deliveredOn: body.delivered_on }),
+            ...(body.quantity === undefined ? {} : { quantity: body.quantity }),
+          }),
+        ),
+    }),
+    defineRoute({
+      ...stepRoute(
+        'slips',
+        'recordSlip',
+        'Record a slip: the new expected date and why (the promised date never moves)',
+      ),
+      body: slipBody,
+      handle: ({ params, body }, ctx) =>
+        step(params.reference, body.external_id, ctx, (requestId, actor) =>
+          recordSlip(api, { requestId, actor, expectedOn: body.expected_on, reason: body.reason }),
+        ),
+    }),
+    defineRoute({
+      ...stepRoute('issues', 'reportQualityIssue', 'Report a quality issue on a delivered promise'),
+      body: issueBody,
+      handle: ({ params, body }, ctx) =>
+        step(params.reference, body.external_id, ctx, (requestId, actor) =>
+          reportQualityIssue(api, {
+            requestId,
+            actor,
+            kind: body.kind,
+            note: body.note,
+            ...(body.reported_on === undefined ? {} : { reportedOn: body.reported_on }),
+            ...(body.quantity === undefined ? {} : { quantity: body.quantity }),
+          }),
+        ),
+    }),
+    defineRoute({
+      ...stepRoute('payments', 'recordPayment', 'Record a payment (default: today, the whole open value)'),
+      body: paymentBody,
+      handle: ({ params, body }, ctx) =>
+        step(params.reference, body.external_id, ctx, (requestId, actor) =>
+          recordPayment(api, {
+            requestId,
+            actor,
+            ...(body.paid_on === undefined ? {} : { paidOn: body.paid_on }),
+            ...(body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor }),
+          }),
+        ),
     }),
   ];
 

@@ -1,8 +1,16 @@
 // Domain values → the API's answers (snake_case, ISO instants). Pure; the shapes are schemas.ts's.
 import type { CapacityCheck } from '../domain/capacity.js';
+import {
+  type CommitPromise,
+  deliveredQuantity,
+  isOnTimeInFull,
+  openQuantity,
+  paidMinor,
+  paymentDueOn,
+} from '../domain/promise.js';
 import { type CommitRequest, requestRef, type SignOff } from '../domain/request.js';
 import type { StoredEvent } from '../services/ports.js';
-import type { HistoryEntry, RequestView, SignOffView } from './schemas.js';
+import type { HistoryEntry, PromiseView, RequestView, SignOffView } from './schemas.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null | undefined) => (at ? at.toISOString() : null);
@@ -82,4 +90,55 @@ export function signOffViewOf(s: SignOff): SignOffView {
 export function historyEntryOf(e: StoredEvent): HistoryEntry {
   const { actorId: _actor, ...data } = e.data;
   return { type: e.type, actor: e.actorId, at: iso(e.at), data };
+}
+
+export function promiseViewOf(p: CommitPromise): PromiseView {
+  return {
+    reference: requestRef(p.requestId),
+    state: p.state,
+    seller: p.sellerId,
+    customer: p.customer,
+    product_line: p.productLineId,
+    quantity: p.quantity,
+    delivered_quantity: deliveredQuantity(p),
+    open_quantity: openQuantity(p),
+    value_minor: p.valueMinor,
+    paid_minor: paidMinor(p),
+    payment_terms_days: p.paymentTermsDays,
+    promised_on: p.promisedOn,
+    expected_on: p.expectedOn,
+    cleared_at: iso(p.clearedAt),
+    cleared_via: p.clearedVia,
+    on_time_in_full: isOnTimeInFull(p),
+    payment_due_on: paymentDueOn(p),
+    deliveries: p.deliveries.map((d) => ({
+      delivered_on: d.deliveredOn,
+      quantity: d.quantity,
+      recorded_by: d.recordedBy,
+      at: iso(d.at),
+    })),
+    slips: p.slips.map((s) => ({
+      expected_on: s.expectedOn,
+      reason: s.reason,
+      recorded_by: s.recordedBy,
+      at: iso(s.at),
+    })),
+    issues: p.issues.map((i) => ({
+      reported_on: i.reportedOn,
+      kind: i.kind,
+      note: i.note,
+      quantity: i.quantity,
+      recorded_by: i.recordedBy,
+      at: iso(i.at),
+    })),
+    payments: p.payments.map((x) => ({
+      paid_on: x.paidOn,
+      amount_minor: x.amountMinor,
+      recorded_by: x.recordedBy,
+      at: iso(x.at),
+    })),
+    cancellation: p.cancellation
+      ? { reason: p.cancellation.reason, by: p.cancellation.by, at: iso(p.cancellation.at) }
+      : null,
+  };
 }
