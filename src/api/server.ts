@@ -81,6 +81,39 @@ interface Compiled {
   readonly match: (path: string) => false | { params: Partial<Record<string, string | string[]>> };
 }
 
+/**
+ * `once(operation)`: the idempotency of one call ("POST /api/v1/promises/CG-12/deliveries"). The
+ * CSV import uses the same, so an id sent by API and again in a file is recorded once.
+ */
+export function idempotentWrites(
+  deps: Pick<ApiServerDeps, 'idempotency' | 'transaction' | 'clock'>,
+): (operation: string) => Once {
+  return (operation) => (externalId, write) => {
+    if (externalId === undefined) return write();
+    return deps.transaction(() => {
+      const stored = deps.idempotency.find(externalId);
+      if (stored) {
+        if (stored.operation !== operation)
+          return apiError(
+            409,
+            'external_id_reused',
+            `external_id "${externalId}" was used for ${stored.operation}.`,
+            { external_id: 'already used for another call' },
+          );
+        return { status: stored.status, body: JSON.parse(stored.body) as unknown, replayed: true };
+      }
+      const answer = write();
+      // A throw rolls the write back with it, so only answers are stored; refusals are answers too.
+      deps.idempotency.save(
+        externalId,
+        { operation, status: answer.status, body: JSON.stringify(answer.body) },
+        deps.clock.now(),
+      );
+      return answer;
+    });
+  };
+}
+
 export function createApiServer(deps: ApiServerDeps): RequestListener {
   const { logger } = deps;
   const expected = deps.token === undefined ? null : digest(deps.token);
@@ -89,34 +122,7 @@ export function createApiServer(deps: ApiServerDeps): RequestListener {
     match: match(route.path.replace(/\{(\w+)\}/g, ':$1'), { decode: decodeURIComponent }),
   }));
 
-  const once =
-    (operation: string): Once =>
-    (externalId, write) => {
-      if (externalId === undefined) return write();
-      return deps.transaction(() => {
-        const stored = deps.idempotency.find(externalId);
-        if (stored) {
-          if (stored.operation !== operation)
-            return apiError(
-              409,
-              'external_id_reused',
-              `external_id "${externalId}" was used for ${stored.operation}.`,
-              {
-                external_id: 'already used for another call',
-              },
-            );
-          return { status: stored.status, body: JSON.parse(stored.body) as unknown, replayed: true };
-        }
-        const answer = write();
-        // 5xx never reaches here (a throw rolls the write back with it); refusals are answers too.
-        deps.idempotency.save(
-          externalId,
-          { operation, status: answer.status, body: JSON.stringify(answer.body) },
-          deps.clock.now(),
-        );
-        return answer;
-      });
-    };
+  const once = idempotentWrites(deps);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<Answer> {
     const url = new URL(req.url ?? '/', 'http://localhost');
