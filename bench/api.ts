@@ -48,7 +48,7 @@ progress(`seeding ${PROMISES} cleared requests`);
 {
   const db = createDb(dbPath);
   const deps = {
-    store: createRequestStore(db),
+    store: createRequestStore(db, { timeZone: config.timezone }),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,

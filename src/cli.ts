@@ -25,6 +25,7 @@ import { digestCapacity } from './services/capacity.js';
 import type { ServiceDeps } from './services/deps.js';
 import { exportRequests } from './services/export.js';
 import { systemClock } from './services/ports.js';
+import { webhookDeliveriesFor } from './services/webhooks.js';
 import { buildWeeklyDigest, type DigestDeps } from './services/weekly-digest.js';
 import { createDigestPoster } from './slack/digest-poster.js';
 import { buildDigestMessages } from './slack/views/digest.js';
@@ -152,8 +153,13 @@ function outboxRetry(args: readonly string[]): void {
 
 /** The services the CSV commands call, on the bot's database; the running bot delivers their outbox. */
 function cliServices(db: Db, config: Config): ServiceDeps {
+  const onEvents = webhookDeliveriesFor(config);
   return {
-    store: createRequestStore(db),
+    // The same options as the bot's store: promises get the business day, events their webhooks.
+    store: createRequestStore(db, {
+      timeZone: config.timezone,
+      ...(onEvents ? { onEvents } : {}),
+    }),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,

@@ -6,6 +6,8 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { createRoutes } from './api/routes.js';
 import { createApiServer } from './api/server.js';
+import { createWebhookDeliverer } from './api/webhooks/deliver.js';
+import { WebhookDeliveryError } from './api/webhooks/sender.js';
 import type { Config, Env } from './config.js';
 import { createApiIdempotencyRepo } from './db/api-idempotency-repo.js';
 import { createCapacityStore } from './db/capacity-repo.js';
@@ -18,6 +20,7 @@ import { createProcessedRepo } from './db/processed-repo.js';
 import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
+import { createWebhookReader } from './db/webhook-repo.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -29,6 +32,7 @@ import type { HomeDeps } from './services/home.js';
 import { ownerIdsFor } from './services/owners.js';
 import type { Clock } from './services/ports.js';
 import { runReminders } from './services/reminders.js';
+import { webhookDeliveriesFor } from './services/webhooks.js';
 import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
 import { createReportsFor } from './slack/delivery-reports.js';
@@ -75,7 +79,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let healthy = false;
   const db = createDb(env.DATABASE_PATH);
   healthy = true;
-  const store = createRequestStore(db, { timeZone: config.timezone });
+  const onEvents = webhookDeliveriesFor(config);
+  const store = createRequestStore(db, { timeZone: config.timezone, ...(onEvents ? { onEvents } : {}) });
+  const webhookReader = createWebhookReader(db);
   const outboxRepo = createOutboxRepo(db);
 
   let dispatcher: OutboxDispatcher | undefined;
@@ -173,24 +179,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
   });
 
+  const slackDelivery = createNotifier({
+    client: app.client,
+    store,
+    config,
+    home,
+    services,
+    postDigest: createDigestPoster({
+      client: app.client,
+      config,
+      digest,
+      runs: jobRuns,
+      logger: logger.child({ component: 'digest' }),
+    }),
+  });
+  const deliverWebhook = createWebhookDeliverer({ config, events: webhookReader, clock });
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
-    deliver: createNotifier({
-      client: app.client,
-      store,
-      config,
-      home,
-      services,
-      postDigest: createDigestPoster({
-        client: app.client,
-        config,
-        digest,
-        runs: jobRuns,
-        logger: logger.child({ component: 'digest' }),
-      }),
-    }),
-    classify: classifySlackError,
-    reportsFor: createReportsFor({ config, store }),
+    // Webhooks go to their receivers, everything else to Slack; the outbox's retries serve both.
+    deliver: (n, attempt) => (n.kind === 'webhook.deliver' ? deliverWebhook(n) : slackDelivery(n, attempt)),
+    classify: (error) =>
+      error instanceof WebhookDeliveryError
+        ? { kind: error.retry ? 'retry' : 'permanent', code: error.code }
+        : classifySlackError(error),
+    reportsFor: createReportsFor({ config, store, webhookGivenUp: (url) => webhookReader.hasGivenUp(url) }),
     clock,
     logger: logger.child({ component: 'outbox' }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),

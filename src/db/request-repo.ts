@@ -18,6 +18,17 @@ import { approvals, events, type RequestRow, requests, type SignOffRow, signOffs
 export interface RequestStoreOptions {
   /** The business time zone: a promise's clearance day is the day there (default UTC). */
   readonly timeZone?: string;
+  /**
+   * What to deliver for events just appended (the webhooks that listed them, services/webhooks.ts).
+   * Enqueued in the transaction that appends the events: an event and its webhooks commit together.
+   */
+  readonly onEvents?: (requestId: number, appended: readonly AppendedEvent[]) => readonly Notification[];
+}
+
+/** An event row as just inserted: its id is the webhook's de-duplication id. */
+export interface AppendedEvent {
+  readonly id: number;
+  readonly type: string;
 }
 
 export function createRequestStore(db: Db, options: RequestStoreOptions = {}): RequestStore {
@@ -73,7 +84,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
       .where(eq(signOffs.id, id))
       .prepare(),
   };
-  return {
+  const store: RequestStore = {
     transaction<T>(fn: () => T): T {
       // better-sqlite3 transactions are synchronous; IMMEDIATE takes the write lock up front so
       // two processes deciding at once serialise instead of failing with SQLITE_BUSY mid-way.
@@ -315,16 +326,24 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
 
     appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void {
       if (!list.length) return;
-      db.insert(events)
-        .values(
-          list.map((e) => {
-            const { type, at, ...rest } = e;
-            const actorId = 'actorId' in e ? e.actorId : null;
-            const signOffId = 'signOffId' in e ? e.signOffId : null;
-            return { requestId, type, at, actorId, signOffId, data: rest };
-          }),
-        )
-        .run();
+      // A savepoint inside the caller's transaction (every service appends inside one).
+      sqlite.transaction(() => {
+        const appended = db
+          .insert(events)
+          .values(
+            list.map((e) => {
+              const { type, at, ...rest } = e;
+              const actorId = 'actorId' in e ? e.actorId : null;
+              const signOffId = 'signOffId' in e ? e.signOffId : null;
+              return { requestId, type, at, actorId, signOffId, data: rest };
+            }),
+          )
+          .returning({ id: events.id, type: events.type })
+          .all();
+        const hooks = options.onEvents?.(requestId, appended) ?? [];
+        const at = list[0]?.at;
+        if (hooks.length && at) store.enqueue(hooks, at);
+      })();
     },
 
     history(requestId: number): StoredEvent[] {
@@ -374,6 +393,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
       db.update(signOffs).set({ messageTs: ts }).where(eq(signOffs.id, signOffId)).run();
     },
   };
+  return store;
 }
 
 /**

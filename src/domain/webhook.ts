@@ -46,6 +46,10 @@ export function webhookBodyOf(e: WebhookEvent): {
     id: `evt_${e.id}`,
     type: webhookTypeOf(e.type),
     created_at: e.at.toISOString(),
-    data: { reference: requestRef(e.requestId), actor: e.actorId, ...(snakeKeys(data) as Record<string, unknown>) },
+    data: {
+      reference: requestRef(e.requestId),
+      actor: e.actorId,
+      ...(snakeKeys(data) as Record<string, unknown>),
+    },
   };
 }

@@ -63,6 +63,16 @@ export type Notification =
     }
   /** A line in the request's thread saying what just happened (rendered from the event). */
   | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice }
+  /**
+   * One history event POSTed, signed, to one configured webhook (src/api/webhooks/). The secret
+   * is looked up by url at delivery, never stored in the outbox.
+   */
+  | {
+      readonly kind: 'webhook.deliver';
+      readonly requestId: number;
+      readonly eventId: number;
+      readonly url: string;
+    }
   | PromiseNotification;
 
 /** What the promise steps and the promise schedule tell Slack (services/promises.ts, promise-asks.ts). */
@@ -98,6 +108,9 @@ export type NotificationKind = Notification['kind'];
 /** Deliveries with the same key go out in order: one request's thread, one person's Home, the digest. */
 export function orderingKeyOf(n: Notification): string {
   if (n.kind === 'home.update') return `home:${n.userId}`;
+  // Its own queue per receiver and request: in order for one request, and never behind (or in
+  // front of) Slack's messages, so a receiver that is down holds back nothing else.
+  if (n.kind === 'webhook.deliver') return `webhook:${n.url}:request:${n.requestId}`;
   return 'requestId' in n ? `request:${n.requestId}` : n.kind;
 }
 

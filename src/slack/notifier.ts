@@ -120,6 +120,8 @@ export function createNotifier(deps: {
     n: Notification,
     attempt: DeliveryAttempt = { uncertain: false },
   ): Promise<DeliveryReceipt> {
+    // Not Slack's: the runtime routes webhooks to src/api/webhooks/ before they reach here.
+    if (n.kind === 'webhook.deliver') throw new PermanentDeliveryError('not_a_slack_delivery');
     if (n.kind === 'home.update') {
       if (!deps.home) throw new PermanentDeliveryError('home_not_configured');
       // Rendered now, from the current state: a refresh queued minutes ago still shows the truth.
