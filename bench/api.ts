@@ -28,7 +28,9 @@ const CLOSED = quick
   : { connections: 10, warmup: 200, amount: 2000, runs: 3 };
 /** Slack's side: a busy workspace's rate. The API's: a warehouse system posting shipments steadily. */
 const SLACK_RATE = { perSecond: 100, amount: quick ? 300 : 600 };
-const API_RATE = { perSecond: 50 };
+const rateArg = process.argv.find((a) => a.startsWith('--api-rate='));
+/** `--api-rate=10`: the steady API load beside Slack's (default 50 deliveries a second). */
+const API_RATE = { perSecond: rateArg ? Number(rateArg.slice('--api-rate='.length)) : 50 };
 const RUNS = quick ? 3 : 5;
 const TOKEN = 'bench-api-token-0123456789abcdef';
 
