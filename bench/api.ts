@@ -33,6 +33,7 @@ const rateArg = process.argv.find((a) => a.startsWith('--api-rate='));
 const API_RATE = { perSecond: rateArg ? Number(rateArg.slice('--api-rate='.length)) : 50 };
 const RUNS = quick ? 3 : 5;
 const TOKEN = 'bench-api-token-0123456789abcdef';
+const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length);
 
 const progress = (line: string) =>
   process.stderr.write(`[bench:api ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -88,6 +89,8 @@ const bot = await startChild({
     LOG_LEVEL: 'warn',
   },
   logFile: join(work, 'bot.log'),
+  // `--cpu-prof-dir=DIR`: profile the bot (open the .cpuprofile in DevTools, or bench/profile.ts).
+  ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
 });
 progress('bot up; waiting for the seed’s outbox to drain');
 await outboxIdle(bot);
