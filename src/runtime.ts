@@ -31,6 +31,7 @@ import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
 import { ownerIdsFor } from './services/owners.js';
 import type { Clock } from './services/ports.js';
+import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
 import { webhookDeliveriesFor } from './services/webhooks.js';
 import type { DigestDeps } from './services/weekly-digest.js';
@@ -215,6 +216,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tasks: [
       { name: 'weekly_digest', run: () => runDueDigest({ ...services, jobRuns }) },
       { name: 'reminders', run: () => runReminders({ ...services, reminders }) },
+      { name: 'promise_asks', run: () => runPromiseAsks(services) },
       {
         name: 'outbox_prune',
         run: outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),

@@ -257,6 +257,26 @@ export function createPromiseStore(db: Db): PromiseStore {
       );
     },
 
+    openLoadByDay(productLineId: string, from: string, toExclusive: string) {
+      return db
+        .select({
+          day: promises.dueOn,
+          quantity: sql<number>`sum(${promises.quantity} - ${promises.deliveredQuantity})`,
+        })
+        .from(promises)
+        .where(
+          and(
+            eq(promises.productLineId, productLineId),
+            inArray(promises.state, [...OPEN_STATES]),
+            sql`${promises.dueOn} >= ${from}`,
+            sql`${promises.dueOn} < ${toExclusive}`,
+          ),
+        )
+        .groupBy(promises.dueOn)
+        .orderBy(asc(promises.dueOn))
+        .all();
+    },
+
     setDueMessageTs(requestId: number, ts: string): void {
       db.update(promises).set({ dueMessageTs: ts }).where(eq(promises.requestId, requestId)).run();
     },

@@ -35,6 +35,10 @@ const EMOJI: Readonly<Record<string, string>> = {
   mag: '🔍',
   link: '🔗',
   factory: '🏭',
+  package: '📦',
+  large_orange_diamond: '🔶',
+  heavy_multiplication_x: '✖️',
+  truck: '🚚',
 };
 
 export interface Names {

@@ -148,4 +148,60 @@ export const SCENES: readonly Scene[] = [
       stage.saveUploads();
     },
   },
+  // After the promise: the cleared requests are promises, and the chain reports on them.
+  {
+    at: '2026-12-16T09:00:30-05:00',
+    title: 'Two business days before CG-3 is due, Operations is asked "on track?"',
+    async play(stage) {
+      await stage.runScheduledJobs();
+      await stage.clickInThread('olivia', 'CG-3', ACTIONS.promiseOnTrack);
+    },
+  },
+  {
+    at: '2026-12-18T09:00:30-05:00',
+    title: 'CG-3 is due today: Olivia confirms it was delivered in full, on time',
+    async play(stage) {
+      await stage.runScheduledJobs();
+      await stage.clickInThread('olivia', 'CG-3', ACTIONS.promiseDeliveredFull);
+    },
+  },
+  {
+    at: '2026-12-21T09:00:30-05:00',
+    title: 'CG-4 is due today: only 200 of 350 went out; Sam hears it first',
+    async play(stage) {
+      await stage.runScheduledJobs();
+      await stage.clickInThread('omar', 'CG-4', ACTIONS.promiseDeliveredPart);
+      await stage.submitPartDelivery('omar', '2026-12-21', 200, '2026-12-23');
+    },
+  },
+  {
+    at: '2026-12-21T14:00:00-05:00',
+    title: 'CG-1 will slip a week: Sam is told before anyone else',
+    async play(stage) {
+      await stage.command('olivia', 'late CG-1 2027-01-22 The housing supplier ships a week late');
+    },
+  },
+  {
+    at: '2026-12-22T10:15:00-05:00',
+    title: 'Quality finds a problem in what Initech received',
+    async play(stage) {
+      await stage.command('quinn', 'issue CG-3 rework 20 panels with uneven anodizing');
+    },
+  },
+  {
+    at: '2026-12-23T11:00:00-05:00',
+    title: 'Initech pays, and the rest of CG-4 goes out',
+    async play(stage) {
+      await stage.command('fiona', 'paid CG-3');
+      await stage.command('omar', 'delivered CG-4');
+    },
+  },
+  {
+    at: '2026-12-28T09:00:30-05:00',
+    title: 'Monday 09:00: the digest of the week the promises came due',
+    async play(stage) {
+      await stage.runScheduledJobs();
+      stage.saveUploads();
+    },
+  },
 ];

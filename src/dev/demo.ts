@@ -18,6 +18,7 @@ import {
   CONDITIONS_BLOCKS,
   INPUT_SUFFIX,
   OVERRIDE_BLOCKS,
+  PROMISE_PART_BLOCKS,
   PROPOSE_BLOCKS,
   REJECT_BLOCKS,
 } from '../slack/ids.js';
@@ -211,6 +212,44 @@ export class DemoStage {
       throw new Error(`demo: no ${actionId} button in a direct message to ${who}`);
     this.say(`${PEOPLE[who].name} clicks [ ${button.text?.text ?? actionId} ] in the direct message`);
     await this.clickButton(who, actionId, button.value, channel, message);
+  }
+
+  /**
+   * `who` clicks the `actionId` button of the latest message in `ref`'s thread that has one (the
+   * promise asks: On track, Delivered in full / in part, Will be late).
+   */
+  async clickInThread(who: PersonKey, ref: string, actionId: string): Promise<SimResponse> {
+    const parent = this.parentMessage(ref);
+    const message = this.standIn
+      .messages(this.config.channels.requests)
+      .filter((m) => m.thread_ts === parent.ts && this.buttonValue(m.blocks, actionId) !== undefined)
+      .at(-1);
+    const button = message && this.button(message.blocks, actionId);
+    if (!message || button?.value === undefined)
+      throw new Error(`demo: no ${actionId} button in the thread of ${ref}`);
+    this.say(`${PEOPLE[who].name} clicks [ ${button.text?.text ?? actionId} ] in the thread of ${ref}`);
+    return this.clickButton(who, actionId, button.value, this.config.channels.requests, message, parent.ts);
+  }
+
+  /** After [ Delivered in part ]: the day, the quantity delivered and when the rest follows. */
+  async submitPartDelivery(
+    who: PersonKey,
+    deliveredOn: string,
+    quantity: number,
+    restOn: string,
+  ): Promise<void> {
+    this.say(`${PEOPLE[who].name} enters ${quantity} delivered on ${deliveredOn}, the rest by ${restOn}`);
+    await this.submitModal(who, CALLBACKS.promisePartModal, {
+      [PROMISE_PART_BLOCKS.deliveredOn]: {
+        [`${PROMISE_PART_BLOCKS.deliveredOn}${INPUT_SUFFIX}`]: stateValue.date(deliveredOn),
+      },
+      [PROMISE_PART_BLOCKS.quantity]: {
+        [`${PROMISE_PART_BLOCKS.quantity}${INPUT_SUFFIX}`]: stateValue.number(quantity),
+      },
+      [PROMISE_PART_BLOCKS.restOn]: {
+        [`${PROMISE_PART_BLOCKS.restOn}${INPUT_SUFFIX}`]: stateValue.date(restOn),
+      },
+    });
   }
 
   /** Runs the bot's scheduler once at the scene's time (the Monday digest, reminders), as its timer would. */

@@ -59,3 +59,8 @@ export function isoWeekday(day: IsoDate): number {
 export function formatDay(day: IsoDate): string {
   return isIsoDate(day) ? format(parseISO(day), 'EEE d MMM yyyy') : day;
 }
+
+/** "Mon 21 Dec": short, for a line that already says which year (parent message, lists). */
+export function formatDayShort(day: IsoDate): string {
+  return isIsoDate(day) ? format(parseISO(day), 'EEE d MMM') : day;
+}

@@ -4,7 +4,7 @@
 //
 // The date promised at clearance (`promisedOn`) never moves: a slip records an expected date
 // beside it, so on time in full is always judged against what was promised.
-import { addDays, daysBetween, type IsoDate, isIsoDate } from './calendar.js';
+import { addDays, daysBetween, formatDay, type IsoDate, isIsoDate } from './calendar.js';
 
 export const PROMISE_STATES = [
   'open',
@@ -324,7 +324,7 @@ export function deliver(
   if (left > 0 && input.restExpectedOn !== undefined && input.restExpectedOn > p.promisedOn) {
     const reason =
       input.restReason?.trim() ||
-      `${total} of ${p.quantity} delivered on ${input.deliveredOn}; the rest follows`;
+      `${total} of ${p.quantity} delivered on ${formatDay(input.deliveredOn)}; the rest follows`;
     const slipped = slip(next, { ...input, expectedOn: input.restExpectedOn, reason, keepState: true });
     if (!slipped.ok) return slipped;
     next = slipped.promise;

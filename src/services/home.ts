@@ -1,8 +1,11 @@
 // App Home as a use case: what one person should see (their queue, their requests and, for
 // leadership, the week so far), and who must see a fresh Home after a change. Rendering to Block
 // Kit is slack/views/home.ts; the outbox publishes it (kind 'home.update').
+
+import { promiseRoles } from '../config.js';
 import { businessAges } from '../domain/business-age.js';
 import { addDays, type IsoDate, localDate, startOfLocalDay, weekStart } from '../domain/calendar.js';
+import type { CommitPromise } from '../domain/promise.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './ports.js';
@@ -84,6 +87,16 @@ export interface HomeData {
   readonly waiting: { readonly total: number; readonly items: readonly WaitingItem[] };
   readonly mine: { readonly openTotal: number; readonly requests: readonly CommitRequest[] };
   readonly board: LeadershipBoard | null;
+  /** Promises: what this person confirms (due within 7 days or overdue) and, as seller, their open ones. */
+  readonly promises?: HomePromises;
+}
+
+export interface HomePromises {
+  readonly today: IsoDate;
+  /** True when this person is one of the `confirmed_by` owners (the section shows even when empty). */
+  readonly confirmer: boolean;
+  readonly toConfirm: { readonly total: number; readonly items: readonly CommitPromise[] };
+  readonly mine: { readonly total: number; readonly items: readonly CommitPromise[] };
 }
 
 /** More than any Home can show (100 blocks, two per sign-off): the rest is counted, not loaded. */
@@ -91,6 +104,12 @@ export const WAITING_LOAD_LIMIT = 48;
 export const MY_REQUESTS_LIMIT = 10;
 export const RECENT_CLOSED_LIMIT = 5;
 export const OLDEST_WAITS = 5;
+/** Two blocks each (line and buttons) on Home; more are counted. */
+export const PROMISES_TO_CONFIRM_LIMIT = 10;
+export const MY_PROMISES_LIMIT = 10;
+const OPEN_PROMISE_STATES = ['open', 'at_risk', 'overdue', 'partly_delivered'] as const;
+/** Home shows confirmers what is due within this many days (and everything overdue). */
+export const PROMISES_DUE_WITHIN_DAYS = 7;
 
 /** Everything one person's Home shows, read at the moment of rendering. */
 export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
@@ -139,7 +158,32 @@ export function buildHomeFor(deps: HomeDeps, userId: string): HomeData {
       oldest: itemsOf(deps.home.oldestPending(OLDEST_WAITS)),
     };
   }
-  return { userId, functions, waiting, mine, board };
+  return { userId, functions, waiting, mine, board, promises: homePromises(deps, userId, ownerIds, now) };
+}
+
+function homePromises(deps: HomeDeps, userId: string, ownerIds: readonly string[], now: Date): HomePromises {
+  const { config, promises } = deps.services;
+  const today = localDate(now, config.timezone);
+  const confirmedBy = promiseRoles(config).confirmedBy;
+  const owners = confirmedBy ? (config.functions[confirmedBy]?.owners ?? []) : [];
+  const confirmer = owners.some((o) => ownerIds.includes(o));
+  // One more than shown, to know whether to say "…and more"; the totals are what was read.
+  const due = confirmer
+    ? promises.listPromises({
+        states: OPEN_PROMISE_STATES,
+        dueOnOrBefore: addDays(today, PROMISES_DUE_WITHIN_DAYS),
+        limit: 200,
+      })
+    : [];
+  // Not the confirmer's own sales: they may not confirm those.
+  const toConfirm = due.filter((p) => p.sellerId !== userId);
+  const mine = promises.listPromises({ states: OPEN_PROMISE_STATES, sellerId: userId, limit: 200 });
+  return {
+    today,
+    confirmer,
+    toConfirm: { total: toConfirm.length, items: toConfirm.slice(0, PROMISES_TO_CONFIRM_LIMIT) },
+    mine: { total: mine.length, items: mine.slice(0, MY_PROMISES_LIMIT) },
+  };
 }
 
 /**

@@ -260,4 +260,15 @@ export interface PromiseStore {
   claimAsk(requestId: number, ask: 'on_track' | 'due' | 'reminder', due: string, at: Date): boolean;
   dueMessageTs(requestId: number): string | null;
   setDueMessageTs(requestId: number, ts: string): void;
+  /**
+   * What open promises of one product line still have to deliver, per day they are due now (the
+   * expected date after a slip, else the promised one) in [from, toExclusive): the quantity not
+   * yet delivered; delivered and cancelled promises load nothing. For capacity (issue 16) to load
+   * approved requests where the goods will really be made. Reads promises_line_open_idx.
+   */
+  openLoadByDay(
+    productLineId: string,
+    from: string,
+    toExclusive: string,
+  ): { day: string; quantity: number }[];
 }

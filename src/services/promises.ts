@@ -324,3 +324,27 @@ export function listPromises(
 export function loadPromise(deps: ServiceDeps, requestId: number): CommitPromise | null {
   return deps.promises.loadPromise(requestId);
 }
+
+/**
+ * Read-only: may this person take this step on this promise now? A button that opens a modal asks
+ * first, so nobody fills in a form only to be refused.
+ */
+export function checkPromiseStep(
+  deps: ServiceDeps,
+  input: { readonly requestId: number; readonly actor: Actor; readonly step: PromiseStep },
+):
+  | { readonly ok: true; readonly promise: CommitPromise }
+  | ({ readonly ok: false; readonly promise: CommitPromise | null } & ServiceRefusal) {
+  const request = deps.store.loadRequest(input.requestId);
+  if (!request) return { ok: false, reason: 'unknown_request', promise: null };
+  const promise = deps.promises.loadPromise(input.requestId);
+  if (!promise) return { ok: false, reason: 'not_cleared', status: request.status, promise: null };
+  if (input.actor.kind === 'user') {
+    const may = mayAct(deps, input.step, promise, input.actor.userId, deps.clock.now());
+    if (!may.ok)
+      return { ok: false, reason: 'not_allowed', allowed: may.allowed, ownRequest: may.ownRequest, promise };
+  }
+  if (promise.state === 'cancelled') return { ok: false, reason: 'cancelled', promise };
+  if (promise.state === 'delivered') return { ok: false, reason: 'already_delivered', promise };
+  return { ok: true, promise };
+}

@@ -2,7 +2,15 @@
 // private_metadata and view state. A value that does not parse is refused, never guessed at.
 import { z } from 'zod';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
-import { CONDITIONS_BLOCKS, INPUT_SUFFIX, PROPOSE_BLOCKS, REJECT_BLOCKS, REQUEST_BLOCKS } from './ids.js';
+import {
+  CONDITIONS_BLOCKS,
+  INPUT_SUFFIX,
+  PROMISE_LATE_BLOCKS,
+  PROMISE_PART_BLOCKS,
+  PROPOSE_BLOCKS,
+  REJECT_BLOCKS,
+  REQUEST_BLOCKS,
+} from './ids.js';
 
 /** What a decision button carries: the sign-off and the request version it was rendered for. */
 export const signOffButtonSchema = z.strictObject({
@@ -62,6 +70,32 @@ export function decodeRequestButton(raw: unknown): RequestButton | null {
     return null;
   }
 }
+
+/**
+ * What a promise button carries: the request, and the due date it was rendered for (a button
+ * from before a slip still acts on the promise as it is now; the date only words the answer).
+ */
+export const promiseButtonSchema = z.strictObject({
+  r: z.number().int().positive(),
+  d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+export type PromiseButton = z.infer<typeof promiseButtonSchema>;
+
+export function encodePromiseButton(value: PromiseButton): string {
+  return JSON.stringify(value);
+}
+
+export function decodePromiseButton(raw: unknown): PromiseButton | null {
+  return decodeMeta(promiseButtonSchema, raw);
+}
+
+/** private_metadata of the "Delivered in part" and "Will be late" modals. */
+export const promiseModalMetaSchema = z.strictObject({
+  r: z.number().int().positive(),
+  channel: z.string().max(64).nullable(),
+  thread: z.string().max(64).nullable(),
+});
+export type PromiseModalMeta = z.infer<typeof promiseModalMetaSchema>;
 
 /** private_metadata of the withdraw and override modals. */
 export const requestModalActionMetaSchema = z.strictObject({
@@ -124,4 +158,23 @@ export function parseProposeState(state: ViewState): { date: string | null; note
 
 export function parseReasonState(state: ViewState, blockId: string): string {
   return (inputValue(state, blockId) ?? '').trim();
+}
+
+export function parsePartDeliveryState(state: ViewState): {
+  deliveredOn: string | null;
+  quantity: string;
+  restOn: string | null;
+} {
+  return {
+    deliveredOn: inputValue(state, PROMISE_PART_BLOCKS.deliveredOn),
+    quantity: (inputValue(state, PROMISE_PART_BLOCKS.quantity) ?? '').trim(),
+    restOn: inputValue(state, PROMISE_PART_BLOCKS.restOn),
+  };
+}
+
+export function parseLateState(state: ViewState): { expectedOn: string | null; reason: string } {
+  return {
+    expectedOn: inputValue(state, PROMISE_LATE_BLOCKS.expectedOn),
+    reason: (inputValue(state, PROMISE_LATE_BLOCKS.reason) ?? '').trim(),
+  };
 }

@@ -7,10 +7,12 @@ import { guardRequests } from './http-guard.js';
 import { register as registerDecide } from './listeners/actions/decide.js';
 import { register as registerHomeActions } from './listeners/actions/home.js';
 import { register as registerNegotiate } from './listeners/actions/negotiate.js';
+import { register as registerPromiseActions } from './listeners/actions/promises.js';
 import { register as registerCommit } from './listeners/commands/commit.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import { register as registerAppHome } from './listeners/events/app-home.js';
 import { register as registerNegotiationModals } from './listeners/views/negotiation-modals.js';
+import { register as registerPromiseModals } from './listeners/views/promise-modals.js';
 import { register as registerRejectModal } from './listeners/views/reject-modal.js';
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
 import { idempotency, type ProcessedKeys } from './middleware/idempotency.js';
@@ -160,6 +162,8 @@ export function createSlackApp({
   registerHomeActions(app, deps);
   registerNegotiate(app, deps);
   registerNegotiationModals(app, deps);
+  registerPromiseActions(app, deps);
+  registerPromiseModals(app, deps);
   app.error(async (error) => {
     logger.error('unhandled listener error', error);
   });

@@ -16,6 +16,11 @@ export const ACTIONS = {
   counterDecline: 'counter_decline',
   withdraw: 'request_withdraw',
   override: 'request_override',
+  /** Promise asks (thread messages and App Home): the request id travels in the value. */
+  promiseOnTrack: 'promise_on_track',
+  promiseDeliveredFull: 'promise_delivered_full',
+  promiseDeliveredPart: 'promise_delivered_part',
+  promiseWillBeLate: 'promise_will_be_late',
 } as const;
 
 export const CALLBACKS = {
@@ -26,6 +31,8 @@ export const CALLBACKS = {
   withdrawModal: 'withdraw_modal',
   overrideModal: 'override_modal',
   changesModal: 'changes_modal',
+  promisePartModal: 'promise_part_modal',
+  promiseLateModal: 'promise_late_modal',
 } as const;
 
 /** Input blocks of the request modal; their block_ids are the keys of `response_action: errors`. */
@@ -51,3 +58,12 @@ export const PROPOSE_BLOCKS = { date: 'proposed_date', note: 'proposal_note' } a
 export const WITHDRAW_BLOCKS = { reason: 'withdraw_reason' } as const;
 export const OVERRIDE_BLOCKS = { reason: 'override_reason' } as const;
 export const CHANGES_BLOCKS = { reason: 'changes_reason' } as const;
+
+/** "Delivered in part": the day, the quantity delivered, and when the rest will come. */
+export const PROMISE_PART_BLOCKS = {
+  deliveredOn: 'part_delivered_on',
+  quantity: 'part_quantity',
+  restOn: 'part_rest_on',
+} as const;
+/** "Will be late": the new delivery date and the reason, both required. */
+export const PROMISE_LATE_BLOCKS = { expectedOn: 'late_expected_on', reason: 'late_reason' } as const;

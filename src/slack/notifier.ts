@@ -2,12 +2,14 @@
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import { localDate } from '../domain/calendar.js';
 import { delegatesFor } from '../domain/delegation.js';
 import type { DeliveryFailure, DeliveryReceipt } from '../jobs/outbox.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { buildHomeFor, type HomeDeps } from '../services/home.js';
 import { ownerDirectory } from '../services/owners.js';
 import type { Notification, RequestStore } from '../services/ports.js';
+import { deliverPromiseNotification, PromiseGoneError } from './promise-delivery.js';
 import { buildDeliveryFailureDm } from './views/delivery-failure.js';
 import { buildHomeView } from './views/home.js';
 import { buildChangesDm, buildCounterDm, buildThreadNotice } from './views/negotiation-messages.js';
@@ -67,6 +69,8 @@ export function createNotifier(deps: {
   services?: ServiceDeps;
 }) {
   const { client, store, config } = deps;
+  const promiseOf = (requestId: number) => deps.services?.promises.loadPromise(requestId) ?? null;
+  const today = () => (deps.services ? localDate(deps.services.clock.now(), config.timezone) : undefined);
   const delegatesOf = (owners: readonly string[]) => {
     const services = deps.services;
     return services ? delegatesFor(owners, ownerDirectory(services, services.clock.now())) : [];
@@ -144,7 +148,7 @@ export function createNotifier(deps: {
         if (posted) return { ...posted, skipped: true };
         const sent = await postOnce(attempt, `parent:${request.id}`, {
           channel: config.channels.requests,
-          ...buildParentMessage(request, ctx),
+          ...buildParentMessage(request, ctx, promiseOf(request.id), today()),
         });
         store.setParentLocation(request.id, { channelId: sent.channel, messageTs: sent.ts });
         return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
@@ -156,7 +160,7 @@ export function createNotifier(deps: {
         await client.chat.update({
           channel: at.channelId,
           ts: at.messageTs,
-          ...buildParentMessage(request, ctx),
+          ...buildParentMessage(request, ctx, promiseOf(request.id), today()),
         });
         return at;
       }
@@ -213,9 +217,32 @@ export function createNotifier(deps: {
       case 'promise.remind':
       case 'promise.due_update':
       case 'promise.seller_told':
-      case 'promise.notice':
-        // Presented in slack/delivery/ once the delivery refactor (issue 14) is merged.
-        return { channelId: null, messageTs: null, skipped: true };
+      case 'promise.notice': {
+        const services = deps.services;
+        if (!services) throw new PermanentDeliveryError('promises_not_configured');
+        return deliverPromiseNotification(n, {
+          services,
+          ctx,
+          client,
+          parent: (requestId) => {
+            const at = store.parentLocation(requestId);
+            if (!at) throw new PermanentDeliveryError('parent_not_posted');
+            return at;
+          },
+          postInThread: async (key, parent, message) => {
+            const sent = await postOnce(attempt, key, {
+              channel: parent.channelId,
+              thread_ts: parent.messageTs,
+              ...message,
+            });
+            return { channelId: sent.channel, messageTs: sent.ts, skipped: sent.skipped };
+          },
+          dm: (key, userId, message) => dm(attempt, key, userId, message),
+        }).catch((error: unknown) => {
+          if (error instanceof PromiseGoneError) throw new PermanentDeliveryError(error.code);
+          throw error;
+        });
+      }
       case 'signoff.remind': {
         const signOff = request.signOffs.find((s) => s.id === n.signOffId);
         // Decided (or closed) since the reminder was due: nothing to remind anyone of.

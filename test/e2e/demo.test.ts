@@ -64,6 +64,24 @@ describe('npm run demo', () => {
       '• CG-3 ($36,000.00) by @Lee: Initech is our launch partner; they take the first 300 unfinished and the finish in January',
       'Widgets · 7 Dec: 0/500 (0%) · 14 Dec: 300/500 (60%) · 21 Dec: 350/500 (70%) · 28 Dec: 0/500 (0%)',
       'commit-gate uploads commit-gate-digest-2026-11-30.png to #leadership',
+      // After the promise: asked two business days ahead, confirmed on the day, on time in full.
+      '↳ 📅 @Olivia @Omar: CG-3 is due Fri 18 Dec 2026, in 2 business days: Initech: 300 units of Widgets. On track?',
+      '[ On track ]  [ Will be late ]',
+      'Olivia clicks [ Delivered in full ] in the thread of CG-3',
+      '✅ Promised for Fri 18 Dec · delivered Fri 18 Dec, on time in full',
+      // A part delivery: the modal, then the seller hears it first, with the rest's date.
+      '│ Quantity delivered: [   ]',
+      '🔶 CG-4 for Umbrella was delivered in part: 200 units of 350 (latest on Mon 21 Dec 2026).',
+      'The rest (150 units) is now expected Wed 23 Dec 2026; you promised Mon 21 Dec 2026.',
+      // A slip: the promised date stays, the seller is told the new one and why.
+      '⚠️ CG-1 for Acme Corp will be late: now expected Fri 22 Jan 2027; you promised Fri 15 Jan 2027.',
+      'Reason: The housing supplier ships a week late (@Olivia)',
+      '⚠️ Promised for Fri 15 Jan · at risk, expected Fri 22 Jan',
+      // A quality issue and a payment, on the record; the rest of CG-4 arrives late.
+      '↳ ✅ CG-3: @Quinn reported a quality issue (rework): 20 panels with uneven anodizing.',
+      '✅ Promised for Fri 18 Dec · delivered Fri 18 Dec, on time in full · paid in full · 1 quality issue',
+      'CG-4: delivery recorded. Promised for Mon 21 Dec · delivered Wed 23 Dec, 2 days late.',
+      '# Weekly digest: Mon 21 Dec 2026 – Sun 27 Dec 2026',
     ];
     for (const moment of moments) expect(transcript).toContain(moment);
     expect(transcript).not.toContain('[bot log]');
@@ -71,7 +89,12 @@ describe('npm run demo', () => {
 
     // It ends with the path of the digest's chart, a real PNG written where it was asked to be.
     try {
-      expect(files).toEqual([join(outputDir, 'commit-gate-digest-2026-11-30.png')]);
+      // One chart per Monday digest the week and its sequel played (30 Nov to 21 Dec).
+      expect(files).toEqual(
+        ['2026-11-30', '2026-12-07', '2026-12-14', '2026-12-21'].map((w) =>
+          join(outputDir, `commit-gate-digest-${w}.png`),
+        ),
+      );
       expect(existsSync(files[0] ?? '')).toBe(true);
       expect(
         readFileSync(files[0] ?? '')

@@ -14,6 +14,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** The journal index of the promises migration: the schema before it is "the previous schema". */
+function promisesIdx(): number {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { idx: number; tag: string }[];
+  };
+  const entry = journal.entries.find((e) => /_promises$/.test(e.tag));
+  if (!entry) throw new Error('no promises migration in the journal');
+  return entry.idx;
+}
+
 /** A copy of migrations/ whose journal stops after `lastIdx` (the schema as released then). */
 function migrationsUpTo(lastIdx: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'cg-mig-'));
@@ -65,13 +75,13 @@ function insertRequest(
 }
 
 describe('promise migrations', () => {
-  it('when a database made by migrations 0000-0005 is migrated then every approved request gets a promise, overdue when its date passed', () => {
+  it('when a database made by the migrations before promises (0000-0005 and any released since) is migrated then every approved request gets a promise, overdue when its date passed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cg-db-'));
     dirs.push(dir);
     const sqlite = new Database(join(dir, 'old.db'));
     sqlite.pragma('foreign_keys = ON');
     const db = drizzle(sqlite);
-    migrate(db, { migrationsFolder: migrationsUpTo(5) });
+    migrate(db, { migrationsFolder: migrationsUpTo(promisesIdx() - 1) });
     expect(sqlite.prepare(`SELECT name FROM sqlite_master WHERE name = 'promises'`).get()).toBeUndefined();
 
     // 22:30 UTC on 3 Nov: the UTC day is the 3rd whatever the business zone.

@@ -357,4 +357,28 @@ describe('steps', () => {
     expect(listPromises(deps, { states: ['at_risk'] }).map((p) => p.requestId)).toEqual([first]);
     expect(listPromises(deps, { dueBefore: '2027-03-01' }).map((p) => p.requestId)).toEqual([sooner.id]);
   });
+
+  it('when capacity asks for the open promised load then slips move it, deliveries and cancellations free it', () => {
+    const a = cleared();
+    const b = cleared();
+    const load = () => deps.promises.openLoadByDay('gadgets', '2027-01-01', '2027-04-01');
+    expect(load()).toEqual([{ day: '2027-02-26', quantity: 200 }]);
+    recordSlip(deps, { requestId: a, actor: ops, expectedOn: '2027-03-05', reason: 'parts' });
+    clock.set('2027-02-26T20:00:00Z');
+    recordDelivery(deps, { requestId: b, actor: ops, quantity: 30 });
+    expect(load()).toEqual([
+      { day: '2027-02-26', quantity: 70 },
+      { day: '2027-03-05', quantity: 100 },
+    ]);
+    cancelPromise(deps, { requestId: a, actor: userActor('U0SELLER'), reason: 'cancelled' });
+    expect(load()).toEqual([{ day: '2027-02-26', quantity: 70 }]);
+    const plan = db.$client
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT due_on, sum(quantity - delivered_quantity) FROM promises
+         WHERE product_line_id = ? AND state IN ('open','at_risk','overdue','partly_delivered') AND due_on >= ? AND due_on < ?
+         GROUP BY due_on`,
+      )
+      .all('gadgets', '2027-01-01', '2027-04-01') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('promises_line_open_idx');
+  });
 });

@@ -223,7 +223,19 @@ describe('manifest.yml and the code', () => {
     const hint = manifest.features.slash_commands?.[0]?.usage_hint ?? '';
     for (const word of ['help', ...SUBCOMMANDS.map((s) => s.name)])
       expect(hint).toMatch(new RegExp(`\\b${word}\\b`));
-    expect(SUBCOMMANDS.map((s) => s.name).sort()).toEqual(['away', 'back', 'capacity', 'digest', 'show']);
+    expect(SUBCOMMANDS.map((s) => s.name).sort()).toEqual([
+      'away',
+      'back',
+      'cancel',
+      'capacity',
+      'delivered',
+      'digest',
+      'issue',
+      'late',
+      'paid',
+      'promises',
+      'show',
+    ]);
   });
 
   it('when the manifest is used as shipped then Socket Mode is on and no request URL is set', () => {

@@ -1,9 +1,11 @@
 // `/commit show CG-42`: the request as it stands, its versions and every decision, privately.
 import type { KnownBlock } from '@slack/types';
+import type { CommitPromise } from '../../domain/promise.js';
 import { type CommitRequest, versionedRef } from '../../domain/request.js';
 import type { StoredEvent } from '../../services/ports.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, mention } from '../mrkdwn.js';
+import { describePromiseEvent, promiseLine } from './promises.js';
 import { type RenderContext, summaryLine } from './render-context.js';
 import type { SlackMessage } from './request-messages.js';
 
@@ -16,7 +18,7 @@ function when(at: Date): string {
 const str = (v: unknown): string =>
   typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
 
-function describe(e: StoredEvent, request: CommitRequest): string {
+function describe(e: StoredEvent, request: CommitRequest, ctx: RenderContext): string {
   const who = !e.actorId
     ? 'commit-gate'
     : e.actorId === 'api' || e.actorId.startsWith('api:')
@@ -53,12 +55,18 @@ function describe(e: StoredEvent, request: CommitRequest): string {
     case 'request.overridden':
       return `${who} approved it by override (leadership): ${escapeText(str(d.reason))}`;
     case 'request.approved':
-      return 'cleared: every function signed off';
+      if (d.fastLane) return 'cleared on the fast lane';
+      return request.override
+        ? 'cleared by the override'
+        : request.signOffs.length
+          ? 'cleared: every function signed off'
+          : 'cleared: no sign-off needed';
     case 'request.rejected':
       return 'blocked';
     case 'request.expired':
       return 'expired';
     default:
+      if (e.type.startsWith('promise.')) return describePromiseEvent(e, ctx);
       return `${escapeText(e.type)}${e.actorId ? ` by ${who}` : ''}`;
   }
 }
@@ -67,17 +75,20 @@ export function buildHistory(
   request: CommitRequest,
   events: readonly StoredEvent[],
   ctx: RenderContext,
+  promise: CommitPromise | null = null,
 ): SlackMessage {
   const ref = versionedRef(request);
   const status = request.override ? 'approved by override' : request.status;
-  const lines = events.map((e) => `• ${when(e.at)}: ${describe(e, request)}`);
+  const lines = events.map((e) => `• ${when(e.at)}: ${describe(e, request, ctx)}`);
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: clamp(
-          `*${ref}* (${status}, version ${request.version})\n${summaryLine(request, ctx)}`,
+          `*${ref}* (${status}, version ${request.version})\n${summaryLine(request, ctx)}${
+            promise ? `\n${promiseLine(promise, ctx)}` : ''
+          }`,
           LIMITS.sectionText,
         ),
       },

@@ -3,11 +3,13 @@
 // Slack's 100 blocks whatever the volume (the most urgent shown, the rest counted).
 import type { ContextBlock, HeaderBlock, HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import { formatDay } from '../../domain/calendar.js';
+import { isOverdueOn } from '../../domain/promise.js';
 import { type CommitRequest, requestRef, type SignOff } from '../../domain/request.js';
-import type { HomeData, LeadershipBoard, WaitingItem } from '../../services/home.js';
+import type { HomeData, HomePromises, LeadershipBoard, WaitingItem } from '../../services/home.js';
 import { ACTIONS, COMMAND } from '../ids.js';
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, mention } from '../mrkdwn.js';
+import { dueButtons, promiseLine, promiseSummary, STATE_ICON } from './promises.js';
 import { type RenderContext, STATUS_ICON, summaryLine } from './render-context.js';
 import { signOffActions } from './signoff-actions.js';
 
@@ -148,12 +150,69 @@ function boardBlocks(board: LeadershipBoard): KnownBlock[] {
   ];
 }
 
+/**
+ * "Promises to confirm": each confirmer's promises due within 7 days and overdue, with the
+ * due-date buttons (Delivered in full / in part / Will be late), soonest first.
+ */
+function toConfirmBlocks(p: HomePromises, ctx: RenderContext): KnownBlock[] {
+  if (!p.confirmer) return [];
+  const blocks: KnownBlock[] = [header(`Promises to confirm (${p.toConfirm.total.toLocaleString('en-US')})`)];
+  if (!p.toConfirm.total) {
+    blocks.push(section(':white_check_mark: No promise is due in the next 7 days.'));
+    return blocks;
+  }
+  for (const promise of p.toConfirm.items) {
+    const late = isOverdueOn(promise, p.today) ? ' · *overdue*' : '';
+    blocks.push(
+      section(
+        `${STATE_ICON[promise.state]} *${requestRef(promise.requestId)}* ${promiseSummary(promise, ctx)}${late}\n${promiseLine(promise, ctx, p.today)}`,
+      ),
+      dueButtons(promise),
+    );
+  }
+  const hidden = p.toConfirm.total - p.toConfirm.items.length;
+  if (hidden > 0)
+    blocks.push(
+      context(`…and ${plural(hidden, 'more promise')}: \`${COMMAND} promises due\` lists them all.`),
+    );
+  return blocks;
+}
+
+/** "Your promises": a seller's open promises, soonest due first, one section. */
+function myPromisesBlocks(p: HomePromises, ctx: RenderContext): KnownBlock[] {
+  if (!p.mine.total) return [];
+  const lines = p.mine.items.map(
+    (promise) =>
+      `${STATE_ICON[promise.state]} *${requestRef(promise.requestId)}* ${promiseSummary(promise, ctx)}: ${promiseLine(promise, ctx, p.today)}`,
+  );
+  const hidden = p.mine.total - p.mine.items.length;
+  return [
+    header(`Your promises (${p.mine.total.toLocaleString('en-US')} open)`),
+    section(lines.join('\n')),
+    ...(hidden > 0 ? [context(`…and ${plural(hidden, 'more open promise')}.`)] : []),
+  ];
+}
+
 /** The Home view for one person. */
 export function buildHomeView(data: HomeData, ctx: RenderContext): HomeView {
-  const nothing = !data.functions.length && !data.waiting.total && !data.mine.requests.length && !data.board;
+  const promises = data.promises;
+  const hasPromises = !!promises && (promises.confirmer || promises.mine.total > 0);
+  const nothing =
+    !data.functions.length &&
+    !data.waiting.total &&
+    !data.mine.requests.length &&
+    !data.board &&
+    !hasPromises;
   if (nothing) return { type: 'home', blocks: welcome() };
 
-  const tail: KnownBlock[] = [{ type: 'divider' }, ...myRequestsBlocks(data, ctx)];
+  const promiseBlocks = promises
+    ? [...toConfirmBlocks(promises, ctx), ...myPromisesBlocks(promises, ctx)]
+    : [];
+  const tail: KnownBlock[] = [
+    ...(promiseBlocks.length ? [{ type: 'divider' } as const, ...promiseBlocks] : []),
+    { type: 'divider' },
+    ...myRequestsBlocks(data, ctx),
+  ];
   if (data.board) tail.push({ type: 'divider' }, ...boardBlocks(data.board));
 
   const blocks: KnownBlock[] = [header(`Waiting for you (${data.waiting.total.toLocaleString('en-US')})`)];

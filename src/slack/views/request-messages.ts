@@ -3,6 +3,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { OPERATIONS_FUNCTION } from '../../domain/capacity.js';
 import { formatMoney } from '../../domain/money.js';
+import type { CommitPromise } from '../../domain/promise.js';
 import {
   type Approval,
   type CommitRequest,
@@ -14,6 +15,7 @@ import {
 import { LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
 import { buildCapacityCheckBlock } from './capacity-check.js';
+import { promiseLine, STATE_ICON } from './promises.js';
 import {
   plainSummary,
   productLineName,
@@ -93,7 +95,17 @@ function signOffLine(request: CommitRequest, s: SignOff): string {
   )}_`;
 }
 
-export function buildParentMessage(request: CommitRequest, ctx: RenderContext): SlackMessage {
+/**
+ * The parent message. Once cleared, `promise` adds its line under the status ("Promised for Mon
+ * 21 Dec · delivered Fri 18 Dec, on time in full"); `today` lets it say overdue before the
+ * schedule has marked it.
+ */
+export function buildParentMessage(
+  request: CommitRequest,
+  ctx: RenderContext,
+  promise: CommitPromise | null = null,
+  today?: string,
+): SlackMessage {
   const f = request.facts;
   const ref = versionedRef(request);
   const fields = [
@@ -114,8 +126,10 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
       text: { type: 'plain_text', text: clamp(`${ref} · ${f.customer}`, LIMITS.headerText), emoji: false },
     },
     section(statusLine(request)),
-    { type: 'section', fields: fields.slice(0, LIMITS.sectionFields) },
   ];
+  if (promise && request.status === 'approved')
+    blocks.push(section(`${STATE_ICON[promise.state]} ${promiseLine(promise, ctx, today)}`));
+  blocks.push({ type: 'section', fields: fields.slice(0, LIMITS.sectionFields) });
   if (request.capacityCheck) blocks.push(buildCapacityCheckBlock(request.capacityCheck, ctx));
   if (f.specialRequirements)
     blocks.push(section(`*Special requirements*\n${escapeText(f.specialRequirements)}`));
@@ -141,7 +155,9 @@ export function buildParentMessage(request: CommitRequest, ctx: RenderContext): 
   }
   return {
     text: clamp(
-      `${ref}: commitment request from ${request.sellerId} for ${plainSummary(request, ctx)} (${request.status})`,
+      `${ref}: commitment request from ${request.sellerId} for ${plainSummary(request, ctx)} (${request.status})${
+        promise && request.status === 'approved' ? `. ${promise.state.replace('_', ' ')}` : ''
+      }`,
       LIMITS.messageText,
     ),
     blocks,

@@ -3,7 +3,15 @@
 import { away, back } from './away.js';
 import { capacitySubcommand } from './capacity.js';
 import { digestSubcommand } from './digest.js';
+import { PROMISE_SUBCOMMANDS } from './promises.js';
 import { show } from './show.js';
 import type { Subcommand } from './types.js';
 
-export const SUBCOMMANDS: readonly Subcommand[] = [show, capacitySubcommand, away, back, digestSubcommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [
+  show,
+  ...PROMISE_SUBCOMMANDS,
+  capacitySubcommand,
+  away,
+  back,
+  digestSubcommand,
+];
