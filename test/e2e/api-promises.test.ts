@@ -67,7 +67,7 @@ function rows(sql: string): unknown[] {
 }
 
 describe('promise routes', () => {
-  it('when an ERP reports a part delivery then the promise is partly delivered, recorded as by the API, and the thread is told', async () => {
+  it('when an ERP reports a part delivery then the promise is partly delivered, recorded as by the API, and its thread shows it', async () => {
     const ref = await clearedRequest(1);
     const res = await h.api('POST', `/api/v1/promises/${ref}/deliveries`, {
       delivered_on: '2026-11-23',
@@ -90,6 +90,17 @@ describe('promise routes', () => {
     expect(
       rows("SELECT kind FROM outbox WHERE kind IN ('promise.notice', 'promise.seller_told') ORDER BY id"),
     ).toEqual([{ kind: 'promise.seller_told' }, { kind: 'promise.notice' }]);
+
+    // …and delivered: the thread shows the part delivery, recorded by the API.
+    const parent = h.standIn.messages('C0REQUESTS').find((m) => !m.thread_ts);
+    const [notice] = await h.standIn.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.thread_ts === parent?.ts &&
+        String(c.args.text).includes('part delivery of 4'),
+    );
+    expect(String((notice as RecordedCall).args.text)).toContain('`api` recorded a part delivery of 4');
+    expect(String((notice as RecordedCall).args.text)).toContain('6 still open');
 
     const detail = requestDetailAnswer.parse((await h.api('GET', `/api/v1/requests/${ref}`)).json);
     expect(detail.promise?.state).toBe('partly_delivered');
