@@ -8,12 +8,13 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { SlackStandIn } from '../dev/slack-stand-in.js';
 import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb } from '../src/db/create-db.js';
+import { createOutbox } from '../src/db/outbox-repo.js';
 import { createPromiseStore } from '../src/db/promise-repo.js';
 import { createRequestStore } from '../src/db/request-repo.js';
-import { SlackStandIn } from '../src/dev/slack-stand-in.js';
 import { submitRequest } from '../src/services/submit-request.js';
 import { exampleConfigObject } from '../test/support/config.js';
 import { measureLoad, type RateFigures, rateRun } from './lib/load.js';
@@ -52,6 +53,7 @@ progress(`seeding ${PROMISES} cleared requests`);
   const db = createDb(dbPath);
   const deps = {
     store: createRequestStore(db, { timeZone: config.timezone }),
+    outbox: createOutbox(db),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,

@@ -3,7 +3,7 @@
 // child process by bench/run.ts (PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App } from '@slack/bolt';
-import { STAND_IN_WORKSPACE } from '../src/dev/slack-stand-in.js';
+import { STAND_IN_WORKSPACE } from '../dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS, COMMAND } from '../src/slack/ids.js';
 
 const env = (name: string): string => {

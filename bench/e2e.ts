@@ -3,7 +3,7 @@
 // approval click sent to the seller being told (chat.postMessage in the seller's DM). The stand-in
 // answers at once, so the figures are the bot's own cost (HTTP, SQLite, outbox, rendering).
 import type Database from 'better-sqlite3';
-import type { RecordedCall } from '../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../dev/slack-stand-in.js';
 import { ACTIONS } from '../src/slack/ids.js';
 import { type ChildServer, outboxIdle } from './lib/processes.js';
 import { approveRequest, mixedRequest, send, submitRequest } from './lib/slack.js';

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { SlackStandIn } from '../src/dev/slack-stand-in.js';
+import { SlackStandIn } from '../dev/slack-stand-in.js';
 import { ACTIONS } from '../src/slack/ids.js';
 import { exampleConfigObject } from '../test/support/config.js';
 import { measureLoad } from './lib/load.js';

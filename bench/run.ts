@@ -6,14 +6,15 @@ import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'no
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { type RecordedCall, SlackStandIn } from '../dev/slack-stand-in.js';
 import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb } from '../src/db/create-db.js';
+import { createOutbox } from '../src/db/outbox-repo.js';
 import { createPromiseStore } from '../src/db/promise-repo.js';
 import { createRequestStore } from '../src/db/request-repo.js';
-import { type RecordedCall, SlackStandIn } from '../src/dev/slack-stand-in.js';
+import { renderContext } from '../src/slack/delivery/dispatch.js';
 import { ACTIONS } from '../src/slack/ids.js';
-import { renderContext } from '../src/slack/notifier.js';
 import { exampleConfigObject } from '../test/support/config.js';
 import { runEndToEnd } from './e2e.js';
 import { installedProductionSize } from './footprint.js';
@@ -322,6 +323,7 @@ async function measureHistory(size: number, db: ReturnType<typeof createDb>, bot
     store,
     services: {
       store,
+      outbox: createOutbox(db),
       capacity: createCapacityStore(db),
       promises: createPromiseStore(db),
       config,

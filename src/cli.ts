@@ -15,7 +15,7 @@ import { closeDb, createDb, type Db } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createExportReader } from './db/export-repo.js';
-import { createOutboxRepo } from './db/outbox-repo.js';
+import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
 import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { isIsoDate, weekStart } from './domain/calendar.js';
@@ -153,12 +153,14 @@ function outboxRetry(args: readonly string[]): void {
 
 /** The services the CSV commands call, on the bot's database; the running bot delivers their outbox. */
 function cliServices(db: Db, config: Config): ServiceDeps {
-  const onEvents = webhookDeliveriesFor(config);
+  const outbox = createOutbox(db);
+  const deliveriesFor = webhookDeliveriesFor(config);
   return {
+    outbox,
     // The same options as the bot's store: promises get the business day, events their webhooks.
     store: createRequestStore(db, {
       timeZone: config.timezone,
-      ...(onEvents ? { onEvents } : {}),
+      ...(deliveriesFor ? { onEvents: { outbox, deliveriesFor } } : {}),
     }),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),

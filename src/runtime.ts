@@ -15,7 +15,8 @@ import { closeDb, createDb, type Db } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
-import { createOutboxRepo } from './db/outbox-repo.js';
+import { createMessageLocations } from './db/message-locations-repo.js';
+import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
@@ -36,9 +37,10 @@ import { runReminders } from './services/reminders.js';
 import { webhookDeliveriesFor } from './services/webhooks.js';
 import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
-import { createReportsFor } from './slack/delivery-reports.js';
+import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
+import { createReportsFor } from './slack/delivery/reports.js';
+import { classifySlackError } from './slack/delivery/slack-errors.js';
 import { createDigestPoster } from './slack/digest-poster.js';
-import { classifySlackError, createNotifier, renderContext } from './slack/notifier.js';
 import { createSellerDirectory } from './slack/user-directory.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
@@ -80,8 +82,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let healthy = false;
   const db = createDb(env.DATABASE_PATH);
   healthy = true;
-  const onEvents = webhookDeliveriesFor(config);
-  const store = createRequestStore(db, { timeZone: config.timezone, ...(onEvents ? { onEvents } : {}) });
+  const outbox = createOutbox(db);
+  const deliveriesFor = webhookDeliveriesFor(config);
+  const store = createRequestStore(db, {
+    timeZone: config.timezone,
+    ...(deliveriesFor ? { onEvents: { outbox, deliveriesFor } } : {}),
+  });
   const webhookReader = createWebhookReader(db);
   const outboxRepo = createOutboxRepo(db);
 
@@ -96,6 +102,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   groups.start();
   const services: ServiceDeps = {
     store,
+    outbox,
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,
@@ -111,7 +118,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ownerIds: (userId) => ownerIdsFor(services, userId, clock.now()),
     capacityOf: (request) => (request.capacityCheck ? capacityNote(request.capacityCheck, ctx) : null),
   };
-  const jobRuns = createJobRunStore(db);
+  const jobRuns = createJobRunStore(db, outbox);
   // The next weeks' load per product line, whenever any product line has a capacity.
   const capacityHook = options.capacity ?? digestCapacity(services);
   const digest: DigestDeps = {
@@ -182,10 +189,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const slackDelivery = createNotifier({
     client: app.client,
-    store,
+    services,
+    locations: createMessageLocations(db),
     config,
     home,
-    services,
     postDigest: createDigestPoster({
       client: app.client,
       config,

@@ -24,7 +24,8 @@ describe('architecture', () => {
 
   it('when the domain imports something then it is pure code only', () => {
     expect(domain.length).toBeGreaterThan(3);
-    const forbidden = /^(@slack\/|drizzle-orm|better-sqlite3|node:|ws$|yaml$)|\/(slack|db|jobs|services)\//;
+    const forbidden =
+      /^(@slack\/|drizzle-orm|better-sqlite3|node:|ws$|yaml$)|\/(slack|db|jobs|services)\/|\/config\.js$/;
     const offenders = domain.flatMap((f) =>
       imports(f)
         .filter((i) => forbidden.test(i))
@@ -46,6 +47,30 @@ describe('architecture', () => {
       imports(f)
         .filter((i) => /^(@slack\/|drizzle-orm|better-sqlite3)|\/(slack|db|jobs)\//.test(i))
         .map((i) => `${f} → ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('when product code imports something then it is never the development code in dev/', () => {
+    const product = sourceFiles('src');
+    expect(product.length).toBeGreaterThan(20);
+    const offenders = product.flatMap((f) =>
+      imports(f)
+        .filter(
+          (i) => i === 'ws' || (i.startsWith('.') && /^dev\//.test(relative(root, join(root, f, '..', i)))),
+        )
+        .map((i) => `${f} → ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('when the outbox table is written then it is by db/outbox-repo.ts only', () => {
+    const offenders = sourceFiles('src').filter(
+      (f) =>
+        f !== 'src/db/outbox-repo.ts' &&
+        /\b(insert|update|delete)\(outbox\)|(INSERT INTO|UPDATE|DELETE FROM) outbox\b/.test(
+          readFileSync(join(root, f), 'utf8'),
+        ),
     );
     expect(offenders).toEqual([]);
   });

@@ -15,7 +15,7 @@ import {
   type WeekRows,
 } from '../domain/digest.js';
 import type { RequestStatus } from '../domain/request.js';
-import type { DigestReader } from '../services/weekly-digest.js';
+import type { DigestReader } from '../services/ports.js';
 import type { Db } from './create-db.js';
 
 interface RequestSql {

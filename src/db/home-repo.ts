@@ -3,7 +3,7 @@
 // requests expire, so that set is bounded by a couple of weeks of inflow), a seller's requests from
 // (seller_id, status, created_at) and (seller_id, created_at), week figures from
 // (created_at) and events (type, at). Nothing here scans the whole history.
-import type { HomeQueries, PendingSignOffRef, WeekFigures } from '../services/home.js';
+import type { HomeQueries, HomeWeekFigures, PendingSignOffRef } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { loadRequestsByIds } from './request-repo.js';
 
@@ -74,12 +74,12 @@ export function createHomeRepo(db: Db): HomeQueries {
 
     loadRequests: (ids) => loadRequestsByIds(db, ids),
 
-    weekFigures(from, to): WeekFigures {
+    weekFigures(from, to): HomeWeekFigures {
       const f = figuresStmt.get({ from: from.getTime(), to: to.getTime() }) as Omit<
-        WeekFigures,
+        HomeWeekFigures,
         'pendingByFunction'
       >;
-      const pendingByFunction = pendingByFunctionStmt.all() as WeekFigures['pendingByFunction'];
+      const pendingByFunction = pendingByFunctionStmt.all() as HomeWeekFigures['pendingByFunction'];
       return { ...f, pendingByFunction };
     },
 

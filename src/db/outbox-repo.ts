@@ -1,7 +1,72 @@
+// The outbox table's one writer. `createOutbox` is the narrow port services enqueue through
+// (inside their transaction); `createOutboxRepo` is the dispatcher's side (claim, settle, stats).
+import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
-import type { Notification } from '../services/ports.js';
+import { type Notification, orderingKeyOf } from '../services/notifications.js';
+import type { Outbox } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { type OutboxRow, outbox } from './schema.js';
+
+/**
+ * Home publishes are coalesced: at most one per person per this window, whatever the burst.
+ * Slack shows the last published Home at once when the person opens it, so a refresh that waits a
+ * moment costs nothing, while one publish per click of a busy afternoon would hit rate limits.
+ */
+export const HOME_REFRESH_WINDOW_MS = 1500;
+
+export function createOutbox(db: Db): Outbox {
+  const sqlite = db.$client;
+  const homeDue = prepareHomeDue(sqlite);
+  const insertOutbox = sqlite.prepare(
+    `INSERT INTO outbox (ordering_key, kind, payload, status, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
+  );
+  const insertRows = sqlite.transaction(
+    (rows: readonly (readonly [string, string, string, number, number])[]) => {
+      for (const row of rows) insertOutbox.run(...row);
+    },
+  );
+  return {
+    enqueue(list: readonly Notification[], at: Date): void {
+      const rows = list.flatMap((n): { n: Notification; due: Date }[] => {
+        if (n.kind !== 'home.update') return [{ n, due: at }];
+        const due = homeUpdateDue(homeDue, n.userId, at);
+        return due ? [{ n, due }] : [];
+      });
+      // A statement prepared once, all rows or none (a savepoint inside the caller's transaction).
+      insertRows(
+        rows.map(({ n, due }) => [orderingKeyOf(n), n.kind, JSON.stringify(n), due.getTime(), at.getTime()]),
+      );
+    },
+  };
+}
+
+type HomeDueStatement = Database.Statement<
+  [{ user: string; key: string }],
+  { opened: number; queued: number; lastAt: number | null }
+>;
+
+function prepareHomeDue(sqlite: Database.Database): HomeDueStatement {
+  return sqlite.prepare(
+    `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = @user) AS opened,
+            (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = @key) AS queued,
+            (SELECT delivered_at FROM outbox INDEXED BY outbox_pending_idx
+               WHERE status = 'done' AND ordering_key = @key ORDER BY id DESC LIMIT 1) AS lastAt`,
+  );
+}
+
+/**
+ * When a Home refresh for this person should go out, or null when none is worth queueing: they
+ * never opened Home, or two are already queued (one may be rendering now, from state older than
+ * this change; the second covers every change after it, and is rendered when it goes out).
+ * The first refresh after a quiet spell goes out at once; later ones wait out the window.
+ */
+function homeUpdateDue(stmt: HomeDueStatement, userId: string, at: Date): Date | null {
+  const row = stmt.get({ user: userId, key: `home:${userId}` });
+  if (row?.opened !== 1 || row.queued >= 2) return null;
+  if (row.queued === 1) return new Date(at.getTime() + HOME_REFRESH_WINDOW_MS);
+  return new Date(Math.max(at.getTime(), (row.lastAt ?? 0) + HOME_REFRESH_WINDOW_MS));
+}
 
 export interface OutboxStats {
   readonly pending: number;
@@ -15,6 +80,18 @@ export interface OutboxStats {
 export interface OutboxRepo {
   /** The head (lowest id) pending delivery of each ordering key, if it is due; oldest first. */
   nextDue(now: Date, limit: number): OutboxRow[];
+  /**
+   * Claims up to `limit` due heads for `owner` until `leaseUntil`, in one conditional UPDATE: a
+   * row already leased to anyone is skipped, and so is every later row of its ordering key (the
+   * leased one is still pending), so any number of processes deliver each row once and in order.
+   */
+  claimDue(now: Date, limit: number, owner: string, leaseUntil: Date): OutboxRow[];
+  /** Extends `owner`'s leases on these rows (those it still holds). */
+  renewLease(ids: readonly number[], owner: string, leaseUntil: Date): void;
+  /** Owners holding a lease on a pending row now (to spot a dead predecessor's claims). */
+  leaseHolders(now: Date): string[];
+  /** Ends `owner`'s leases at once (it is known dead): its rows are claimable again. Returns how many. */
+  releaseLeases(owner: string): number;
   maxId(): number;
   /** Marks the delivery done, and with it the identical pending ones queued up to `upToId`. */
   markDone(row: OutboxRow, at: Date, upToId: number): void;
@@ -52,6 +129,8 @@ interface OutboxSql {
   last_error: string | null;
   created_at: number;
   delivered_at: number | null;
+  claimed_by: string | null;
+  lease_until: number | null;
 }
 
 const toRow = (r: OutboxSql): OutboxRow => ({
@@ -65,10 +144,13 @@ const toRow = (r: OutboxSql): OutboxRow => ({
   lastError: r.last_error,
   createdAt: new Date(r.created_at),
   deliveredAt: r.delivered_at === null ? null : new Date(r.delivered_at),
+  claimedBy: r.claimed_by,
+  leaseUntil: r.lease_until === null ? null : new Date(r.lease_until),
 });
 
 export function createOutboxRepo(db: Db): OutboxRepo {
   const sqlite = db.$client;
+  const writer = createOutbox(db);
   // Pending rows oldest first (outbox_pending_id_idx), keeping each key's head (no older pending
   // row of its key, checked on outbox_pending_idx) that is due; it stops after `limit` rows, so
   // its cost follows the batch size, not the backlog.
@@ -81,10 +163,37 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         WHERE i.status = 'pending' AND i.ordering_key = o.ordering_key AND i.id < o.id)
     ORDER BY o.id
     LIMIT ?`);
+  // The same heads, claimed: one statement, so it is atomic against every other connection (SQLite
+  // runs one writer at a time). A head leased to another process holds back its whole key.
+  const claimStmt = sqlite.prepare(`
+    UPDATE outbox SET claimed_by = @owner, lease_until = @until
+    WHERE id IN (
+      SELECT o.id FROM outbox o INDEXED BY outbox_pending_id_idx
+      WHERE o.status = 'pending'
+        AND o.next_attempt_at <= @now
+        AND (o.lease_until IS NULL OR o.lease_until < @now)
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox i INDEXED BY outbox_pending_idx
+          WHERE i.status = 'pending' AND i.ordering_key = o.ordering_key AND i.id < o.id)
+      ORDER BY o.id
+      LIMIT @limit)
+    RETURNING *`);
+  const renewStmt = sqlite.prepare(
+    `UPDATE outbox SET lease_until = ?
+     WHERE claimed_by = ? AND status = 'pending' AND id IN (SELECT value FROM json_each(?))`,
+  );
+  const holdersStmt = sqlite.prepare(
+    `SELECT DISTINCT claimed_by AS owner FROM outbox
+     WHERE status = 'pending' AND claimed_by IS NOT NULL AND lease_until >= ?`,
+  );
+  const releaseStmt = sqlite.prepare(
+    `UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE status = 'pending' AND claimed_by = ?`,
+  );
   // The dispatcher's writes, prepared once (drizzle's builder compiles and prepares per call, which
   // was a tenth of the bot's CPU under load).
   const markDoneStmt = sqlite.prepare(
-    `UPDATE outbox SET status = 'done', delivered_at = ?, attempts = ?, last_error = NULL WHERE id = ?`,
+    `UPDATE outbox SET status = 'done', delivered_at = ?, attempts = ?, last_error = NULL,
+       claimed_by = NULL, lease_until = NULL WHERE id = ?`,
   );
   const collapseStmt = sqlite.prepare(
     `UPDATE outbox SET status = 'done', delivered_at = ?
@@ -94,7 +203,8 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     `UPDATE outbox SET attempts = ?, last_error = 'in_flight' WHERE id = ?`,
   );
   const markRetryStmt = sqlite.prepare(
-    `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
+    `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, lease_until = NULL
+     WHERE id = ?`,
   );
   // outbox_reports_idx holds only the reports, so this never reads the delivery history.
   const reportedStmt = sqlite.prepare(`
@@ -118,6 +228,27 @@ export function createOutboxRepo(db: Db): OutboxRepo {
   return {
     nextDue(now, limit) {
       return (nextDueStmt.all(now.getTime(), limit) as OutboxSql[]).map(toRow);
+    },
+    claimDue(now, limit, owner, leaseUntil) {
+      // A read first: an idle poll (the usual case) takes no write lock.
+      if (!nextDueStmt.get(now.getTime(), 1)) return [];
+      const rows = claimStmt.all({
+        owner,
+        until: leaseUntil.getTime(),
+        now: now.getTime(),
+        limit,
+      }) as OutboxSql[];
+      // RETURNING gives no order; deliveries start oldest first.
+      return rows.map(toRow).sort((a, b) => a.id - b.id);
+    },
+    renewLease(ids, owner, leaseUntil) {
+      if (ids.length) renewStmt.run(leaseUntil.getTime(), owner, JSON.stringify(ids));
+    },
+    leaseHolders(now) {
+      return (holdersStmt.all(now.getTime()) as { owner: string }[]).map((r) => r.owner);
+    },
+    releaseLeases(owner) {
+      return releaseStmt.run(owner).changes;
     },
     pruneDelivered(before, limit) {
       return pruneStmt.run(before.getTime(), limit).changes;
@@ -143,24 +274,22 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     markFailed(id, attempts, at, error, reports = []) {
       sqlite.transaction(() => {
         db.update(outbox)
-          .set({ status: 'failed', attempts, lastError: error, deliveredAt: at })
+          .set({
+            status: 'failed',
+            attempts,
+            lastError: error,
+            deliveredAt: at,
+            claimedBy: null,
+            leaseUntil: null,
+          })
           .where(eq(outbox.id, id))
           .run();
-        for (const report of reports) {
-          if (report.kind !== 'delivery.failed') continue;
-          const seen = reportedStmt.get(report.requestId, report.userId, report.code);
-          if (seen) continue;
-          db.insert(outbox)
-            .values({
-              // Its own key: a report must not wait behind the deliveries it is about.
-              orderingKey: `report:${report.requestId}:${report.userId}`,
-              kind: report.kind,
-              payload: { ...report },
-              nextAttemptAt: at,
-              createdAt: at,
-            })
-            .run();
-        }
+        writer.enqueue(
+          reports.filter(
+            (r) => r.kind === 'delivery.failed' && !reportedStmt.get(r.requestId, r.userId, r.code),
+          ),
+          at,
+        );
       })();
     },
     requeueFailed(requestId) {

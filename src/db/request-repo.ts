@@ -1,16 +1,16 @@
-import type Database from 'better-sqlite3';
 import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { ClearedVia, PromiseEvent } from '../domain/promise.js';
-import type { CommitRequest, LifecycleEvent, RequestEvent, SignOff } from '../domain/request.js';
-import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 import {
-  type NewRequest,
-  type Notification,
-  orderingKeyOf,
-  type RequestStore,
-  type SlackLocation,
-  type StoredEvent,
-} from '../services/ports.js';
+  type CommitRequest,
+  factsOf,
+  type LifecycleEvent,
+  type RequestEvent,
+  type SignOff,
+} from '../domain/request.js';
+import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
+
+import type { Notification } from '../services/notifications.js';
+import type { NewRequest, Outbox, RequestStore, StoredEvent } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { clearedViaOf, insertPromiseOnClearance } from './promise-repo.js';
 import { approvals, events, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
@@ -19,10 +19,17 @@ export interface RequestStoreOptions {
   /** The business time zone: a promise's clearance day is the day there (default UTC). */
   readonly timeZone?: string;
   /**
-   * What to deliver for events just appended (the webhooks that listed them, services/webhooks.ts).
-   * Enqueued in the transaction that appends the events: an event and its webhooks commit together.
+   * What to deliver for events just appended (the webhooks that listed them, services/webhooks.ts),
+   * enqueued through `outbox` in the transaction that appends the events: an event and its
+   * webhooks commit together.
    */
-  readonly onEvents?: (requestId: number, appended: readonly AppendedEvent[]) => readonly Notification[];
+  readonly onEvents?: {
+    readonly outbox: Outbox;
+    readonly deliveriesFor: (
+      requestId: number,
+      appended: readonly AppendedEvent[],
+    ) => readonly Notification[];
+  };
 }
 
 /** An event row as just inserted: its id is the webhook's de-duplication id. */
@@ -43,16 +50,6 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
   // The reads on every click and every outbox delivery, prepared once: building the SQL and
   // compiling the statement on each call was a large share of the bot's CPU under load (bench/).
   const id = sql.placeholder('id');
-  const homeDue = prepareHomeDue(sqlite);
-  const insertOutbox = sqlite.prepare(
-    `INSERT INTO outbox (ordering_key, kind, payload, status, attempts, next_attempt_at, created_at)
-     VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
-  );
-  const insertRows = sqlite.transaction(
-    (rows: readonly (readonly [string, string, string, number, number])[]) => {
-      for (const row of rows) insertOutbox.run(...row);
-    },
-  );
   const reads = {
     request: db.select().from(requests).where(eq(requests.id, id)).prepare(),
     signOffs: db
@@ -73,16 +70,6 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
       .from(signOffs)
       .where(eq(signOffs.id, id))
       .prepare(),
-    parentLocation: db
-      .select({ channelId: requests.channelId, messageTs: requests.messageTs })
-      .from(requests)
-      .where(eq(requests.id, id))
-      .prepare(),
-    signOffMessageTs: db
-      .select({ ts: signOffs.messageTs })
-      .from(signOffs)
-      .where(eq(signOffs.id, id))
-      .prepare(),
   };
   const store: RequestStore = {
     transaction<T>(fn: () => T): T {
@@ -97,16 +84,8 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
         .insert(requests)
         .values({
           sellerId: input.sellerId,
-          customer: facts.customer,
-          productLineId: facts.productLineId,
-          quantity: facts.quantity,
-          valueMinor: facts.valueMinor,
+          ...factsOf(facts),
           currency: input.currency,
-          deliveryDate: facts.deliveryDate,
-          paymentTermsDays: facts.paymentTermsDays,
-          discountPercent: facts.discountPercent,
-          specialRequirements: facts.specialRequirements,
-          dealReference: facts.dealReference,
           sourceChannelId: input.sourceChannelId,
           status: input.status,
           capacityCheck: input.capacityCheck ?? null,
@@ -152,20 +131,11 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
     },
 
     saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null {
-      const f = plan.facts;
       const moved = db
         .update(requests)
         .set({
           version: plan.version,
-          customer: f.customer,
-          productLineId: f.productLineId,
-          quantity: f.quantity,
-          valueMinor: f.valueMinor,
-          deliveryDate: f.deliveryDate,
-          paymentTermsDays: f.paymentTermsDays,
-          discountPercent: f.discountPercent,
-          specialRequirements: f.specialRequirements,
-          dealReference: f.dealReference,
+          ...factsOf(plan.facts),
           updatedAt: at,
         })
         .where(
@@ -340,9 +310,9 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
           )
           .returning({ id: events.id, type: events.type })
           .all();
-        const hooks = options.onEvents?.(requestId, appended) ?? [];
+        const hooks = options.onEvents?.deliveriesFor(requestId, appended) ?? [];
         const at = list[0]?.at;
-        if (hooks.length && at) store.enqueue(hooks, at);
+        if (hooks.length && at) options.onEvents?.outbox.enqueue(hooks, at);
       })();
     },
 
@@ -360,55 +330,10 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
         .orderBy(asc(events.id))
         .all();
     },
-
-    enqueue(list: readonly Notification[], at: Date): void {
-      const rows = list.flatMap((n): { n: Notification; due: Date }[] => {
-        if (n.kind !== 'home.update') return [{ n, due: at }];
-        const due = homeUpdateDue(homeDue, n.userId, at);
-        return due ? [{ n, due }] : [];
-      });
-      // A statement prepared once, all rows or none (a savepoint inside the caller's transaction).
-      insertRows(
-        rows.map(({ n, due }) => [orderingKeyOf(n), n.kind, JSON.stringify(n), due.getTime(), at.getTime()]),
-      );
-    },
-
-    parentLocation(requestId: number): SlackLocation | null {
-      const row = reads.parentLocation.get({ id: requestId });
-      return row?.channelId && row.messageTs ? { channelId: row.channelId, messageTs: row.messageTs } : null;
-    },
-
-    signOffMessageTs(signOffId: number): string | null {
-      return reads.signOffMessageTs.get({ id: signOffId })?.ts ?? null;
-    },
-
-    setParentLocation(requestId: number, location: SlackLocation): void {
-      db.update(requests)
-        .set({ channelId: location.channelId, messageTs: location.messageTs })
-        .where(eq(requests.id, requestId))
-        .run();
-    },
-
-    setSignOffMessageTs(signOffId: number, ts: string): void {
-      db.update(signOffs).set({ messageTs: ts }).where(eq(signOffs.id, signOffId)).run();
-    },
   };
   return store;
 }
 
-/**
- * Home publishes are coalesced: at most one per person per this window, whatever the burst.
- * Slack shows the last published Home at once when the person opens it, so a refresh that waits a
- * moment costs nothing, while one publish per click of a busy afternoon would hit rate limits.
- */
-export const HOME_REFRESH_WINDOW_MS = 1500;
-
-/**
- * When a Home refresh for this person should go out, or null when none is worth queueing: they
- * never opened Home, or two are already queued (one may be rendering now, from state older than
- * this change; the second covers every change after it, and is rendered when it goes out).
- * The first refresh after a quiet spell goes out at once; later ones wait out the window.
- */
 /** Requests with their sign-offs and approvals, three indexed reads whatever the count. */
 export function loadRequestsByIds(db: Db, ids: readonly number[]): Map<number, CommitRequest> {
   const out = new Map<number, CommitRequest>();
@@ -466,27 +391,6 @@ function insertNewApprovals(db: Db, before: SignOff, after: SignOff): void {
   }
 }
 
-type HomeDueStatement = Database.Statement<
-  [{ user: string; key: string }],
-  { opened: number; queued: number; lastAt: number | null }
->;
-
-function prepareHomeDue(sqlite: Database.Database): HomeDueStatement {
-  return sqlite.prepare(
-    `SELECT EXISTS (SELECT 1 FROM home_openers WHERE user_id = @user) AS opened,
-            (SELECT count(*) FROM outbox WHERE status = 'pending' AND ordering_key = @key) AS queued,
-            (SELECT delivered_at FROM outbox INDEXED BY outbox_pending_idx
-               WHERE status = 'done' AND ordering_key = @key ORDER BY id DESC LIMIT 1) AS lastAt`,
-  );
-}
-
-function homeUpdateDue(stmt: HomeDueStatement, userId: string, at: Date): Date | null {
-  const row = stmt.get({ user: userId, key: `home:${userId}` });
-  if (row?.opened !== 1 || row.queued >= 2) return null;
-  if (row.queued === 1) return new Date(at.getTime() + HOME_REFRESH_WINDOW_MS);
-  return new Date(Math.max(at.getTime(), (row.lastAt ?? 0) + HOME_REFRESH_WINDOW_MS));
-}
-
 /** Thrown inside a transaction to roll it back when a concurrent writer got there first. */
 export class ConcurrentDecisionError extends Error {
   readonly code = 'concurrent_decision';
@@ -510,17 +414,7 @@ export function toRequest(
         ? { userId: row.overriddenBy, at: row.overriddenAt, reason: row.overrideReason ?? '' }
         : null,
     withdrawReason: row.withdrawReason,
-    facts: {
-      customer: row.customer,
-      productLineId: row.productLineId,
-      quantity: row.quantity,
-      valueMinor: row.valueMinor,
-      deliveryDate: row.deliveryDate,
-      paymentTermsDays: row.paymentTermsDays,
-      discountPercent: row.discountPercent,
-      specialRequirements: row.specialRequirements,
-      dealReference: row.dealReference,
-    },
+    facts: factsOf(row),
     signOffs: so.filter((s) => !s.retiredAt).map(toSignOff),
     retiredSignOffs: so.filter((s) => s.retiredAt).map(toSignOff),
   };

@@ -1,11 +1,11 @@
 // The scheduler's rows: job runs (one per job and period) and the reminder/escalation/expiry
 // claims. Every claim is a conditional write, so only one tick or process ever wins it.
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
-import type { JobRunStore } from '../services/digest-schedule.js';
-import { type Notification, orderingKeyOf } from '../services/ports.js';
-import type { ReminderStore, WaitingSignOff } from '../services/reminders.js';
+import type { Notification } from '../services/notifications.js';
+import type { JobRunStore, Outbox, ReminderStore, WaitingSignOff } from '../services/ports.js';
 import type { Db } from './create-db.js';
-import { jobRuns, outbox, requests, signOffs } from './schema.js';
+import { createOutbox } from './outbox-repo.js';
+import { jobRuns, requests, signOffs } from './schema.js';
 
 export interface JobRunProgress {
   /** Progress of a run's delivery (e.g. the digest's first message ts and parts posted). */
@@ -15,7 +15,7 @@ export interface JobRunProgress {
 
 const FIRST_SEEN = 'first_seen';
 
-export function createJobRunStore(db: Db): JobRunStore & JobRunProgress {
+export function createJobRunStore(db: Db, outbox: Outbox = createOutbox(db)): JobRunStore & JobRunProgress {
   const sqlite = db.$client;
   return {
     firstSeen(job: string, at: Date): Date {
@@ -42,19 +42,7 @@ export function createJobRunStore(db: Db): JobRunStore & JobRunProgress {
             .onConflictDoNothing()
             .run().changes;
           if (inserted !== 1) return false;
-          if (then.length) {
-            db.insert(outbox)
-              .values(
-                then.map((n) => ({
-                  orderingKey: orderingKeyOf(n),
-                  kind: n.kind,
-                  payload: { ...n },
-                  nextAttemptAt: at,
-                  createdAt: at,
-                })),
-              )
-              .run();
-          }
+          outbox.enqueue(then, at);
           return true;
         })
         .immediate();

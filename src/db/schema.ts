@@ -170,6 +170,13 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     createdAt: instant('created_at').notNull(),
     deliveredAt: instant('delivered_at'),
+    /**
+     * The dispatcher (host:pid:start) delivering this row now, until `lease_until`: a claim is one
+     * conditional UPDATE, so two processes on one database never deliver a row both. Cleared when
+     * the attempt settles; a crashed process's claim lapses when its lease does.
+     */
+    claimedBy: text('claimed_by'),
+    leaseUntil: instant('lease_until'),
   },
   (t) => [
     check('outbox_status_check', sql`${t.status} IN ('pending','done','failed')`),

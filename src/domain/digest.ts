@@ -194,7 +194,7 @@ export interface FunctionLine {
   readonly topRejectionReason: { readonly text: string; readonly count: number } | null;
 }
 
-export interface Override {
+export interface DigestOverride {
   readonly requestId: number;
   readonly actorId: string | null;
   readonly reason: string;
@@ -238,7 +238,7 @@ export interface Digest {
     readonly proposals: number;
     readonly medianDaysLate: number | null;
   };
-  readonly overrides: readonly Override[];
+  readonly overrides: readonly DigestOverride[];
   readonly whereToLook: readonly string[];
   readonly capacity?: CapacitySection;
 }
@@ -385,9 +385,9 @@ function topReason(reasons: readonly string[]): { text: string; count: number } 
   return best;
 }
 
-function outcomesOf(rows: WeekRows): Digest['outcomes'] & { overrides: Override[] } {
+function outcomesOf(rows: WeekRows): Digest['outcomes'] & { overrides: DigestOverride[] } {
   const last = new Map<number, DigestEvent>();
-  const overrides: Override[] = [];
+  const overrides: DigestOverride[] = [];
   for (const e of rows.events) {
     if (!CLOSING.has(e.type)) continue;
     // An override may be recorded alongside a request.approved {override: true}: count it once.

@@ -1,12 +1,12 @@
 // The conversation around a request beyond approve/reject: a feasible date proposed by an owner
 // and answered by the seller, a seller withdrawing, leadership overriding a rejection. Pure
 // transitions, like decide(): {ok, request, events} or a refusal as a value.
+import type { IsoDate } from './calendar.js';
 import {
   type CommitRequest,
   type DecisionRefusal,
   decide,
   directOwnerCheck,
-  type IsoDate,
   type OwnerCheck,
   type RequestEvent,
   type RequestStatus,

@@ -1,8 +1,7 @@
 // A commitment request and its sign-offs, with pure transitions. Expected failures (not_owner,
 // already_decided, …) are returned as values; nothing here throws for a person's mistake.
+import type { IsoDate } from './calendar.js';
 import type { CapacityCheck } from './capacity.js';
-
-export type IsoDate = string;
 
 /** The facts a seller states: what the chain is asked to deliver, and on what terms. */
 export interface RequestFacts {
@@ -16,6 +15,29 @@ export interface RequestFacts {
   readonly discountPercent: number;
   readonly specialRequirements: string | null;
   readonly dealReference: string | null;
+}
+
+/** The nine facts, in form order: the one list that storage, revisions and prefills follow. */
+export const FACT_FIELDS = [
+  'customer',
+  'productLineId',
+  'quantity',
+  'valueMinor',
+  'deliveryDate',
+  'paymentTermsDays',
+  'discountPercent',
+  'specialRequirements',
+  'dealReference',
+] as const satisfies readonly (keyof RequestFacts)[];
+
+// A compile error here names a fact missing from FACT_FIELDS.
+const everyFactListed: Record<Exclude<keyof RequestFacts, (typeof FACT_FIELDS)[number]>, never> = {};
+void everyFactListed;
+
+/** Just the facts of anything that carries them under their own names (a stored row, a request). */
+export function factsOf(source: RequestFacts): RequestFacts {
+  // Object.fromEntries types its result as a string record; FACT_FIELDS is every key (checked above).
+  return Object.fromEntries(FACT_FIELDS.map((k) => [k, source[k]])) as unknown as RequestFacts;
 }
 
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn', 'expired'] as const;

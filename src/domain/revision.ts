@@ -2,7 +2,7 @@
 // reference, routing is re-evaluated, and only sign-offs whose inputs changed (or that newly
 // apply) are asked again. Pure: the service stores the plan this returns.
 
-import type { CommitRequest, RequestFacts, SignOff } from './request.js';
+import { type CommitRequest, FACT_FIELDS, type RequestFacts, type SignOff } from './request.js';
 import type { RoutingRule } from './routing.js';
 
 export type FactField = keyof RequestFacts;
@@ -10,17 +10,7 @@ export type FactField = keyof RequestFacts;
 /** The deal reference is bookkeeping (a CRM id): changing it alone resets no sign-off. */
 export const NON_MATERIAL: readonly FactField[] = ['dealReference'];
 
-const ALL_FIELDS: readonly FactField[] = [
-  'customer',
-  'productLineId',
-  'quantity',
-  'valueMinor',
-  'deliveryDate',
-  'paymentTermsDays',
-  'discountPercent',
-  'specialRequirements',
-  'dealReference',
-];
+const ALL_FIELDS: readonly FactField[] = FACT_FIELDS;
 
 const CONDITION_FIELDS: Record<string, readonly FactField[]> = {
   product_line: ['productLineId'],

@@ -1,8 +1,10 @@
 // Business validation of what a seller typed into the request modal. The Slack layer turns the
 // view state into these raw strings; every problem comes back on its own field at once.
+
+import type { IsoDate } from './calendar.js';
 import { isIsoDate } from './calendar.js';
 import { parseMoneyInput } from './money.js';
-import type { IsoDate, RequestFacts } from './request.js';
+import type { RequestFacts } from './request.js';
 
 export const REQUEST_FIELDS = [
   'customer',

@@ -4,28 +4,9 @@ import type { OutboxRepo } from '../db/outbox-repo.js';
 import type { OutboxRow } from '../db/schema.js';
 import { requestRef } from '../domain/request.js';
 import type { AppLogger } from '../logger.js';
-import type { Clock, Notification } from '../services/ports.js';
-
-export type DeliveryFailure =
-  | {
-      readonly kind: 'retry';
-      readonly code: string;
-      /** Slack's Retry-After: every delivery waits this long (rate limits are per workspace). */
-      readonly afterMs?: number;
-      /**
-       * No answer came (a timeout, a dropped connection): Slack may still be working on the call.
-       * The retry waits `settleMs` first, so its look for an earlier post sees that post.
-       */
-      readonly unanswered?: boolean;
-    }
-  | { readonly kind: 'permanent'; readonly code: string };
-
-/** Where a delivery landed in Slack, for the log; `skipped` when it had landed before a crash. */
-export interface DeliveryReceipt {
-  readonly channelId: string | null;
-  readonly messageTs: string | null;
-  readonly skipped?: boolean;
-}
+import type { DeliveryFailure, DeliveryReceipt, Notification } from '../services/notifications.js';
+import type { Clock } from '../services/ports.js';
+import { leaseOwner, OUTBOX_LEASE_MS, ownerIsGone } from './outbox-lease.js';
 
 export interface DispatcherDeps {
   readonly repo: OutboxRepo;
@@ -50,6 +31,10 @@ export interface DispatcherDeps {
   readonly giveUpAfterMs?: number;
   /** Wait before retrying a call that got no answer (default 30 s: three Web API timeouts). */
   readonly settleMs?: number;
+  /** This dispatcher's name in `claimed_by` (default: host:pid:start, outbox-lease.ts). */
+  readonly owner?: string;
+  /** How long a claim holds unrenewed (default OUTBOX_LEASE_MS). */
+  readonly leaseMs?: number;
 }
 
 /** GET /healthz turns 503 when the oldest pending delivery has waited longer than this. */
@@ -65,10 +50,23 @@ export class OutboxDispatcher {
   /** Slack rate limits per method and workspace: after a 429 nothing is sent before this time. */
   private pausedUntil = 0;
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  private readonly owner: string;
+  private readonly leaseMs: number;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.owner = deps.owner ?? leaseOwner();
+    this.leaseMs = deps.leaseMs ?? OUTBOX_LEASE_MS;
+  }
 
   start(): void {
     this.stopped = false;
+    // Rows a dead predecessor on this host was delivering (kill -9, a crash) need not wait out
+    // its lease: it is certainly not delivering them.
+    for (const holder of this.deps.repo.leaseHolders(this.deps.clock.now()))
+      if (holder !== this.owner && ownerIsGone(holder, this.owner)) {
+        const released = this.deps.repo.releaseLeases(holder);
+        this.deps.logger.info('outbox claims of a stopped process released', { holder, released });
+      }
     this.timer = setInterval(() => this.kick(), this.deps.pollMs ?? 1000);
     this.timer.unref();
     this.kick();
@@ -108,11 +106,24 @@ export class OutboxDispatcher {
     const { repo, clock } = this.deps;
     for (;;) {
       if (clock.now().getTime() < this.pausedUntil) return;
-      const due = repo.nextDue(clock.now(), this.deps.concurrency ?? 8);
+      const now = clock.now();
+      const due = repo.claimDue(now, this.deps.concurrency ?? 8, this.owner, this.leaseUntil());
       if (!due.length) return;
-      await Promise.all(due.map((row) => this.deliverOne(row)));
+      // Renewed while the batch is in flight, so a slow delivery never loses its claim to another process.
+      const ids = due.map((row) => row.id);
+      const renew = setInterval(() => repo.renewLease(ids, this.owner, this.leaseUntil()), this.leaseMs / 3);
+      renew.unref();
+      try {
+        await Promise.all(due.map((row) => this.deliverOne(row)));
+      } finally {
+        clearInterval(renew);
+      }
       if (this.halted) return;
     }
+  }
+
+  private leaseUntil(): Date {
+    return new Date(this.deps.clock.now().getTime() + this.leaseMs);
   }
 
   private async deliverOne(row: OutboxRow): Promise<void> {

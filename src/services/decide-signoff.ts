@@ -8,8 +8,8 @@ import {
 } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
+import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
-import type { Notification } from './ports.js';
 
 export interface DecideSignOffInput {
   readonly signOffId: number;
@@ -30,7 +30,7 @@ export type DecideSignOffResult =
 
 /** An owner decides a sign-off. Exactly once: a second or concurrent click is refused as a value. */
 export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): DecideSignOffResult {
-  const { store, clock } = deps;
+  const { store, outbox, clock } = deps;
   const at = clock.now();
   const result = store.transaction((): DecideSignOffResult => {
     const requestId = store.requestIdForSignOff(input.signOffId);
@@ -60,7 +60,7 @@ export function decideSignOff(deps: ServiceDeps, input: DecideSignOffInput): Dec
         : { ok: false, reason: 'unknown_signoff', request: current };
     }
     store.appendEvents(before.id, decided.events);
-    store.enqueue(
+    outbox.enqueue(
       [
         ...notificationsFor(before, decided.request, decided.signOff),
         ...homeUpdatesFor(decided.request, deps.config.leadership, input.actorId),

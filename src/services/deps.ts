@@ -4,6 +4,7 @@ import type {
   Clock,
   DelegationStore,
   GroupDirectory,
+  Outbox,
   PromiseStore,
   RequestStore,
 } from './ports.js';
@@ -11,6 +12,8 @@ import type {
 /** What every service needs; passed in by the composition root (main.ts) or a test. */
 export interface ServiceDeps {
   readonly store: RequestStore;
+  /** Where notifications are queued, inside `store.transaction` (same connection). */
+  readonly outbox: Outbox;
   /** Capacity figures, on the same database connection as `store` (so inside its transactions). */
   readonly capacity: CapacityStore;
   /** Promises (one per cleared request), on the same connection as `store`. */

@@ -3,16 +3,9 @@
 // restart, two ticks at once or two processes all try, and exactly one succeeds.
 import { latestDigestDue } from '../domain/schedule.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
+import type { JobRunStore } from './ports.js';
 
 export const DIGEST_JOB = 'weekly_digest';
-
-export interface JobRunStore {
-  /** Inserts (job, period) if absent and enqueues `then` in the same transaction; false if it existed. */
-  claim(job: string, period: string, at: Date, then: readonly Notification[]): boolean;
-  /** When the scheduler first ran this job on this database (recorded on the first call). */
-  firstSeen(job: string, at: Date): Date;
-}
 
 export function runDueDigest(
   deps: Pick<ServiceDeps, 'config' | 'clock' | 'onNotify'> & { readonly jobRuns: JobRunStore },

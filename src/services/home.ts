@@ -8,42 +8,8 @@ import { addDays, type IsoDate, localDate, startOfLocalDay, weekStart } from '..
 import type { CommitPromise } from '../domain/promise.js';
 import type { CommitRequest, SignOff } from '../domain/request.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
-
-export interface PendingSignOffRef {
-  readonly signOffId: number;
-  readonly requestId: number;
-}
-
-export interface WeekFigures {
-  /** Requests submitted since Monday 00:00 local. */
-  readonly inflow: number;
-  /** Requests cleared (every function signed off) since Monday; overrides are counted apart. */
-  readonly cleared: number;
-  /** Requests rejected since Monday. */
-  readonly blocked: number;
-  /** `request.overridden` events since Monday. */
-  readonly overrides: number;
-  /** Requests still waiting now. */
-  readonly pendingRequests: number;
-  readonly pendingByFunction: readonly {
-    readonly functionId: string;
-    readonly label: string;
-    readonly count: number;
-  }[];
-}
-
-/** The reads App Home needs (db/home-repo.ts); each is indexed, see there. */
-export interface HomeQueries {
-  recordOpened(userId: string, at: Date): void;
-  /** Pending sign-offs this person may decide, oldest first (all of them: the count is shown). */
-  pendingFor(userId: string, ownerIds: readonly string[]): PendingSignOffRef[];
-  /** A seller's open requests (newest first) and their `recentLimit` latest closed ones. */
-  sellerRequestIds(sellerId: string, recentLimit: number): { open: number[]; recent: number[] };
-  loadRequests(ids: readonly number[]): Map<number, CommitRequest>;
-  weekFigures(from: Date, to: Date): WeekFigures;
-  oldestPending(limit: number): PendingSignOffRef[];
-}
+import type { Notification } from './notifications.js';
+import type { HomeQueries, HomeWeekFigures, PendingSignOffRef } from './ports.js';
 
 /**
  * The owner ids a person answers for: themselves, and (extension points for the lead) the user
@@ -76,7 +42,7 @@ export interface WaitingItem {
 
 export interface LeadershipBoard {
   readonly weekOf: IsoDate;
-  readonly figures: WeekFigures;
+  readonly figures: HomeWeekFigures;
   readonly oldest: readonly WaitingItem[];
 }
 
@@ -191,11 +157,11 @@ function homePromises(deps: HomeDeps, userId: string, ownerIds: readonly string[
  * changes they can see refresh it.
  */
 export function recordHomeOpened(deps: HomeDeps, userId: string): void {
-  const { store, clock } = deps.services;
+  const { store, outbox, clock } = deps.services;
   const at = clock.now();
   store.transaction(() => {
     deps.home.recordOpened(userId, at);
-    store.enqueue([{ kind: 'home.update', userId }], at);
+    outbox.enqueue([{ kind: 'home.update', userId }], at);
   });
   deps.services.onNotify();
 }

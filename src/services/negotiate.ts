@@ -1,5 +1,7 @@
 // Proposing a feasible date, answering it, withdrawing, overriding: each loads the request, calls
 // one pure transition, and writes state + events + outbox in one transaction.
+
+import type { IsoDate } from '../domain/calendar.js';
 import {
   acceptCounter,
   checkOwner,
@@ -10,11 +12,11 @@ import {
   proposeDate,
   withdraw,
 } from '../domain/negotiation.js';
-import type { CommitRequest, IsoDate, SignOff } from '../domain/request.js';
+import type { CommitRequest, SignOff } from '../domain/request.js';
 import { recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
+import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
-import type { Notification } from './ports.js';
 
 export type NegotiateResult =
   | { readonly ok: true; readonly request: CommitRequest; readonly before: CommitRequest }
@@ -28,7 +30,7 @@ function run(
   transition: (request: CommitRequest, at: Date) => NegotiationResult,
   notify: (before: CommitRequest, after: CommitRequest) => Notification[],
 ): NegotiateResult {
-  const { store, clock } = deps;
+  const { store, outbox, clock } = deps;
   const at = clock.now();
   const result = store.transaction((): NegotiateResult => {
     const requestId = 'requestId' in target ? target.requestId : store.requestIdForSignOff(target.signOffId);
@@ -46,7 +48,7 @@ function run(
     // An accepted counter moves the delivery date: the load moves with it, so check again.
     const after = movesLoad(before, next.request) ? recheckCapacity(deps, next.request) : next.request;
     store.appendEvents(before.id, next.events);
-    store.enqueue(notify(before, after), at);
+    outbox.enqueue(notify(before, after), at);
     return { ok: true, request: after, before };
   });
   if (result.ok) deps.onNotify();

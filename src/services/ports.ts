@@ -1,6 +1,10 @@
-// The narrow interfaces services depend on. db/ and slack/ implement them; tests can too.
+// The narrow interfaces services depend on, all of them here (one place to look): db/ and slack/
+// implement them; tests can too.
+
+import type { IsoDate } from '../domain/calendar.js';
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
 import type { Delegation } from '../domain/delegation.js';
+import type { PendingNow, PreviousWeek, WeekRows } from '../domain/digest.js';
 import type { ClearedVia, CommitPromise, PromiseEvent, PromiseState } from '../domain/promise.js';
 import type {
   CommitRequest,
@@ -9,110 +13,14 @@ import type {
   RequestFacts,
   SignOff,
 } from '../domain/request.js';
-import type { FieldChange, RequiredSignOff, RevisionPlan } from '../domain/revision.js';
+import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
+import type { Notification } from './notifications.js';
 
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/**
- * What must be told to Slack after a state change. Written to the outbox in the same transaction
- * as the change and rendered from the current state when delivered, so a retry after a crash
- * sends what is true then, and several pending updates of one message collapse into one.
- */
-export type Notification =
-  | { readonly kind: 'parent.post'; readonly requestId: number }
-  | { readonly kind: 'parent.update'; readonly requestId: number }
-  | { readonly kind: 'signoff.post'; readonly requestId: number; readonly signOffId: number }
-  | { readonly kind: 'signoff.update'; readonly requestId: number; readonly signOffId: number }
-  | { readonly kind: 'seller.outcome'; readonly requestId: number }
-  /**
-   * A delivery above was given up (a permanent Slack error): tells one person, by DM, what failed
-   * and how to fix it. Queued by the outbox itself, in the transaction that records the failure.
-   */
-  | {
-      readonly kind: 'delivery.failed';
-      readonly requestId: number;
-      /** Who is told: the request's seller, or a leadership member when the seller cannot be reached. */
-      readonly userId: string;
-      readonly failedKind: string;
-      readonly code: string;
-    }
-  /**
-   * Re-render and publish this person's App Home. The store only queues it for people who have
-   * opened Home at least once, and keeps at most one waiting behind the one being delivered, so a
-   * burst of changes publishes a bounded number of times.
-   */
-  | { readonly kind: 'home.update'; readonly userId: string }
-  /** One reminder in the sign-off's thread, mentioning its owners. */
-  | { readonly kind: 'signoff.remind'; readonly requestId: number; readonly signOffId: number }
-  /** One direct message to each leadership member: this sign-off waits too long. */
-  | { readonly kind: 'leadership.escalate'; readonly requestId: number; readonly signOffId: number }
-  /** The weekly digest of the week starting on that Monday, to the digest channel. */
-  | { readonly kind: 'digest.post'; readonly weekStart: string }
-  /** The seller is asked to accept or decline a date an owner proposed (DM with buttons). */
-  | { readonly kind: 'seller.counter'; readonly requestId: number; readonly signOffId: number }
-  /** The seller is asked to revise the request (DM with a Revise button). */
-  | {
-      readonly kind: 'seller.changes';
-      readonly requestId: number;
-      readonly signOffId: number;
-      readonly reason: string;
-    }
-  /** A line in the request's thread saying what just happened (rendered from the event). */
-  | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice }
-  /**
-   * One history event POSTed, signed, to one configured webhook (src/api/webhooks/). The secret
-   * is looked up by url at delivery, never stored in the outbox.
-   */
-  | {
-      readonly kind: 'webhook.deliver';
-      readonly requestId: number;
-      readonly eventId: number;
-      readonly url: string;
-    }
-  | PromiseNotification;
-
-/** What the promise steps and the promise schedule tell Slack (services/promises.ts, promise-asks.ts). */
-export type PromiseNotification =
-  /** `ask_days_before` business days ahead: "on track?" to the confirmers, in the request's thread. */
-  | { readonly kind: 'promise.ask_on_track'; readonly requestId: number }
-  /** On the due date: the thread message with Delivered in full / in part / Will be late. */
-  | { readonly kind: 'promise.ask_due'; readonly requestId: number }
-  /** A business day after an unanswered due date: one reminder in the thread. */
-  | { readonly kind: 'promise.remind'; readonly requestId: number }
-  /** The due-date message re-rendered from the promise's current state (buttons give way to the outcome). */
-  | { readonly kind: 'promise.due_update'; readonly requestId: number }
-  /** The seller, by DM, first: a slip or a part delivery, with the new date and reason. */
-  | { readonly kind: 'promise.seller_told'; readonly requestId: number }
-  /** A line in the thread saying what was just recorded (rendered from the latest event of that type). */
-  | { readonly kind: 'promise.notice'; readonly requestId: number; readonly event: PromiseEvent['type'] };
-
-/** What a thread notice tells: each is rendered from the request's current state. */
-export type ThreadNotice =
-  | { readonly type: 'date_moved'; readonly signOffId: number; readonly from: string; readonly to: string }
-  | { readonly type: 'withdrawn' }
-  | { readonly type: 'overridden' }
-  | {
-      readonly type: 'changes_requested';
-      readonly signOffId: number;
-      readonly userId: string;
-      readonly reason: string;
-    }
-  | { readonly type: 'revised'; readonly version: number; readonly changes: readonly FieldChange[] };
-
-export type NotificationKind = Notification['kind'];
-
-/** Deliveries with the same key go out in order: one request's thread, one person's Home, the digest. */
-export function orderingKeyOf(n: Notification): string {
-  if (n.kind === 'home.update') return `home:${n.userId}`;
-  // Its own queue per receiver and request: in order for one request, and never behind (or in
-  // front of) Slack's messages, so a receiver that is down holds back nothing else.
-  if (n.kind === 'webhook.deliver') return `webhook:${n.url}:request:${n.requestId}`;
-  return 'requestId' in n ? `request:${n.requestId}` : n.kind;
-}
 
 /** A sign-off to create: a function the request is routed to (services/intake.ts). */
 export type NewSignOff = RequiredSignOff;
@@ -197,7 +105,19 @@ export interface RequestStore {
   appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void;
   /** A request's events in the order they happened (for `/commit show`). */
   history(requestId: number): StoredEvent[];
+}
+
+/**
+ * The one way rows get into the outbox (db/outbox-repo.ts). Called inside the caller's
+ * transaction, so a state change and what it tells Slack commit together or not at all.
+ * App Home refreshes are coalesced here (at most two waiting per person).
+ */
+export interface Outbox {
   enqueue(notifications: readonly Notification[], at: Date): void;
+}
+
+/** Where a request's messages are in Slack, recorded by delivery once posted (db/message-locations-repo.ts). */
+export interface MessageLocations {
   parentLocation(requestId: number): SlackLocation | null;
   signOffMessageTs(signOffId: number): string | null;
   setParentLocation(requestId: number, location: SlackLocation): void;
@@ -216,15 +136,85 @@ export interface StoredEvent {
 export interface DelegationStore {
   add(delegation: Delegation, at: Date): void;
   /** Ends the owner's current and future delegations; returns how many. */
-  endAll(ownerId: string, today: IsoDay, at: Date): number;
-  activeOn(day: IsoDay): Delegation[];
+  endAll(ownerId: string, today: IsoDate, at: Date): number;
+  activeOn(day: IsoDate): Delegation[];
 }
-
-type IsoDay = string;
 
 /** Members of Slack user groups (S…), as last fetched; [] for a group not (yet) known. */
 export interface GroupDirectory {
   members(groupId: string): readonly string[];
+}
+
+export interface PendingSignOffRef {
+  readonly signOffId: number;
+  readonly requestId: number;
+}
+
+export interface HomeWeekFigures {
+  /** Requests submitted since Monday 00:00 local. */
+  readonly inflow: number;
+  /** Requests cleared (every function signed off) since Monday; overrides are counted apart. */
+  readonly cleared: number;
+  /** Requests rejected since Monday. */
+  readonly blocked: number;
+  /** `request.overridden` events since Monday. */
+  readonly overrides: number;
+  /** Requests still waiting now. */
+  readonly pendingRequests: number;
+  readonly pendingByFunction: readonly {
+    readonly functionId: string;
+    readonly label: string;
+    readonly count: number;
+  }[];
+}
+
+/** The reads App Home needs (db/home-repo.ts); each is indexed, see there. */
+export interface HomeQueries {
+  recordOpened(userId: string, at: Date): void;
+  /** Pending sign-offs this person may decide, oldest first (all of them: the count is shown). */
+  pendingFor(userId: string, ownerIds: readonly string[]): PendingSignOffRef[];
+  /** A seller's open requests (newest first) and their `recentLimit` latest closed ones. */
+  sellerRequestIds(sellerId: string, recentLimit: number): { open: number[]; recent: number[] };
+  loadRequests(ids: readonly number[]): Map<number, CommitRequest>;
+  weekFigures(from: Date, to: Date): HomeWeekFigures;
+  oldestPending(limit: number): PendingSignOffRef[];
+}
+
+export interface WaitingSignOff {
+  readonly signOffId: number;
+  readonly requestId: number;
+  readonly functionId: string;
+  readonly askedAt: Date;
+  readonly remindedAt: Date | null;
+  readonly escalatedAt: Date | null;
+}
+
+export interface ReminderStore {
+  /** Pending requests (id, creation time): few, since they expire. */
+  pendingRequests(): readonly { readonly id: number; readonly createdAt: Date }[];
+  /** Pending sign-offs of pending requests that still have a reminder or an escalation to come. */
+  waitingSignOffs(): readonly WaitingSignOff[];
+  /** `… SET reminded_at WHERE reminded_at IS NULL`: false when it was already claimed. */
+  markReminded(signOffId: number, at: Date): boolean;
+  markEscalated(signOffId: number, at: Date): boolean;
+  /** `… SET status = 'expired' WHERE status = 'pending'`: false when it closed meanwhile. */
+  markExpired(requestId: number, at: Date): boolean;
+}
+
+export interface JobRunStore {
+  /** Inserts (job, period) if absent and enqueues `then` in the same transaction; false if it existed. */
+  claim(job: string, period: string, at: Date, then: readonly Notification[]): boolean;
+  /** When the scheduler first ran this job on this database (recorded on the first call). */
+  firstSeen(job: string, at: Date): Date;
+}
+
+export interface DigestReader {
+  /** Requests submitted, sign-offs asked and digest events that happened in [start, end). */
+  weekRows(start: Date, end: Date): WeekRows;
+  /** The week before, as much as week-over-week change needs: inflow per product line, decisions. */
+  previousWeek(start: Date, end: Date): PreviousWeek;
+  /** Requests still pending and their pending sign-offs. */
+  pendingNow(): PendingNow;
 }
 
 /** `listPromises`' filter (all optional): soonest due first. */

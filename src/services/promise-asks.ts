@@ -8,7 +8,7 @@ import { addDays, localDate, zonedInstant } from '../domain/calendar.js';
 import { markOverdue } from '../domain/promise.js';
 import { asksDue, type PromiseAskKind } from '../domain/promise-schedule.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 import { notificationsFor } from './promises.js';
 
 export interface PromiseAskRun {
@@ -54,14 +54,14 @@ export function runPromiseAsks(deps: ServiceDeps): PromiseAskRun {
           if (!current || !result?.ok) continue;
           promises.savePromise(current, result.promise, now);
           store.appendEvents(candidate.requestId, result.events);
-          store.enqueue(notificationsFor(deps, result.promise, result.events, 'commit-gate'), now);
+          deps.outbox.enqueue(notificationsFor(deps, result.promise, result.events, 'commit-gate'), now);
           counts.overdue += 1;
           notified = true;
           continue;
         }
         // Nobody to ask: the claim is still made, so a later config change does not ask late.
         if (!promises.claimAsk(candidate.requestId, kind, candidate.dueOn, now)) continue;
-        if (roles.confirmedBy) store.enqueue([askOf(kind, candidate.requestId)], now);
+        if (roles.confirmedBy) deps.outbox.enqueue([askOf(kind, candidate.requestId)], now);
         if (kind === 'on_track') counts.onTrack += 1;
         else if (kind === 'due') counts.due += 1;
         else counts.reminded += 1;

@@ -22,8 +22,8 @@ import {
   type TransitionResult,
 } from '../domain/promise.js';
 import type { ServiceDeps } from './deps.js';
+import type { Notification } from './notifications.js';
 import { ownerDirectory } from './owners.js';
-import type { Notification } from './ports.js';
 
 /** Who may take a step: the roles of INTERFACE.md's command table. */
 export type PromiseRole = 'confirmer' | 'quality' | 'payments' | 'seller' | 'leadership';
@@ -168,7 +168,7 @@ function run(
     if ('duplicate' in next) return { ok: true, promise: before, before, events: [], duplicate: true };
     promises.savePromise(before, next.promise, at);
     store.appendEvents(input.requestId, next.events);
-    store.enqueue(notificationsFor(deps, next.promise, next.events, by), at);
+    deps.outbox.enqueue(notificationsFor(deps, next.promise, next.events, by), at);
     return { ok: true, promise: next.promise, before, events: next.events, duplicate: false };
   });
   if (result.ok && !result.duplicate) deps.onNotify();

@@ -7,28 +7,8 @@ import { localDate } from '../domain/calendar.js';
 import { expire, type LifecycleEvent } from '../domain/request.js';
 import { isExpired, waitingDue } from '../domain/schedule.js';
 import type { ServiceDeps } from './deps.js';
-import type { Notification } from './ports.js';
-
-export interface WaitingSignOff {
-  readonly signOffId: number;
-  readonly requestId: number;
-  readonly functionId: string;
-  readonly askedAt: Date;
-  readonly remindedAt: Date | null;
-  readonly escalatedAt: Date | null;
-}
-
-export interface ReminderStore {
-  /** Pending requests (id, creation time): few, since they expire. */
-  pendingRequests(): readonly { readonly id: number; readonly createdAt: Date }[];
-  /** Pending sign-offs of pending requests that still have a reminder or an escalation to come. */
-  waitingSignOffs(): readonly WaitingSignOff[];
-  /** `… SET reminded_at WHERE reminded_at IS NULL`: false when it was already claimed. */
-  markReminded(signOffId: number, at: Date): boolean;
-  markEscalated(signOffId: number, at: Date): boolean;
-  /** `… SET status = 'expired' WHERE status = 'pending'`: false when it closed meanwhile. */
-  markExpired(requestId: number, at: Date): boolean;
-}
+import type { Notification } from './notifications.js';
+import type { ReminderStore } from './ports.js';
 
 export interface ReminderDeps extends ServiceDeps {
   readonly reminders: ReminderStore;
@@ -41,7 +21,7 @@ export interface ReminderRun {
 }
 
 export function runReminders(deps: ReminderDeps): ReminderRun {
-  const { store, reminders, config, clock } = deps;
+  const { store, outbox, reminders, config, clock } = deps;
   const now = clock.now();
   const r = config.reminders;
   let expired = 0;
@@ -57,7 +37,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         .filter((s) => s.status === 'pending')
         .map((s) => ({ kind: 'signoff.update', requestId: req.id, signOffId: s.id }));
       list.push({ kind: 'parent.update', requestId: req.id }, { kind: 'seller.outcome', requestId: req.id });
-      store.enqueue(list, now);
+      outbox.enqueue(list, now);
       return true;
     });
     if (done) expired++;
@@ -91,7 +71,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         if (!reminders.markReminded(s.signOffId, now)) return false;
         const event: LifecycleEvent = { type: 'signoff.reminded', ...base };
         store.appendEvents(s.requestId, [event]);
-        store.enqueue([{ kind: 'signoff.remind', requestId: s.requestId, signOffId: s.signOffId }], now);
+        outbox.enqueue([{ kind: 'signoff.remind', requestId: s.requestId, signOffId: s.signOffId }], now);
         return true;
       });
       if (done) reminded++;
@@ -102,7 +82,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
         const event: LifecycleEvent = { type: 'signoff.escalated', ...base };
         store.appendEvents(s.requestId, [event]);
         if (config.leadership.length) {
-          store.enqueue(
+          outbox.enqueue(
             [{ kind: 'leadership.escalate', requestId: s.requestId, signOffId: s.signOffId }],
             now,
           );

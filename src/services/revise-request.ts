@@ -7,8 +7,8 @@ import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { recheckCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { validateAndRoute } from './intake.js';
+import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
-import type { Notification } from './ports.js';
 
 export type RequestChangesResult =
   | { readonly ok: true; readonly request: CommitRequest }
@@ -18,7 +18,7 @@ export function askForChanges(
   deps: ServiceDeps,
   input: { signOffId: number; actorId: string; reason: string; version?: number },
 ): RequestChangesResult {
-  const { store, clock } = deps;
+  const { store, outbox, clock } = deps;
   const at = clock.now();
   const result = store.transaction((): RequestChangesResult => {
     const requestId = store.requestIdForSignOff(input.signOffId);
@@ -31,7 +31,7 @@ export function askForChanges(
     if (!asked.ok) return { ...asked, request };
     store.appendEvents(request.id, asked.events);
     const reason = input.reason.trim();
-    store.enqueue(
+    outbox.enqueue(
       [
         {
           kind: 'thread.notice',
@@ -61,7 +61,7 @@ export function reviseRequest(
   deps: ServiceDeps,
   input: { requestId: number; version: number; actorId: string; raw: RawRequestInput },
 ): ReviseResult {
-  const { config, clock, store } = deps;
+  const { config, clock, store, outbox } = deps;
   const at = clock.now();
   const intake = validateAndRoute(deps, input.raw, at);
   if (!intake.ok) return intake;
@@ -122,7 +122,7 @@ export function reviseRequest(
       }
     }
     store.appendEvents(after.id, events);
-    store.enqueue(notifications, at);
+    outbox.enqueue(notifications, at);
     return { ok: true, request: after };
   });
   if (result.ok) deps.onNotify();

@@ -5,7 +5,7 @@ import { checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
 import { validateAndRoute } from './intake.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 
 export interface SubmitRequestInput {
   readonly sellerId: string;
@@ -21,7 +21,7 @@ export type SubmitRequestResult =
 
 /** A seller asks for a commitment: validate, route, store, and queue the thread in one transaction. */
 export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): SubmitRequestResult {
-  const { config, clock, store } = deps;
+  const { config, clock, store, outbox } = deps;
   const at = clock.now();
   const intake = validateAndRoute(deps, input.raw, at);
   if (!intake.ok) return intake;
@@ -55,7 +55,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
     ];
     if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
     notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
-    store.enqueue(notifications, at);
+    outbox.enqueue(notifications, at);
     return created;
   });
   deps.onNotify();

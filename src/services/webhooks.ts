@@ -3,7 +3,7 @@
 // that appends the events, so no event commits without its deliveries, nor they without it.
 import type { Config } from '../config.js';
 import { subscribersOf } from '../domain/webhook.js';
-import type { Notification } from './ports.js';
+import type { Notification } from './notifications.js';
 
 export function webhookDeliveriesFor(
   config: Pick<Config, 'webhooks'>,

@@ -8,22 +8,10 @@ import {
   computeTrendWeek,
   type Digest,
   type DigestInput,
-  type PendingNow,
-  type PreviousWeek,
   type TrendWeek,
-  type WeekRows,
   weekBounds,
 } from '../domain/digest.js';
-import type { Clock } from './ports.js';
-
-export interface DigestReader {
-  /** Requests submitted, sign-offs asked and digest events that happened in [start, end). */
-  weekRows(start: Date, end: Date): WeekRows;
-  /** The week before, as much as week-over-week change needs: inflow per product line, decisions. */
-  previousWeek(start: Date, end: Date): PreviousWeek;
-  /** Requests still pending and their pending sign-offs. */
-  pendingNow(): PendingNow;
-}
+import type { Clock, DigestReader } from './ports.js';
 
 export interface DigestDeps {
   readonly reader: DigestReader;

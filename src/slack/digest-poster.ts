@@ -9,8 +9,8 @@ import type { IsoDate } from '../domain/calendar.js';
 import type { AppLogger } from '../logger.js';
 import { DIGEST_JOB } from '../services/digest-schedule.js';
 import { buildTrend, buildWeeklyDigest, type DigestDeps } from '../services/weekly-digest.js';
+import { PermanentDeliveryError } from './delivery/slack-errors.js';
 import { renderTrendChart } from './digest-chart.js';
-import { PermanentDeliveryError } from './notifier.js';
 import { buildDigestMessages, chartComment } from './views/digest.js';
 
 export interface DigestPosterDeps {

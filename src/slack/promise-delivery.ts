@@ -6,7 +6,8 @@ import { localDate } from '../domain/calendar.js';
 import { dueOn, isOpen } from '../domain/promise.js';
 import { businessDaysBetween } from '../domain/promise-schedule.js';
 import type { ServiceDeps } from '../services/deps.js';
-import type { PromiseNotification, SlackLocation } from '../services/ports.js';
+import type { PromiseNotification } from '../services/notifications.js';
+import type { MessageLocations, SlackLocation } from '../services/ports.js';
 import { confirmerIds } from '../services/promises.js';
 import {
   buildDueAsk,
@@ -23,6 +24,7 @@ export interface PromiseDeliveryIo {
   readonly services: ServiceDeps;
   readonly ctx: RenderContext;
   readonly client: WebClient;
+  readonly locations: MessageLocations;
   /** The request's parent message; throws a permanent `parent_not_posted` when there is none. */
   parent(requestId: number): SlackLocation;
   /** Posts once under `key` in the request's thread. */
@@ -100,7 +102,7 @@ export async function deliverPromiseNotification(
       return { channelId: parent.channelId, messageTs: ts };
     }
     case 'promise.seller_told': {
-      const parent = services.store.parentLocation(promise.requestId);
+      const parent = io.locations.parentLocation(promise.requestId);
       const link = parent ? messageLink(parent.channelId, parent.messageTs) : null;
       // One DM per slip and per delivery: the counts say which step this one is about.
       const key = `promise-seller:${promise.requestId}:${promise.slips.length}:${promise.deliveries.length}`;

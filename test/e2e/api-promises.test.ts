@@ -3,8 +3,8 @@
 // answers, idempotent retries, and the list of promises.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { errorAnswer, promiseAnswer, promisesAnswer, requestDetailAnswer } from '../../src/api/schemas.js';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { Harness } from '../support/harness.js';
 

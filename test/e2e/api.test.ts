@@ -4,13 +4,13 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import {
   capacityAnswer,
   errorAnswer,
   requestCreatedAnswer,
   requestDetailAnswer,
 } from '../../src/api/schemas.js';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { Harness } from '../support/harness.js';
 

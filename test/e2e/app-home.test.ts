@@ -3,8 +3,9 @@
 // stays within Slack's 100-block limit.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRequestStore, HOME_REFRESH_WINDOW_MS } from '../../src/db/request-repo.js';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
+import { HOME_REFRESH_WINDOW_MS } from '../../src/db/outbox-repo.js';
+import { createRequestStore } from '../../src/db/request-repo.js';
 import { ACTIONS, CALLBACKS, REJECT_BLOCKS } from '../../src/slack/ids.js';
 import { assertValidHome, assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { appHomeOpened, blockAction, stateValue, viewSubmission } from '../support/fixtures.js';

@@ -4,9 +4,9 @@
 // signs off.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { closeDb, createDb } from '../../src/db/create-db.js';
 import { createDigestReader } from '../../src/db/digest-repo.js';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
 import type { CapacityCheck } from '../../src/domain/capacity.js';
 import { buildWeeklyDigest } from '../../src/services/weekly-digest.js';
 import { ACTIONS, CALLBACKS, CHANGES_BLOCKS, PROPOSE_BLOCKS } from '../../src/slack/ids.js';

@@ -3,7 +3,7 @@
 // and concurrent submissions for the last free capacity. Widgets: 500 units a week.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import type { CapacityCheck } from '../../src/domain/capacity.js';
 import { ACTIONS, CALLBACKS, REJECT_BLOCKS } from '../../src/slack/ids.js';
 import { assertValidMessage, assertValidModal } from '../support/block-kit.js';

@@ -2,7 +2,7 @@
 // decisions → the seller told. Every Block Kit surface the bot sends is checked against limits.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS, REJECT_BLOCKS } from '../../src/slack/ids.js';
 import { assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { slashCommand, stateValue, viewSubmission } from '../support/fixtures.js';

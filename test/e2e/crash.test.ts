@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type RecordedCall, SlackStandIn } from '../../src/dev/slack-stand-in.js';
-import { ACTIONS, CALLBACKS, REQUEST_BLOCKS } from '../../src/slack/ids.js';
+import { type RecordedCall, SlackStandIn } from '../../dev/slack-stand-in.js';
+import { ACTIONS, CALLBACKS } from '../../src/slack/ids.js';
+import { botCommand, requestFormValues } from '../support/bot-process.js';
 import { exampleConfigObject } from '../support/config.js';
-import { blockAction, stateValue, viewSubmission } from '../support/fixtures.js';
+import { blockAction, viewSubmission } from '../support/fixtures.js';
 import { SlackClientSim } from '../support/signed-requests.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
 const SECRET = 'crash-test-signing-secret';
 const TOKEN = 'xoxb-crash-test-token';
 
@@ -127,7 +127,7 @@ const dbPath = () => join(dir, 'cg.db');
 
 async function startBot(): Promise<SlackClientSim> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  child = spawn(tsx, ['src/main.ts'], {
+  child = spawn(...botCommand(), {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -168,22 +168,6 @@ async function kill9(): Promise<void> {
   child = undefined;
 }
 
-function values() {
-  const input = (id: string) => `${id}_input`;
-  const v = {
-    [REQUEST_BLOCKS.customer]: stateValue.text('Acme Corp'),
-    [REQUEST_BLOCKS.productLineId]: stateValue.select('widgets'),
-    [REQUEST_BLOCKS.quantity]: stateValue.number('120'),
-    [REQUEST_BLOCKS.value]: stateValue.text('10000'),
-    [REQUEST_BLOCKS.deliveryDate]: stateValue.date('2027-06-01'),
-    [REQUEST_BLOCKS.paymentTermsDays]: stateValue.number('30'),
-    [REQUEST_BLOCKS.discountPercent]: stateValue.number('0'),
-    [REQUEST_BLOCKS.specialRequirements]: stateValue.text(null),
-    [REQUEST_BLOCKS.dealReference]: stateValue.text(null),
-  };
-  return Object.fromEntries(Object.entries(v).map(([block, value]) => [block, { [input(block)]: value }]));
-}
-
 const ok = (c: RecordedCall) => c.status === 200 && c.response.ok === true;
 
 describe('crash between a state change and its delivery', () => {
@@ -197,7 +181,7 @@ describe('crash between a state change and its delivery', () => {
         userId: 'U0SELLER',
         callbackId: CALLBACKS.requestModal,
         privateMetadata: JSON.stringify({ channel: 'C0SALES' }),
-        values: values(),
+        values: requestFormValues({ customer: 'Acme Corp', quantity: '120', value: '10000' }),
       }),
     );
     expect(submitted.status).toBe(200);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { localDate } from '../../src/domain/calendar.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { exampleConfigObject } from '../support/config.js';

@@ -3,7 +3,7 @@
 // typed and pings nobody, and invalid payloads change nothing.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS } from '../../src/slack/ids.js';
 import { NOT_VALID } from '../../src/slack/middleware/refuse-invalid.js';
 import { assertValidMessage } from '../support/block-kit.js';

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mrkdwnToText, renderMessage, renderModal } from '../../src/dev/block-kit-text.js';
-import { runDemo } from '../../src/dev/demo.js';
+import { mrkdwnToText, renderMessage, renderModal } from '../../dev/block-kit-text.js';
+import { runDemo } from '../../dev/demo.js';
 
 const names = { user: (id: string) => (id === 'U0SAM' ? 'Sam' : id), channel: () => 'commitments' };
 

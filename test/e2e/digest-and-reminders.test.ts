@@ -4,7 +4,7 @@
 // the test ticks the scheduler itself and waits for deliveries, never for time.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { assertValidMessage } from '../support/block-kit.js';
 import { slashCommand } from '../support/fixtures.js';

@@ -3,7 +3,7 @@
 // (which shows exactly what /commit digest answers, in a modal).
 // Widgets: 500 units a week; gadgets have no capacity. The clock: Monday 23 Nov 2026.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { blockAction, slashCommand } from '../support/fixtures.js';

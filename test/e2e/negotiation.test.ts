@@ -2,7 +2,7 @@
 // withdrawal, leadership override, quorum, and a burst of concurrent decisions.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import {
   ACTIONS,
   CALLBACKS,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { SlackStandIn } from '../../src/dev/slack-stand-in.js';
+import { SlackStandIn } from '../../dev/slack-stand-in.js';
 import { exampleConfigObject } from '../support/config.js';
 
 const root = new URL('../..', import.meta.url).pathname;

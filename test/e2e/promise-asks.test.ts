@@ -5,7 +5,7 @@
 // middle asking nothing twice. The clock jumps; the test ticks the scheduler itself.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS, PROMISE_LATE_BLOCKS, PROMISE_PART_BLOCKS } from '../../src/slack/ids.js';
 import { assertValidHome, assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { exampleConfig } from '../support/config.js';

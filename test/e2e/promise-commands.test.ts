@@ -3,7 +3,7 @@
 // /commit show listing the promise's events, /commit help listing them all.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { assertValidMessage } from '../support/block-kit.js';
 import { exampleConfig } from '../support/config.js';

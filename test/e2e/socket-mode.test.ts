@@ -1,6 +1,6 @@
 // Socket Mode is the manifest's default: the same flow over the stand-in's WebSocket envelopes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/dev/slack-stand-in.js';
+import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS } from '../../src/slack/ids.js';
 import { blockAction, slashCommand, viewSubmission } from '../support/fixtures.js';
 import { Harness } from '../support/harness.js';

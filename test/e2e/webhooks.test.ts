@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type RecordedCall, SlackStandIn } from '../../src/dev/slack-stand-in.js';
+import { type RecordedCall, SlackStandIn } from '../../dev/slack-stand-in.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { exampleConfig, exampleConfigObject } from '../support/config.js';
 import { Harness } from '../support/harness.js';

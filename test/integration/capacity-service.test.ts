@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
+import { createOutbox } from '../../src/db/outbox-repo.js';
 import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import { userActor } from '../../src/domain/actor.js';
@@ -26,6 +27,7 @@ beforeEach(() => {
   db = createDb(':memory:');
   deps = {
     store: createRequestStore(db),
+    outbox: createOutbox(db),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,

@@ -4,7 +4,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/create-db.js';
 import { createHomeRepo, HOME_SQL } from '../../src/db/home-repo.js';
-import { createRequestStore, HOME_REFRESH_WINDOW_MS } from '../../src/db/request-repo.js';
+import { createOutbox, HOME_REFRESH_WINDOW_MS } from '../../src/db/outbox-repo.js';
+import { createRequestStore } from '../../src/db/request-repo.js';
 import type { CommitRequest } from '../../src/domain/request.js';
 import type { NewSignOff, RequestStore } from '../../src/services/ports.js';
 
@@ -132,13 +133,13 @@ describe('queueing Home refreshes', () => {
       .all(`home:${userId}`) as { status: string; due: number }[];
 
   it('when someone never opened Home then no refresh is queued for them', () => {
-    store.enqueue([{ kind: 'home.update', userId: 'U0NEVER' }], at);
+    createOutbox(db).enqueue([{ kind: 'home.update', userId: 'U0NEVER' }], at);
     expect(homeRows('U0NEVER')).toEqual([]);
   });
 
   it('when many changes come at once then at most two refreshes wait, the second after the window', () => {
     createHomeRepo(db).recordOpened('U0OPS1', at);
-    for (let i = 0; i < 50; i++) store.enqueue([{ kind: 'home.update', userId: 'U0OPS1' }], at);
+    for (let i = 0; i < 50; i++) createOutbox(db).enqueue([{ kind: 'home.update', userId: 'U0OPS1' }], at);
     expect(homeRows('U0OPS1')).toEqual([
       { status: 'pending', due: at.getTime() },
       { status: 'pending', due: at.getTime() + HOME_REFRESH_WINDOW_MS },
@@ -147,10 +148,10 @@ describe('queueing Home refreshes', () => {
 
   it('when Home was just published then the next refresh waits out the window', () => {
     createHomeRepo(db).recordOpened('U0OPS1', at);
-    store.enqueue([{ kind: 'home.update', userId: 'U0OPS1' }], at);
+    createOutbox(db).enqueue([{ kind: 'home.update', userId: 'U0OPS1' }], at);
     db.$client.prepare("UPDATE outbox SET status = 'done', delivered_at = ?").run(at.getTime());
     const later = new Date(at.getTime() + 200);
-    store.enqueue([{ kind: 'home.update', userId: 'U0OPS1' }], later);
+    createOutbox(db).enqueue([{ kind: 'home.update', userId: 'U0OPS1' }], later);
     expect(homeRows('U0OPS1')[1]).toEqual({ status: 'pending', due: at.getTime() + HOME_REFRESH_WINDOW_MS });
   });
 });

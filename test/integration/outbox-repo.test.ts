@@ -1,10 +1,15 @@
 // The outbox table's own rules: the dispatcher takes the due head of each ordering key, oldest
 // first; delivered rows are deleted after 30 days, a capped slice per run, in batches; pending and failed
-// deliveries are never deleted (a person still has to see or requeue them).
+// deliveries are never deleted (a person still has to see or requeue them); a claim leases a row
+// to one process.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createOutboxRepo } from '../../src/db/outbox-repo.js';
 import { outbox } from '../../src/db/schema.js';
+import { leaseOwner, ownerIsGone } from '../../src/jobs/outbox-lease.js';
 import { outboxPruner } from '../../src/jobs/outbox-prune.js';
 import { createLogger } from '../../src/logger.js';
 import { FixedClock } from '../support/fixed-clock.js';
@@ -102,5 +107,67 @@ describe('next due deliveries', () => {
     repo.markDone(head, NOW, head.id);
     expect(repo.nextDue(NOW, 10).map((r) => r.id)).toEqual([4, 7, 8]);
     expect(repo.nextDue(new Date(NOW.getTime() + 60_000), 10).map((r) => r.id)).toEqual([3, 4, 7, 8]);
+  });
+});
+
+describe('claiming due deliveries with a lease', () => {
+  it('when two connections claim at once then each row goes to one, a leased head holds back its key, and an expired lease is claimable again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'commit-gate-lease-'));
+    const a = createDb(join(dir, 'cg.db'));
+    const b = createDb(join(dir, 'cg.db'));
+    try {
+      const previous = db;
+      db = a;
+      row('a', 'pending', null); // 1: head of a
+      row('a', 'pending', null); // 2: behind 1
+      row('b', 'pending', null); // 3
+      row('c', 'pending', null); // 4
+      db = previous;
+      const lease = new Date(NOW.getTime() + 60_000);
+      const first = createOutboxRepo(a).claimDue(NOW, 2, 'host:1:1', lease);
+      const longer = new Date(NOW.getTime() + 120_000);
+      const second = createOutboxRepo(b).claimDue(NOW, 10, 'host:2:2', longer);
+      expect(first.map((r) => r.id)).toEqual([1, 3]);
+      // Row 2 waits behind row 1, which the first holds: the second takes only what is free.
+      expect(second.map((r) => r.id)).toEqual([4]);
+      expect(createOutboxRepo(b).claimDue(NOW, 10, 'host:2:2', lease)).toEqual([]);
+      expect(createOutboxRepo(b).leaseHolders(NOW).sort()).toEqual(['host:1:1', 'host:2:2']);
+      // The first dies holding 1 and 3: after the lease, the second takes them (and row 2 still waits).
+      const later = new Date(lease.getTime() + 1);
+      expect(
+        createOutboxRepo(b)
+          .claimDue(later, 10, 'host:2:2', new Date(later.getTime() + 60_000))
+          .map((r) => r.id),
+      ).toEqual([1, 3]);
+    } finally {
+      closeDb(a);
+      closeDb(b);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when an attempt settles then its lease is cleared, and releasing a gone owner frees its rows at once', () => {
+    row('a', 'pending', null); // 1
+    row('b', 'pending', null); // 2
+    const repo = createOutboxRepo(db);
+    const lease = new Date(NOW.getTime() + 60_000);
+    const [one, two] = repo.claimDue(NOW, 10, 'host:1:1', lease);
+    if (!one || !two) throw new Error('nothing claimed');
+    repo.markRetry(one.id, 1, NOW, 'http_500');
+    expect(repo.claimDue(NOW, 10, 'host:2:2', lease).map((r) => r.id)).toEqual([1]);
+    expect(repo.releaseLeases('host:1:1')).toBe(1);
+    expect(repo.claimDue(NOW, 10, 'host:3:3', lease).map((r) => r.id)).toEqual([2]);
+  });
+});
+
+describe('lease owners', () => {
+  it('when an owner is on this host then it is gone if its pid has exited or is an earlier life of ours', () => {
+    const me = leaseOwner();
+    const [host, pid] = me.split(':');
+    expect(ownerIsGone(me, me)).toBe(false);
+    expect(ownerIsGone(`${host}:${pid}:1`, me)).toBe(true);
+    expect(ownerIsGone(`${host}:${process.ppid}:1`, me)).toBe(false);
+    expect(ownerIsGone(`${host}:999999999:1`, me)).toBe(true);
+    expect(ownerIsGone('elsewhere:999999999:1', me)).toBe(false);
   });
 });

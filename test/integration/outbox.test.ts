@@ -2,13 +2,13 @@
 // request, retry until a day has passed, give up on permanent errors, report each cause once.
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/create-db.js';
-import { createOutboxRepo } from '../../src/db/outbox-repo.js';
+import { createOutbox, createOutboxRepo } from '../../src/db/outbox-repo.js';
 import { createProcessedRepo } from '../../src/db/processed-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
-import { type DeliveryFailure, OutboxDispatcher } from '../../src/jobs/outbox.js';
+import { OutboxDispatcher } from '../../src/jobs/outbox.js';
 import { createLogger } from '../../src/logger.js';
-import type { Notification } from '../../src/services/ports.js';
-import { createReportsFor } from '../../src/slack/delivery-reports.js';
+import type { DeliveryFailure, Notification } from '../../src/services/notifications.js';
+import { createReportsFor } from '../../src/slack/delivery/reports.js';
 import { deliveryKey, idempotency, PROCESSED_KEY_TTL_MS } from '../../src/slack/middleware/idempotency.js';
 import { exampleConfig } from '../support/config.js';
 import { FixedClock } from '../support/fixed-clock.js';
@@ -81,7 +81,7 @@ function setup(script: (n: Notification, attempt: number) => DeliveryFailure | n
     },
   });
   const [a, b] = request.signOffs;
-  store.enqueue(
+  createOutbox(db).enqueue(
     [
       { kind: 'parent.post', requestId: request.id },
       { kind: 'signoff.post', requestId: request.id, signOffId: a?.id ?? 0 },

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
+import { createOutbox } from '../../src/db/outbox-repo.js';
 import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import { events, outbox, promiseDeliveries, promiseSlips, promises } from '../../src/db/schema.js';
@@ -38,6 +39,7 @@ function setup(config: Config) {
   clock = new FixedClock(START);
   deps = {
     store: createRequestStore(db, { timeZone: config.timezone }),
+    outbox: createOutbox(db),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,

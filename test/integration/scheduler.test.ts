@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
+import { createOutbox } from '../../src/db/outbox-repo.js';
 import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import { createJobRunStore, createReminderStore } from '../../src/db/schedule-repo.js';
@@ -27,6 +28,7 @@ const logger = createLogger('error', () => {});
 function schedulerOn(db: Db, clock: FixedClock): Scheduler {
   const services: ServiceDeps = {
     store: createRequestStore(db),
+    outbox: createOutbox(db),
     capacity: createCapacityStore(db),
     promises: createPromiseStore(db),
     config,
@@ -154,6 +156,7 @@ describe('scheduler: reminders, escalation and expiry', () => {
     clock = new FixedClock('2026-11-20T20:00:00Z');
     services = {
       store: createRequestStore(db),
+      outbox: createOutbox(db),
       capacity: createCapacityStore(db),
       promises: createPromiseStore(db),
       config,

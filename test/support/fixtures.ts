@@ -1,3 +1,3 @@
-// Moved to src/dev/slack-payloads.ts so `npm run demo` sends the same payloads as the tests.
+// Moved to dev/slack-payloads.ts so `npm run demo` sends the same payloads as the tests.
 // Add new payload factories there.
-export * from '../../src/dev/slack-payloads.js';
+export * from '../../dev/slack-payloads.js';

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SlackStandIn, type SlackStandInOptions } from '../../dev/slack-stand-in.js';
 import type { Config } from '../../src/config.js';
 import { parseEnv } from '../../src/config.js';
-import { SlackStandIn, type SlackStandInOptions } from '../../src/dev/slack-stand-in.js';
 import { createLogger } from '../../src/logger.js';
 import { type Runtime, startRuntime } from '../../src/runtime.js';
 import { CALLBACKS, REQUEST_BLOCKS } from '../../src/slack/ids.js';

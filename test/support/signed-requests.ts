@@ -1,2 +1,2 @@
-// Moved to src/dev/ so `npm run demo` signs requests exactly as the tests do.
-export * from '../../src/dev/signed-requests.js';
+// Moved to dev/ so `npm run demo` signs requests exactly as the tests do.
+export * from '../../dev/signed-requests.js';

@@ -68,7 +68,7 @@ const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
 const NON_METHOD_SCOPES: Readonly<Record<string, (m: Manifest) => boolean>> = {
   commands: (m) => (m.features.slash_commands?.length ?? 0) > 0,
   // conversations.history / replies need the history scope of the conversation's type: groups
-  // when channels.requests is private, im for the DMs the outbox posts (src/slack/notifier.ts).
+  // when channels.requests is private, im for the DMs the outbox posts (src/slack/delivery/presenters.ts).
   'groups:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
   'im:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
   // Slack grants users:read.email only with users:read (docs.slack.dev/reference/scopes/users.read.email).
@@ -91,10 +91,8 @@ const STRING_PATTERN = new RegExp(`['"\`]((?:${NAMESPACES})(?:\\.[A-Za-z0-9]+)+)
 /** Every Web API method named in src/**\/*.ts, with the files that name it. */
 function webApiMethodsIn(dir: string): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  // src/dev/ holds the local Slack stand-in: it *answers* Web API methods, the bot never calls them.
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
-    (f) => f.endsWith('.ts') && !f.startsWith('dev/'),
-  );
+  // The local Slack stand-in lives in dev/, outside src/: it *answers* Web API methods.
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
   for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const pattern of [CALL_PATTERN, STRING_PATTERN]) {
@@ -122,6 +120,8 @@ interface Listener {
 // `app.event('app_home_opened', …)`: the kind and the first argument's source text.
 const LISTENER_PATTERN =
   /\bapp\.(command|event|action|view|shortcut|options)\s*(?:<[^(]*>)?\s*\(\s*([^,)]+?)\s*[,)]/g;
+// Buttons registered through slack/listeners/shared.ts: `onButton(app, deps, ACTIONS.approve, …)`.
+const BUTTON_PATTERN = /\bonButton\s*\(\s*app\s*,\s*\w+\s*,\s*([^,)]+?)\s*[,)]/g;
 
 /** A string literal, or a constant (`COMMAND`, `ACTIONS.approve`) exported by src/slack/ids.ts. */
 function resolveListenerArg(source: string): string | undefined {
@@ -138,14 +138,16 @@ function resolveListenerArg(source: string): string | undefined {
 /** Every Bolt listener registered in dir/**\/*.ts. */
 function listenersIn(dir: string): Listener[] {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-  return files.flatMap((file) =>
-    [...readFileSync(join(dir, file), 'utf8').matchAll(LISTENER_PATTERN)].map((m) => ({
-      kind: m[1] as ListenerKind,
-      source: m[2] ?? '',
-      name: resolveListenerArg(m[2] ?? ''),
-      file,
-    })),
-  );
+  return files.flatMap((file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    return [
+      ...[...text.matchAll(LISTENER_PATTERN)].map((m) => ({
+        kind: m[1] as ListenerKind,
+        source: m[2] ?? '',
+      })),
+      ...[...text.matchAll(BUTTON_PATTERN)].map((m) => ({ kind: 'action' as const, source: m[1] ?? '' })),
+    ].map((l) => ({ ...l, name: resolveListenerArg(l.source), file }));
+  });
 }
 
 const SLACK_DIR = fileURLToPath(new URL('../../src/slack/', import.meta.url));

@@ -9,7 +9,7 @@ import {
   LogLevel as WebLogLevel,
 } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackStandIn, STAND_IN_WORKSPACE } from '../../src/dev/slack-stand-in.js';
+import { SlackStandIn, STAND_IN_WORKSPACE } from '../../dev/slack-stand-in.js';
 import { slashCommand, triggerId } from '../support/fixtures.js';
 
 let standIn: SlackStandIn;

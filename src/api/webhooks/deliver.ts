@@ -3,7 +3,8 @@
 import type { Config } from '../../config.js';
 import type { WebhookReader } from '../../db/webhook-repo.js';
 import { webhookBodyOf } from '../../domain/webhook.js';
-import type { Clock, Notification } from '../../services/ports.js';
+import type { Notification } from '../../services/notifications.js';
+import type { Clock } from '../../services/ports.js';
 import { sendWebhook, WebhookDeliveryError } from './sender.js';
 
 type WebhookNotification = Extract<Notification, { kind: 'webhook.deliver' }>;

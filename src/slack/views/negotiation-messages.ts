@@ -1,7 +1,7 @@
 // The seller's DM about a proposed date, and the short notices posted in a request's thread.
 import type { KnownBlock } from '@slack/types';
 import { type CommitRequest, requestRef, type SignOff, versionedRef } from '../../domain/request.js';
-import type { ThreadNotice } from '../../services/ports.js';
+import type { ThreadNotice } from '../../services/notifications.js';
 import { encodeRequestButton } from '../codecs.js';
 import { ACTIONS } from '../ids.js';
 import { LIMITS } from '../limits.js';

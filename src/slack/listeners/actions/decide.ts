@@ -1,103 +1,44 @@
-import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+// Approve and Reject on a sign-off message: approve decides at once; reject opens the reason modal
+// after checking the clicker may decide (the decision itself is taken in views/reject-modal.ts).
+import type { App } from '@slack/bolt';
 import { checkCanDecide, decideSignOff } from '../../../services/decide-signoff.js';
 import { decodeSignOffButton } from '../../codecs.js';
 import { ACTIONS } from '../../ids.js';
 import { buildRejectModal } from '../../views/modals.js';
-import { refusalText } from '../../views/refusals.js';
-import { APOLOGY, type ListenerDeps } from '../deps.js';
-
-type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
-
-/** Where a private answer to a click goes: the clicker, in the channel and thread clicked in. */
-export function whereClicked(body: BlockAction): { channel: string | null; thread: string | null } {
-  const container = body.container as
-    | { channel_id?: string; thread_ts?: string; message_ts?: string }
-    | undefined;
-  return {
-    channel: body.channel?.id ?? container?.channel_id ?? null,
-    thread: container?.thread_ts ?? body.message?.thread_ts ?? null,
-  };
-}
-
-export async function tellPrivately(client: WebClient, body: BlockAction, text: string): Promise<void> {
-  const { channel, thread } = whereClicked(body);
-  if (channel) {
-    await client.chat.postEphemeral({
-      channel,
-      user: body.user.id,
-      text,
-      ...(thread ? { thread_ts: thread } : {}),
-    });
-    return;
-  }
-  // A click outside a channel (App Home): answer in the person's DM with the bot.
-  const dm = await client.conversations.open({ users: body.user.id });
-  if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text });
-}
+import type { ListenerDeps } from '../deps.js';
+import { onButton, refuse, whereClicked } from '../shared.js';
 
 export function register(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTIONS.approve, async (args) => {
-    const { ack, body, action, client } = args as ButtonArgs;
-    await ack();
-    const log = deps.logger.child({ listener: 'approve', user: body.user.id });
-    const button = decodeSignOffButton(action.value);
-    try {
-      if (!button) {
-        log.warn('tampered or malformed button value');
-        await tellPrivately(client, body, 'That button is not valid. Nothing was changed.');
-        return;
-      }
-      const result = decideSignOff(deps.services, {
-        signOffId: button.s,
-        version: button.v,
-        actorId: body.user.id,
-        verdict: { kind: 'approve' },
-      });
-      if (!result.ok) {
-        log.info('decision refused', { reason: result.reason, signOff: button.s });
-        await tellPrivately(client, body, refusalText(result, result.request?.id ?? null));
-        return;
-      }
-      log.info('sign-off approved', { request: result.request.id, signOff: button.s });
-    } catch (error) {
-      log.error('approve failed', error);
-      await tellPrivately(client, body, APOLOGY).catch(() => undefined);
+  onButton(app, deps, ACTIONS.approve, decodeSignOffButton, async (args, button, log) => {
+    const result = decideSignOff(deps.services, {
+      signOffId: button.s,
+      version: button.v,
+      actorId: args.body.user.id,
+      verdict: { kind: 'approve' },
+    });
+    if (!result.ok) {
+      log.info('decision refused', { reason: result.reason, signOff: button.s });
+      return refuse(args, result);
     }
+    log.info('sign-off approved', { request: result.request.id, signOff: button.s });
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.reject, async (args) => {
-    const { ack, body, action, client } = args as ButtonArgs;
-    await ack();
-    const log = deps.logger.child({ listener: 'reject', user: body.user.id });
-    const button = decodeSignOffButton(action.value);
-    try {
-      if (!button) {
-        log.warn('tampered or malformed button value');
-        await tellPrivately(client, body, 'That button is not valid. Nothing was changed.');
-        return;
-      }
-      const check = checkCanDecide(deps.services, {
-        signOffId: button.s,
-        version: button.v,
-        actorId: body.user.id,
-      });
-      if (!check.ok) {
-        await tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
-        return;
-      }
-      const { channel, thread } = whereClicked(body);
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: buildRejectModal(
-          { s: button.s, v: button.v, channel, thread },
-          check.signOff.label,
-          check.request.id,
-        ),
-      });
-    } catch (error) {
-      log.error('reject failed', error);
-      await tellPrivately(client, body, APOLOGY).catch(() => undefined);
-    }
+  onButton(app, deps, ACTIONS.reject, decodeSignOffButton, async (args, button) => {
+    const { body, client } = args;
+    const check = checkCanDecide(deps.services, {
+      signOffId: button.s,
+      version: button.v,
+      actorId: body.user.id,
+    });
+    if (!check.ok) return refuse(args, check);
+    const { channel, thread } = whereClicked(body);
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: buildRejectModal(
+        { s: button.s, v: button.v, channel, thread },
+        check.signOff.label,
+        check.request.id,
+      ),
+    });
   });
 }

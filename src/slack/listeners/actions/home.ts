@@ -4,7 +4,7 @@ import { ACTIONS } from '../../ids.js';
 import { buildDigestModal } from '../../views/digest.js';
 import { weekSoFar } from '../commands/subcommands/digest.js';
 import { APOLOGY, type ListenerDeps } from '../deps.js';
-import { tellPrivately } from './decide.js';
+import { tellPrivately } from '../shared.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
 

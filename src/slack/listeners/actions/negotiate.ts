@@ -1,7 +1,6 @@
 // Buttons beyond Approve/Reject: approve with conditions, propose a date (both open a modal after
 // checking the clicker may decide), the seller's Accept/Decline, Withdraw and Override.
-import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import type { App } from '@slack/bolt';
 import { localDate } from '../../../domain/calendar.js';
 import { suggestedFeasibleDate } from '../../../domain/capacity.js';
 import {
@@ -22,27 +21,8 @@ import {
   buildWithdrawModal,
 } from '../../views/negotiation-modals.js';
 import { refusalText } from '../../views/refusals.js';
-import { APOLOGY, type ListenerDeps } from '../deps.js';
-import { tellPrivately, whereClicked } from './decide.js';
-
-type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
-type Handler = (args: ButtonArgs, log: ListenerDeps['logger']) => Promise<void>;
-
-const INVALID = 'That button is not valid. Nothing was changed.';
-
-function on(app: App, deps: ListenerDeps, actionId: string, handler: Handler): void {
-  app.action<BlockAction<ButtonAction>>(actionId, async (raw) => {
-    const args = raw as ButtonArgs;
-    await args.ack();
-    const log = deps.logger.child({ listener: actionId, user: args.body.user.id });
-    try {
-      await handler(args, log);
-    } catch (error) {
-      log.error(`${actionId} failed`, error);
-      await tellPrivately(args.client, args.body, APOLOGY).catch(() => undefined);
-    }
-  });
-}
+import type { ListenerDeps } from '../deps.js';
+import { INVALID_BUTTON, onButton, refuse, tellPrivately, whereClicked } from '../shared.js';
 
 export function register(app: App, deps: ListenerDeps): void {
   for (const [actionId, build] of [
@@ -50,15 +30,14 @@ export function register(app: App, deps: ListenerDeps): void {
     [ACTIONS.proposeDate, 'propose'],
     [ACTIONS.requestChanges, 'changes'],
   ] as const) {
-    on(app, deps, actionId, async ({ body, action, client }) => {
-      const button = decodeSignOffButton(action.value);
-      if (!button) return tellPrivately(client, body, INVALID);
+    onButton(app, deps, actionId, decodeSignOffButton, async (args, button) => {
+      const { body, client } = args;
       const check = checkCanNegotiate(deps.services, {
         signOffId: button.s,
         version: button.v,
         actorId: body.user.id,
       });
-      if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+      if (!check.ok) return refuse(args, check);
       const { channel, thread } = whereClicked(body);
       const meta = { s: button.s, v: button.v, channel, thread };
       await client.views.open({
@@ -82,16 +61,15 @@ export function register(app: App, deps: ListenerDeps): void {
     [ACTIONS.counterAccept, true],
     [ACTIONS.counterDecline, false],
   ] as const) {
-    on(app, deps, actionId, async ({ body, action, client, respond }, log) => {
-      const button = decodeSignOffButton(action.value);
-      if (!button) return tellPrivately(client, body, INVALID);
+    onButton(app, deps, actionId, decodeSignOffButton, async (args, button, log) => {
+      const { body, client, respond } = args;
       const result = answerCounter(deps.services, {
         signOffId: button.s,
         version: button.v,
         actorId: body.user.id,
         accept,
       });
-      if (!result.ok) return tellPrivately(client, body, refusalText(result, result.request?.id ?? null));
+      if (!result.ok) return refuse(args, result);
       log.info(accept ? 'counter accepted' : 'counter declined', { request: result.request.id });
       const text = accept
         ? `Accepted: the delivery date is now ${formatDate(result.request.facts.deliveryDate)}. The owners are told in the thread.`
@@ -105,26 +83,24 @@ export function register(app: App, deps: ListenerDeps): void {
     });
   }
 
-  on(app, deps, ACTIONS.withdraw, async ({ body, action, client }) => {
-    const button = decodeRequestButton(action.value);
-    if (!button) return tellPrivately(client, body, INVALID);
+  onButton(app, deps, ACTIONS.withdraw, decodeRequestButton, async (args, button) => {
+    const { body, client } = args;
     const check = checkCanWithdraw(deps.services, {
       requestId: button.r,
       version: button.v,
       actorId: body.user.id,
     });
-    if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+    if (!check.ok) return refuse(args, check);
     await client.views.open({
       trigger_id: body.trigger_id,
       view: buildWithdrawModal({ r: button.r, v: button.v }),
     });
   });
 
-  on(app, deps, ACTIONS.revise, async ({ body, action, client }) => {
-    const button = decodeRequestButton(action.value);
-    if (!button) return tellPrivately(client, body, INVALID);
+  onButton(app, deps, ACTIONS.revise, decodeRequestButton, async (args, button) => {
+    const { body, client } = args;
     const request = deps.services.store.loadRequest(button.r);
-    if (!request) return tellPrivately(client, body, INVALID);
+    if (!request) return tellPrivately(client, body, INVALID_BUTTON);
     if (request.sellerId !== body.user.id)
       return tellPrivately(
         client,
@@ -143,33 +119,27 @@ export function register(app: App, deps: ListenerDeps): void {
         body,
         refusalText({ reason: 'out_of_date', current: request.version }, request.id),
       );
-    const f = request.facts;
+    const { specialRequirements, dealReference, ...facts } = request.facts;
     await client.views.open({
       trigger_id: body.trigger_id,
       view: buildRequestModal({
         ctx: deps.ctx,
         today: localDate(deps.clock.now(), deps.config.timezone),
         meta: { channel: null, revise: { r: request.id, v: request.version } },
+        // The stored facts; an empty optional one stays blank in the form.
         prefill: {
-          customer: f.customer,
-          productLineId: f.productLineId,
-          quantity: f.quantity,
-          valueMinor: f.valueMinor,
-          deliveryDate: f.deliveryDate,
-          paymentTermsDays: f.paymentTermsDays,
-          discountPercent: f.discountPercent,
-          ...(f.specialRequirements ? { specialRequirements: f.specialRequirements } : {}),
-          ...(f.dealReference ? { dealReference: f.dealReference } : {}),
+          ...facts,
+          ...(specialRequirements ? { specialRequirements } : {}),
+          ...(dealReference ? { dealReference } : {}),
         },
       }),
     });
   });
 
-  on(app, deps, ACTIONS.override, async ({ body, action, client }) => {
-    const button = decodeRequestButton(action.value);
-    if (!button) return tellPrivately(client, body, INVALID);
+  onButton(app, deps, ACTIONS.override, decodeRequestButton, async (args, button) => {
+    const { body, client } = args;
     const check = checkCanOverride(deps.services, { requestId: button.r, actorId: body.user.id });
-    if (!check.ok) return tellPrivately(client, body, refusalText(check, check.request?.id ?? null));
+    if (!check.ok) return refuse(args, check);
     await client.views.open({
       trigger_id: body.trigger_id,
       view: buildOverrideModal({ r: button.r, v: button.v }, check.request),

@@ -15,7 +15,7 @@ import {
   promiseRefusalText,
 } from '../../views/promises.js';
 import { APOLOGY, type ListenerDeps } from '../deps.js';
-import { tellPrivately, whereClicked } from './decide.js';
+import { tellPrivately, whereClicked } from '../shared.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & { client: WebClient };
 

@@ -2,7 +2,7 @@
 // as Slack sends them) and the transcript shows what everyone saw. To show a new feature, add a
 // scene here. Widgets can make 500 units a week (demo-config.ts): CG-3's 300 and CG-4's 350 in
 // the same week are the capacity squeeze.
-import { ACTIONS } from '../slack/ids.js';
+import { ACTIONS } from '../src/slack/ids.js';
 import type { Scene } from './demo.js';
 
 export const SCENES: readonly Scene[] = [

@@ -1,25 +1,11 @@
 // Who is told when a delivery is given up: the request's seller, or leadership when the seller is
 // the one who cannot be reached. Returns no report when nobody can act on it or it was caused by
 // a failure reported already.
-import type { Config } from '../config.js';
-import type { Notification, RequestStore } from '../services/ports.js';
 
-/** Failures caused by an earlier one of the same request (e.g. the parent was never posted). */
-const CONSEQUENCES = new Set([
-  'parent_not_posted',
-  'signoff_not_posted',
-  'signoff_not_found',
-  'request_not_found',
-]);
-
-/** The bot's token is unusable: no DM can be sent either, so only the log and /healthz tell. */
-const TOKEN_DEAD = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-]);
+import type { Config } from '../../config.js';
+import type { Notification } from '../../services/notifications.js';
+import type { RequestStore } from '../../services/ports.js';
+import { meaningOf } from './slack-errors.js';
 
 export function createReportsFor(deps: {
   config: Config;
@@ -32,7 +18,8 @@ export function createReportsFor(deps: {
     config.leadership.map((userId) => ({ kind: 'delivery.failed', requestId, userId, failedKind, code }));
 
   return function reportsFor(n: Notification, code: string): readonly Notification[] {
-    if (CONSEQUENCES.has(code) || TOKEN_DEAD.has(code)) return [];
+    // A consequence was reported with its cause; with a dead token no DM could go out either.
+    if (meaningOf(code) === 'consequence' || meaningOf(code) === 'token_dead') return [];
     // A Home tab that could not be published is redrawn on the person's next open; a digest that
     // could not be posted is logged and shows in /healthz (it belongs to no request to report on).
     if (!('requestId' in n)) return [];

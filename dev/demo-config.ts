@@ -1,6 +1,6 @@
 // The demo's workspace: a small manufacturer's sales team and the four functions that sign off.
 // Ids are Slack-shaped so the real config schema accepts them; names are for the transcript.
-import { type Config, parseConfig } from '../config.js';
+import { type Config, parseConfig } from '../src/config.js';
 
 export interface DemoPerson {
   readonly id: string;

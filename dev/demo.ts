@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config.js';
-import { parseEnv } from '../config.js';
-import { createLogger } from '../logger.js';
-import { type Runtime, startRuntime } from '../runtime.js';
-import type { Clock } from '../services/ports.js';
+import type { Config } from '../src/config.js';
+import { parseEnv } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { type Runtime, startRuntime } from '../src/runtime.js';
+import type { Clock } from '../src/services/ports.js';
 import {
   ACTIONS,
   CALLBACKS,
@@ -21,7 +21,7 @@ import {
   PROMISE_PART_BLOCKS,
   PROPOSE_BLOCKS,
   REJECT_BLOCKS,
-} from '../slack/ids.js';
+} from '../src/slack/ids.js';
 import { type Names, renderMessage, renderModal } from './block-kit-text.js';
 import { CHANNELS, demoConfig, PEOPLE, type PersonKey } from './demo-config.js';
 import { SCENES } from './demo-scenes.js';

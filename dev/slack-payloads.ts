@@ -5,7 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { SlashCommand, ViewStateValue, ViewSubmitAction } from '@slack/bolt';
 import type { AppHomeOpenedEvent } from '@slack/types';
-import { INPUT_SUFFIX, REQUEST_BLOCKS } from '../slack/ids.js';
+import { INPUT_SUFFIX, REQUEST_BLOCKS } from '../src/slack/ids.js';
 import { STAND_IN_WORKSPACE as W } from './slack-stand-in.js';
 
 /** view.state.values: block_id → action_id → value. */
