@@ -100,10 +100,10 @@ export type NotificationKind = Notification['kind'];
  */
 export function orderingKeyOf(n: Notification): string {
   if (n.kind === 'home.update') return `home:${n.userId}`;
+  if (n.kind === 'delivery.failed') return `report:${n.requestId}:${n.userId}`;
   // Its own queue per receiver and request: in order for one request, and never behind (or in
   // front of) Slack's messages, so a receiver that is down holds back nothing else.
   if (n.kind === 'webhook.deliver') return `webhook:${n.url}:request:${n.requestId}`;
-  if (n.kind === 'delivery.failed') return `report:${n.requestId}:${n.userId}`;
   return 'requestId' in n ? `request:${n.requestId}` : n.kind;
 }
 

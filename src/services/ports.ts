@@ -145,6 +145,52 @@ export interface GroupDirectory {
   members(groupId: string): readonly string[];
 }
 
+/** `listPromises`' filter (all optional): soonest due first. */
+export interface PromiseListQuery {
+  readonly states?: readonly PromiseState[];
+  /** Due strictly before this day. */
+  readonly dueBefore?: string;
+  /** Due on or before this day. */
+  readonly dueOnOrBefore?: string;
+  readonly sellerId?: string;
+  readonly limit?: number;
+}
+
+/** An open promise as the scheduler sees it: its due day and which asks were made. */
+export interface PromiseAsk {
+  readonly requestId: number;
+  readonly dueOn: string;
+  readonly state: PromiseState;
+  readonly askedOnTrackAt: Date | null;
+  readonly askedDueAt: Date | null;
+  readonly remindedAt: Date | null;
+}
+
+/** Promises (one per cleared request). Runs on the same connection as RequestStore. */
+export interface PromiseStore {
+  loadPromise(requestId: number): CommitPromise | null;
+  /** Stores `after` (conditionally on `before`'s state); throws to roll back when it changed meanwhile. */
+  savePromise(before: CommitPromise, after: CommitPromise, at: Date): void;
+  listPromises(query: PromiseListQuery): CommitPromise[];
+  /** Open promises due on or before a day (the scheduler's asks), soonest first. */
+  openPromisesDueBy(day: string): PromiseAsk[];
+  /** `… SET asked_x_at = at WHERE asked_x_at IS NULL AND due_on = due`: false when already made. */
+  claimAsk(requestId: number, ask: 'on_track' | 'due' | 'reminder', due: string, at: Date): boolean;
+  dueMessageTs(requestId: number): string | null;
+  setDueMessageTs(requestId: number, ts: string): void;
+  /**
+   * What open promises of one product line still have to deliver, per day they are due now (the
+   * expected date after a slip, else the promised one) in [from, toExclusive): the quantity not
+   * yet delivered; delivered and cancelled promises load nothing. For capacity (issue 16) to load
+   * approved requests where the goods will really be made. Reads promises_line_open_idx.
+   */
+  openLoadByDay(
+    productLineId: string,
+    from: string,
+    toExclusive: string,
+  ): { day: string; quantity: number }[];
+}
+
 export interface PendingSignOffRef {
   readonly signOffId: number;
   readonly requestId: number;
@@ -215,50 +261,4 @@ export interface DigestReader {
   previousWeek(start: Date, end: Date): PreviousWeek;
   /** Requests still pending and their pending sign-offs. */
   pendingNow(): PendingNow;
-}
-
-/** `listPromises`' filter (all optional): soonest due first. */
-export interface PromiseListQuery {
-  readonly states?: readonly PromiseState[];
-  /** Due strictly before this day. */
-  readonly dueBefore?: string;
-  /** Due on or before this day. */
-  readonly dueOnOrBefore?: string;
-  readonly sellerId?: string;
-  readonly limit?: number;
-}
-
-/** An open promise as the scheduler sees it: its due day and which asks were made. */
-export interface PromiseAsk {
-  readonly requestId: number;
-  readonly dueOn: string;
-  readonly state: PromiseState;
-  readonly askedOnTrackAt: Date | null;
-  readonly askedDueAt: Date | null;
-  readonly remindedAt: Date | null;
-}
-
-/** Promises (one per cleared request). Runs on the same connection as RequestStore. */
-export interface PromiseStore {
-  loadPromise(requestId: number): CommitPromise | null;
-  /** Stores `after` (conditionally on `before`'s state); throws to roll back when it changed meanwhile. */
-  savePromise(before: CommitPromise, after: CommitPromise, at: Date): void;
-  listPromises(query: PromiseListQuery): CommitPromise[];
-  /** Open promises due on or before a day (the scheduler's asks), soonest first. */
-  openPromisesDueBy(day: string): PromiseAsk[];
-  /** `… SET asked_x_at = at WHERE asked_x_at IS NULL AND due_on = due`: false when already made. */
-  claimAsk(requestId: number, ask: 'on_track' | 'due' | 'reminder', due: string, at: Date): boolean;
-  dueMessageTs(requestId: number): string | null;
-  setDueMessageTs(requestId: number, ts: string): void;
-  /**
-   * What open promises of one product line still have to deliver, per day they are due now (the
-   * expected date after a slip, else the promised one) in [from, toExclusive): the quantity not
-   * yet delivered; delivered and cancelled promises load nothing. For capacity (issue 16) to load
-   * approved requests where the goods will really be made. Reads promises_line_open_idx.
-   */
-  openLoadByDay(
-    productLineId: string,
-    from: string,
-    toExclusive: string,
-  ): { day: string; quantity: number }[];
 }

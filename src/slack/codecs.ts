@@ -78,6 +78,8 @@ export function decodeRequestButton(raw: unknown): RequestButton | null {
 export const promiseButtonSchema = z.strictObject({
   r: z.number().int().positive(),
   d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** The request's button key, where requests have one (issue 20): checked like every button's. */
+  k: z.string().max(64).optional(),
 });
 export type PromiseButton = z.infer<typeof promiseButtonSchema>;
 
@@ -92,6 +94,7 @@ export function decodePromiseButton(raw: unknown): PromiseButton | null {
 /** private_metadata of the "Delivered in part" and "Will be late" modals. */
 export const promiseModalMetaSchema = z.strictObject({
   r: z.number().int().positive(),
+  k: z.string().max(64).optional(),
   channel: z.string().max(64).nullable(),
   thread: z.string().max(64).nullable(),
 });

@@ -41,7 +41,6 @@ export function createNotifier(deps: NotifierDeps) {
     };
     return {
       config,
-      services,
       ctx,
       client,
       locations,

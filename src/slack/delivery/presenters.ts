@@ -4,19 +4,15 @@
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.js';
+import { localDate } from '../../domain/calendar.js';
 import type { delegatesFor } from '../../domain/delegation.js';
+import type { CommitPromise } from '../../domain/promise.js';
 import type { CommitRequest, SignOff } from '../../domain/request.js';
-import type { ServiceDeps } from '../../services/deps.js';
 import type { HomeDeps } from '../../services/home.js';
 import { buildHomeFor } from '../../services/home.js';
-import type {
-  DeliveryReceipt,
-  Notification,
-  NotificationKind,
-  PromiseNotification,
-} from '../../services/notifications.js';
+import type { DeliveryReceipt, Notification, NotificationKind } from '../../services/notifications.js';
 import type { MessageLocations, SlackLocation } from '../../services/ports.js';
-import { deliverPromiseNotification, PromiseGoneError } from '../promise-delivery.js';
+import { deliverPromiseNotification } from '../promise-delivery.js';
 import { buildDeliveryFailureDm } from '../views/delivery-failure.js';
 import { buildHomeView } from '../views/home.js';
 import { buildChangesDm, buildCounterDm, buildThreadNotice } from '../views/negotiation-messages.js';
@@ -41,8 +37,6 @@ export interface Sent {
 /** What a presenter may use: the state to render from and the ways to reach Slack. */
 export interface DeliveryContext {
   readonly config: Config;
-  /** The services' reads (promises, requests), for presenters that render from them. */
-  readonly services: ServiceDeps;
   readonly ctx: RenderContext;
   readonly client: WebClient;
   readonly locations: MessageLocations;
@@ -69,26 +63,6 @@ export type Presenter<K extends NotificationKind> = (
 ) => Promise<DeliveryReceipt>;
 export type Presenters = { readonly [K in NotificationKind]: Presenter<K> };
 
-/** The promise kinds: engineer P's slack/promise-delivery.ts renders them from the promise. */
-function presentPromise(n: PromiseNotification, d: DeliveryContext): Promise<DeliveryReceipt> {
-  return deliverPromiseNotification(n, {
-    services: d.services,
-    ctx: d.ctx,
-    client: d.client,
-    locations: d.locations,
-    parent: (requestId) => {
-      const at = d.locations.parentLocation(requestId);
-      if (!at) throw new PermanentDeliveryError('parent_not_posted');
-      return at;
-    },
-    postInThread: (key, parent, message) => d.post(key, inThread(parent), message),
-    dm: (key, userId, message) => d.dm(key, userId, message),
-  }).catch((error: unknown) => {
-    if (error instanceof PromiseGoneError) throw new PermanentDeliveryError(error.code);
-    throw error;
-  });
-}
-
 const nothing: DeliveryReceipt = { channelId: null, messageTs: null, skipped: true };
 
 function signOffOf(request: CommitRequest, signOffId: number, withRetired = false): SignOff {
@@ -108,6 +82,12 @@ const inThread = (parent: SlackLocation): PostTarget => ({
   channel: parent.channelId,
   thread_ts: parent.messageTs,
 });
+
+/** The request's promise and today's day, for the parent message's promise line. */
+function promiseOf(d: DeliveryContext, requestId: number): [CommitPromise | null, string] {
+  const { promises, clock } = d.home.services;
+  return [promises.loadPromise(requestId), localDate(clock.now(), d.config.timezone)];
+}
 
 export const presenters: Presenters = {
   'home.update': async (n, d) => {
@@ -133,7 +113,7 @@ export const presenters: Presenters = {
     const sent = await d.post(
       `parent:${request.id}`,
       { channel: d.config.channels.requests },
-      buildParentMessage(request, d.ctx),
+      buildParentMessage(request, d.ctx, ...promiseOf(d, request.id)),
     );
     d.locations.setParentLocation(request.id, sent);
     return sent;
@@ -146,7 +126,7 @@ export const presenters: Presenters = {
     await d.client.chat.update({
       channel: at.channelId,
       ts: at.messageTs,
-      ...buildParentMessage(request, d.ctx),
+      ...buildParentMessage(request, d.ctx, ...promiseOf(d, request.id)),
     });
     return at;
   },
@@ -269,14 +249,16 @@ export const presenters: Presenters = {
     );
   },
 
+  // Promises (slack/promise-delivery.ts renders and keys each from the promise as it is now).
+  'promise.ask_on_track': (n, d) => deliverPromiseNotification(n, d),
+  'promise.ask_due': (n, d) => deliverPromiseNotification(n, d),
+  'promise.remind': (n, d) => deliverPromiseNotification(n, d),
+  'promise.due_update': (n, d) => deliverPromiseNotification(n, d),
+  'promise.seller_told': (n, d) => deliverPromiseNotification(n, d),
+  'promise.notice': (n, d) => deliverPromiseNotification(n, d),
+
   // Not Slack's: the runtime hands webhooks to src/api/webhooks/ before they reach this table.
   'webhook.deliver': async () => {
     throw new PermanentDeliveryError('not_a_slack_delivery');
   },
-  'promise.ask_on_track': presentPromise,
-  'promise.ask_due': presentPromise,
-  'promise.remind': presentPromise,
-  'promise.due_update': presentPromise,
-  'promise.seller_told': presentPromise,
-  'promise.notice': presentPromise,
 };

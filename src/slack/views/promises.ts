@@ -94,38 +94,44 @@ export const STATE_ICON: Record<CommitPromise['state'], string> = {
   cancelled: ':heavy_multiplication_x:',
 };
 
-function button(text: string, actionId: string, p: CommitPromise, style?: 'primary' | 'danger'): Button {
+function button(
+  text: string,
+  actionId: string,
+  p: CommitPromise,
+  style?: 'primary' | 'danger',
+  key?: string,
+): Button {
   return {
     type: 'button',
     text: plain(text, LIMITS.buttonText),
     // Unique within its block; the block id carries the request id, so Home can list many.
     action_id: actionId,
-    value: encodePromiseButton({ r: p.requestId, d: dueOn(p) }),
+    value: encodePromiseButton({ r: p.requestId, d: dueOn(p), ...(key ? { k: key } : {}) }),
     ...(style ? { style } : {}),
   };
 }
 
 /** On the due date: Delivered in full / Delivered in part / Will be late. */
-export function dueButtons(p: CommitPromise): ActionsBlock {
+export function dueButtons(p: CommitPromise, key?: string): ActionsBlock {
   return {
     type: 'actions',
     block_id: `promise_due:${p.requestId}`,
     elements: [
-      button('Delivered in full', ACTIONS.promiseDeliveredFull, p, 'primary'),
-      button('Delivered in part', ACTIONS.promiseDeliveredPart, p),
-      button('Will be late', ACTIONS.promiseWillBeLate, p, 'danger'),
+      button('Delivered in full', ACTIONS.promiseDeliveredFull, p, 'primary', key),
+      button('Delivered in part', ACTIONS.promiseDeliveredPart, p, undefined, key),
+      button('Will be late', ACTIONS.promiseWillBeLate, p, 'danger', key),
     ],
   };
 }
 
 /** Before the due date: On track / Will be late. */
-export function onTrackButtons(p: CommitPromise): ActionsBlock {
+export function onTrackButtons(p: CommitPromise, key?: string): ActionsBlock {
   return {
     type: 'actions',
     block_id: `promise_on_track:${p.requestId}`,
     elements: [
-      button('On track', ACTIONS.promiseOnTrack, p, 'primary'),
-      button('Will be late', ACTIONS.promiseWillBeLate, p, 'danger'),
+      button('On track', ACTIONS.promiseOnTrack, p, 'primary', key),
+      button('Will be late', ACTIONS.promiseWillBeLate, p, 'danger', key),
     ],
   };
 }
@@ -137,11 +143,12 @@ export function buildOnTrackAsk(
   owners: readonly string[],
   businessDays: number,
   ctx: RenderContext,
+  key?: string,
 ): SlackMessage {
   const text = `:calendar: ${mentions(owners)}: *${requestRef(p.requestId)}* is due ${formatDate(dueOn(p))}, in ${businessDays} business ${
     businessDays === 1 ? 'day' : 'days'
   }: ${promiseSummary(p, ctx)}${openQuantity(p) < p.quantity ? ` (${units(p, ctx, openQuantity(p))} still open)` : ''}. On track?`;
-  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), onTrackButtons(p)] };
+  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), onTrackButtons(p, key)] };
 }
 
 /**
@@ -153,6 +160,7 @@ export function buildDueAsk(
   owners: readonly string[],
   ctx: RenderContext,
   today?: string,
+  key?: string,
 ): SlackMessage {
   const ref = requestRef(p.requestId);
   if (!isOpen(p)) {
@@ -171,19 +179,20 @@ export function buildDueAsk(
   const text = `:truck: ${mentions(owners)}: *${ref}* ${when}: ${promiseSummary(p, ctx)}${
     open < p.quantity ? ` (${units(p, ctx, open)} still open)` : ''
   }. Was it delivered?`;
-  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p)] };
+  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p, key)] };
 }
 
 export function buildPromiseReminder(
   p: CommitPromise,
   owners: readonly string[],
   ctx: RenderContext,
+  key?: string,
 ): SlackMessage {
   const text = `:bell: ${mentions(owners)}: *${requestRef(p.requestId)}* was due ${formatDate(dueOn(p))} and nobody has said whether it was delivered: ${promiseSummary(
     p,
     ctx,
   )}. Please answer above, or with \`/commit delivered ${requestRef(p.requestId)}\` / \`/commit late ${requestRef(p.requestId)} YYYY-MM-DD reason\`.`;
-  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p)] };
+  return { text: clamp(text, LIMITS.messageText), blocks: [section(text), dueButtons(p, key)] };
 }
 
 /** The seller, first: a slip or a part delivery, with the new date and the reason. */

@@ -84,7 +84,7 @@ export function register(app: App, deps: ListenerDeps): void {
         return tellPrivately(client, body, promiseRefusalText(check, button.r, deps.ctx));
       }
       const { channel, thread } = whereClicked(body);
-      const meta = { r: button.r, channel, thread };
+      const meta = { r: button.r, ...(button.k ? { k: button.k } : {}), channel, thread };
       const today = localDate(deps.clock.now(), deps.config.timezone);
       await client.views.open({
         trigger_id: body.trigger_id,
