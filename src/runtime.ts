@@ -11,7 +11,7 @@ import { WebhookDeliveryError } from './api/webhooks/sender.js';
 import type { Config, Env } from './config.js';
 import { createApiIdempotencyRepo } from './db/api-idempotency-repo.js';
 import { createCapacityStore } from './db/capacity-repo.js';
-import { closeDb, createDb, type Db } from './db/create-db.js';
+import { closeDb, createDb, type Db, raiseRequestSequence } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
 import { createHomeRepo } from './db/home-repo.js';
@@ -21,7 +21,9 @@ import { createProcessedRepo } from './db/processed-repo.js';
 import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
+import { describeProblem, StorageHealth } from './db/storage-health.js';
 import { createWebhookReader } from './db/webhook-repo.js';
+import { eligibleApprovers } from './domain/routing.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -41,9 +43,12 @@ import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
 import { createReportsFor } from './slack/delivery/reports.js';
 import { classifySlackError } from './slack/delivery/slack-errors.js';
 import { createDigestPoster } from './slack/digest-poster.js';
+import { highestReferencePosted } from './slack/reference-floor.js';
 import { createSellerDirectory } from './slack/user-directory.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
+
+class StorageUnavailable extends Error {}
 
 export interface RuntimeOptions {
   readonly env: Env;
@@ -76,12 +81,71 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/**
+ * Never give a CG-n Slack has already seen: after a restore (or a deleted database) the sequence
+ * continues above the highest reference the bot posted in the requests channel. If Slack cannot
+ * be asked, start anyway (button keys still keep old messages from deciding new requests).
+ */
+async function continueReferencesAfterSlack(
+  env: Env,
+  config: Config,
+  botId: string,
+  db: Db,
+  logger: AppLogger,
+): Promise<void> {
+  const client = new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions(env), logger });
+  let posted: number;
+  try {
+    posted = await highestReferencePosted(client, config.channels.requests, botId);
+  } catch (error) {
+    logger.warn('could not read the requests channel to check references after a restore', error);
+    return;
+  }
+  const found = raiseRequestSequence(db, posted);
+  if (!found.raised) return;
+  const context = {
+    databasePath: env.DATABASE_PATH,
+    highestInDatabase: found.stored,
+    highestInSlack: posted,
+  };
+  if (found.requests === 0)
+    logger.error(
+      `the database is empty but the requests channel shows CG-${posted}: was the database file deleted or replaced? New requests continue from CG-${posted + 1}`,
+      context,
+    );
+  else
+    logger.warn(
+      `the requests channel shows CG-${posted}, beyond the database's CG-${found.stored} (a restored backup?): new requests continue from CG-${posted + 1}`,
+      context,
+    );
+}
+
+/**
+ * A function whose owners, less one (the seller may be one of them), are fewer than its
+ * `approvals` cannot clear its own owners' requests; such requests go to leadership at once.
+ */
+function warnUnreachableQuorums(
+  config: Config,
+  groupMembers: (groupId: string) => readonly string[],
+  logger: AppLogger,
+): void {
+  for (const fn of Object.values(config.functions)) {
+    const eligible = eligibleApprovers(fn.owners, null, groupMembers);
+    if (!eligible.known || eligible.ids.length - 1 >= fn.approvals) continue;
+    logger.warn(
+      `config: functions.${fn.id}: approvals: ${fn.approvals} needs more owners: with ${eligible.ids.length} owner(s), a request asked by one of them can never be cleared (leadership is told at once when it happens)`,
+      { function: fn.id, owners: eligible.ids.length, approvals: fn.approvals },
+    );
+  }
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, config, clock, logger } = options;
   const identity = await verifyBotToken(env, logger);
   let healthy = false;
   const db = createDb(env.DATABASE_PATH);
   healthy = true;
+  const storage = new StorageHealth(db, env.DATABASE_PATH, logger.child({ component: 'storage' }));
   const outbox = createOutbox(db);
   const deliveriesFor = webhookDeliveriesFor(config);
   const store = createRequestStore(db, {
@@ -100,6 +164,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
   await groups.refresh();
   groups.start();
+  await continueReferencesAfterSlack(env, config, identity.botId, db, logger);
+  warnUnreachableQuorums(config, (id) => groups.members(id), logger);
   const services: ServiceDeps = {
     store,
     outbox,
@@ -139,6 +205,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!healthy || !db.$client.open) throw new Error('database closed');
       db.$client.prepare('SELECT 1').get();
       const now = clock.now();
+      const problem = storage.problem(now);
+      if (problem) throw new StorageUnavailable(describeProblem(problem));
       const stats = outboxRepo.stats(now);
       const waitedMs = stats.oldestPendingAt ? now.getTime() - stats.oldestPendingAt.getTime() : 0;
       const stuck = waitedMs > OUTBOX_STUCK_AFTER_MS;
@@ -156,8 +224,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         },
       };
     } catch (error) {
-      logger.warn('health check failed', error);
-      body = { status: 'unavailable', database: 'unavailable' };
+      // A storage problem was logged once where it was found; other failures are logged here.
+      if (error instanceof StorageUnavailable) body = { status: 'unavailable', database: error.message };
+      else {
+        logger.warn('health check failed', error);
+        body = { status: 'unavailable', database: 'unavailable' };
+      }
     }
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -183,6 +255,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     health,
     api,
     processed: createProcessedRepo(db),
+    storage,
     ...(options.slackTimeoutMs === undefined ? {} : { timeoutMs: options.slackTimeoutMs }),
     deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
   });

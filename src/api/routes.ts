@@ -18,7 +18,7 @@ import {
   reportQualityIssue,
   type ServiceRefusal,
 } from '../services/promises.js';
-import { requestHistory } from '../services/request-history.js';
+import { historyOf } from '../services/request-history.js';
 import { submitRequest } from '../services/submit-request.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { type Answer, answer, apiError, defineRoute, type Route, type RouteContext } from './route.js';
@@ -286,7 +286,7 @@ export function createRoutes(deps: ApiRouteDeps): Route[] {
       responses: { 200: { description: 'The request', schema: requestDetailAnswer }, ...errors(401, 404) },
       handle({ params }) {
         const id = parseRequestRef(params.reference);
-        const found = id === null ? null : requestHistory(services, id);
+        const found = id === null ? null : historyOf(services, id);
         if (!found || id === null) return notFound(params.reference);
         return answer(200, requestDetailAnswer, {
           request: requestViewOf(found.request, config.currency),

@@ -1,16 +1,16 @@
 // A consistent copy of the live database while the bot keeps running: SQLite's online backup
 // API copies pages in steps and restarts a step a writer touched, so the copy is one moment's
 // state (WAL included) without stopping the bot. The copy is checked before it is called good.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateFile } from './create-db.js';
 
 export interface BackupResult {
   readonly pages: number;
 }
 
 export async function backupDatabase(source: string, target: string): Promise<BackupResult> {
-  mkdirSync(dirname(resolve(target)), { recursive: true });
+  // A copy holds what the database holds: private like it (0600, a new folder 0700).
+  preparePrivateFile(target);
   // readonly: the backup never writes to the live database; busy_timeout waits out a writer.
   const live = new Database(source, { readonly: true, fileMustExist: true });
   try {

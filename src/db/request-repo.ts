@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { ClearedVia, PromiseEvent } from '../domain/promise.js';
 import {
@@ -89,6 +90,8 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
           sourceChannelId: input.sourceChannelId,
           status: input.status,
           capacityCheck: input.capacityCheck ?? null,
+          buttonKey: newButtonKey(),
+          sourceViewId: input.viewId ?? null,
           closedAt: input.status === 'pending' ? null : input.at,
           createdAt: input.at,
           updatedAt: input.at,
@@ -107,6 +110,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
                 approvalsNeeded: s.approvalsNeeded,
                 requiredBy: [...s.requiredBy],
                 askedAt: input.at,
+                escalatedAt: s.escalatedAt ?? null,
               })),
             )
             .returning()
@@ -203,6 +207,27 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
 
     requestIdForSignOff(signOffId: number): number | null {
       return reads.requestIdForSignOff.get({ id: signOffId })?.requestId ?? null;
+    },
+
+    requestIdForView(viewId: string): number | null {
+      const row = sqlite.prepare('SELECT id FROM requests WHERE source_view_id = ?').get(viewId) as
+        | { id: number }
+        | undefined;
+      return row?.id ?? null;
+    },
+
+    buttonKey(target: { readonly requestId: number } | { readonly signOffId: number }): string | null {
+      const row = (
+        'requestId' in target
+          ? sqlite.prepare('SELECT button_key AS k FROM requests WHERE id = ?').get(target.requestId)
+          : sqlite
+              .prepare(
+                'SELECT r.button_key AS k FROM sign_offs s JOIN requests r ON r.id = s.request_id WHERE s.id = ?',
+              )
+              .get(target.signOffId)
+      ) as { k: string | null } | undefined;
+      if (!row) return null;
+      return row.k ?? '';
     },
 
     saveDecision(before: CommitRequest, after: CommitRequest, signOff: SignOff): boolean {
@@ -396,6 +421,11 @@ export class ConcurrentDecisionError extends Error {
   readonly code = 'concurrent_decision';
 }
 
+/** 128 random bits: a button key cannot be guessed from a reference or an id. */
+export function newButtonKey(): string {
+  return randomBytes(16).toString('hex');
+}
+
 export function toRequest(
   row: RequestRow,
   so: readonly SignOffRow[],
@@ -405,6 +435,7 @@ export function toRequest(
     id: row.id,
     version: row.version,
     sellerId: row.sellerId,
+    key: row.buttonKey ?? '',
     status: row.status,
     createdAt: row.createdAt,
     closedAt: row.closedAt,

@@ -51,6 +51,14 @@ export const requests = sqliteTable(
     overriddenAt: instant('overridden_at'),
     /** The seller's reason, when they withdrew it and gave one. */
     withdrawReason: text('withdraw_reason'),
+    /**
+     * Random per-request secret carried by every button and modal of this request and checked on
+     * every click: after a restore reuses ids, an old message's buttons cannot decide another
+     * request. Null only before the backfill migration ran.
+     */
+    buttonKey: text('button_key'),
+    /** The Slack view that created this request: the same view submitted again is not a second request. */
+    sourceViewId: text('source_view_id'),
   },
   (t) => [
     check(
@@ -73,6 +81,8 @@ export const requests = sqliteTable(
       .where(sql`status IN ('pending', 'approved')`),
     // App Home "Your requests": a seller's open requests, without scanning their whole history.
     index('requests_seller_status_idx').on(t.sellerId, t.status, t.createdAt),
+    // Submission de-duplication by view id (submitRequest); also makes a duplicate impossible.
+    uniqueIndex('requests_source_view_idx').on(t.sourceViewId),
   ],
 );
 

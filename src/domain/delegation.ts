@@ -1,6 +1,6 @@
 // Who may act for a function's owners: the owners themselves, members of an owner user group
 // (S…, expanded by the caller), and an owner's delegate while the owner is away.
-import { type IsoDate, isIsoDate } from './calendar.js';
+import { addDays, type IsoDate, isIsoDate } from './calendar.js';
 
 export interface Delegation {
   readonly ownerId: string;
@@ -48,7 +48,13 @@ export type AwayRefusal =
   | { readonly reason: 'bad_dates' }
   | { readonly reason: 'end_before_start' }
   | { readonly reason: 'in_the_past' }
-  | { readonly reason: 'self' };
+  | { readonly reason: 'self' }
+  /** Only someone with sign-offs to hand over (an owner) or leadership may go away. */
+  | { readonly reason: 'not_owner' }
+  | { readonly reason: 'too_far'; readonly latest: IsoDate };
+
+/** How far ahead an absence may end: a delegation for a decade is a standing grant, not leave. */
+export const AWAY_MAX_DAYS = 366;
 
 export function validateAway(input: {
   ownerId: string;
@@ -56,10 +62,15 @@ export function validateAway(input: {
   startDay: string;
   endDay: string;
   today: IsoDate;
+  /** Whether the person owns a function (directly or through a user group) or is leadership. */
+  mayDelegate?: boolean;
 }): { ok: true; delegation: Delegation } | ({ ok: false } & AwayRefusal) {
+  if (input.mayDelegate === false) return { ok: false, reason: 'not_owner' };
   if (!isIsoDate(input.startDay) || !isIsoDate(input.endDay)) return { ok: false, reason: 'bad_dates' };
   if (input.endDay < input.startDay) return { ok: false, reason: 'end_before_start' };
   if (input.endDay < input.today) return { ok: false, reason: 'in_the_past' };
+  const latest = addDays(input.today, AWAY_MAX_DAYS);
+  if (input.endDay > latest) return { ok: false, reason: 'too_far', latest };
   if (input.delegateId === input.ownerId) return { ok: false, reason: 'self' };
   const { ownerId, delegateId, startDay, endDay } = input;
   return { ok: true, delegation: { ownerId, delegateId, startDay, endDay } };

@@ -19,6 +19,8 @@ export type NegotiationRefusal =
   | { readonly reason: 'not_seller'; readonly sellerId: string }
   | { readonly reason: 'no_proposal' }
   | { readonly reason: 'not_leadership' }
+  /** A leader who is the request's seller: overriding it would be approving their own request. */
+  | { readonly reason: 'own_override'; readonly others: readonly string[] }
   | { readonly reason: 'not_rejected'; readonly status: RequestStatus };
 
 export type NegotiationResult =
@@ -241,6 +243,8 @@ export interface OverrideInput {
 /** A member of leadership approves a rejected request anyway; recorded as an override. */
 export function override(request: CommitRequest, input: OverrideInput): NegotiationResult {
   if (!input.leadership.includes(input.actorId)) return { ok: false, reason: 'not_leadership' };
+  if (input.actorId === request.sellerId)
+    return { ok: false, reason: 'own_override', others: input.leadership.filter((u) => u !== input.actorId) };
   if (request.status !== 'rejected') return { ok: false, reason: 'not_rejected', status: request.status };
   const reason = input.reason.trim();
   if (!reason) return { ok: false, reason: 'reason_required' };

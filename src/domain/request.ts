@@ -100,6 +100,11 @@ export interface CommitRequest {
   readonly id: number;
   readonly version: number;
   readonly sellerId: string;
+  /**
+   * The request's button key: every button and modal of this request carries it, and a click
+   * whose key differs (a message from before a restore that reused this id) is out of date.
+   */
+  readonly key?: string;
   readonly facts: RequestFacts;
   readonly status: RequestStatus;
   readonly createdAt: Date;
@@ -390,6 +395,8 @@ export type LifecycleEvent =
       readonly at: Date;
       readonly signOffId: number;
       readonly functionId: string;
+      /** Absent: it waited too long. `quorum_unreachable`: it never can be cleared, sent at once. */
+      readonly reason?: 'quorum_unreachable';
     };
 
 export type ExpiryResult =

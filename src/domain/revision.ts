@@ -79,7 +79,9 @@ export type RevisionRefusal =
   | { readonly reason: 'not_seller'; readonly sellerId: string }
   | { readonly reason: 'request_closed'; readonly status: CommitRequest['status'] }
   | { readonly reason: 'out_of_date'; readonly current: number }
-  | { readonly reason: 'no_changes' };
+  | { readonly reason: 'no_changes' }
+  /** No owner asked for changes on this version: a revision is the answer to one, never unasked. */
+  | { readonly reason: 'no_change_request' };
 
 export function planRevision(
   request: CommitRequest,
@@ -89,6 +91,8 @@ export function planRevision(
     readonly facts: RequestFacts;
     readonly required: readonly RequiredSignOff[];
     readonly rules: readonly RoutingRule[];
+    /** Whether an owner asked for changes since the last revision (false refuses the revision). */
+    readonly changesRequested?: boolean;
   },
 ): ({ ok: true } & RevisionPlan) | ({ ok: false } & RevisionRefusal) {
   if (input.actorId !== request.sellerId)
@@ -96,6 +100,7 @@ export function planRevision(
   if (request.status !== 'pending') return { ok: false, reason: 'request_closed', status: request.status };
   if (input.version !== request.version)
     return { ok: false, reason: 'out_of_date', current: request.version };
+  if (input.changesRequested === false) return { ok: false, reason: 'no_change_request' };
   const changes = diffFacts(request.facts, input.facts);
   if (!changes.length) return { ok: false, reason: 'no_changes' };
   const changed = new Set(changes.map((c) => c.field));

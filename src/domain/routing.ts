@@ -112,3 +112,39 @@ function matchRule(rule: RoutingRule, facts: RequestFacts, ctx: RoutingContext):
   }
   return rule.reason ?? parts.join(', ');
 }
+
+/**
+ * Who could approve a function's sign-off on a seller's request: its owners, user groups expanded
+ * to their members, never the seller (no self-approval). `known` is false when a group's members
+ * are not known (yet): then nobody can say the quorum is out of reach.
+ */
+export function eligibleApprovers(
+  owners: readonly string[],
+  sellerId: string | null,
+  groupMembers: (groupId: string) => readonly string[],
+): { readonly ids: readonly string[]; readonly known: boolean } {
+  const ids = new Set<string>();
+  let known = true;
+  for (const o of owners) {
+    if (o.startsWith('S')) {
+      const members = groupMembers(o);
+      if (!members.length) known = false;
+      for (const m of members) ids.add(m);
+    } else ids.add(o);
+  }
+  if (sellerId !== null) ids.delete(sellerId);
+  return { ids: [...ids], known };
+}
+
+/**
+ * Whether a sign-off needing `approvalsNeeded` distinct owners can never be cleared on this
+ * seller's request: fewer eligible owners than approvals needed. It would wait and expire.
+ */
+export function quorumUnreachable(
+  signOff: { readonly owners: readonly string[]; readonly approvalsNeeded: number },
+  sellerId: string | null,
+  groupMembers: (groupId: string) => readonly string[],
+): boolean {
+  const eligible = eligibleApprovers(signOff.owners, sellerId, groupMembers);
+  return eligible.known && eligible.ids.length < signOff.approvalsNeeded;
+}

@@ -37,7 +37,13 @@ export type Notification =
   /** One reminder in the sign-off's thread, mentioning its owners. */
   | { readonly kind: 'signoff.remind'; readonly requestId: number; readonly signOffId: number }
   /** One direct message to each leadership member: this sign-off waits too long. */
-  | { readonly kind: 'leadership.escalate'; readonly requestId: number; readonly signOffId: number }
+  | {
+      readonly kind: 'leadership.escalate';
+      readonly requestId: number;
+      readonly signOffId: number;
+      /** Absent: waited too long; `quorum_unreachable`: too few owners other than the seller. */
+      readonly reason?: 'quorum_unreachable';
+    }
   /** The weekly digest of the week starting on that Monday, to the digest channel. */
   | { readonly kind: 'digest.post'; readonly weekStart: string }
   /** The seller is asked to accept or decline a date an owner proposed (DM with buttons). */

@@ -23,7 +23,10 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A sign-off to create: a function the request is routed to (services/intake.ts). */
-export type NewSignOff = RequiredSignOff;
+export type NewSignOff = RequiredSignOff & {
+  /** Set when leadership is told at once (a quorum that cannot be met): no second escalation. */
+  readonly escalatedAt?: Date | null;
+};
 
 export interface NewRequest {
   readonly sellerId: string;
@@ -41,6 +44,8 @@ export interface NewRequest {
    * 'no_signoff_needed'; the fast lane passes 'fast_lane'.
    */
   readonly clearedVia?: ClearedVia;
+  /** The Slack view submitted, when it came from one (unique: the same view never makes two). */
+  readonly viewId?: string | null;
 }
 
 /** Capacity figures: open load and overrides. Runs on the same connection as RequestStore. */
@@ -87,6 +92,10 @@ export interface RequestStore {
   insertRequest(request: NewRequest): CommitRequest;
   loadRequest(id: number): CommitRequest | null;
   requestIdForSignOff(signOffId: number): number | null;
+  /** The request a Slack view created, if any (submission de-duplication by view.id). */
+  requestIdForView(viewId: string): number | null;
+  /** The button key of a request, or of the request a sign-off belongs to (null: no such row). */
+  buttonKey(target: { readonly requestId: number } | { readonly signOffId: number }): string | null;
   /**
    * Persists a decided sign-off with a conditional update on the state it was loaded in.
    * Returns false when someone else changed it first: the caller re-reads instead of acting twice.

@@ -9,6 +9,7 @@ import type { ServiceDeps } from './deps.js';
 import { validateAndRoute } from './intake.js';
 import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
+import type { StoredEvent } from './ports.js';
 
 export type RequestChangesResult =
   | { readonly ok: true; readonly request: CommitRequest }
@@ -57,6 +58,12 @@ export type ReviseResult =
       readonly request: CommitRequest | null;
     } & RevisionRefusal);
 
+/** Whether an owner asked for changes after the request's latest revision (or its submission). */
+function changesRequestedSinceRevision(events: readonly StoredEvent[]): boolean {
+  const lastRevision = events.findLastIndex((e) => e.type === 'request.revised');
+  return events.slice(lastRevision + 1).some((e) => e.type === 'signoff.changes_requested');
+}
+
 export function reviseRequest(
   deps: ServiceDeps,
   input: { requestId: number; version: number; actorId: string; raw: RawRequestInput },
@@ -70,7 +77,13 @@ export function reviseRequest(
   const result = store.transaction((): ReviseResult => {
     const before = store.loadRequest(input.requestId);
     if (!before) return { ok: false, reason: 'request_closed', status: 'withdrawn', request: null };
-    const plan = planRevision(before, { ...input, facts, required, rules: config.rules });
+    const plan = planRevision(before, {
+      ...input,
+      facts,
+      required,
+      rules: config.rules,
+      changesRequested: changesRequestedSinceRevision(store.history(before.id)),
+    });
     if (!plan.ok) return { ...plan, request: before };
     const saved = store.saveRevision(before, plan, at);
     if (!saved) {

@@ -1,5 +1,6 @@
 import { type Actor, actorIdOf } from '../domain/actor.js';
-import type { CommitRequest, RequestEvent } from '../domain/request.js';
+import type { CommitRequest, LifecycleEvent, RequestEvent } from '../domain/request.js';
+import { quorumUnreachable } from '../domain/routing.js';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
@@ -13,10 +14,12 @@ export interface SubmitRequestInput {
   readonly sourceChannelId: string | null;
   /** Who submitted it: the seller in Slack (default), or the HTTP API on the seller's behalf. */
   readonly actor?: Actor;
+  /** Slack's view.id: the same view submitted again (a new trigger) returns the first request. */
+  readonly viewId?: string | null;
 }
 
 export type SubmitRequestResult =
-  | { readonly ok: true; readonly request: CommitRequest }
+  | { readonly ok: true; readonly request: CommitRequest; readonly duplicate?: boolean }
   | { readonly ok: false; readonly errors: Partial<Record<RequestField, string>> };
 
 /** A seller asks for a commitment: validate, route, store, and queue the thread in one transaction. */
@@ -27,10 +30,24 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
   if (!intake.ok) return intake;
   const { facts, required } = intake;
 
+  const viewId = input.viewId ?? null;
+  let duplicate = false;
   const request = store.transaction(() => {
+    const earlier = viewId === null ? null : store.requestIdForView(viewId);
+    const existing = earlier === null ? null : store.loadRequest(earlier);
+    if (existing) {
+      duplicate = true;
+      return existing;
+    }
     // Inside the write transaction: two sellers asking for the last free capacity at once see
     // each other's load (the second one's check counts the first as tentative).
     const capacityCheck = checkCapacity(deps, facts);
+    // A function with fewer owners (besides the seller) than approvals can never clear this
+    // request: leadership is told at once instead of the request waiting until it expires.
+    const members = (id: string) => deps.groups?.members(id) ?? [];
+    const stuck = new Set(
+      required.filter((r) => quorumUnreachable(r, input.sellerId, members)).map((r) => r.functionId),
+    );
     const created = store.insertRequest({
       capacityCheck,
       sellerId: input.sellerId,
@@ -39,7 +56,8 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       sourceChannelId: input.sourceChannelId,
       at,
       status: required.length ? 'pending' : 'approved',
-      signOffs: required,
+      signOffs: required.map((r) => (stuck.has(r.functionId) ? { ...r, escalatedAt: at } : r)),
+      viewId,
     });
     const actorId = input.actor ? actorIdOf(input.actor) : input.sellerId;
     const events: RequestEvent[] = [{ type: 'request.submitted', actorId, at, facts }];
@@ -54,10 +72,28 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       })),
     ];
     if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
+    for (const s of created.signOffs.filter((s) => stuck.has(s.functionId))) {
+      const event: LifecycleEvent = {
+        type: 'signoff.escalated',
+        at,
+        signOffId: s.id,
+        functionId: s.functionId,
+        reason: 'quorum_unreachable',
+      };
+      store.appendEvents(created.id, [event]);
+      if (config.leadership.length)
+        notifications.push({
+          kind: 'leadership.escalate',
+          requestId: created.id,
+          signOffId: s.id,
+          reason: 'quorum_unreachable',
+        });
+    }
     notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
     outbox.enqueue(notifications, at);
     return created;
   });
+  if (duplicate) return { ok: true, request, duplicate };
   deps.onNotify();
   return { ok: true, request };
 }

@@ -11,11 +11,20 @@ import {
   REJECT_BLOCKS,
   REQUEST_BLOCKS,
 } from './ids.js';
+import { LIMITS, slackSafe } from './limits.js';
 
-/** What a decision button carries: the sign-off and the request version it was rendered for. */
+/**
+ * The request's button key (requests.button_key), carried by every button and modal of a request
+ * and compared with the stored one on every click and submission (middleware/request-key.ts):
+ * ids and references are reused when a backup is restored, keys never are.
+ */
+const buttonKey = z.string().regex(/^[0-9a-f]{32}$/);
+
+/** What a decision button carries: the sign-off, the request version it was rendered for, the key. */
 export const signOffButtonSchema = z.strictObject({
   s: z.number().int().positive(),
   v: z.number().int().positive(),
+  k: buttonKey,
 });
 export type SignOffButton = z.infer<typeof signOffButtonSchema>;
 
@@ -37,7 +46,9 @@ export function decodeSignOffButton(raw: unknown): SignOffButton | null {
 export const requestModalMetaSchema = z.strictObject({
   channel: z.string().max(64).nullable(),
   /** Present when the modal revises an existing request: which one, at which version. */
-  revise: z.strictObject({ r: z.number().int().positive(), v: z.number().int().positive() }).optional(),
+  revise: z
+    .strictObject({ r: z.number().int().positive(), v: z.number().int().positive(), k: buttonKey })
+    .optional(),
 });
 export type RequestModalMeta = z.infer<typeof requestModalMetaSchema>;
 
@@ -45,6 +56,7 @@ export type RequestModalMeta = z.infer<typeof requestModalMetaSchema>;
 export const rejectModalMetaSchema = z.strictObject({
   s: z.number().int().positive(),
   v: z.number().int().positive(),
+  k: buttonKey,
   channel: z.string().max(64).nullable(),
   thread: z.string().max(64).nullable(),
 });
@@ -54,6 +66,7 @@ export type RejectModalMeta = z.infer<typeof rejectModalMetaSchema>;
 export const requestButtonSchema = z.strictObject({
   r: z.number().int().positive(),
   v: z.number().int().positive(),
+  k: buttonKey,
 });
 export type RequestButton = z.infer<typeof requestButtonSchema>;
 
@@ -104,6 +117,7 @@ export type PromiseModalMeta = z.infer<typeof promiseModalMetaSchema>;
 export const requestModalActionMetaSchema = z.strictObject({
   r: z.number().int().positive(),
   v: z.number().int().positive(),
+  k: buttonKey,
 });
 export type RequestActionMeta = z.infer<typeof requestModalActionMetaSchema>;
 
@@ -122,9 +136,11 @@ export function decodeMeta<S extends z.ZodType>(schema: S, raw: unknown): z.infe
 }
 
 // view.state.values[block_id][action_id], as Slack documents each element's value.
+// Text is cleaned of what Slack cannot carry here, once, for every input; lengths per input are
+// checked by the view-submission middleware (middleware/text-limits.ts) with the TEXT_LIMITS table.
 const stateValueSchema = z.looseObject({
   type: z.string(),
-  value: z.string().nullable().optional(),
+  value: z.string().max(LIMITS.textInputMax).transform(slackSafe).nullable().optional(),
   selected_date: z.string().nullable().optional(),
   selected_option: z.looseObject({ value: z.string() }).nullable().optional(),
 });
@@ -180,4 +196,38 @@ export function parseLateState(state: ViewState): { expectedOn: string | null; r
     expectedOn: inputValue(state, PROMISE_LATE_BLOCKS.expectedOn),
     reason: (inputValue(state, PROMISE_LATE_BLOCKS.reason) ?? '').trim(),
   };
+}
+
+/** Where a button value or private_metadata points, and the key it carries (absent: none). */
+export type KeyedTarget =
+  | { readonly signOffId: number; readonly key: string | null }
+  | { readonly requestId: number; readonly key: string | null };
+
+/**
+ * The request (or sign-off) a button value or private_metadata refers to, read loosely so that a
+ * value with a missing or wrong key is still recognised (and refused as out of date); null for
+ * values that refer to no request (a form with no request yet, a digest preview).
+ */
+export function keyedTarget(raw: unknown): KeyedTarget | null {
+  if (typeof raw !== 'string' || raw === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const loose = z.looseObject({
+    s: z.number().int().positive().optional(),
+    r: z.number().int().positive().optional(),
+    k: z.unknown().optional(),
+    revise: z.looseObject({ r: z.number().int().positive(), k: z.unknown().optional() }).optional(),
+  });
+  const parsed = loose.safeParse(value);
+  if (!parsed.success) return null;
+  const keyOf = (k: unknown) => (typeof k === 'string' ? k : null);
+  const { s, r, k, revise } = parsed.data;
+  if (s !== undefined) return { signOffId: s, key: keyOf(k) };
+  if (r !== undefined) return { requestId: r, key: keyOf(k) };
+  if (revise) return { requestId: revise.r, key: keyOf(revise.k) };
+  return null;
 }

@@ -15,8 +15,10 @@ import { register as registerNegotiationModals } from './listeners/views/negotia
 import { register as registerPromiseModals } from './listeners/views/promise-modals.js';
 import { register as registerRejectModal } from './listeners/views/reject-modal.js';
 import { register as registerRequestModal } from './listeners/views/request-modal.js';
-import { idempotency, type ProcessedKeys } from './middleware/idempotency.js';
+import { idempotency, type ProcessedKeys, type StorageWatch } from './middleware/idempotency.js';
 import { refuseInvalid } from './middleware/refuse-invalid.js';
+import { requestKey } from './middleware/request-key.js';
+import { textLimits } from './middleware/text-limits.js';
 
 export type HealthHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -29,6 +31,8 @@ export interface CreateAppOptions {
   readonly health: HealthHandler;
   /** Slack delivery ids already processed (processed_interactions), for the idempotency middleware. */
   readonly processed: ProcessedKeys;
+  /** Whether the database takes writes (db/storage-health.ts); absent: not watched. */
+  readonly storage?: StorageWatch;
   /** Web API call timeout; the default suits Slack, tests shorten it. */
   readonly timeoutMs?: number;
   /**
@@ -102,10 +106,11 @@ function httpReceiver(
   health: HealthHandler,
   api: RequestListener | undefined,
 ): HTTPReceiver {
+  const customRoutes = [{ path: '/healthz', method: ['GET'], handler: health }];
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
     logger,
-    customRoutes: [{ path: '/healthz', method: ['GET'], handler: health }],
+    customRoutes,
     processEventErrorHandler: async ({ error, response }) => {
       if (response.headersSent) {
         logger.error('error after the ack', error);
@@ -119,9 +124,12 @@ function httpReceiver(
   });
   receiver.requestListener = withApi(
     api,
-    guardRequests(receiver.requestListener, env.SLACK_SIGNING_SECRET ?? '', (e) =>
-      logger.warn('request refused', e),
-    ),
+    guardRequests(receiver.requestListener, {
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+      slackPaths: ['/slack/events'],
+      routes: Object.fromEntries(customRoutes.map((r) => [r.path, r.method])),
+      onError: (e) => logger.warn('request refused', e),
+    }),
   );
   return receiver;
 }
@@ -133,6 +141,7 @@ export function createSlackApp({
   health,
   identity,
   processed,
+  storage,
   timeoutMs,
   api,
 }: CreateAppOptions): App {
@@ -151,9 +160,16 @@ export function createSlackApp({
   // Global middleware runs for every delivery before any listener, in this order: redeliveries
   // are dropped first (they were handled once), then what no listener can handle is refused.
   app.use(
-    idempotency({ keys: processed, clock: deps.clock, logger: logger.child({ middleware: 'idempotency' }) }),
+    idempotency({
+      keys: processed,
+      clock: deps.clock,
+      logger: logger.child({ middleware: 'idempotency' }),
+      ...(storage ? { storage } : {}),
+    }),
   );
   app.use(refuseInvalid({ logger }));
+  app.use(textLimits({ logger }));
+  app.use(requestKey({ store: deps.services.store, logger }));
   registerCommit(app, deps);
   registerRequestModal(app, deps);
   registerDecide(app, deps);

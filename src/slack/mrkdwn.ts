@@ -2,7 +2,9 @@
 // `<` and `>` escaped (https://docs.slack.dev/messaging/formatting-message-text#escaping): that
 // alone defuses `<!channel>`, `<@U…>` and `<http://…|…>`. Emphasis characters (* _ ~ `) are
 // broken with a zero-width joiner so "*bold*" in a customer name renders as typed.
+
 import { formatDay } from '../domain/calendar.js';
+import { slackSafe } from './limits.js';
 
 const ZWJ = '\u200D';
 
@@ -20,7 +22,7 @@ export function escapeText(text: string): string {
  * &amp; is decoded last, so "&amp;lt;" (a typed "&lt;") stays "&lt;".
  */
 export function decodeCommandText(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return slackSafe(text).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 /** Cuts text to at most `max` characters, marking the cut with an ellipsis. */

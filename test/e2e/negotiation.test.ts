@@ -326,11 +326,12 @@ describe('leadership override', () => {
     const [eph] = await ephemerals(1);
     expect(String(eph?.args.text)).toContain('Only a member of leadership');
     expect(h.standIn.callsTo('views.open')).toHaveLength(1); // the reject modal only
-    // A forged submission of the override form is refused too.
+    // A forged submission of the override form (with the request's real button key) is refused too.
+    const parent = h.standIn.messages('C0REQUESTS').find((m) => !m.thread_ts);
     const forged = await submitModal(
       'U0OPS2',
       CALLBACKS.overrideModal,
-      JSON.stringify({ r: 1, v: 1 }),
+      buttonValue(parent?.blocks, ACTIONS.override),
       text(OVERRIDE_BLOCKS.reason, 'I say so'),
     );
     expect(forged.json()).toMatchObject({ response_action: 'errors' });

@@ -30,6 +30,8 @@ export interface HarnessOptions {
   readonly apiToken?: string;
   /** The Slack stand-in's users (users.info, users.lookupByEmail). */
   readonly users?: SlackStandInOptions['users'];
+  /** The folder for the database (default: a new temporary one), e.g. a small tmpfs. */
+  readonly dir?: string;
 }
 
 interface BootExtra {
@@ -58,7 +60,7 @@ export class Harness {
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const standIn = await SlackStandIn.start(options.users ? { users: options.users } : {});
-    const dir = mkdtempSync(join(tmpdir(), 'commit-gate-e2e-'));
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'commit-gate-e2e-'));
     const config = options.config ?? exampleConfig();
     const clock = new OffsetClock(options.start ?? '2026-11-23T15:00:00Z');
     const logs: string[] = [];

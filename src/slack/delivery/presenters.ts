@@ -205,6 +205,7 @@ export const presenters: Presenters = {
       d.config.reminders.escalate_after_hours,
       d.ctx,
       d.link(request),
+      n.reason,
     );
     // One group DM with all of leadership (conversations.open takes at most 8 users); each
     // group's post is tagged, so a retry after a partial delivery skips the groups already told.

@@ -7,6 +7,43 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { AppLogger } from '../../logger.js';
 import type { Clock } from '../../services/ports.js';
+import { blockActions, tellClicker } from './refuse-invalid.js';
+
+/** Storage health (db/storage-health.ts): every delivery's first write is the claim below. */
+export interface StorageWatch {
+  problem(at: Date): unknown;
+  recordFailure(error: unknown): boolean;
+  recordSuccess(): void;
+}
+
+export const STORAGE_APOLOGY =
+  'Sorry, commit-gate cannot save anything right now (a storage problem on our side, already logged). Nothing was changed; please try again in a few minutes.';
+
+/** Answers the person at once, however they reached the bot, when nothing can be saved. */
+async function apologise(
+  args: Parameters<Middleware<AnyMiddlewareArgs>>[0],
+  logger: AppLogger,
+): Promise<void> {
+  const body = args.body as { type?: unknown; view?: { state?: { values?: Record<string, unknown> } } };
+  const ack = 'ack' in args && typeof args.ack === 'function' ? args.ack : null;
+  if ('command' in args) {
+    await args.ack({ response_type: 'ephemeral', text: STORAGE_APOLOGY });
+    return;
+  }
+  if (body.type === 'view_submission' && 'view' in args) {
+    // On the form's first input: the person keeps what they typed and can submit again later.
+    const first = Object.keys(body.view?.state?.values ?? {})[0];
+    if (first) await args.ack({ response_action: 'errors', errors: { [first]: STORAGE_APOLOGY } });
+    else await args.ack();
+    return;
+  }
+  await ack?.();
+  const click = blockActions.safeParse(body);
+  if (click.success)
+    await tellClicker(args.client, click.data, STORAGE_APOLOGY).catch((e: unknown) =>
+      logger.warn('could not answer', e),
+    );
+}
 
 /** The store of processed keys (db/processed-repo.ts). */
 export interface ProcessedKeys {
@@ -43,18 +80,29 @@ export function idempotency(deps: {
   keys: ProcessedKeys;
   clock: Clock;
   logger: AppLogger;
+  storage?: StorageWatch;
 }): Middleware<AnyMiddlewareArgs> {
   let lastPrune = 0;
   return async (args) => {
     const { body, next, context } = args;
     const now = deps.clock.now();
-    if (now.getTime() - lastPrune >= PRUNE_EVERY_MS) {
-      lastPrune = now.getTime();
-      const pruned = deps.keys.prune(new Date(now.getTime() - PROCESSED_KEY_TTL_MS));
-      if (pruned) deps.logger.debug('pruned processed delivery keys', { pruned });
-    }
+    if (deps.storage?.problem(now)) return apologise(args, deps.logger);
     const key = deliveryKey(body);
-    if (key && !deps.keys.claim(key, now)) {
+    let claimed = true;
+    try {
+      if (now.getTime() - lastPrune >= PRUNE_EVERY_MS) {
+        lastPrune = now.getTime();
+        const pruned = deps.keys.prune(new Date(now.getTime() - PROCESSED_KEY_TTL_MS));
+        if (pruned) deps.logger.debug('pruned processed delivery keys', { pruned });
+      }
+      if (key) claimed = deps.keys.claim(key, now);
+      deps.storage?.recordSuccess();
+    } catch (error) {
+      // A read-only file or a full disk: the storage watch logs it once and /healthz turns 503.
+      if (deps.storage?.recordFailure(error)) return apologise(args, deps.logger);
+      throw error;
+    }
+    if (key && !claimed) {
       deps.logger.info('redelivery dropped', {
         key,
         retryNum: context.retryNum,

@@ -18,15 +18,16 @@ function ids(value: unknown): (string | RegExp)[] {
 }
 
 /**
- * Whether an id is one the bot renders: listed in ids.ts exactly, matched by a RegExp there, or
- * a listed id with a `:suffix` (ids that carry a key, e.g. `home_open:CG-12`).
+ * Whether an id is one the bot renders: listed in ids.ts exactly, or matched by a RegExp there.
+ * Nothing else: a listener matches exactly these, so any other id (`signoff_approve:x`) would be
+ * left unacknowledged until Slack's 3 s timeout. An id that carries a key needs a RegExp here.
  */
 export function knownId(known: readonly (string | RegExp)[], id: string): boolean {
-  return known.some((k) => (typeof k === 'string' ? id === k || id.startsWith(`${k}:`) : k.test(id)));
+  return known.some((k) => (typeof k === 'string' ? id === k : k.test(id)));
 }
 
 const id = z.string().min(1).max(255);
-const blockActions = z.looseObject({
+export const blockActions = z.looseObject({
   type: z.literal('block_actions'),
   user: z.looseObject({ id }),
   trigger_id: z.string().optional(),
@@ -51,16 +52,21 @@ const slashCommand = z.looseObject({
   trigger_id: z.string(),
 });
 
-function notValidModal() {
+export function notValidModal(text = NOT_VALID) {
   return {
     type: 'modal' as const,
     title: { type: 'plain_text' as const, text: 'commit-gate' },
     close: { type: 'plain_text' as const, text: 'Close' },
-    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: NOT_VALID } }],
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }],
   };
 }
 
-async function tellClicker(client: WebClient, body: z.infer<typeof blockActions>): Promise<void> {
+/** Answers the clicker privately where they clicked (the channel and thread, else their DM). */
+export async function tellClicker(
+  client: WebClient,
+  body: z.infer<typeof blockActions>,
+  text = NOT_VALID,
+): Promise<void> {
   const container = body.container as { channel_id?: unknown; thread_ts?: unknown } | undefined;
   const channel =
     body.channel?.id ?? (typeof container?.channel_id === 'string' ? container.channel_id : null);
@@ -69,13 +75,13 @@ async function tellClicker(client: WebClient, body: z.infer<typeof blockActions>
     await client.chat.postEphemeral({
       channel,
       user: body.user.id,
-      text: NOT_VALID,
+      text,
       ...(thread ? { thread_ts: thread } : {}),
     });
     return;
   }
   const dm = await client.conversations.open({ users: body.user.id });
-  if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text: NOT_VALID });
+  if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text });
 }
 
 export function refuseInvalid(deps: { logger: AppLogger }): Middleware<AnyMiddlewareArgs> {

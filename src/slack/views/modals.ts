@@ -5,7 +5,7 @@ import type { Prefill } from '../../domain/prefill.js';
 import { requestRef } from '../../domain/request.js';
 import { encodeMeta, type RejectModalMeta, type RequestModalMeta } from '../codecs.js';
 import { CALLBACKS, INPUT_SUFFIX, REJECT_BLOCKS, REQUEST_BLOCKS } from '../ids.js';
-import { LIMITS } from '../limits.js';
+import { LIMITS, TEXT_LIMITS } from '../limits.js';
 import { clamp } from '../mrkdwn.js';
 import type { RenderContext } from './render-context.js';
 
@@ -91,7 +91,10 @@ export function buildRequestModal({ ctx, prefill, meta }: RequestModalInput): Mo
       ? String(prefill.valueMinor / minorUnitsPerMajor(ctx.currency))
       : undefined;
   const blocks: KnownBlock[] = [
-    textInput(REQUEST_BLOCKS.customer, 'Customer', { initial: prefill.customer, maxLength: 150 }),
+    textInput(REQUEST_BLOCKS.customer, 'Customer', {
+      initial: prefill.customer,
+      maxLength: TEXT_LIMITS.customer,
+    }),
     {
       type: 'input',
       block_id: REQUEST_BLOCKS.productLineId,
@@ -111,7 +114,7 @@ export function buildRequestModal({ ctx, prefill, meta }: RequestModalInput): Mo
     }),
     textInput(REQUEST_BLOCKS.value, 'Value', {
       initial: valueInitial,
-      maxLength: 30,
+      maxLength: TEXT_LIMITS.value,
       hint: `Total order value in ${ctx.currency}, e.g. 75000 or 75k (${formatMoney(7_500_000, ctx.currency)}).`,
     }),
     {
@@ -141,13 +144,13 @@ export function buildRequestModal({ ctx, prefill, meta }: RequestModalInput): Mo
       initial: prefill.specialRequirements,
       optional: true,
       multiline: true,
-      maxLength: 3000,
+      maxLength: TEXT_LIMITS.specialRequirements,
       placeholder: 'Custom finish, certification, split deliveries…',
     }),
     textInput(REQUEST_BLOCKS.dealReference, 'Deal reference', {
       initial: prefill.dealReference,
       optional: true,
-      maxLength: 100,
+      maxLength: TEXT_LIMITS.dealReference,
       placeholder: 'CRM opportunity id',
     }),
   ];
@@ -186,7 +189,7 @@ export function buildRejectModal(meta: RejectModalMeta, label: string, requestId
       },
       textInput(REJECT_BLOCKS.reason, 'Reason', {
         multiline: true,
-        maxLength: 2000,
+        maxLength: TEXT_LIMITS.reason,
         placeholder: 'What would make this deliverable? e.g. "Line 2 is full until the 20th"',
       }),
     ],

@@ -144,7 +144,7 @@ export function buildChangesDm(
           action_id: ACTIONS.revise,
           text: { type: 'plain_text', text: 'Revise', emoji: false },
           style: 'primary',
-          value: encodeRequestButton({ r: request.id, v: request.version }),
+          value: encodeRequestButton({ r: request.id, v: request.version, k: request.key ?? '' }),
         },
       ],
     });

@@ -11,7 +11,7 @@ import {
   PROPOSE_BLOCKS,
   WITHDRAW_BLOCKS,
 } from '../ids.js';
-import { LIMITS } from '../limits.js';
+import { LIMITS, TEXT_LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate } from '../mrkdwn.js';
 
 const plain = (text: string, max: number = LIMITS.plainText) => ({
@@ -34,7 +34,7 @@ function textArea(blockId: string, label: string, optional: boolean, placeholder
       type: 'plain_text_input',
       action_id: `${blockId}${INPUT_SUFFIX}`,
       multiline: true,
-      max_length: 2000,
+      max_length: TEXT_LIMITS.reason,
       placeholder: plain(placeholder, LIMITS.placeholder),
     },
   };

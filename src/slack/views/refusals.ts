@@ -44,6 +44,12 @@ export function refusalText(refusal: NegotiationRefusal, requestId: number | nul
       return `There is no proposed date waiting for an answer on ${ref} any more. Nothing was changed.`;
     case 'not_leadership':
       return `Only a member of leadership can override a rejection of ${ref}. Nothing was changed.`;
+    case 'own_override':
+      return `You asked for ${ref}, so you cannot override its rejection: ${
+        refusal.others.length > 0
+          ? `another member of leadership (${refusal.others.map(mentionOwner).join(', ')}) may`
+          : 'no other member of leadership is configured to'
+      }. Nothing was changed.`;
     case 'not_rejected':
       return `${ref} is ${refusal.status}: only a rejected request can be overridden. Nothing was changed.`;
   }
@@ -52,5 +58,7 @@ export function refusalText(refusal: NegotiationRefusal, requestId: number | nul
 export function revisionRefusalText(refusal: RevisionRefusal, requestId: number): string {
   if (refusal.reason === 'no_changes')
     return `Nothing changed: change at least one field to revise ${requestRef(requestId)}.`;
+  if (refusal.reason === 'no_change_request')
+    return `No owner has asked for changes to ${requestRef(requestId)}: there is nothing to revise. Nothing was changed.`;
   return refusalText(refusal, requestId);
 }

@@ -20,8 +20,13 @@ export function buildEscalationMessage(
   hours: number,
   ctx: RenderContext,
   threadLink: string | null,
+  reason?: 'quorum_unreachable',
 ): SlackMessage {
   const owners = signOff.owners.map(mentionOwner).join(', ');
+  if (reason === 'quorum_unreachable') {
+    const text = `:rotating_light: ${requestRef(request.id)} can never be cleared by ${escapeText(signOff.label)}: it needs ${signOff.approvalsNeeded} distinct approvals, but only ${owners} own it and the seller cannot approve their own request. Add an owner to the function (or lower its \`approvals\`) in the config; otherwise it expires unanswered. ${plainSummary(request, ctx)}.${threadLink ? ` <${threadLink}|Open the thread>` : ''}`;
+    return { text: clamp(text, LIMITS.messageText), blocks: [section(text)] };
+  }
   const text = `:rotating_light: ${requestRef(request.id)} has waited more than ${hours} business hours for ${escapeText(signOff.label)} (${owners}): ${plainSummary(request, ctx)}.${threadLink ? ` <${threadLink}|Open the thread>` : ''}`;
   return { text: clamp(text, LIMITS.messageText), blocks: [section(text)] };
 }

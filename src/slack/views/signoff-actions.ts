@@ -16,7 +16,7 @@ const button = (actionId: string, label: string, value: string, style?: 'primary
 export function signOffActions(request: CommitRequest, signOff: SignOff): ActionsBlock | null {
   if (request.status !== 'pending' || signOff.status !== 'pending' || signOff.proposal) return null;
   if (!request.signOffs.some((s) => s.id === signOff.id)) return null; // retired by a revision
-  const value = encodeSignOffButton({ s: signOff.id, v: request.version });
+  const value = encodeSignOffButton({ s: signOff.id, v: request.version, k: request.key ?? '' });
   return {
     type: 'actions',
     block_id: `signoff_${signOff.id}`,
@@ -32,7 +32,7 @@ export function signOffActions(request: CommitRequest, signOff: SignOff): Action
 
 /** Request-level buttons on the parent message: Withdraw while pending, Override once rejected. */
 export function requestActions(request: CommitRequest): ActionsBlock | null {
-  const value = encodeRequestButton({ r: request.id, v: request.version });
+  const value = encodeRequestButton({ r: request.id, v: request.version, k: request.key ?? '' });
   if (request.status === 'pending')
     return {
       type: 'actions',
@@ -51,7 +51,7 @@ export function requestActions(request: CommitRequest): ActionsBlock | null {
 /** The seller's answer to a proposed date. */
 export function counterActions(request: CommitRequest, signOff: SignOff): ActionsBlock | null {
   if (request.status !== 'pending' || !signOff.proposal) return null;
-  const value = encodeSignOffButton({ s: signOff.id, v: request.version });
+  const value = encodeSignOffButton({ s: signOff.id, v: request.version, k: request.key ?? '' });
   return {
     type: 'actions',
     block_id: `counter_${signOff.id}`,

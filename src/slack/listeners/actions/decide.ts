@@ -35,7 +35,7 @@ export function register(app: App, deps: ListenerDeps): void {
     await client.views.open({
       trigger_id: body.trigger_id,
       view: buildRejectModal(
-        { s: button.s, v: button.v, channel, thread },
+        { s: button.s, v: button.v, k: button.k, channel, thread },
         check.signOff.label,
         check.request.id,
       ),

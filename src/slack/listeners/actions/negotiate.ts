@@ -39,7 +39,7 @@ export function register(app: App, deps: ListenerDeps): void {
       });
       if (!check.ok) return refuse(args, check);
       const { channel, thread } = whereClicked(body);
-      const meta = { s: button.s, v: button.v, channel, thread };
+      const meta = { s: button.s, v: button.v, k: button.k, channel, thread };
       await client.views.open({
         trigger_id: body.trigger_id,
         view:
@@ -93,7 +93,7 @@ export function register(app: App, deps: ListenerDeps): void {
     if (!check.ok) return refuse(args, check);
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: buildWithdrawModal({ r: button.r, v: button.v }),
+      view: buildWithdrawModal({ r: button.r, v: button.v, k: button.k }),
     });
   });
 
@@ -125,7 +125,7 @@ export function register(app: App, deps: ListenerDeps): void {
       view: buildRequestModal({
         ctx: deps.ctx,
         today: localDate(deps.clock.now(), deps.config.timezone),
-        meta: { channel: null, revise: { r: request.id, v: request.version } },
+        meta: { channel: null, revise: { r: request.id, v: request.version, k: button.k } },
         // The stored facts; an empty optional one stays blank in the form.
         prefill: {
           ...facts,
@@ -142,7 +142,7 @@ export function register(app: App, deps: ListenerDeps): void {
     if (!check.ok) return refuse(args, check);
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: buildOverrideModal({ r: button.r, v: button.v }, check.request),
+      view: buildOverrideModal({ r: button.r, v: button.v, k: button.k }, check.request),
     });
   });
 }

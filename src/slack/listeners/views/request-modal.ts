@@ -48,12 +48,14 @@ export function register(app: App, deps: ListenerDeps): void {
         sellerId: body.user.id,
         raw: parseRequestState(state.data),
         sourceChannelId: meta?.channel ?? null,
+        viewId: view.id,
       });
       if (!result.ok) {
         await ack({ response_action: 'errors', errors: fieldErrors(result.errors) });
         return;
       }
-      log.info('request submitted', { request: result.request.id });
+      if (result.duplicate) log.info('the same view was submitted again', { request: result.request.id });
+      else log.info('request submitted', { request: result.request.id });
       await ack({
         response_action: 'update',
         view: buildSubmittedModal(result.request, deps.ctx, deps.config.channels.requests),

@@ -1,3 +1,4 @@
+import type { AwayRefusal } from '../../../../domain/delegation.js';
 import { comeBack, goAway } from '../../../../services/delegate.js';
 import { formatDate, mention } from '../../../mrkdwn.js';
 import type { Subcommand } from './types.js';
@@ -5,12 +6,22 @@ import type { Subcommand } from './types.js';
 const USAGE =
   'Usage: `/commit away 2026-12-01 2026-12-05 @colleague` (first and last day away, both included).';
 
-const REFUSAL = {
-  bad_dates: `Give the dates as YYYY-MM-DD. ${USAGE}`,
-  end_before_start: 'The last day away must not be before the first.',
-  in_the_past: 'That period is already over.',
-  self: 'Choose a colleague: you cannot be your own delegate.',
-} as const;
+function refusal(r: AwayRefusal): string {
+  switch (r.reason) {
+    case 'bad_dates':
+      return `Give the dates as YYYY-MM-DD. ${USAGE}`;
+    case 'end_before_start':
+      return 'The last day away must not be before the first.';
+    case 'in_the_past':
+      return 'That period is already over.';
+    case 'self':
+      return 'Choose a colleague: you cannot be your own delegate.';
+    case 'not_owner':
+      return 'Only owners of a function and leadership hand over sign-offs: you have none to hand over. Nothing was changed.';
+    case 'too_far':
+      return `An absence may end at most a year ahead (by ${formatDate(r.latest)}). Nothing was changed.`;
+  }
+}
 
 export const away: Subcommand = {
   name: 'away',
@@ -26,7 +37,7 @@ export const away: Subcommand = {
       endDay: m[2],
       delegateId,
     });
-    if (!result.ok) return { text: REFUSAL[result.reason] };
+    if (!result.ok) return { text: refusal(result) };
     const d = result.delegation;
     return {
       text: `From ${formatDate(d.startDay)} to ${formatDate(d.endDay)}, ${mention(d.delegateId)} decides your sign-offs for you; requests mention them and record that they acted on your behalf. \`/commit back\` ends it early.`,
