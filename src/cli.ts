@@ -101,6 +101,7 @@ async function digest(args: readonly string[]): Promise<void> {
       const [first, ...thread] = buildDigestMessages(buildWeeklyDigest(deps, day), {
         currency: config.currency,
         timeZone: config.timezone,
+        locale: config.locale,
       });
       // {text, blocks} is the message posted to the channel; `thread` holds the replies when the
       // week did not fit in one message.

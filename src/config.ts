@@ -74,7 +74,10 @@ const slackId = (what: string, pattern: RegExp) =>
   z.string().trim().regex(pattern, `expected a Slack ${what} id`);
 const ownerId = slackId('user id (U…/W…) or user group', /^[UWS][A-Z0-9]{2,}$/);
 const userId = slackId('user', /^[UW][A-Z0-9]{2,}$/);
-const channelId = slackId('channel', /^[CGD][A-Z0-9]{2,}$/);
+const channelId = z
+  .string()
+  .trim()
+  .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a Slack channel id such as "C0123ABCD", not a channel name');
 const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'expected a lower-case id (letters, digits, - or _, at most 32)');
@@ -85,6 +88,14 @@ function isTimeZone(tz: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
+  } catch {
+    return false; // RangeError: not a well-formed language tag
   }
 }
 
@@ -164,6 +175,11 @@ export const configSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')
       .refine(isCurrency, 'unknown ISO 4217 currency'),
+    locale: z
+      .string()
+      .trim()
+      .refine(isLocale, 'expected a BCP 47 locale that this Node.js knows, such as en-US or de-DE')
+      .default('en-US'),
     channels: z.strictObject({ requests: channelId, digest: channelId }),
     digest: z
       .strictObject({
@@ -220,7 +236,8 @@ export const configSchema = z
     for (const [id, fn] of Object.entries(cfg.functions)) {
       const distinctUsers = new Set(fn.owners.filter((o) => !o.startsWith('S')));
       const hasGroup = fn.owners.some((o) => o.startsWith('S'));
-      if (!hasGroup && fn.approvals > distinctUsers.size) {
+      // No owners at all is reported on `owners` already.
+      if (!hasGroup && fn.owners.length > 0 && fn.approvals > distinctUsers.size) {
         ctx.addIssue({
           code: 'custom',
           path: ['functions', id, 'approvals'],
@@ -307,21 +324,38 @@ export function loadConfig(path: string): Config {
   return parseConfig(doc ?? {});
 }
 
+/** Every mistake at once, one line each, so a config with several is fixed in one go. */
 function formatIssue(prefix: string, error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return `${prefix}: invalid`;
+  // One line per key: a value failing two checks (a format, then a lookup) needs one fix.
+  const byPath = new Map<string, string>();
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.');
+    if (!byPath.has(key)) byPath.set(key, issueLine(prefix, issue));
+  }
+  return byPath.size > 0 ? [...byPath.values()].join('\n') : `${prefix}: invalid`;
+}
+
+function issueLine(prefix: string, issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys')
     message = `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (
-    issue.code === 'invalid_type' &&
-    message.startsWith('Invalid input: expected') &&
-    message.endsWith('undefined')
-  ) {
-    message = 'required';
+  if (issue.code === 'invalid_type' && message.startsWith('Invalid input: expected')) {
+    if (message.endsWith('undefined')) message = 'required';
+    else if (message.endsWith('null')) message = emptyValueHint(path);
   }
   return path ? `${prefix}: ${path}: ${message}` : `${prefix}: ${message}`;
+}
+
+/**
+ * YAML reads `requests: #sales` as an empty value: `#` starts a comment. Say so, and for a
+ * channel say what works (a channel id; a quoted name is still not an id).
+ */
+function emptyValueHint(path: string): string {
+  const hint = 'is empty (in YAML, # starts a comment: quote the value)';
+  return path.startsWith('channels.')
+    ? `${hint}; use the channel id, e.g. "C0123ABCD" (channel details → About, at the bottom)`
+    : hint;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -26,19 +26,20 @@ import { createWebhookReader } from './db/webhook-repo.js';
 import { eligibleApprovers } from './domain/routing.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
-import { Scheduler } from './jobs/scheduler.js';
+import { type ScheduledTask, Scheduler } from './jobs/scheduler.js';
 import type { AppLogger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { digestCapacity } from './services/capacity.js';
 import type { ServiceDeps } from './services/deps.js';
 import { runDueDigest } from './services/digest-schedule.js';
 import type { HomeDeps } from './services/home.js';
 import { ownerIdsFor } from './services/owners.js';
-import type { Clock } from './services/ports.js';
+import type { Clock, RequestStore } from './services/ports.js';
 import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
 import { webhookDeliveriesFor } from './services/webhooks.js';
 import type { DigestDeps } from './services/weekly-digest.js';
-import { clientOptions, createSlackApp, verifyBotToken } from './slack/create-app.js';
+import { clientOptions, createSlackApp, StartupError, verifyBotToken } from './slack/create-app.js';
 import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
 import { createReportsFor } from './slack/delivery/reports.js';
 import { classifySlackError } from './slack/delivery/slack-errors.js';
@@ -78,6 +79,8 @@ export interface Runtime {
   readonly scheduler: Scheduler;
   /** Owner user group members; tests refresh it after changing the stand-in's groups. */
   readonly groups: UserGroupCache;
+  /** What GET /metrics serves. */
+  readonly metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -143,17 +146,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, config, clock, logger } = options;
   const identity = await verifyBotToken(env, logger);
   let healthy = false;
-  const db = createDb(env.DATABASE_PATH);
+  const db = openDatabase(env.DATABASE_PATH);
   healthy = true;
   const storage = new StorageHealth(db, env.DATABASE_PATH, logger.child({ component: 'storage' }));
+  const metrics = new Metrics();
   const outbox = createOutbox(db);
   const deliveriesFor = webhookDeliveriesFor(config);
-  const store = createRequestStore(db, {
-    timeZone: config.timezone,
-    ...(deliveriesFor ? { onEvents: { outbox, deliveriesFor } } : {}),
-  });
+  const store = countDecisions(
+    createRequestStore(db, {
+      timeZone: config.timezone,
+      ...(deliveriesFor ? { onEvents: { outbox, deliveriesFor } } : {}),
+    }),
+    metrics,
+  );
   const webhookReader = createWebhookReader(db);
   const outboxRepo = createOutboxRepo(db);
+  metrics.observeOutbox(() => {
+    const now = clock.now();
+    const stats = outboxRepo.stats(now);
+    const waitedMs = stats.oldestPendingAt ? now.getTime() - stats.oldestPendingAt.getTime() : 0;
+    return { pending: stats.pending, oldestPendingAgeSeconds: waitedMs / 1000, failed: stats.failed };
+  });
 
   let dispatcher: OutboxDispatcher | undefined;
   const delegations = createDelegationStore(db);
@@ -254,26 +267,34 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     health,
     api,
+    metrics,
     processed: createProcessedRepo(db),
     storage,
     ...(options.slackTimeoutMs === undefined ? {} : { timeoutMs: options.slackTimeoutMs }),
     deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
   });
 
-  const slackDelivery = createNotifier({
-    client: app.client,
-    services,
-    locations: createMessageLocations(db),
-    config,
-    home,
-    postDigest: createDigestPoster({
+  const slackDelivery = countDeliveries(
+    metrics,
+    classifySlackError,
+    createNotifier({
       client: app.client,
+      services,
+      locations: createMessageLocations(db),
       config,
-      digest,
-      runs: jobRuns,
-      logger: logger.child({ component: 'digest' }),
+      home,
+      postDigest: countDigestRuns(
+        metrics,
+        createDigestPoster({
+          client: app.client,
+          config,
+          digest,
+          runs: jobRuns,
+          logger: logger.child({ component: 'digest' }),
+        }),
+      ),
     }),
-  });
+  );
   const deliverWebhook = createWebhookDeliverer({ config, events: webhookReader, clock });
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
@@ -301,7 +322,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         name: 'outbox_prune',
         run: outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),
       },
-    ],
+    ].map((task): ScheduledTask => ({ name: task.name, run: countRuns(metrics, task.name, task.run) })),
     logger: logger.child({ component: 'scheduler' }),
     ...(options.scheduleMs === undefined ? {} : { intervalMs: options.scheduleMs }),
   });
@@ -314,7 +335,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   } else {
     // Socket Mode has no HTTP listener of its own; /healthz still needs one for containers.
     healthServer = createServer((req, res) => {
-      if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') health(req, res);
+      const path = req.url?.split('?')[0];
+      if (req.method === 'GET' && path === '/healthz') health(req, res);
+      else if (req.method === 'GET' && path === '/metrics') metrics.handler(req, res);
       else if (req.url?.startsWith('/api/')) api(req, res);
       else {
         res.writeHead(404);
@@ -326,7 +349,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       healthServer?.listen(env.PORT, resolve);
     });
     port = (healthServer.address() as AddressInfo).port;
-    await app.start();
+    try {
+      await app.start();
+    } catch (error) {
+      healthServer.close();
+      closeDb(db);
+      throw appTokenError(error);
+    }
   }
   dispatcher.start();
   if (options.schedule ?? true) scheduler.start();
@@ -340,6 +369,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     dispatcher,
     scheduler,
     groups,
+    metrics,
     stop() {
       stopping ??= (async () => {
         healthy = false;
@@ -353,5 +383,101 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       })();
       return stopping;
     },
+  };
+}
+
+/** Opens the database, or says which variable to fix: better-sqlite3 alone names no setting. */
+function openDatabase(path: string): Db {
+  try {
+    return createDb(path);
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new StartupError(
+      `env: DATABASE_PATH: ${path}: ${reason}: make its folder exist and writable by the user ` +
+        'running the bot, or set DATABASE_PATH to a file in one that is',
+    );
+  }
+}
+
+/** apps.connections.open refusing the app-level token, named as the variable to fix. */
+function appTokenError(error: unknown): unknown {
+  const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
+  if (typeof code !== 'string') return error;
+  return new StartupError(
+    `env: SLACK_APP_TOKEN: Slack rejected the app-level token (${code}): create one with the ` +
+      'connections:write scope under Basic Information → App-Level Tokens (xapp-…), or unset ' +
+      'SLACK_APP_TOKEN to serve HTTP',
+  );
+}
+
+// The thin hooks of /metrics: decorators around what the runtime wires together, so no service,
+// listener or job knows that it is counted.
+
+/** Counts decision events once their transaction commits (a rolled-back one counts nothing). */
+function countDecisions(store: RequestStore, metrics: Metrics): RequestStore {
+  let appended: string[] | null = null;
+  return {
+    ...store,
+    transaction<T>(fn: () => T): T {
+      if (appended) return store.transaction(fn);
+      appended = [];
+      try {
+        const result = store.transaction(fn);
+        metrics.committedEvents(appended);
+        return result;
+      } finally {
+        appended = null;
+      }
+    },
+    appendEvents(requestId, events) {
+      store.appendEvents(requestId, events);
+      const types = events.map((e) => e.type);
+      if (appended) appended.push(...types);
+      else metrics.committedEvents(types);
+    },
+  };
+}
+
+type Deliver = ReturnType<typeof createNotifier>;
+
+function countDeliveries(metrics: Metrics, classify: typeof classifySlackError, deliver: Deliver): Deliver {
+  return async (n, attempt) => {
+    try {
+      const receipt = await deliver(n, attempt);
+      metrics.delivery(n.kind, receipt.skipped ? 'skipped' : 'delivered');
+      return receipt;
+    } catch (error) {
+      metrics.delivery(n.kind, classify(error).kind === 'permanent' ? 'permanent' : 'retry');
+      throw error;
+    }
+  };
+}
+
+function countDigestRuns<A extends unknown[], R>(
+  metrics: Metrics,
+  post: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      const result = await post(...args);
+      metrics.digestRun('ok');
+      return result;
+    } catch (error) {
+      metrics.digestRun('error');
+      throw error;
+    }
+  };
+}
+
+function countRuns(metrics: Metrics, task: string, run: () => unknown): () => Promise<unknown> {
+  return async () => {
+    try {
+      const result = await run();
+      metrics.schedulerRun(task, 'ok');
+      return result;
+    } catch (error) {
+      metrics.schedulerRun(task, 'error');
+      throw error;
+    }
   };
 }

@@ -55,9 +55,28 @@ export function isoWeekday(day: IsoDate): number {
   return d === 0 ? 7 : d;
 }
 
-/** "Tue 15 Dec 2026": unambiguous for every reader, whatever their locale. */
-export function formatDay(day: IsoDate): string {
-  return isIsoDate(day) ? format(parseISO(day), 'EEE d MMM yyyy') : day;
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "Tue 15 Dec 2026" (en-US, the default: day before month, unambiguous for every reader);
+ * another locale gets its own words and order ("Di., 15. Dez. 2026" in de-DE).
+ */
+export function formatDay(day: IsoDate, locale = 'en-US'): string {
+  if (!isIsoDate(day)) return day;
+  if (locale === 'en-US') return format(parseISO(day), 'EEE d MMM yyyy');
+  let f = dayFormats.get(locale);
+  if (!f) {
+    // A calendar day has no zone: format it as the UTC midnight it is written as.
+    f = new Intl.DateTimeFormat(locale, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    dayFormats.set(locale, f);
+  }
+  return f.format(new Date(`${day}T00:00:00Z`));
 }
 
 /** "Mon 21 Dec": short, for a line that already says which year (parent message, lists). */

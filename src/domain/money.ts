@@ -20,28 +20,30 @@ export function minorUnitsPerMajor(currency: string): number {
 const formatCache = new Map<string, Intl.NumberFormat>();
 const shortFormatCache = new Map<string, Intl.NumberFormat>();
 
-/** "$75,000.00", "¥1,200", "€9.50". */
-export function formatMoney(minor: number, currency: string): string {
-  let format = formatCache.get(currency);
+/** "$75,000.00", "¥1,200", "€9.50"; in de-DE "75.000,00 $", "1.234,00 €". */
+export function formatMoney(minor: number, currency: string, locale = 'en-US'): string {
+  const key = `${locale}|${currency}`;
+  let format = formatCache.get(key);
   if (!format) {
-    format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    formatCache.set(currency, format);
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    formatCache.set(key, format);
   }
   return format.format(minor / minorUnitsPerMajor(currency));
 }
 
 /** "$75k", "$1.2M": for dense tables and digests. */
-export function formatMoneyShort(minor: number, currency: string): string {
-  let format = shortFormatCache.get(currency);
+export function formatMoneyShort(minor: number, currency: string, locale = 'en-US'): string {
+  const key = `${locale}|${currency}`;
+  let format = shortFormatCache.get(key);
   if (!format) {
-    format = new Intl.NumberFormat('en-US', {
+    format = new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
       notation: 'compact',
       minimumFractionDigits: 0,
       maximumFractionDigits: 1,
     });
-    shortFormatCache.set(currency, format);
+    shortFormatCache.set(key, format);
   }
   return format.format(minor / minorUnitsPerMajor(currency));
 }

@@ -3,6 +3,8 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Env } from '../config.js';
 import type { AppLogger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { instrumentAcks } from './ack-metrics.js';
 import { guardRequests } from './http-guard.js';
 import { register as registerDecide } from './listeners/actions/decide.js';
 import { register as registerHomeActions } from './listeners/actions/home.js';
@@ -29,6 +31,8 @@ export interface CreateAppOptions {
   readonly logger: AppLogger;
   readonly deps: ListenerDeps;
   readonly health: HealthHandler;
+  /** Served as GET /metrics, and times every ack (slack/ack-metrics.ts). */
+  readonly metrics?: Metrics;
   /** Slack delivery ids already processed (processed_interactions), for the idempotency middleware. */
   readonly processed: ProcessedKeys;
   /** Whether the database takes writes (db/storage-health.ts); absent: not watched. */
@@ -79,7 +83,10 @@ export async function verifyBotToken(env: Env, logger: AppLogger, attempts = 3):
       if (error instanceof StartupError) throw error;
       const code = (error as { code?: unknown; data?: { error?: unknown } }).data?.error;
       if (typeof code === 'string')
-        throw new StartupError(`env: SLACK_BOT_TOKEN: Slack rejected the token (${code})`);
+        throw new StartupError(
+          `env: SLACK_BOT_TOKEN: Slack rejected the token (${code}): copy the Bot User OAuth Token ` +
+            '(xoxb-…) from the app’s OAuth & Permissions page, reinstalling the app if it was revoked',
+        );
       if (attempt >= attempts)
         throw new StartupError(
           `cannot reach Slack at ${env.SLACK_API_URL} (auth.test failed ${attempts} times)`,
@@ -105,8 +112,12 @@ function httpReceiver(
   logger: AppLogger,
   health: HealthHandler,
   api: RequestListener | undefined,
+  metrics?: Metrics,
 ): HTTPReceiver {
-  const customRoutes = [{ path: '/healthz', method: ['GET'], handler: health }];
+  const customRoutes = [
+    { path: '/healthz', method: ['GET'], handler: health },
+    ...(metrics ? [{ path: '/metrics', method: ['GET'], handler: metrics.handler }] : []),
+  ];
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
     logger,
@@ -139,6 +150,7 @@ export function createSlackApp({
   logger,
   deps,
   health,
+  metrics,
   identity,
   processed,
   storage,
@@ -156,7 +168,8 @@ export function createSlackApp({
   const app =
     env.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: env.SLACK_APP_TOKEN })
-      : new App({ ...common, receiver: httpReceiver(env, logger, health, api) });
+      : new App({ ...common, receiver: httpReceiver(env, logger, health, api, metrics) });
+  if (metrics) instrumentAcks(app, metrics);
   // Global middleware runs for every delivery before any listener, in this order: redeliveries
   // are dropped first (they were handled once), then what no listener can handle is refused.
   app.use(

@@ -3,6 +3,7 @@
 // row, so a retry after a crash or a Slack error carries on where it stopped instead of posting
 // the digest twice.
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { JobRunProgress } from '../db/schedule-repo.js';
 import type { IsoDate } from '../domain/calendar.js';
@@ -10,7 +11,7 @@ import type { AppLogger } from '../logger.js';
 import { DIGEST_JOB } from '../services/digest-schedule.js';
 import { buildTrend, buildWeeklyDigest, type DigestDeps } from '../services/weekly-digest.js';
 import { PermanentDeliveryError } from './delivery/slack-errors.js';
-import { renderTrendChart } from './digest-chart.js';
+import { chartAltText, renderTrendChart } from './digest-chart.js';
 import { buildDigestMessages, chartComment } from './views/digest.js';
 
 export interface DigestPosterDeps {
@@ -35,7 +36,11 @@ export function createDigestPoster(deps: DigestPosterDeps) {
     const save = (finished: boolean) =>
       runs?.saveProgress(DIGEST_JOB, weekStart, { ...progress }, finished ? deps.digest.clock.now() : null);
     const digest = buildWeeklyDigest(deps.digest, weekStart);
-    const messages = buildDigestMessages(digest, { currency: config.currency, timeZone: config.timezone });
+    const messages = buildDigestMessages(digest, {
+      currency: config.currency,
+      timeZone: config.timezone,
+      locale: config.locale,
+    });
     const quiet = { unfurl_links: false, unfurl_media: false } as const;
     for (let i = progress.parts ?? 0; i < messages.length; i++) {
       const message = messages[i];
@@ -54,24 +59,23 @@ export function createDigestPoster(deps: DigestPosterDeps) {
     const ts = progress.ts ?? '';
     if (!progress.chart) {
       let png: Buffer | null = null;
+      const trend = buildTrend(deps.digest, weekStart);
+      const functions = Object.values(config.functions).map((f) => ({ id: f.id, label: f.label }));
       try {
-        png = await renderTrendChart({
-          weeks: buildTrend(deps.digest, weekStart),
-          functions: Object.values(config.functions).map((f) => ({ id: f.id, label: f.label })),
-        });
+        png = await renderTrendChart({ weeks: trend, functions, locale: config.locale });
       } catch (error) {
         // The figures are already posted; a chart that cannot be drawn must not hold them back.
         logger.error('digest chart could not be rendered', { weekStart }, error);
         progress.chart = 'failed';
       }
       if (png) {
-        await client.files.uploadV2({
-          channel_id: config.channels.digest,
-          thread_ts: ts,
-          file: png,
+        await uploadChart(client, png, {
+          channelId: config.channels.digest,
+          threadTs: ts,
           filename: `commit-gate-digest-${weekStart}.png`,
           title: `Trend to ${digest.weekEnd}`,
-          initial_comment: chartComment(digest),
+          comment: chartComment(digest, config.locale),
+          altText: chartAltText({ weeks: trend, functions, locale: config.locale }),
         });
         progress.chart = 'done';
       }
@@ -79,4 +83,45 @@ export function createDigestPoster(deps: DigestPosterDeps) {
     save(true);
     return { ts, messages: messages.length };
   };
+}
+
+const UploadUrl = z.object({ upload_url: z.string().url(), file_id: z.string().min(1) });
+const UPLOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * files.uploadV2's three steps by hand, because the SDK sends the screen-reader text as
+ * `alt_text` where files.getUploadURLExternal documents `alt_txt`.
+ */
+async function uploadChart(
+  client: WebClient,
+  png: Buffer,
+  file: {
+    channelId: string;
+    threadTs: string;
+    filename: string;
+    title: string;
+    comment: string;
+    altText: string;
+  },
+): Promise<void> {
+  const target = UploadUrl.parse(
+    await client.apiCall('files.getUploadURLExternal', {
+      filename: file.filename,
+      length: png.length,
+      alt_txt: file.altText,
+    }),
+  );
+  const sent = await fetch(target.upload_url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: png,
+    signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+  });
+  if (!sent.ok) throw new Error(`chart upload answered HTTP ${sent.status}`);
+  await client.files.completeUploadExternal({
+    files: [{ id: target.file_id, title: file.title }],
+    channel_id: file.channelId,
+    thread_ts: file.threadTs,
+    initial_comment: file.comment,
+  });
 }

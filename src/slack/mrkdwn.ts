@@ -1,19 +1,15 @@
 // Everything user-typed that reaches Slack's mrkdwn passes through here. Slack only needs `&`,
 // `<` and `>` escaped (https://docs.slack.dev/messaging/formatting-message-text#escaping): that
-// alone defuses `<!channel>`, `<@U…>` and `<http://…|…>`. Emphasis characters (* _ ~ `) are
-// broken with a zero-width joiner so "*bold*" in a customer name renders as typed.
-
+// alone defuses `<!channel>`, `<@U…>` and `<http://…|…>`. Slack has no escape for the emphasis
+// characters (* _ ~ `): they are left as typed. A zero-width joiner around each once kept
+// "*bold*" from rendering bold, but it travelled into notifications, copies, searches and screen
+// readers ("America/New_York" read as "America/NewYork"); emphasis in a name changes no meaning,
+// pings nobody and links nowhere.
 import { formatDay } from '../domain/calendar.js';
 import { slackSafe } from './limits.js';
 
-const ZWJ = '\u200D';
-
 export function escapeText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([*_~`])/g, `${ZWJ}$1${ZWJ}`);
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
@@ -45,6 +41,6 @@ export function mentionOwner(ownerId: string): string {
   return ownerId.startsWith('S') ? `<!subteam^${ownerId}>` : mention(ownerId);
 }
 
-export function formatDate(day: string): string {
-  return formatDay(day);
+export function formatDate(day: string, locale?: string): string {
+  return formatDay(day, locale);
 }

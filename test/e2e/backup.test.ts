@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, createDb } from '../../src/db/create-db.js';
 import { Harness } from '../support/harness.js';
+import { childEnv } from '../support/processes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 let h: Harness;
@@ -19,7 +20,7 @@ function backup(target: string): Promise<{ status: number | null; stdout: string
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', '--silent', 'db:backup', '--', target], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath },
+      env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath }),
     });
     let stdout = '';
     let stderr = '';
@@ -64,14 +65,14 @@ describe('npm run db:backup', () => {
     const existing = h.dbPath;
     const r = spawnSync('npm', ['run', '--silent', 'db:backup', '--', existing], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath },
+      env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath }),
       encoding: 'utf8',
     });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(`backup: ${existing}: already exists; choose a new path`);
     const none = spawnSync('npm', ['run', '--silent', 'db:backup'], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath },
+      env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath }),
       encoding: 'utf8',
     });
     expect(none.status).toBe(1);

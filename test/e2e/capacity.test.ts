@@ -334,7 +334,7 @@ describe('/commit capacity', () => {
     expect(rows[0]).toMatch(/^Mon 23 Nov 2026\s+500\s+0\s+460\s+40\s+92%\s+! {2}over 90%$/);
     expect(rows[1]).toMatch(/^Mon 30 Nov 2026\s+500\s+300\s+250\s+0\s+110%\s+!! over 100%$/);
     expect(rows[2]).toMatch(/^Mon 7 Dec 2026\s+500\s+0\s+0\s+500\s+0%$/);
-    expect(String(reply.args.text)).toContain('Widgets 2026-11-30 over 100%');
+    expect(String(reply.args.text)).toContain('Widgets week of Mon 30 Nov 2026 over 100%');
   });
 
   it('when anyone asks for every line then each line has its table or says it is not checked', async () => {

@@ -199,7 +199,7 @@ describe('deciding sign-offs', () => {
       (c) => c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D'),
     );
     expect(textOf(dm[0] as RecordedCall)).toContain('You may commit CG-1');
-    expect(textOf(dm[0] as RecordedCall)).toContain('2027-02-01');
+    expect(textOf(dm[0] as RecordedCall)).toContain('deliver by Mon 1 Feb 2027.');
     expect(h.standIn.callsTo('conversations.open')[0]?.args.users).toBe('U0SELLER');
 
     const askTs = (ask.response as { ts: string }).ts;

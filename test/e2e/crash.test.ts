@@ -15,6 +15,7 @@ import { ACTIONS, CALLBACKS } from '../../src/slack/ids.js';
 import { botCommand, requestFormValues } from '../support/bot-process.js';
 import { exampleConfigObject } from '../support/config.js';
 import { blockAction, viewSubmission } from '../support/fixtures.js';
+import { childEnv, isAlive, portIsFree, processesHolding } from '../support/processes.js';
 import { SlackClientSim } from '../support/signed-requests.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -107,6 +108,7 @@ let dir: string;
 let standIn: SlackStandIn;
 let proxy: HoldingProxy;
 let child: ChildProcess | undefined;
+let childPort = 0;
 let output: string[];
 
 beforeEach(async () => {
@@ -127,9 +129,12 @@ const dbPath = () => join(dir, 'cg.db');
 
 async function startBot(): Promise<SlackClientSim> {
   const port = 20000 + Math.floor(Math.random() * 20000);
+  childPort = port;
+  // node itself runs the bot (tsx as a loader, not a wrapper process): the pid killed below is the
+  // process that holds the database and the port.
   child = spawn(...botCommand(), {
     cwd: root,
-    env: {
+    env: childEnv({
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       COMMIT_GATE_CONFIG: join(dir, 'commit-gate.yml'),
@@ -138,7 +143,7 @@ async function startBot(): Promise<SlackClientSim> {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: proxy.apiUrl,
       PORT: String(port),
-    },
+    }),
   });
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   await expect
@@ -163,9 +168,16 @@ async function kill9(): Promise<void> {
   const exited = new Promise<NodeJS.Signals | null>((resolve) =>
     proc.once('exit', (_code, signal) => resolve(signal)),
   );
+  const pid = proc.pid;
+  if (pid === undefined) throw new Error('the bot has no pid');
+  expect(processesHolding(dbPath())).toEqual([pid]);
   proc.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
   child = undefined;
+  // The bot itself died, not a wrapper around it: nothing holds the database or the port.
+  expect(isAlive(pid)).toBe(false);
+  expect(processesHolding(dbPath())).toEqual([]);
+  expect(await portIsFree(childPort)).toBe(true);
 }
 
 const ok = (c: RecordedCall) => c.status === 200 && c.response.ok === true;

@@ -58,6 +58,12 @@ describe('scheduled jobs', () => {
     const files = h.standIn.files();
     expect(files).toHaveLength(1);
     expect(files.every((f) => f.completed && f.threadTs !== undefined)).toBe(true);
+    expect(files[0]?.content?.subarray(1, 4).toString()).toBe('PNG');
+    // Screen readers get the chart's figures (files.getUploadURLExternal documents alt_txt).
+    const [asked] = h.standIn.callsTo('files.getUploadURLExternal');
+    expect(String(asked?.args.alt_txt)).toMatch(
+      /^Two line charts over the 8 weeks starting .+ Requests in: /,
+    );
     everyMessageIsValid();
   });
 

@@ -10,9 +10,9 @@ import { closeDb, createDb } from '../../src/db/create-db.js';
 import { assertValidMessage } from '../support/block-kit.js';
 import { exampleConfigObject } from '../support/config.js';
 import { seedGoldenWeek } from '../support/golden-week.js';
+import { childEnv, NODE_TSX } from '../support/processes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -24,12 +24,12 @@ beforeEach(() => {
   const db = createDb(dbPath);
   seedGoldenWeek(db);
   closeDb(db);
-  env = {
+  env = childEnv({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     COMMIT_GATE_CONFIG: configPath,
     DATABASE_PATH: dbPath,
-  };
+  });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,7 +38,10 @@ function run(
   extra: NodeJS.ProcessEnv = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(tsx, ['src/cli.ts', 'digest', ...args], { cwd: root, env: { ...env, ...extra } });
+    const child = spawn(process.execPath, [...NODE_TSX, 'src/cli.ts', 'digest', ...args], {
+      cwd: root,
+      env: { ...env, ...extra },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -65,11 +68,15 @@ describe('npm run digest', () => {
   });
 
   it('when the date is not a date then it exits 1 with one line', () => {
-    const r = spawnSync(tsx, ['src/cli.ts', 'digest', '--week-of', '2026-02-30', '--dry-run'], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [...NODE_TSX, 'src/cli.ts', 'digest', '--week-of', '2026-02-30', '--dry-run'],
+      {
+        cwd: root,
+        env,
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('digest: --week-of: expected a date YYYY-MM-DD, got "2026-02-30"\n');
   });

@@ -8,6 +8,7 @@ import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { assertValidMessage } from '../support/block-kit.js';
 import { Harness, type HarnessOptions } from '../support/harness.js';
+import { childEnv } from '../support/processes.js';
 
 type Block = { elements?: { action_id?: string; value?: string }[] };
 
@@ -18,7 +19,7 @@ function runCli(args: string[]): Promise<{ status: number | null; stdout: string
   return new Promise((resolve) => {
     const child = spawn('npm', args, {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath },
+      env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: h.dbPath }),
     });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => {

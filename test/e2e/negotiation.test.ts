@@ -242,7 +242,7 @@ describe('proposing a feasible date', () => {
 
     await clickThread('U0OPS2', ACTIONS.approve, asks[0] as RecordedCall);
     const outcome = await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('You may commit'));
-    expect(textOf(outcome[0])).toContain('2027-01-29');
+    expect(textOf(outcome[0])).toContain('deliver by Fri 29 Jan 2027.');
     expect(query<{ type: string }>('SELECT type FROM events ORDER BY id').map((e) => e.type)).toEqual([
       'request.submitted',
       'signoff.date_proposed',

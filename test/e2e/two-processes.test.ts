@@ -12,6 +12,7 @@ import { ACTIONS, CALLBACKS } from '../../src/slack/ids.js';
 import { botCommand, requestFormValues, root } from '../support/bot-process.js';
 import { exampleConfigObject } from '../support/config.js';
 import { blockAction, viewSubmission } from '../support/fixtures.js';
+import { childEnv } from '../support/processes.js';
 import { SlackClientSim } from '../support/signed-requests.js';
 
 const SECRET = 'two-process-signing-secret';
@@ -40,7 +41,7 @@ async function startBot(): Promise<SlackClientSim> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(...botCommand(), {
     cwd: root,
-    env: {
+    env: childEnv({
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       COMMIT_GATE_CONFIG: join(dir, 'commit-gate.yml'),
@@ -49,7 +50,7 @@ async function startBot(): Promise<SlackClientSim> {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: standIn.apiUrl,
       PORT: String(port),
-    },
+    }),
     stdio: 'ignore',
   });
   children.push(child);

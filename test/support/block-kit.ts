@@ -1,4 +1,4 @@
-// Checks Block Kit surfaces against Slack's published limits (shared/slack/block_kit_limits.json)
+// Checks Block Kit surfaces against Slack's published limits (docs.slack.dev/reference/block-kit)
 // before Slack would: the stand-in accepts what real Slack might answer with invalid_blocks,
 // invalid_arguments or view_too_large. Every problem is reported with a JSON pointer, like
 // blocks.validate does, e.g. `/blocks/3/text/text: 3001 characters, at most 3000 (section text)`.

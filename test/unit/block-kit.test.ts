@@ -1,6 +1,6 @@
 // Keeps the Block Kit validator honest: every limit it claims to check fails on a surface that
 // breaks exactly that limit (and reports exactly one problem, at the right JSON pointer), and a
-// surface sitting exactly on each limit passes. Limits: shared/slack/block_kit_limits.json.
+// surface sitting exactly on each limit passes. Limits: test/support/block-kit.ts (from docs.slack.dev).
 import { describe, expect, it } from 'vitest';
 import {
   assertValidHome,

@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import * as ids from '../../src/slack/ids.js';
 import { COMMAND } from '../../src/slack/ids.js';
 import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { scopeOfCall, standInConversationType } from '../support/slack-scopes.js';
 
 const MANIFEST_URL = new URL('../../manifest.yml', import.meta.url);
 // Slack's manifest schema v1 (github.com/slackapi/manifest-schema), a draft-07 schema.
@@ -73,6 +74,10 @@ const NON_METHOD_SCOPES: Readonly<Record<string, (m: Manifest) => boolean>> = {
   'im:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
   // Slack grants users:read.email only with users:read (docs.slack.dev/reference/scopes/users.read.email).
   'users:read': (m) => m.oauth_config.scopes.bot.includes('users:read.email'),
+  // conversations.open with several users opens a group DM (the escalation to leadership), and
+  // the retry lookup reads its history: test/e2e/scopes.test.ts scores those calls as made.
+  'mpim:write': (m) => m.oauth_config.scopes.bot.includes('im:write'),
+  'mpim:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
 };
 
 function scopeOf(method: string): string | null | undefined {
@@ -394,5 +399,32 @@ describe('bot scopes against the Web API methods in src/', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the scope of a call, by how it is called', () => {
+  const typeOf = (channel: string) => standInConversationType(channel, new Set(['C0PRIVATE']));
+  it('when conversations.open names one user then im:write; several users then mpim:write', () => {
+    expect(scopeOfCall('conversations.open', { users: 'U0SELLER' }, typeOf)).toBe('im:write');
+    expect(scopeOfCall('conversations.open', { users: 'U0CEO,U0CFO' }, typeOf)).toBe('mpim:write');
+  });
+
+  it('when history is read then the scope follows the conversation type', () => {
+    expect(scopeOfCall('conversations.history', { channel: 'C0REQUESTS' }, typeOf)).toBe('channels:history');
+    expect(scopeOfCall('conversations.history', { channel: 'C0PRIVATE' }, typeOf)).toBe('groups:history');
+    expect(scopeOfCall('conversations.replies', { channel: 'DU0SELLER' }, typeOf)).toBe('im:history');
+    expect(scopeOfCall('conversations.history', { channel: 'GU0CEOU0CFO' }, typeOf)).toBe('mpim:history');
+  });
+
+  it('when each of those scopes is looked up then manifest.yml declares it', () => {
+    for (const scope of [
+      'im:write',
+      'mpim:write',
+      'channels:history',
+      'groups:history',
+      'im:history',
+      'mpim:history',
+    ])
+      expect(manifest.oauth_config.scopes.bot, scope).toContain(scope);
   });
 });

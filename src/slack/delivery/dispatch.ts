@@ -15,7 +15,7 @@ import { type DeliveryContext, type Presenters, presenters } from './presenters.
 import { PermanentDeliveryError } from './slack-errors.js';
 
 export function renderContext(config: Config): RenderContext {
-  return { currency: config.currency, productLines: config.product_lines };
+  return { currency: config.currency, locale: config.locale, productLines: config.product_lines };
 }
 
 export interface NotifierDeps {

@@ -19,13 +19,13 @@ export function capacityCheckText(check: CapacityCheck, ctx: RenderContext): str
   const unit = escapeText(unitOf(ctx, check.productLineId));
   const total = check.firm + check.tentative + check.thisRequest;
   const capacity = `${n(check.capacity)} ${unit}${check.overridden ? ' (set by operations for this week)' : ''}`;
-  const figures = `Week of ${formatDate(check.weekStart)}: capacity ${capacity}; firm ${n(check.firm)}, tentative ${n(
+  const figures = `Week of ${formatDate(check.weekStart, ctx.locale)}: capacity ${capacity}; firm ${n(check.firm)}, tentative ${n(
     check.tentative,
   )}, this request ${n(check.thisRequest)}: ${n(total)} in all.`;
   const later =
     check.earliestFeasibleDate === null
       ? `No week in the next ${check.horizonWeeks} weeks has room for it.`
-      : `Earliest date it fits: *${formatDate(check.earliestFeasibleDate)}*.`;
+      : `Earliest date it fits: *${formatDate(check.earliestFeasibleDate, ctx.locale)}*.`;
   switch (check.verdict) {
     case 'fits':
       return `:large_green_circle: *Capacity: fits.*\n${figures}`;
@@ -50,10 +50,12 @@ export function capacityNote(check: CapacityCheck, ctx: RenderContext): Capacity
   if (check.verdict === 'no_capacity_configured')
     return { ok: true, text: 'not checked (no capacity configured)' };
   const unit = unitOf(ctx, check.productLineId);
-  const later = check.earliestFeasibleDate ? `; earliest fit ${formatDate(check.earliestFeasibleDate)}` : '';
+  const later = check.earliestFeasibleDate
+    ? `; earliest fit ${formatDate(check.earliestFeasibleDate, ctx.locale)}`
+    : '';
   switch (check.verdict) {
     case 'fits':
-      return { ok: true, text: `fits (week of ${formatDate(check.weekStart)})` };
+      return { ok: true, text: `fits (week of ${formatDate(check.weekStart, ctx.locale)})` };
     case 'fits_if_pending_fall_through':
       return {
         ok: false,

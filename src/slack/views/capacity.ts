@@ -63,7 +63,10 @@ export function buildCapacityOverview(lines: readonly LineOutlook[], weeks: numb
   const flagged = lines.flatMap((l) =>
     (l.weeks ?? [])
       .filter((w) => w.flag)
-      .map((w) => `${l.name} ${w.weekStart} ${w.flag === 'over_100' ? 'over 100%' : 'over 90%'}`),
+      .map(
+        (w) =>
+          `${l.name} week of ${formatDay(w.weekStart)} ${w.flag === 'over_100' ? 'over 100%' : 'over 90%'}`,
+      ),
   );
   const text = `Capacity, next ${weeks} weeks${flagged.length ? `: ${flagged.join('; ')}` : ': no week over 90%'}`;
   return { text: clamp(escapeText(text), LIMITS.messageText), blocks };

@@ -15,6 +15,8 @@ import type { SlackMessage } from './request-messages.js';
 export interface DigestViewContext {
   readonly currency: string;
   readonly timeZone: string;
+  /** BCP 47 locale for dates and money (config `locale`); en-US when absent. */
+  readonly locale?: string;
   /** Shown in the heading: "Weekly digest" or "This week so far". */
   readonly title?: string;
 }
@@ -59,7 +61,7 @@ function sectionsOf(title: string, lines: readonly string[]): Unit[] {
   return out;
 }
 
-const money = (minor: number, currency: string) => formatMoney(minor, currency);
+const money = (minor: number, currency: string, locale?: string) => formatMoney(minor, currency, locale);
 
 function change(pct: number | null, previous: number): string {
   if (pct === null) return previous === 0 ? 'new this week' : 'n/a';
@@ -81,9 +83,10 @@ function functionLine(f: FunctionLine): string {
 
 function units(d: Digest, ctx: DigestViewContext): Unit[] {
   const c = ctx.currency;
+  const l = ctx.locale;
   const title = ctx.title ?? 'Weekly digest';
   const list: Unit[] = [
-    header(`${title}: ${formatDay(d.weekStart)} – ${formatDay(d.weekEnd)}`),
+    header(`${title}: ${formatDay(d.weekStart, l)} – ${formatDay(d.weekEnd, l)}`),
     context(
       `Monday to Sunday in ${escapeText(ctx.timeZone)}. Decision times and pending ages are in business hours. Pending figures as of ${d.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     ),
@@ -100,14 +103,14 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
   list.push(
     divider,
     ...sectionsOf(':inbox_tray: *Sales inflow*', [
-      `${plural(i.count, 'request')} worth ${money(i.valueMinor, c)}: ${
+      `${plural(i.count, 'request')} worth ${money(i.valueMinor, c, l)}: ${
         i.previousCount === 0
           ? 'none the week before'
-          : `count ${change(i.countChangePct, i.previousCount)}, value ${change(i.valueChangePct, i.previousValueMinor)} (last week ${i.previousCount}, ${money(i.previousValueMinor, c)})`
+          : `count ${change(i.countChangePct, i.previousCount)}, value ${change(i.valueChangePct, i.previousValueMinor)} (last week ${i.previousCount}, ${money(i.previousValueMinor, c, l)})`
       }`,
       ...i.byProductLine.map(
         (p) =>
-          `• ${escapeText(p.name)}: ${p.count} (${money(p.valueMinor, c)}), last week ${p.previousCount} (${money(p.previousValueMinor, c)})`,
+          `• ${escapeText(p.name)}: ${p.count} (${money(p.valueMinor, c, l)}), last week ${p.previousCount} (${money(p.previousValueMinor, c, l)})`,
       ),
     ]),
   );
@@ -115,8 +118,8 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
   list.push(
     ...sectionsOf(':scales: *Outcomes* (requests closed this week)', [
       `Approved ${o.approved} (${o.approvedWithConditions} with conditions, ${o.approvedWithoutConditions} without) · rejected ${o.rejected} · withdrawn ${o.withdrawn} · expired ${o.expired} · overridden ${o.overridden}`,
-      `Value cleared ${money(o.clearedValueMinor, c)} · value blocked ${money(o.blockedValueMinor, c)}`,
-      `Still pending now: ${o.pendingNow} (${money(o.pendingValueMinor, c)})`,
+      `Value cleared ${money(o.clearedValueMinor, c, l)} · value blocked ${money(o.blockedValueMinor, c, l)}`,
+      `Still pending now: ${o.pendingNow} (${money(o.pendingValueMinor, c, l)})`,
     ]),
   );
   list.push(
@@ -140,7 +143,7 @@ function units(d: Digest, ctx: DigestViewContext): Unit[] {
       d.overrides.length
         ? d.overrides.map(
             (v) =>
-              `• ${requestRef(v.requestId)} (${money(v.valueMinor, c)}) by ${v.actorId ? mention(v.actorId) : 'leadership'}: ${escapeText(v.reason || 'no reason given')}`,
+              `• ${requestRef(v.requestId)} (${money(v.valueMinor, c, l)}) by ${v.actorId ? mention(v.actorId) : 'leadership'}: ${escapeText(v.reason || 'no reason given')}`,
           )
         : ['None this week.'],
     ),
@@ -187,8 +190,8 @@ export function buildDigestMessages(d: Digest, ctx: DigestViewContext): SlackMes
 }
 
 /** The short line that accompanies the trend chart. */
-export function chartComment(d: Digest): string {
-  return `8-week trend to ${formatDay(d.weekEnd)}: requests in vs. cleared vs. blocked, and median decision time per function.`;
+export function chartComment(d: Digest, locale?: string): string {
+  return `8-week trend to ${formatDay(d.weekEnd, locale)}: requests in vs. cleared vs. blocked, and median decision time per function.`;
 }
 
 /** Said when the week needs more parts than a surface holds. */

@@ -115,7 +115,7 @@ export function buildRequestModal({ ctx, prefill, meta }: RequestModalInput): Mo
     textInput(REQUEST_BLOCKS.value, 'Value', {
       initial: valueInitial,
       maxLength: TEXT_LIMITS.value,
-      hint: `Total order value in ${ctx.currency}, e.g. 75000 or 75k (${formatMoney(7_500_000, ctx.currency)}).`,
+      hint: `Total order value in ${ctx.currency}, e.g. 75000 or 75k (${formatMoney(7_500_000, ctx.currency, ctx.locale)}).`,
     }),
     {
       type: 'input',

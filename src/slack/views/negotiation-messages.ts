@@ -32,9 +32,9 @@ export function buildCounterDm(
   }
   const blocks: KnownBlock[] = [
     section(
-      `:calendar: *${escapeText(signOff.label)} cannot deliver ${ref} by ${formatDate(request.facts.deliveryDate)}*, but ${mention(
+      `:calendar: *${escapeText(signOff.label)} cannot deliver ${ref} by ${formatDate(request.facts.deliveryDate, ctx.locale)}*, but ${mention(
         p.userId,
-      )} can by *${formatDate(p.date)}*${p.note ? `: ${escapeText(p.note)}` : '.'}\nAccept to move the delivery date (${escapeText(
+      )} can by *${formatDate(p.date, ctx.locale)}*${p.note ? `: ${escapeText(p.note)}` : '.'}\nAccept to move the delivery date (${escapeText(
         signOff.label,
       )} then counts as approved), or decline (the request is then rejected).${link}`,
     ),
@@ -47,7 +47,7 @@ export function buildCounterDm(
   if (actions) blocks.push(actions);
   return {
     text: clamp(
-      `${ref}: ${signOff.label} proposes ${p.date} instead of ${request.facts.deliveryDate}. Accept or decline?`,
+      `${ref}: ${escapeText(signOff.label)} proposes ${formatDate(p.date, ctx.locale)} instead of ${formatDate(request.facts.deliveryDate, ctx.locale)}. Accept or decline?`,
       LIMITS.messageText,
     ),
     blocks,

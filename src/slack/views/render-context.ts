@@ -5,6 +5,8 @@ import { escapeText, formatDate } from '../mrkdwn.js';
 /** What views need to know of the configuration; nothing else reaches them. */
 export interface RenderContext {
   readonly currency: string;
+  /** BCP 47 locale for dates and money (config `locale`); en-US when absent. */
+  readonly locale?: string;
   readonly productLines: readonly { readonly id: string; readonly name: string; readonly unit: string }[];
 }
 
@@ -21,7 +23,7 @@ export function summaryLine(request: CommitRequest, ctx: RenderContext): string 
   const f = request.facts;
   return `${escapeText(f.customer)}: ${f.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, f.productLineId))} of ${escapeText(
     productLineName(ctx, f.productLineId),
-  )} by ${formatDate(f.deliveryDate)}, ${formatMoney(f.valueMinor, ctx.currency)}`;
+  )} by ${formatDate(f.deliveryDate, ctx.locale)}, ${formatMoney(f.valueMinor, ctx.currency, ctx.locale)}`;
 }
 
 /** The same, shorter, for `text` fallbacks (still escaped: notifications render `<!channel>` too). */
@@ -29,7 +31,7 @@ export function plainSummary(request: CommitRequest, ctx: RenderContext): string
   const f = request.facts;
   return `${escapeText(f.customer)}: ${f.quantity} ${escapeText(unitOf(ctx, f.productLineId))} of ${escapeText(
     productLineName(ctx, f.productLineId),
-  )} by ${f.deliveryDate}, ${formatMoney(f.valueMinor, ctx.currency)}`;
+  )} by ${formatDate(f.deliveryDate, ctx.locale)}, ${formatMoney(f.valueMinor, ctx.currency, ctx.locale)}`;
 }
 
 export const STATUS_ICON: Record<SignOff['status'], string> = {

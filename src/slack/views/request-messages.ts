@@ -36,7 +36,7 @@ const section = (text: string): SectionBlock => ({
   text: { type: 'mrkdwn', text: clamp(text, LIMITS.sectionText) },
 });
 
-function statusLine(request: CommitRequest): string {
+function statusLine(request: CommitRequest, ctx: RenderContext): string {
   const ref = requestRef(request.id);
   switch (request.status) {
     case 'pending': {
@@ -45,10 +45,10 @@ function statusLine(request: CommitRequest): string {
     }
     case 'approved':
       if (request.override)
-        return `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}. The seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
+        return `:white_check_mark: *${ref} approved by override* by ${mention(request.override.userId)} (leadership): ${escapeText(request.override.reason)}. The seller may commit to ${formatDate(request.facts.deliveryDate, ctx.locale)}.`;
       return request.signOffs.length
-        ? `:white_check_mark: *${ref} is cleared.* Every function signed off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`
-        : `:white_check_mark: *${ref} is cleared.* No rule required a sign-off: the seller may commit to ${formatDate(request.facts.deliveryDate)}.`;
+        ? `:white_check_mark: *${ref} is cleared.* Every function signed off: the seller may commit to ${formatDate(request.facts.deliveryDate, ctx.locale)}.`
+        : `:white_check_mark: *${ref} is cleared.* No rule required a sign-off: the seller may commit to ${formatDate(request.facts.deliveryDate, ctx.locale)}.`;
     case 'rejected': {
       const by = request.signOffs.find((s) => s.status === 'rejected');
       return `:no_entry: *${ref} is blocked*${by ? ` by ${escapeText(by.label)}` : ''}. Do not commit.`;
@@ -73,7 +73,7 @@ function closedAround(request: CommitRequest): string {
   return `${requestRef(request.id)} is ${status}`;
 }
 
-function signOffLine(request: CommitRequest, s: SignOff): string {
+function signOffLine(request: CommitRequest, s: SignOff, ctx: RenderContext): string {
   const head = `${STATUS_ICON[s.status]} *${escapeText(s.label)}*`;
   // The request closed around it (another function rejected, an override, expiry, withdrawal).
   if (s.status === 'pending' && request.status !== 'pending')
@@ -86,7 +86,7 @@ function signOffLine(request: CommitRequest, s: SignOff): string {
   );
   if (s.status === 'approved') return `${head}: approved by ${approvedBy.join(', ')}`;
   if (s.proposal) {
-    return `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date)} instead; waiting for the seller`;
+    return `${head}: ${mention(s.proposal.userId)} proposed ${formatDate(s.proposal.date, ctx.locale)} instead; waiting for the seller`;
   }
   const quorum = s.approvalsNeeded > 1 ? ` (${s.approvals.length} of ${s.approvalsNeeded} approvals)` : '';
   const waiting = `waiting for ${s.owners.map(mentionOwner).join(' or ')}${quorum}`;
@@ -112,8 +112,8 @@ export function buildParentMessage(
     `*Customer*\n${escapeText(f.customer)}`,
     `*Product line*\n${escapeText(productLineName(ctx, f.productLineId))}`,
     `*Quantity*\n${f.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, f.productLineId))}`,
-    `*Value*\n${formatMoney(f.valueMinor, ctx.currency)}`,
-    `*Delivery date*\n${formatDate(f.deliveryDate)}`,
+    `*Value*\n${formatMoney(f.valueMinor, ctx.currency, ctx.locale)}`,
+    `*Delivery date*\n${formatDate(f.deliveryDate, ctx.locale)}`,
     `*Payment terms*\n${f.paymentTermsDays} days`,
     `*Discount*\n${f.discountPercent}%`,
     `*Seller*\n${mention(request.sellerId)}`,
@@ -125,7 +125,8 @@ export function buildParentMessage(
       type: 'header',
       text: { type: 'plain_text', text: clamp(`${ref} · ${f.customer}`, LIMITS.headerText), emoji: false },
     },
-    section(statusLine(request)),
+    section(statusLine(request, ctx)),
+    { type: 'section', fields: fields.slice(0, LIMITS.sectionFields) },
   ];
   if (promise && request.status === 'approved')
     blocks.push(section(`${STATE_ICON[promise.state]} ${promiseLine(promise, ctx, today)}`));
@@ -149,13 +150,13 @@ export function buildParentMessage(
     // functions than fit are summarised in the last block rather than breaking the 50-block cap.
     const room = LIMITS.messageBlocks - blocks.length - 1;
     const shown = request.signOffs.slice(0, room);
-    for (const s of shown) blocks.push(section(signOffLine(request, s)));
+    for (const s of shown) blocks.push(section(signOffLine(request, s, ctx)));
     const hidden = request.signOffs.length - shown.length;
     if (hidden > 0) blocks.push(section(`…and ${hidden} more sign-offs; see the thread.`));
   }
   return {
     text: clamp(
-      `${ref}: commitment request from ${request.sellerId} for ${plainSummary(request, ctx)} (${request.status})${
+      `${ref}: commitment request from ${mention(request.sellerId)} for ${plainSummary(request, ctx)} (${request.status})${
         promise && request.status === 'approved' ? `. ${promise.state.replace('_', ' ')}` : ''
       }`,
       LIMITS.messageText,
@@ -177,7 +178,7 @@ export function buildSignOffMessage(
   ].join(' ');
   const blocks: KnownBlock[] = [
     section(
-      `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
+      `*${escapeText(signOff.label)} sign-off for ${ref}*\n${owners}: can we deliver ${escapeText(request.facts.customer)} ${request.facts.quantity.toLocaleString('en-US')} ${escapeText(unitOf(ctx, request.facts.productLineId))} of ${escapeText(productLineName(ctx, request.facts.productLineId))} by ${formatDate(request.facts.deliveryDate, ctx.locale)}?\n_Required: ${escapeText(signOff.requiredBy.join('; '))}_`,
     ),
   ];
   // Operations decides whether the chain can make it: show them the capacity facts beside the ask.
@@ -200,11 +201,11 @@ export function buildSignOffMessage(
   }
   const actions = signOffActions(request, signOff);
   if (actions) blocks.push(actions);
-  else blocks.push(section(outcomeOf(request, signOff)));
+  else blocks.push(section(outcomeOf(request, signOff, ctx)));
   const fallback =
     signOff.status === 'pending' && request.status === 'pending'
-      ? `${owners}: ${signOff.label} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
-      : `${signOff.label} sign-off for ${ref}: ${signOff.status}`;
+      ? `${owners}: ${escapeText(signOff.label)} sign-off needed for ${ref} (${plainSummary(request, ctx)})`
+      : `${escapeText(signOff.label)} sign-off for ${ref}: ${signOff.status}`;
   return { text: clamp(fallback, LIMITS.messageText), blocks };
 }
 
@@ -212,7 +213,7 @@ export function buildSignOffMessage(
  * The decision buttons of a pending sign-off. The thread message and App Home both use this one
  * builder, so a click behaves identically wherever it happens (same action ids, same value codec).
  */
-function outcomeOf(request: CommitRequest, s: SignOff): string {
+function outcomeOf(request: CommitRequest, s: SignOff, ctx: RenderContext): string {
   if (request.retiredSignOffs?.some((r) => r.id === s.id)) {
     return `:heavy_minus_sign: No longer required: ${versionedRef(request)} was revised and its rules no longer ask ${escapeText(s.label)}.`;
   }
@@ -227,7 +228,7 @@ function outcomeOf(request: CommitRequest, s: SignOff): string {
       .join(', ')}`;
   }
   if (s.proposal && request.status === 'pending') {
-    return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date)}* instead${
+    return `:calendar: ${mention(s.proposal.userId)} proposed *${formatDate(s.proposal.date, ctx.locale)}* instead${
       s.proposal.note ? `: ${escapeText(s.proposal.note)}` : ''
     }. Waiting for the seller to accept or decline.`;
   }
@@ -246,16 +247,16 @@ export function buildOutcomeDm(
   let text: string;
   if (request.status === 'approved' && request.override) {
     const o = request.override;
-    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
-    text = `You may commit ${ref}: approved by override by ${o.userId}.`;
+    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate, ctx.locale)}*. It was *approved by override* by ${mention(o.userId)} (leadership): ${escapeText(o.reason)}${link}`;
+    text = `You may commit ${ref}: approved by override by ${mention(o.userId)}.`;
   } else if (request.status === 'approved') {
     const conditions = conditionsOf(request);
-    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate)}*.${
+    body = `:white_check_mark: *You may commit ${ref}* to ${escapeText(request.facts.customer)}: deliver by *${formatDate(request.facts.deliveryDate, ctx.locale)}*.${
       conditions.length
         ? `\n*On these conditions:*\n${conditions.map((c) => `• ${escapeText(c.label)}: ${escapeText(c.conditions)}`).join('\n')}`
         : ''
     }${link}`;
-    text = `You may commit ${ref} to ${escapeText(request.facts.customer)}: deliver by ${request.facts.deliveryDate}.`;
+    text = `You may commit ${ref} to ${escapeText(request.facts.customer)}: deliver by ${formatDate(request.facts.deliveryDate, ctx.locale)}.`;
   } else if (request.status === 'rejected') {
     const by = request.signOffs.find((s) => s.status === 'rejected');
     const who = by?.rejection ? `${escapeText(by.label)} (${mention(by.rejection.userId)})` : 'A function';

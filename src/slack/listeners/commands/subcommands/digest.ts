@@ -26,6 +26,7 @@ export function weekSoFar(deps: ListenerDeps, userId: string): WeekSoFar {
     messages: buildDigestMessages(digest, {
       currency: deps.config.currency,
       timeZone: deps.config.timezone,
+      locale: deps.config.locale,
       title: 'This week so far',
     }),
   };
