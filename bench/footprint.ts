@@ -1,6 +1,6 @@
 // The installed production size: the folders npm itself lists as production dependencies
 // (`npm ls --omit=dev --all --parseable`), measured with du, plus the project's own runtime files
-// (src/, migrations/, package.json). A proxy for `npm ci --omit=dev` that needs no second install.
+// (dist/, migrations/, package.json: what the image copies). A proxy for `npm ci --omit=dev` that needs no second install.
 import { execFileSync } from 'node:child_process';
 import { ROOT } from './lib/processes.js';
 
@@ -33,10 +33,10 @@ export function installedProductionSize(): InstalledSize {
   const unique = [...new Set(listed)].sort();
   const roots = unique.filter((p) => !unique.some((q) => q !== p && p.startsWith(`${q}/`)));
   const dependencyBytes = duBytes(roots);
-  const ownBytes = duBytes(['src', 'migrations', 'package.json']);
+  const ownBytes = duBytes(['dist', 'migrations', 'package.json']);
   return {
     method:
-      'du -sb of the folders `npm ls --omit=dev --all --parseable` lists, plus src/, migrations/, package.json',
+      'du -sb of the folders `npm ls --omit=dev --all --parseable` lists, plus dist/, migrations/, package.json (what the image copies)',
     packages: unique.length,
     dependencyBytes,
     ownBytes,

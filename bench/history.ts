@@ -12,7 +12,8 @@ import { checkCanDecide } from '../src/services/decide-signoff.js';
 import type { ServiceDeps } from '../src/services/deps.js';
 import { buildHomeFor } from '../src/services/home.js';
 import type { Clock, RequestStore } from '../src/services/ports.js';
-import { buildWeeklyDigest } from '../src/services/weekly-digest.js';
+import { buildTrend, buildWeeklyDigest } from '../src/services/weekly-digest.js';
+import { renderTrendChart } from '../src/slack/digest-chart.js';
 import { buildDigestMessages } from '../src/slack/views/digest.js';
 import { buildHomeView } from '../src/slack/views/home.js';
 import { type RenderContext, summaryLine } from '../src/slack/views/render-context.js';
@@ -116,6 +117,31 @@ export const HISTORY_MEASUREMENTS: HistoryMeasurement[] = [
         localDate(h.lastWeek.start, h.config.timezone),
       );
       buildDigestMessages(digest, { currency: h.config.currency, timeZone: h.config.timezone });
+    },
+  },
+  {
+    // Issue #19: the digest poster's other synchronous stretches, each one block of the bot's loop.
+    name: "the digest's 8-week trend (buildTrend: eight weeks' rows and figures in one call)",
+    iterations: 10,
+    run: async (h) => {
+      buildTrend(
+        { reader: createDigestReader(h.db), config: h.config },
+        localDate(h.lastWeek.start, h.config.timezone),
+      );
+    },
+  },
+  {
+    name: "the digest's trend and chart (buildTrend + renderTrendChart: Vega to SVG, resvg to PNG; modules loaded)",
+    iterations: 5,
+    run: async (h) => {
+      const weeks = buildTrend(
+        { reader: createDigestReader(h.db), config: h.config },
+        localDate(h.lastWeek.start, h.config.timezone),
+      );
+      await renderTrendChart({
+        weeks,
+        functions: Object.values(h.config.functions).map((f) => ({ id: f.id, label: f.label })),
+      });
     },
   },
 ];

@@ -24,9 +24,18 @@ interface Figures {
 }
 
 export interface ReportInput {
+  readonly program: string;
+  readonly programs: { readonly bare: { readonly command: string } };
   readonly machine: { readonly cores: number; readonly cpu: string; readonly node: string };
   readonly method: { readonly plan: { connections: number; warmup: number; amount: number; runs: number } };
-  readonly goals: { readonly p99Ratio: number; readonly rpsRatio: number; readonly historyGrowth: number };
+  readonly goals: {
+    readonly p99Ratio: number;
+    readonly rpsRatio: number;
+    readonly historyGrowth: number;
+    readonly idleRssRatio: number;
+    readonly startupMsAtLargest: number;
+    readonly loopBlockMs: number;
+  };
   readonly ackPath: readonly {
     name: string;
     label: string;
@@ -55,11 +64,28 @@ export interface ReportInput {
   }[];
   readonly history: readonly { name: string; small: number; large: number; growth: number; meets: boolean }[];
   readonly footprint: {
-    readonly bare: { idleRss: number; peakRss: number };
-    readonly bot: readonly { size: number; idleRss: number; peakRss: number; idleRssAfter: number }[];
+    readonly bare: { idleRss: number; peakRss: number; startupMs: number };
+    readonly bot: readonly {
+      size: number;
+      idleRss: number;
+      peakRss: number;
+      idleRssAfter: number;
+      idleRssRatio: number;
+      peakRssRatio: number;
+    }[];
     readonly startupToHealthyMs: readonly { size: number; median: number; runs: readonly number[] }[];
+    readonly tsxExtra?: readonly { size: number; program: string; startupMs: number; idleRss: number }[];
     readonly installed: { totalBytes: number; dependencyBytes: number; ownBytes: number; packages: number };
   };
+  readonly loop: {
+    size: number;
+    perSecond: number;
+    maxBlockMs: number;
+    maxBlockAtS: number;
+    loadOnlyMaxMs: number;
+    jobs: readonly { name: string; doneAfterS: number | null }[];
+    ack: { p50: number; p99: number; max: number; errors: number };
+  } | null;
 }
 
 export function renderReport(r: ReportInput): string {
@@ -68,6 +94,7 @@ export function renderReport(r: ReportInput): string {
   out.push(
     `commit-gate bench: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}; ` +
       `${p.connections} connections, ${p.warmup} warm-up + ${p.runs} x ${p.amount} requests per case, medians`,
+    `program: ${r.program} (baseline: ${r.programs.bare.command})`,
     '',
     `Ack path (10k history) vs bare Bolt. Goals: p99 <= ${r.goals.p99Ratio}x, throughput >= ${r.goals.rpsRatio * 100}%`,
     table(
@@ -149,20 +176,26 @@ export function renderReport(r: ReportInput): string {
       [
         {
           cells: [
-            'bare Bolt RSS idle / peak',
-            `${mb(r.footprint.bare.idleRss)} / ${mb(r.footprint.bare.peakRss)}`,
+            'bare Bolt RSS idle / peak; start-up to healthy',
+            `${mb(r.footprint.bare.idleRss)} / ${mb(r.footprint.bare.peakRss)}; ${n(r.footprint.bare.startupMs, 0)} ms`,
           ],
         },
         ...r.footprint.bot.map((b) => ({
           cells: [
-            `commit-gate RSS idle / peak under load / idle after (${b.size.toLocaleString('en-US')})`,
-            `${mb(b.idleRss)} / ${mb(b.peakRss)} / ${mb(b.idleRssAfter)}`,
+            `commit-gate RSS idle / peak under load / idle after (${b.size.toLocaleString('en-US')}); idle x bare (goal <= ${r.goals.idleRssRatio}), peak x bare`,
+            `${mb(b.idleRss)} / ${mb(b.peakRss)} / ${mb(b.idleRssAfter)}; ${n(b.idleRssRatio, 2)}x, ${n(b.peakRssRatio, 2)}x`,
           ],
         })),
         ...r.footprint.startupToHealthyMs.map((s) => ({
           cells: [
             `start-up to healthy, ${s.size.toLocaleString('en-US')} requests (median of ${s.runs.length})`,
             `${n(s.median, 0)} ms`,
+          ],
+        })),
+        ...(r.footprint.tsxExtra ?? []).map((t) => ({
+          cells: [
+            `extra, not the product: ${t.program}, ${t.size.toLocaleString('en-US')}: start-up; idle RSS`,
+            `${n(t.startupMs, 0)} ms; ${mb(t.idleRss)}`,
           ],
         })),
         {
@@ -175,5 +208,37 @@ export function renderReport(r: ReportInput): string {
     ),
     '',
   );
+  if (r.loop) {
+    const l = r.loop;
+    out.push(
+      `Event loop at ${l.size.toLocaleString('en-US')} requests, ${l.perSecond}/s on /slack/events, while ` +
+        `${l.jobs.map((j) => `${j.name} (${j.doneAfterS === null ? 'NOT seen done' : `done at ${j.doneAfterS} s`})`).join(', ')} ran`,
+      table(
+        ['figure', 'value'],
+        [
+          {
+            cells: [
+              'largest single block (monitorEventLoopDelay max)',
+              `${n(l.maxBlockMs)} ms at ${l.maxBlockAtS} s`,
+            ],
+          },
+          { cells: ['the same under the load alone, before the jobs', `${n(l.loadOnlyMaxMs)} ms`] },
+          {
+            cells: [
+              `goal: no block over ${r.goals.loopBlockMs} ms`,
+              yes(l.maxBlockMs <= r.goals.loopBlockMs),
+            ],
+          },
+          {
+            cells: [
+              'ack p50 / p99 / max during the phase',
+              `${n(l.ack.p50, 2)} / ${n(l.ack.p99, 2)} / ${n(l.ack.max, 1)} ms`,
+            ],
+          },
+        ],
+      ),
+      '',
+    );
+  }
   return out.join('\n');
 }

@@ -1,12 +1,14 @@
-// `npm run bench`: commit-gate against a bare Bolt app, at two history sizes, in one run.
+// `npm run bench`: the shipped commit-gate (`npm run build`, then `node dist/main.js` as the image
+// runs it) against a bare Bolt app (plain JavaScript on node), at two history sizes, in one run.
 // Prints a table on stdout, progress on stderr, and writes bench/results.json (atomically).
-// See README.md "Benchmarks" for what each figure means.
+// See bench/README.md for what each figure means and the flags (--quick, --sizes=, --cases=,
+// --with-tsx, --no-loop).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type RecordedCall, SlackStandIn } from '../dev/slack-stand-in.js';
+import { type RecordedCall, SlackStandIn, STAND_IN_WORKSPACE } from '../dev/slack-stand-in.js';
 import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb } from '../src/db/create-db.js';
@@ -16,6 +18,7 @@ import { createRequestStore } from '../src/db/request-repo.js';
 import { renderContext } from '../src/slack/delivery/dispatch.js';
 import { ACTIONS } from '../src/slack/ids.js';
 import { exampleConfigObject } from '../test/support/config.js';
+import { type BareCase, type CaseContext, selectCases } from './cases.js';
 import { runEndToEnd } from './e2e.js';
 import { installedProductionSize } from './footprint.js';
 import { HISTORY_MEASUREMENTS, type HistoryContext } from './history.js';
@@ -28,7 +31,18 @@ import {
   type RateFigures,
   type RatePlan,
 } from './lib/load.js';
-import { type ChildServer, outboxIdle, ROOT, startChild } from './lib/processes.js';
+import {
+  BARE_BOLT,
+  buildOnce,
+  type ChildServer,
+  outboxIdle,
+  type Program,
+  ROOT,
+  SHIPPED_BOT,
+  setChildClock,
+  startChild,
+  TSX_BOT,
+} from './lib/processes.js';
 import {
   approveRequest,
   BOT_TOKEN,
@@ -40,10 +54,26 @@ import {
   submitRequest,
 } from './lib/slack.js';
 import { median, ratio, round, summarize } from './lib/stats.js';
+import { type LoopResult, measureLoopBlocks } from './loop.js';
 import { renderReport } from './report.js';
 import { SEED_ANCHOR, SELLERS, seededDb } from './seed.js';
 
 const quick = process.argv.includes('--quick');
+const withTsx = process.argv.includes('--with-tsx');
+const withLoop = !process.argv.includes('--no-loop');
+const withHistory = !process.argv.includes('--no-history');
+const loopJobsArg = process.argv.find((a) => a.startsWith('--loop-jobs='));
+/** `--loop-jobs=digest` makes only those background jobs due (bench/loop.ts keys); all by default. */
+const LOOP_JOBS = loopJobsArg ? loopJobsArg.slice('--loop-jobs='.length).split(',') : null;
+const casesArg = process.argv.find((a) => a.startsWith('--cases='));
+/** `--cases=help,submit` runs only those ack cases (and what they need); all by default. */
+const CASES = selectCases(casesArg ? casesArg.slice('--cases='.length).split(',') : null);
+/**
+ * The bot's clock (bench/lib/probe.mjs shifts it): Monday 09:00 in the example config's New York,
+ * two hours after the newest seeded request, so the seeded queue is as fresh on any day the bench
+ * runs, business hours have begun, and this week's digest slot has just come.
+ */
+const CHILD_NOW = new Date(SEED_ANCHOR.getTime() + 2 * 3_600_000);
 const PLAN: LoadPlan = quick
   ? { connections: 10, warmup: 100, amount: 300, runs: 3 }
   : { connections: 10, warmup: 200, amount: 1000, runs: 3 };
@@ -57,6 +87,8 @@ const SIZES: readonly number[] = sizesArg
   ? sizesArg.slice('--sizes='.length).split(',').map(Number)
   : [10_000, 1_000_000];
 const E2E = quick ? { requests: 100, perSecond: 20 } : { requests: 300, perSecond: 20 };
+/** Load on /slack/events while the background jobs run (alternating /commit help and submit). */
+const LOOP_RATE = 50;
 const HISTORY_SCALE = quick ? 0.3 : 1;
 
 const progress = (line: string) =>
@@ -64,6 +96,9 @@ const progress = (line: string) =>
 
 /** Stand-in calls by method while a case runs (and its outbox drains): what the bot really did. */
 let listener: ((call: RecordedCall) => void) | null = null;
+progress('building: npm run build (tsc -> dist/)');
+const buildMs = buildOnce();
+setChildClock(CHILD_NOW);
 let counts = new Map<string, number>();
 const standIn = await SlackStandIn.start({
   onCall: (call) => {
@@ -99,8 +134,6 @@ interface CaseResult extends LoadResult {
   readonly drainMs: number;
 }
 
-type BareCase = 'command' | 'action' | 'view';
-
 // ---------------------------------------------------------------------------------------------
 // The bare Bolt app: up for the whole run, measured next to every case of the bot.
 
@@ -108,8 +141,12 @@ const seeds = SIZES.map((size) => seededDb(size, progress));
 progress('bare Bolt: starting');
 const bare = await startChild({
   name: 'bare',
-  script: 'bench/bare-bolt.ts',
-  env: commonEnv,
+  program: BARE_BOLT,
+  env: {
+    ...commonEnv,
+    BARE_BOT_ID: STAND_IN_WORKSPACE.botId,
+    BARE_BOT_USER_ID: STAND_IN_WORKSPACE.botUserId,
+  },
   logFile: join(work, 'bare.log'),
 });
 const bareIdleRss = bare.rss();
@@ -175,12 +212,21 @@ interface SizeResult {
   readonly cases: Record<string, CaseResult>;
   readonly e2e?: Awaited<ReturnType<typeof runEndToEnd>>;
   readonly history: Record<string, ReturnType<typeof summarize> & { readonly opsPerSecond: number }>;
+  /** Event-loop delay while the background jobs run (the largest size only). */
+  readonly loop?: LoopResult;
+  /** The labelled extra (`--with-tsx`): the same database through tsx, start-up and idle RSS. */
+  readonly tsx?: {
+    readonly program: string;
+    readonly startupMs: number;
+    readonly runsMs: readonly number[];
+    readonly idleRss: number;
+  };
 }
 
-async function startBot(dbPath: string, name: string): Promise<ChildServer> {
+async function startBot(dbPath: string, name: string, program: Program = SHIPPED_BOT): Promise<ChildServer> {
   return startChild({
     name,
-    script: 'src/main.ts',
+    program,
     env: { ...commonEnv, DATABASE_PATH: dbPath, COMMIT_GATE_CONFIG: configPath },
     logFile: join(work, `${name}.log`),
   });
@@ -211,59 +257,15 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
   const db = createDb(dbPath, { migrate: false });
   const sqlite = db.$client;
   const cases: Record<string, CaseResult> = {};
-  cases.help = await runCase(bot, 'help', '/commit help (ack with usage, nothing after)', 'command', () =>
-    commandRequest('help', seller(), responseUrl),
-  );
-  cases.modal = await runCase(
-    bot,
-    'modal',
-    '/commit (ack, then views.open of the request modal)',
-    'command',
-    () => commandRequest('Acme 120 widgets by 2027-03-15 $75k net 60', seller(), responseUrl),
-  );
-  // Each submission makes one pending Operations sign-off: the pool of distinct clicks below.
-  const firstNew = (sqlite.prepare('SELECT coalesce(max(id), 0) AS id FROM requests').get() as { id: number })
-    .id;
-  cases.submit = await runCase(
-    bot,
-    'submit',
-    'submit the request modal (view_submission, stored before ack)',
-    'view',
-    () => submitRequest(seller(), simpleRequest()),
-  );
-  const pool = sqlite
-    .prepare(
-      `SELECT s.id, s.message_ts, r.message_ts AS parent_ts FROM sign_offs s JOIN requests r ON r.id = s.request_id
-       WHERE r.id > ? AND s.status = 'pending' AND s.function_id = 'operations' AND s.message_ts IS NOT NULL
-       ORDER BY s.id`,
-    )
-    .all(firstNew) as { id: number; message_ts: string; parent_ts: string }[];
-  if (pool.length < planTotal(PLAN) + RATE.amount * RATE.runs)
-    throw new Error(`only ${pool.length} pending sign-offs to click`);
-  let turn = 0;
-  const target = (row: { id: number; message_ts: string; parent_ts: string }): ClickTarget => ({
-    signOffId: row.id,
-    version: 1,
-    userId: 'U0OPS1',
-    channelId: config.channels.requests,
-    messageTs: row.message_ts,
-    threadTs: row.parent_ts,
-  });
-  cases.approve = await runCase(
-    bot,
-    'approve',
-    'Approve, a distinct pending sign-off each click (decides, closes the request)',
-    'action',
-    () => approveRequest(target(pool[turn++] as (typeof pool)[number]), ACTIONS.approve, responseUrl),
-  );
-  const decided = target(pool[0] as (typeof pool)[number]);
-  cases.refused = await runCase(
-    bot,
-    'refused',
-    'Approve on an already-decided sign-off (refused, private answer)',
-    'action',
-    () => approveRequest(decided, ACTIONS.approve, responseUrl),
-  );
+  const caseContext: CaseContext = {
+    sqlite,
+    config,
+    responseUrl,
+    seller,
+    budget: planTotal(PLAN) + RATE.amount * RATE.runs,
+    memo: new Map(),
+  };
+  for (const c of CASES) cases[c.name] = await runCase(bot, c.name, c.label, c.bare, c.prepare(caseContext));
   const peakRss = sampler.stop();
 
   let e2e: SizeResult['e2e'];
@@ -282,10 +284,41 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
   }
 
   progress(`${label}: history measurements`);
-  const history = await measureHistory(seed.size, db, bot);
+  const history = withHistory ? await measureHistory(seed.size, db, bot) : {};
   const idleRssAfter = bot.rss();
+  let loop: LoopResult | undefined;
+  if (withLoop && seed.size === SIZES[SIZES.length - 1]) {
+    progress(`${label}: event-loop delay while the background jobs run, ${LOOP_RATE}/s on /slack/events`);
+    let n = 0;
+    loop = await measureLoopBlocks({
+      bot,
+      sqlite,
+      perSecond: LOOP_RATE,
+      only: LOOP_JOBS,
+      next: () =>
+        n++ % 2 === 0
+          ? commandRequest('help', seller(), responseUrl)
+          : submitRequest(seller(), simpleRequest()),
+      progress,
+    });
+    await outboxIdle(bot);
+  }
   closeDb(db);
   await bot.stop();
+  let tsx: SizeResult['tsx'];
+  if (withTsx) {
+    progress(`${label}: the labelled extra, ${TSX_BOT.label}: three cold starts`);
+    const runsMs: number[] = [];
+    let idle = 0;
+    for (let i = 0; i < 3; i++) {
+      const t = await startBot(dbPath, `${label}-tsx`, TSX_BOT);
+      await outboxIdle(t);
+      runsMs.push(round(t.startupMs, 0));
+      idle = t.rss();
+      await t.stop();
+    }
+    tsx = { program: TSX_BOT.label, startupMs: median(runsMs), runsMs, idleRss: idle };
+  }
   rmSync(dbPath, { force: true });
   rmSync(`${dbPath}-wal`, { force: true });
   rmSync(`${dbPath}-shm`, { force: true });
@@ -301,6 +334,8 @@ async function measureSize(seed: (typeof seeds)[number]): Promise<SizeResult> {
     cases,
     ...(e2e ? { e2e } : {}),
     history,
+    ...(loop ? { loop } : {}),
+    ...(tsx ? { tsx } : {}),
   };
 }
 
@@ -377,7 +412,15 @@ rmSync(work, { recursive: true, force: true });
 
 const small = sizes[0] as SizeResult;
 const large = sizes[sizes.length - 1] as SizeResult;
-const GOALS = { p99Ratio: 1.5, rpsRatio: 0.6, historyGrowth: 3 } as const;
+/** Issue 19's goals, on the shipped program beside bare Bolt in one run. */
+const GOALS = {
+  p99Ratio: 1.5,
+  rpsRatio: 0.4,
+  historyGrowth: 2,
+  idleRssRatio: 1.3,
+  startupMsAtLargest: 1000,
+  loopBlockMs: 20,
+} as const;
 const ackPath = Object.entries(small.cases).map(([name, c]) => {
   const base = c.bare;
   const p99Ratio = ratio(c.p99, base.p99);
@@ -428,6 +471,21 @@ const results = {
     node: process.version,
     loadAverageAtEnd: (await import('node:os')).loadavg().map((n) => round(n, 2)),
   },
+  program: SHIPPED_BOT.label,
+  programs: {
+    bot: {
+      command: SHIPPED_BOT.label,
+      env: SHIPPED_BOT.env,
+      build: 'npm run build',
+      buildMs: round(buildMs, 0),
+    },
+    bare: { command: BARE_BOLT.label, env: BARE_BOLT.env },
+    preload:
+      'both run with `--import ./bench/lib/probe.mjs` (bench only): Date shifted to the seed clock, and GET /loop ' +
+      'for monitorEventLoopDelay; the program itself is unchanged',
+    childClock: CHILD_NOW.toISOString(),
+    ...(withTsx ? { extra: TSX_BOT.label } : {}),
+  },
   method: {
     plan: PLAN,
     rate: RATE,
@@ -436,22 +494,41 @@ const results = {
       'a warm-up run, then measured runs alternating bare Bolt and commit-gate, medians reported. Each server ' +
       'in its own child process; the Slack stand-in in the bench process answers at once. Latencies in ms.',
     quick,
+    cases: CASES.map((c) => c.name),
   },
   goals: GOALS,
   ackPath,
   sizes,
   history,
   footprint: {
-    bare: { idleRss: bareIdleRss, peakRss: barePeakRss },
+    bare: { idleRss: bareIdleRss, peakRss: barePeakRss, startupMs: round(bare.startupMs, 0) },
     bot: sizes.map((s) => ({
       size: s.size,
       idleRss: s.idleRss,
       peakRss: s.peakRss,
       idleRssAfter: s.idleRssAfter,
+      idleRssRatio: ratio(s.idleRss, bareIdleRss),
+      peakRssRatio: ratio(s.peakRss, barePeakRss),
+      meetsIdleRss: ratio(s.idleRss, bareIdleRss) <= GOALS.idleRssRatio,
     })),
-    startupToHealthyMs: sizes.map((s) => ({ size: s.size, median: s.startupMs, runs: s.startupRunsMs })),
+    startupToHealthyMs: sizes.map((s) => ({
+      size: s.size,
+      median: s.startupMs,
+      runs: s.startupRunsMs,
+      ratioToBare: ratio(s.startupMs, bare.startupMs),
+    })),
+    ...(withTsx
+      ? {
+          tsxExtra: sizes.flatMap((s) =>
+            s.tsx ? [{ size: s.size, ...s.tsx, idleRssRatio: ratio(s.tsx.idleRss, bareIdleRss) }] : [],
+          ),
+        }
+      : {}),
     installed,
   },
+  loop: large.loop
+    ? { size: large.size, ...large.loop, meets: large.loop.maxBlockMs <= GOALS.loopBlockMs }
+    : null,
 };
 
 // Written through a temporary file and renamed, so a reader never sees half a file; formatted by

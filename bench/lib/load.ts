@@ -185,6 +185,8 @@ export async function rateRun(
   perSecond: number,
   amount: number,
   next: () => SignedRequest,
+  /** Also receives each latency (for figures over several runs). */
+  sink?: number[],
 ): Promise<RateFigures> {
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -202,7 +204,9 @@ export async function rateRun(
       post(agent, url, r).then(
         (status) => {
           if (status < 200 || status >= 300) non2xx++;
-          latencies.push(performance.now() - due);
+          const ms = performance.now() - due;
+          latencies.push(ms);
+          sink?.push(ms);
         },
         () => {
           errors++;

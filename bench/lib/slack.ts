@@ -9,6 +9,7 @@ import {
   viewSubmission,
 } from '../../test/support/fixtures.js';
 import { sign } from '../../test/support/signed-requests.js';
+import { clockOffsetMs } from './processes.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret-not-real';
 export const BOT_TOKEN = 'xoxb-bench-bot-token';
@@ -22,7 +23,8 @@ export interface SignedRequest {
 }
 
 function signed(body: string): SignedRequest {
-  const timestamp = String(Math.floor(Date.now() / 1000));
+  // Signed at the children's clock (bench/lib/probe.mjs shifts it to the seed's "now").
+  const timestamp = String(Math.floor((Date.now() + clockOffsetMs()) / 1000));
   return {
     method: 'POST',
     path: EVENTS_PATH,
@@ -103,13 +105,18 @@ export function submitRequest(userId: string, values: RequestValues): SignedRequ
   return signed(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
 }
 
+/** The bot's "now" (its clock is shifted by the bench's offset). */
+export function childNow(): Date {
+  return new Date(Date.now() + clockOffsetMs());
+}
+
 /** A delivery date comfortably past every lead time, so only the value rules decide routing. */
-export function farDeliveryDate(now = new Date()): string {
+export function farDeliveryDate(now = childNow()): string {
   return new Date(now.getTime() + 120 * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Operations only: the cheapest realistic request (one sign-off, one click closes it). */
-export function simpleRequest(now = new Date()): RequestValues {
+export function simpleRequest(now = childNow()): RequestValues {
   return {
     customer: 'Acme Corp',
     productLineId: 'gadgets',
@@ -122,7 +129,7 @@ export function simpleRequest(now = new Date()): RequestValues {
 }
 
 /** A realistic mix for the end-to-end run: 1, 2 or 3 sign-offs (finance needs two owners). */
-export function mixedRequest(n: number, now = new Date()): RequestValues {
+export function mixedRequest(n: number, now = childNow()): RequestValues {
   const base = simpleRequest(now);
   switch (n % 4) {
     case 0:

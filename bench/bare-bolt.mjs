@@ -1,12 +1,13 @@
 // The baseline: a bare Bolt app with the same Bolt version, the same HTTPReceiver, the same signing
-// secret and the same client settings as the bot, whose listeners do nothing but ack. Started as a
-// child process by bench/run.ts (PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// secret and the same client settings as the bot, whose listeners do nothing but ack. Plain
+// JavaScript run on `node` (no tsx), as the bot's dist/ is, so the two are compared like for like;
+// it takes its ids from the built dist/slack/ids.js (bench/run.ts builds first). Started as a
+// child process by bench/run.ts (PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL,
+// BARE_BOT_ID, BARE_BOT_USER_ID).
 import { App } from '@slack/bolt';
-import { STAND_IN_WORKSPACE } from '../dev/slack-stand-in.js';
-import { ACTIONS, CALLBACKS, COMMAND } from '../src/slack/ids.js';
+import { ACTIONS, CALLBACKS, COMMAND } from '../dist/slack/ids.js';
 
-const env = (name: string): string => {
+const env = (name) => {
   const value = process.env[name];
   if (!value) throw new Error(`bare-bolt: ${name} is required`);
   return value;
@@ -15,14 +16,14 @@ const env = (name: string): string => {
 const app = new App({
   token: env('SLACK_BOT_TOKEN'),
   signingSecret: env('SLACK_SIGNING_SECRET'),
-  botId: STAND_IN_WORKSPACE.botId,
-  botUserId: STAND_IN_WORKSPACE.botUserId,
+  botId: env('BARE_BOT_ID'),
+  botUserId: env('BARE_BOT_USER_ID'),
   clientOptions: { slackApiUrl: env('SLACK_API_URL'), retryConfig: { retries: 0 } },
   customRoutes: [
     {
       path: '/healthz',
       method: ['GET'],
-      handler: (_req: IncomingMessage, res: ServerResponse) => {
+      handler: (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"status":"ok"}');
       },
