@@ -18,7 +18,7 @@ import { createRequestStore } from '../src/db/request-repo.js';
 import { submitRequest } from '../src/services/submit-request.js';
 import { exampleConfigObject } from '../test/support/config.js';
 import { measureLoad, type RateFigures, rateRun } from './lib/load.js';
-import { outboxIdle, ROOT, startChild } from './lib/processes.js';
+import { outboxIdle, ROOT, startChild, TSX_BOT } from './lib/processes.js';
 import { BOT_TOKEN, commandRequest, SIGNING_SECRET, type SignedRequest } from './lib/slack.js';
 import { median, ratio, round } from './lib/stats.js';
 
@@ -80,7 +80,8 @@ progress(`seeding ${PROMISES} cleared requests`);
 
 const bot = await startChild({
   name: 'bot',
-  script: 'src/main.ts',
+  // The bot under tsx: the bench compares API load with none on the same program, no build needed.
+  program: TSX_BOT,
   env: {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,

@@ -17,6 +17,7 @@ import { parseConfig } from '../src/config.js';
 import { createCapacityStore } from '../src/db/capacity-repo.js';
 import { closeDb, createDb, MIGRATIONS_FOLDER } from '../src/db/create-db.js';
 import { createOutbox } from '../src/db/outbox-repo.js';
+import { createPromiseStore } from '../src/db/promise-repo.js';
 import { createRequestStore } from '../src/db/request-repo.js';
 import { createReminderStore } from '../src/db/schedule-repo.js';
 import { approvals, events, outbox, requests, signOffs } from '../src/db/schema.js';
@@ -396,6 +397,7 @@ function seed(path: string, size: number): void {
     store: createRequestStore(db),
     outbox: createOutbox(db),
     capacity: createCapacityStore(db),
+    promises: createPromiseStore(db),
     config: parseConfig(exampleConfigObject()),
     clock: { now: () => SEED_ANCHOR },
     onNotify: () => undefined,
