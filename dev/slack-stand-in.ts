@@ -307,6 +307,8 @@ const schemas = {
   }),
   viewsPublish: z.looseObject({ user_id: required('invalid_arguments'), view: viewArg, hash: optionalText }),
   usersInfo: z.looseObject({ user: required('user_not_found') }),
+  /** docs.slack.dev/reference/methods/users.lookupByEmail (shared/slack/methods). */
+  usersLookupByEmail: z.looseObject({ email: required('users_not_found') }),
   usergroupUsers: z.looseObject({ usergroup: required('no_such_subteam') }),
   uploadUrl: z.looseObject({
     filename: required('invalid_arguments'),
@@ -396,6 +398,7 @@ export class SlackStandIn {
       'views.update': (r) => this.viewsUpdate(r.args),
       'views.publish': (r) => this.viewsPublish(r.args),
       'users.info': (r) => this.usersInfo(r.args),
+      'users.lookupByEmail': (r) => this.usersLookupByEmail(r.args),
       'usergroups.users.list': (r) => this.usergroupUsers(r.args),
       'files.getUploadURLExternal': (r) => this.uploadUrl(r.args),
       'files.completeUploadExternal': (r) => this.completeUpload(r.args),
@@ -964,6 +967,15 @@ export class SlackStandIn {
     const known = this.options.users?.[id];
     if (!known && !isUserId(id)) return platformError('user_not_found');
     return ok({ user: userObject(id, known ?? {}) });
+  }
+
+  /** Only users given an email in `options.users` can be found (Slack: users_not_found). */
+  private usersLookupByEmail(input: Args): Answer {
+    const parsed = schemas.usersLookupByEmail.safeParse(input);
+    if (!parsed.success) return fromIssues(parsed.error);
+    const wanted = parsed.data.email.toLowerCase();
+    const found = Object.entries(this.options.users ?? {}).find(([, u]) => u.email?.toLowerCase() === wanted);
+    return found ? ok({ user: userObject(found[0], found[1]) }) : platformError('users_not_found');
   }
 
   private usergroupUsers(input: Args): Answer {

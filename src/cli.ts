@@ -1,21 +1,33 @@
 // Operator commands: `migrate` (npm run db:migrate), `digest` (npm run digest -- --week-of
 // YYYY-MM-DD [--dry-run | --format csv|json]), `backup PATH` (npm run db:backup -- PATH) and `outbox-retry [CG-N]`
-// (npm run outbox:retry).
-import { existsSync } from 'node:fs';
+// (npm run outbox:retry), `import KIND FILE.csv` (npm run import) and `export --from --to [--out]`
+// (npm run export).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { stringify } from 'csv-stringify/sync';
-import { ConfigError, type Env, loadConfig, parseEnv } from './config.js';
+import { exportCsv, IMPORT_KINDS, type ImportKind, importCsv } from './api/csv.js';
+import { createRoutes } from './api/routes.js';
+import { idempotentWrites } from './api/server.js';
+import { type Config, ConfigError, type Env, loadConfig, parseEnv } from './config.js';
+import { createApiIdempotencyRepo } from './db/api-idempotency-repo.js';
 import { backupDatabase } from './db/backup.js';
 import { createCapacityStore } from './db/capacity-repo.js';
-import { closeDb, createDb } from './db/create-db.js';
+import { closeDb, createDb, type Db } from './db/create-db.js';
+import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
-import { createOutboxRepo } from './db/outbox-repo.js';
+import { createExportReader } from './db/export-repo.js';
+import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
+import { createPromiseStore } from './db/promise-repo.js';
+import { createRequestStore } from './db/request-repo.js';
 import { isIsoDate, weekStart } from './domain/calendar.js';
 import type { Digest } from './domain/digest.js';
 import { parseRequestRef } from './domain/request.js';
 import { createLogger } from './logger.js';
 import { digestCapacity } from './services/capacity.js';
+import type { ServiceDeps } from './services/deps.js';
+import { exportRequests } from './services/export.js';
 import { systemClock } from './services/ports.js';
+import { webhookDeliveriesFor } from './services/webhooks.js';
 import { buildWeeklyDigest, type DigestDeps } from './services/weekly-digest.js';
 import { createDigestPoster } from './slack/digest-poster.js';
 import { buildDigestMessages, findingSentence } from './slack/views/digest.js';
@@ -200,6 +212,118 @@ function outboxRetry(args: readonly string[]): void {
   }
 }
 
+/** The services the CSV commands call, on the bot's database; the running bot delivers their outbox. */
+function cliServices(db: Db, config: Config): ServiceDeps {
+  const outbox = createOutbox(db);
+  const deliveriesFor = webhookDeliveriesFor(config);
+  return {
+    outbox,
+    // The same options as the bot's store: promises get the business day, events their webhooks.
+    store: createRequestStore(db, {
+      timeZone: config.timezone,
+      ...(deliveriesFor ? { onEvents: { outbox, deliveriesFor } } : {}),
+    }),
+    capacity: createCapacityStore(db),
+    promises: createPromiseStore(db),
+    config,
+    clock: systemClock,
+    // The running bot's dispatcher polls the outbox: what this command queued goes out within seconds.
+    onNotify: () => {},
+    delegations: createDelegationStore(db),
+  };
+}
+
+function configOf(env: Env): Config {
+  try {
+    return loadConfig(env.COMMIT_GATE_CONFIG);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+/** `npm run import -- deliveries|payments|capacity FILE.csv`: all rows, or none. */
+function importFile(args: readonly string[]): void {
+  const usage = `usage: npm run import -- ${IMPORT_KINDS.join('|')} FILE.csv`;
+  const [kind, file, ...extra] = args;
+  if (!kind || !file || extra.length || !(IMPORT_KINDS as readonly string[]).includes(kind)) fail(usage);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    fail(`import: ${file}: cannot be read`);
+  }
+  const env = environment(false);
+  const config = configOf(env);
+  const db = createDb(env.DATABASE_PATH);
+  try {
+    const services = cliServices(db, config);
+    const routes = createRoutes({
+      services,
+      // CSV rows never name a seller: the Slack lookup is never needed here.
+      sellers: { idForEmail: async () => ({ ok: false, reason: 'unavailable' }) },
+    });
+    const transaction = <T>(fn: () => T): T => services.store.transaction(fn);
+    const result = importCsv(
+      {
+        routes,
+        transaction,
+        once: idempotentWrites({
+          idempotency: createApiIdempotencyRepo(db),
+          transaction,
+          clock: systemClock,
+        }),
+      },
+      kind as ImportKind,
+      text,
+    );
+    if (!result.ok) {
+      process.stderr.write(`${result.errors.map((e) => `import: ${file}: ${e}`).join('\n')}\n`);
+      fail(`import: ${file}: nothing imported (${result.errors.length} problem(s))`);
+    }
+    process.stdout.write(
+      `imported ${result.imported} ${kind} row(s) from ${file}${result.alreadyImported ? ` (${result.alreadyImported} already imported before, unchanged)` : ''}\n`,
+    );
+  } finally {
+    closeDb(db);
+  }
+}
+
+/** `npm run export -- --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE.csv]` */
+function exportFile(args: readonly string[]): void {
+  const usage = 'usage: npm run export -- --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE.csv]';
+  const options = new Map<string, string>();
+  for (let i = 0; i < args.length; i += 2) {
+    const [key, value] = [args[i], args[i + 1]];
+    if (!key || value === undefined || !['--from', '--to', '--out'].includes(key)) fail(usage);
+    options.set(key, value);
+  }
+  const from = options.get('--from');
+  const to = options.get('--to');
+  if (!from || !to) fail(usage);
+  for (const [name, day] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const)
+    if (!isIsoDate(day)) fail(`export: ${name}: expected a date YYYY-MM-DD, got "${day}"`);
+  if (to < from) fail('export: --to is before --from');
+  const env = environment(false);
+  const config = configOf(env);
+  const db = createDb(env.DATABASE_PATH);
+  try {
+    const services = cliServices(db, config);
+    const { columns, rows } = exportRequests({ ...services, reader: createExportReader(db) }, { from, to });
+    const csv = exportCsv(columns, rows);
+    const out = options.get('--out');
+    if (out) {
+      writeFileSync(out, csv);
+      process.stdout.write(`exported ${rows.length} request(s) created ${from}..${to} to ${out}\n`);
+    } else process.stdout.write(csv);
+  } finally {
+    closeDb(db);
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'migrate':
@@ -214,8 +338,14 @@ switch (command) {
   case 'outbox-retry':
     outboxRetry(rest);
     break;
+  case 'import':
+    importFile(rest);
+    break;
+  case 'export':
+    exportFile(rest);
+    break;
   default:
     fail(
-      'usage: cli.ts migrate | digest --week-of YYYY-MM-DD [--dry-run | --format csv|json] | backup PATH | outbox-retry [CG-N]',
+      'usage: cli.ts migrate | digest --week-of YYYY-MM-DD [--dry-run | --format csv|json] | backup PATH | outbox-retry [CG-N] | import KIND FILE.csv | export --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE.csv]',
     );
 }

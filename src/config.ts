@@ -39,6 +39,11 @@ export const envSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('data/commit-gate.db'),
   COMMIT_GATE_CONFIG: z.string().trim().min(1).default('commit-gate.yml'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /**
+   * Turns the HTTP API (/api/v1/) on; unset, every /api/ path is 404. Long enough that guessing
+   * is hopeless: it is the only thing between the Internet and the systems-of-record writes.
+   */
+  COMMIT_GATE_API_TOKEN: z.string().trim().min(24, 'expected at least 24 characters').optional(),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>> & { readonly mode: 'socket' | 'http' };
@@ -150,6 +155,38 @@ const ruleSchema = z.strictObject({
   reason: z.string().trim().min(1).max(200).optional(),
 });
 
+/**
+ * The history's event names a webhook may ask for. `request.approved` is published as
+ * `request.cleared` (INTERFACE.md), so the config names what receivers see.
+ */
+export const WEBHOOK_EVENTS = [
+  'request.submitted',
+  'request.cleared',
+  'request.rejected',
+  'request.withdrawn',
+  'request.expired',
+  'request.overridden',
+  'request.revised',
+  'signoff.approved',
+  'signoff.rejected',
+  'promise.on_track',
+  'promise.slipped',
+  'promise.delivered',
+  'promise.issue_reported',
+  'promise.paid',
+  'promise.cancelled',
+  'promise.overdue',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+const webhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  secret: z.string().min(16, 'expected a secret of at least 16 characters'),
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS, { error: `expected one of ${WEBHOOK_EVENTS.join(', ')}` }))
+    .min(1, 'expected at least one event'),
+});
+
 export const configSchema = z
   .strictObject({
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as America/New_York'),
@@ -197,6 +234,7 @@ export const configSchema = z
     product_lines: z.array(productLineSchema).min(1, 'expected at least one product line'),
     rules: z.array(ruleSchema).default([]),
     fast_lane: fastLaneSchema.optional(),
+    webhooks: z.array(webhookSchema).default([]),
     // INTERFACE.md "Promises": who confirms, reports quality, records payments; when to ask.
     // The function ids are optional: a default that names no configured function means nobody
     // of that function (see promiseRoles); an id given explicitly must exist.

@@ -4,7 +4,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { createRoutes } from './api/routes.js';
+import { createApiServer } from './api/server.js';
+import { createWebhookDeliverer } from './api/webhooks/deliver.js';
+import { WebhookDeliveryError } from './api/webhooks/sender.js';
 import type { Config, Env } from './config.js';
+import { createApiIdempotencyRepo } from './db/api-idempotency-repo.js';
 import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb, type Db, raiseRequestSequence } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
@@ -18,6 +23,7 @@ import { createPromiseStore } from './db/promise-repo.js';
 import { createRequestStore } from './db/request-repo.js';
 import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
 import { describeProblem, StorageHealth } from './db/storage-health.js';
+import { createWebhookReader } from './db/webhook-repo.js';
 import { eligibleApprovers } from './domain/routing.js';
 import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
@@ -32,6 +38,7 @@ import { ownerIdsFor } from './services/owners.js';
 import type { Clock, RequestStore } from './services/ports.js';
 import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
+import { webhookDeliveriesFor } from './services/webhooks.js';
 import { buildScoreboard, type DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, StartupError, verifyBotToken } from './slack/create-app.js';
 import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
@@ -39,6 +46,7 @@ import { createReportsFor } from './slack/delivery/reports.js';
 import { classifySlackError } from './slack/delivery/slack-errors.js';
 import { createDigestPoster } from './slack/digest-poster.js';
 import { highestReferencePosted } from './slack/reference-floor.js';
+import { createSellerDirectory } from './slack/user-directory.js';
 import { UserGroupCache } from './slack/usergroups.js';
 import { capacityNote } from './slack/views/capacity-check.js';
 
@@ -143,7 +151,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   healthy = true;
   const storage = new StorageHealth(db, env.DATABASE_PATH, logger.child({ component: 'storage' }));
   const metrics = new Metrics();
-  const store = countDecisions(createRequestStore(db, { timeZone: config.timezone }), metrics);
+  const outbox = createOutbox(db);
+  const deliveriesFor = webhookDeliveriesFor(config);
+  const store = countDecisions(
+    createRequestStore(db, {
+      timeZone: config.timezone,
+      ...(deliveriesFor ? { onEvents: { outbox, deliveriesFor } } : {}),
+    }),
+    metrics,
+  );
+  const webhookReader = createWebhookReader(db);
   const outboxRepo = createOutboxRepo(db);
   metrics.observeOutbox(() => {
     const now = clock.now();
@@ -163,7 +180,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   groups.start();
   await continueReferencesAfterSlack(env, config, identity.botId, db, logger);
   warnUnreachableQuorums(config, (id) => groups.members(id), logger);
-  const outbox = createOutbox(db);
   const services: ServiceDeps = {
     store,
     outbox,
@@ -242,11 +258,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     res.end(JSON.stringify(body));
   };
 
+  const apiClient = new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions(env), logger });
+  const api = createApiServer({
+    token: env.COMMIT_GATE_API_TOKEN,
+    routes: createRoutes({
+      services,
+      sellers: createSellerDirectory(apiClient, logger.child({ component: 'api' })),
+    }),
+    idempotency: createApiIdempotencyRepo(db),
+    transaction: (fn) => store.transaction(fn),
+    clock,
+    logger: logger.child({ component: 'api' }),
+  });
+
   const app = createSlackApp({
     env,
     identity,
     logger,
     health,
+    api,
     metrics,
     processed: createProcessedRepo(db),
     storage,
@@ -254,31 +284,37 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
   });
 
+  const slackDelivery = countDeliveries(
+    metrics,
+    classifySlackError,
+    createNotifier({
+      client: app.client,
+      services,
+      locations: createMessageLocations(db),
+      config,
+      home,
+      postDigest: countDigestRuns(
+        metrics,
+        createDigestPoster({
+          client: app.client,
+          config,
+          digest,
+          runs: jobRuns,
+          logger: logger.child({ component: 'digest' }),
+        }),
+      ),
+    }),
+  );
+  const deliverWebhook = createWebhookDeliverer({ config, events: webhookReader, clock });
   dispatcher = new OutboxDispatcher({
     repo: outboxRepo,
-    deliver: countDeliveries(
-      metrics,
-      classifySlackError,
-      createNotifier({
-        client: app.client,
-        services,
-        locations: createMessageLocations(db),
-        config,
-        home,
-        postDigest: countDigestRuns(
-          metrics,
-          createDigestPoster({
-            client: app.client,
-            config,
-            digest,
-            runs: jobRuns,
-            logger: logger.child({ component: 'digest' }),
-          }),
-        ),
-      }),
-    ),
-    classify: classifySlackError,
-    reportsFor: createReportsFor({ config, store }),
+    // Webhooks go to their receivers, everything else to Slack; the outbox's retries serve both.
+    deliver: (n, attempt) => (n.kind === 'webhook.deliver' ? deliverWebhook(n) : slackDelivery(n, attempt)),
+    classify: (error) =>
+      error instanceof WebhookDeliveryError
+        ? { kind: error.retry ? 'retry' : 'permanent', code: error.code }
+        : classifySlackError(error),
+    reportsFor: createReportsFor({ config, store, webhookGivenUp: (url) => webhookReader.hasGivenUp(url) }),
     clock,
     logger: logger.child({ component: 'outbox' }),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
@@ -312,6 +348,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const path = req.url?.split('?')[0];
       if (req.method === 'GET' && path === '/healthz') health(req, res);
       else if (req.method === 'GET' && path === '/metrics') metrics.handler(req, res);
+      else if (req.url?.startsWith('/api/')) api(req, res);
       else {
         res.writeHead(404);
         res.end();

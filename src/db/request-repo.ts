@@ -10,7 +10,8 @@ import {
 } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 
-import type { NewRequest, RequestStore, StoredEvent } from '../services/ports.js';
+import type { Notification } from '../services/notifications.js';
+import type { NewRequest, Outbox, RequestStore, StoredEvent } from '../services/ports.js';
 import type { Db } from './create-db.js';
 import { clearedViaOf, insertPromiseOnClearance } from './promise-repo.js';
 import { approvals, events, type RequestRow, requests, type SignOffRow, signOffs } from './schema.js';
@@ -18,6 +19,24 @@ import { approvals, events, type RequestRow, requests, type SignOffRow, signOffs
 export interface RequestStoreOptions {
   /** The business time zone: a promise's clearance day is the day there (default UTC). */
   readonly timeZone?: string;
+  /**
+   * What to deliver for events just appended (the webhooks that listed them, services/webhooks.ts),
+   * enqueued through `outbox` in the transaction that appends the events: an event and its
+   * webhooks commit together.
+   */
+  readonly onEvents?: {
+    readonly outbox: Outbox;
+    readonly deliveriesFor: (
+      requestId: number,
+      appended: readonly AppendedEvent[],
+    ) => readonly Notification[];
+  };
+}
+
+/** An event row as just inserted: its id is the webhook's de-duplication id. */
+export interface AppendedEvent {
+  readonly id: number;
+  readonly type: string;
 }
 
 export function createRequestStore(db: Db, options: RequestStoreOptions = {}): RequestStore {
@@ -53,7 +72,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
       .where(eq(signOffs.id, id))
       .prepare(),
   };
-  return {
+  const store: RequestStore = {
     transaction<T>(fn: () => T): T {
       // better-sqlite3 transactions are synchronous; IMMEDIATE takes the write lock up front so
       // two processes deciding at once serialise instead of failing with SQLITE_BUSY mid-way.
@@ -306,16 +325,24 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
 
     appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void {
       if (!list.length) return;
-      db.insert(events)
-        .values(
-          list.map((e) => {
-            const { type, at, ...rest } = e;
-            const actorId = 'actorId' in e ? e.actorId : null;
-            const signOffId = 'signOffId' in e ? e.signOffId : null;
-            return { requestId, type, at, actorId, signOffId, data: rest };
-          }),
-        )
-        .run();
+      // A savepoint inside the caller's transaction (every service appends inside one).
+      sqlite.transaction(() => {
+        const appended = db
+          .insert(events)
+          .values(
+            list.map((e) => {
+              const { type, at, ...rest } = e;
+              const actorId = 'actorId' in e ? e.actorId : null;
+              const signOffId = 'signOffId' in e ? e.signOffId : null;
+              return { requestId, type, at, actorId, signOffId, data: rest };
+            }),
+          )
+          .returning({ id: events.id, type: events.type })
+          .all();
+        const hooks = options.onEvents?.deliveriesFor(requestId, appended) ?? [];
+        const at = list[0]?.at;
+        if (hooks.length && at) options.onEvents?.outbox.enqueue(hooks, at);
+      })();
     },
 
     history(requestId: number): StoredEvent[] {
@@ -333,6 +360,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
         .all();
     },
   };
+  return store;
 }
 
 /** Requests with their sign-offs and approvals, three indexed reads whatever the count. */

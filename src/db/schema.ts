@@ -294,6 +294,20 @@ export const homeOpeners = sqliteTable('home_openers', {
   lastOpenedAt: instant('last_opened_at').notNull(),
 });
 
+/**
+ * HTTP API writes that carried an `external_id`: the first answer, sent again (and nothing done)
+ * when the same id comes back. Written in the transaction of the write it answers, so a crash
+ * leaves either both or neither.
+ */
+export const apiIdempotency = sqliteTable('api_idempotency', {
+  externalId: text('external_id').primaryKey(),
+  /** "POST /api/v1/promises/CG-12/deliveries": the same id on another call is refused (409). */
+  operation: text('operation').notNull(),
+  status: integer('status').notNull(),
+  /** The answer's JSON body, exactly as first sent. */
+  body: text('body').notNull(),
+  createdAt: instant('created_at').notNull(),
+});
 const PROMISE_STATE_SQL = sql.raw("'open','at_risk','overdue','delivered','partly_delivered','cancelled'");
 /** Promises with something still to deliver: the partial indexes below hold only these. */
 const OPEN_PROMISE = sql`state IN ('open', 'at_risk', 'overdue', 'partly_delivered')`;

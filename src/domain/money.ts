@@ -74,3 +74,18 @@ export function parseMoneyInput(text: string, currency: string): MoneyParse {
   if (!Number.isFinite(minor)) return { ok: false, reason: 'That value is too large.' };
   return { ok: true, minor };
 }
+
+/**
+ * Minor units as the plain decimal a person would type ("1234.56" for 123456 USD cents), exact:
+ * integer arithmetic, no float division. The HTTP API sends minor units through the same
+ * validation as the form with it.
+ */
+export function minorToInput(minor: number, currency: string): string {
+  const per = minorUnitsPerMajor(currency);
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  const major = Math.floor(abs / per);
+  if (per === 1) return `${sign}${major}`;
+  const digits = String(per).length - 1;
+  return `${sign}${major}.${String(abs % per).padStart(digits, '0')}`;
+}

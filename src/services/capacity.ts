@@ -2,6 +2,7 @@
 // and the load outlook shown by /commit capacity and the weekly digest. The arithmetic is in
 // domain/capacity.ts; here we only load the figures it needs, with indexed reads.
 
+import { type Actor, actorIdOf } from '../domain/actor.js';
 import { addDays, type IsoDate } from '../domain/calendar.js';
 import {
   assessCapacity,
@@ -278,7 +279,8 @@ export function digestCapacity(
 }
 
 export interface SetCapacityInput {
-  readonly actorId: string;
+  /** A person (checked: operations owners only) or the HTTP API (a trusted system of record). */
+  readonly actor: Actor;
   readonly productLineId: string;
   readonly from: IsoDate;
   /** Last day of a range; the week of `from` alone when absent. */
@@ -306,7 +308,8 @@ export function setCapacity(
   input: SetCapacityInput,
 ): SetCapacityResult {
   const owners = deps.config.functions[OPERATIONS_FUNCTION]?.owners ?? [];
-  if (!owners.includes(input.actorId)) return { ok: false, reason: 'not_operations_owner' };
+  if (input.actor.kind === 'user' && !owners.includes(input.actor.userId))
+    return { ok: false, reason: 'not_operations_owner' };
   const line = deps.config.product_lines.find((p) => p.id === input.productLineId);
   if (!line) return { ok: false, reason: 'unknown_product_line' };
   if (line.capacity_per_week === undefined) return { ok: false, reason: 'no_capacity_configured' };
@@ -322,7 +325,7 @@ export function setCapacity(
         productLineId: line.id,
         weekStart,
         capacity: input.capacity,
-        setBy: input.actorId,
+        setBy: actorIdOf(input.actor),
         at,
       });
     }

@@ -65,6 +65,16 @@ export type Notification =
   | { readonly kind: 'capacity.update'; readonly productLineId: string; readonly weekStart: string | null }
   /** A line in the request's thread saying what just happened (rendered from the event). */
   | { readonly kind: 'thread.notice'; readonly requestId: number; readonly notice: ThreadNotice }
+  /**
+   * One history event POSTed, signed, to one configured webhook (src/api/webhooks/, not Slack). The
+   * secret is looked up by url at delivery, never stored in the outbox.
+   */
+  | {
+      readonly kind: 'webhook.deliver';
+      readonly requestId: number;
+      readonly eventId: number;
+      readonly url: string;
+    }
   | PromiseNotification;
 
 /** What the promise steps and the promise schedule tell Slack (services/promises.ts, promise-asks.ts). */
@@ -106,6 +116,9 @@ export function orderingKeyOf(n: Notification): string {
   if (n.kind === 'home.update') return `home:${n.userId}`;
   if (n.kind === 'delivery.failed') return `report:${n.requestId}:${n.userId}`;
   if (n.kind === 'capacity.update') return `capacity:${n.productLineId}:${n.weekStart ?? 'all'}`;
+  // Its own queue per receiver and request: in order for one request, and never behind (or in
+  // front of) Slack's messages, so a receiver that is down holds back nothing else.
+  if (n.kind === 'webhook.deliver') return `webhook:${n.url}:request:${n.requestId}`;
   return 'requestId' in n ? `request:${n.requestId}` : n.kind;
 }
 

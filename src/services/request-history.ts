@@ -18,6 +18,17 @@ export function mayRead(
   return [...request.signOffs, ...(request.retiredSignOffs ?? [])].some((s) => isOwner(s, userId));
 }
 
+/** A request with its whole history and its promise (once cleared), whoever asks (the HTTP API). */
+export function historyOf(
+  deps: Pick<ServiceDeps, 'store' | 'promises'>,
+  requestId: number,
+): { request: CommitRequest; events: StoredEvent[]; promise: CommitPromise | null } | null {
+  const request = deps.store.loadRequest(requestId);
+  return request
+    ? { request, events: deps.store.history(requestId), promise: deps.promises.loadPromise(requestId) }
+    : null;
+}
+
 export type HistoryResult =
   | {
       readonly ok: true;

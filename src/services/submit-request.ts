@@ -1,3 +1,4 @@
+import { type Actor, actorIdOf } from '../domain/actor.js';
 import { localDate } from '../domain/calendar.js';
 import { type FastLaneVerdict, fastLaneVerdict } from '../domain/fast-lane.js';
 import type { CommitRequest, LifecycleEvent, RequestEvent } from '../domain/request.js';
@@ -13,6 +14,8 @@ export interface SubmitRequestInput {
   readonly sellerId: string;
   readonly raw: RawRequestInput;
   readonly sourceChannelId: string | null;
+  /** Who submitted it: the seller in Slack (default), or the HTTP API on the seller's behalf. */
+  readonly actor?: Actor;
   /** Slack's view.id: the same view submitted again (a new trigger) returns the first request. */
   readonly viewId?: string | null;
 }
@@ -79,9 +82,8 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       fastLane,
       ...(fastLane ? { clearedVia: 'fast_lane' as const } : {}),
     });
-    const events: RequestEvent[] = [
-      { type: 'request.submitted', actorId: input.sellerId, at, facts, capacityCheck },
-    ];
+    const actorId = input.actor ? actorIdOf(input.actor) : input.sellerId;
+    const events: RequestEvent[] = [{ type: 'request.submitted', actorId, at, facts, capacityCheck }];
     if (created.status === 'approved')
       events.push(
         fastLane

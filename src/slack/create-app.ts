@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Env } from '../config.js';
@@ -39,6 +39,17 @@ export interface CreateAppOptions {
   readonly storage?: StorageWatch;
   /** Web API call timeout; the default suits Slack, tests shorten it. */
   readonly timeoutMs?: number;
+  /**
+   * The HTTP API (src/api/), served on the same port: every path under `/api/` goes to it before
+   * Bolt's receiver, everything else to Bolt unchanged.
+   */
+  readonly api?: RequestListener;
+}
+
+/** Sends `/api/…` to the API and the rest to Slack's listener: one prefix test per request. */
+export function withApi(api: RequestListener | undefined, slack: RequestListener): RequestListener {
+  if (!api) return slack;
+  return (req, res) => (req.url?.startsWith('/api/') ? api(req, res) : slack(req, res));
 }
 
 /** Slack's Web API client settings: the outbox owns retries, so the client never sleeps on its own. */
@@ -96,7 +107,13 @@ export class StartupError extends Error {
  * a log line, never a 500; one no listener acknowledged gets 404 after Slack's 3 s, as Bolt does.
  * Signature checks are Bolt's own (401 for missing, wrong or stale signatures).
  */
-function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler, metrics?: Metrics): HTTPReceiver {
+function httpReceiver(
+  env: Env,
+  logger: AppLogger,
+  health: HealthHandler,
+  api: RequestListener | undefined,
+  metrics?: Metrics,
+): HTTPReceiver {
   const customRoutes = [
     { path: '/healthz', method: ['GET'], handler: health },
     ...(metrics ? [{ path: '/metrics', method: ['GET'], handler: metrics.handler }] : []),
@@ -116,12 +133,15 @@ function httpReceiver(env: Env, logger: AppLogger, health: HealthHandler, metric
       return true;
     },
   });
-  receiver.requestListener = guardRequests(receiver.requestListener, {
-    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
-    slackPaths: ['/slack/events'],
-    routes: Object.fromEntries(customRoutes.map((r) => [r.path, r.method])),
-    onError: (e) => logger.warn('request refused', e),
-  });
+  receiver.requestListener = withApi(
+    api,
+    guardRequests(receiver.requestListener, {
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+      slackPaths: ['/slack/events'],
+      routes: Object.fromEntries(customRoutes.map((r) => [r.path, r.method])),
+      onError: (e) => logger.warn('request refused', e),
+    }),
+  );
   return receiver;
 }
 
@@ -135,6 +155,7 @@ export function createSlackApp({
   processed,
   storage,
   timeoutMs,
+  api,
 }: CreateAppOptions): App {
   const common = {
     token: env.SLACK_BOT_TOKEN,
@@ -147,7 +168,7 @@ export function createSlackApp({
   const app =
     env.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: env.SLACK_APP_TOKEN })
-      : new App({ ...common, receiver: httpReceiver(env, logger, health, metrics) });
+      : new App({ ...common, receiver: httpReceiver(env, logger, health, api, metrics) });
   if (metrics) instrumentAcks(app, metrics);
   // Global middleware runs for every delivery before any listener, in this order: redeliveries
   // are dropped first (they were handled once), then what no listener can handle is refused.

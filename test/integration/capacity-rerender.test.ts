@@ -141,7 +141,7 @@ describe('what queues a live re-render of a week', () => {
   it('when operations set the capacity of two weeks then both are re-rendered', () => {
     const before = lastId();
     const set = setCapacity(deps, {
-      actorId: 'U0OPS1',
+      actor: { kind: 'user', userId: 'U0OPS1' },
       productLineId: 'widgets',
       from: '2026-12-14',
       to: '2026-12-27',

@@ -7,6 +7,7 @@ import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createOutbox } from '../../src/db/outbox-repo.js';
 import { createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
+import { userActor } from '../../src/domain/actor.js';
 import type { RequestStatus } from '../../src/domain/request.js';
 import {
   capacityOutlook,
@@ -112,7 +113,12 @@ describe('checkCapacity', () => {
   it('when it does not fit then the earliest feasible date skips weeks that are full or too small', () => {
     seed(500, '2026-12-09', 'approved');
     seed(450, '2026-12-15', 'approved');
-    setCapacity(deps, { actorId: 'U0OPS1', productLineId: 'widgets', from: '2026-12-21', capacity: 50 });
+    setCapacity(deps, {
+      actor: userActor('U0OPS1'),
+      productLineId: 'widgets',
+      from: '2026-12-21',
+      capacity: 50,
+    });
     const check = checkCapacity(deps, widgets(100));
     expect(check).toMatchObject({ verdict: 'over', earliestFeasibleDate: '2026-12-28', horizonWeeks: 26 });
     expect(earliestFeasibleDate(deps, widgets(100))).toBe('2026-12-28');
@@ -128,7 +134,12 @@ describe('checkCapacity', () => {
   });
 
   it('when a later week is raised above the quantity then it becomes the earliest feasible date', () => {
-    setCapacity(deps, { actorId: 'U0OPS1', productLineId: 'widgets', from: '2027-03-01', capacity: 2000 });
+    setCapacity(deps, {
+      actor: userActor('U0OPS1'),
+      productLineId: 'widgets',
+      from: '2027-03-01',
+      capacity: 2000,
+    });
     expect(checkCapacity(deps, widgets(1500))).toMatchObject({ earliestFeasibleDate: '2027-03-01' });
   });
 
@@ -160,7 +171,7 @@ describe('checkCapacity', () => {
 describe('setCapacity', () => {
   it('when an operations owner sets a range then every week gets it, each recorded', () => {
     const result = setCapacity(deps, {
-      actorId: 'U0OPS2',
+      actor: userActor('U0OPS2'),
       productLineId: 'widgets',
       from: '2026-12-09',
       to: '2026-12-21',
@@ -180,19 +191,19 @@ describe('setCapacity', () => {
 
   it('when someone else, a line without capacity or a bad number is given then it is refused', () => {
     const base = { productLineId: 'widgets', from: '2026-12-09', capacity: 300 };
-    expect(setCapacity(deps, { ...base, actorId: 'U0QA1' })).toEqual({
+    expect(setCapacity(deps, { ...base, actor: userActor('U0QA1') })).toEqual({
       ok: false,
       reason: 'not_operations_owner',
     });
-    expect(setCapacity(deps, { ...base, actorId: 'U0OPS1', productLineId: 'gadgets' })).toEqual({
+    expect(setCapacity(deps, { ...base, actor: userActor('U0OPS1'), productLineId: 'gadgets' })).toEqual({
       ok: false,
       reason: 'no_capacity_configured',
     });
-    expect(setCapacity(deps, { ...base, actorId: 'U0OPS1', productLineId: 'nope' })).toEqual({
+    expect(setCapacity(deps, { ...base, actor: userActor('U0OPS1'), productLineId: 'nope' })).toEqual({
       ok: false,
       reason: 'unknown_product_line',
     });
-    expect(setCapacity(deps, { ...base, actorId: 'U0OPS1', capacity: -1 })).toEqual({
+    expect(setCapacity(deps, { ...base, actor: userActor('U0OPS1'), capacity: -1 })).toEqual({
       ok: false,
       reason: 'invalid_capacity',
     });

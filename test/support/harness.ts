@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SlackStandIn } from '../../dev/slack-stand-in.js';
+import { SlackStandIn, type SlackStandInOptions } from '../../dev/slack-stand-in.js';
 import type { Config } from '../../src/config.js';
 import { parseEnv } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -26,9 +26,23 @@ export interface HarnessOptions {
   readonly slackTimeoutMs?: number;
   /** Run the scheduled jobs (digest, reminders, expiry); off unless a test is about them. */
   readonly schedule?: boolean;
+  /** COMMIT_GATE_API_TOKEN: turns the HTTP API on. */
+  readonly apiToken?: string;
+  /** The Slack stand-in's users (users.info, users.lookupByEmail). */
+  readonly users?: SlackStandInOptions['users'];
   /** The folder for the database (default: a new temporary one), e.g. a small tmpfs. */
   readonly dir?: string;
 }
+
+interface BootExtra {
+  readonly slackTimeoutMs?: number | undefined;
+  readonly apiToken?: string | undefined;
+}
+
+const extraOf = (o: HarnessOptions): BootExtra => ({
+  slackTimeoutMs: o.slackTimeoutMs,
+  apiToken: o.apiToken,
+});
 
 export class Harness {
   private constructor(
@@ -41,44 +55,24 @@ export class Harness {
     readonly logs: string[],
     private readonly mode: 'http' | 'socket',
     private readonly schedule: boolean,
-    private readonly slackTimeoutMs?: number,
+    private readonly extra: BootExtra = {},
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
-    const standIn = await SlackStandIn.start();
+    const standIn = await SlackStandIn.start(options.users ? { users: options.users } : {});
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'commit-gate-e2e-'));
     const config = options.config ?? exampleConfig();
     const clock = new OffsetClock(options.start ?? '2026-11-23T15:00:00Z');
     const logs: string[] = [];
     const mode = options.mode ?? 'http';
     const schedule = options.schedule ?? false;
-    const runtime = await Harness.boot(
-      standIn,
-      dir,
-      config,
-      clock,
-      logs,
-      mode,
-      schedule,
-      options.slackTimeoutMs,
-    );
+    const runtime = await Harness.boot(standIn, dir, config, clock, logs, mode, schedule, extraOf(options));
     const slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${runtime.port}`,
       signingSecret: SIGNING_SECRET,
       standIn,
     });
-    return new Harness(
-      standIn,
-      runtime,
-      slack,
-      clock,
-      config,
-      dir,
-      logs,
-      mode,
-      schedule,
-      options.slackTimeoutMs,
-    );
+    return new Harness(standIn, runtime, slack, clock, config, dir, logs, mode, schedule, extraOf(options));
   }
 
   private static boot(
@@ -89,8 +83,9 @@ export class Harness {
     logs: string[],
     mode: 'http' | 'socket',
     schedule: boolean,
-    slackTimeoutMs?: number,
+    extra: BootExtra,
   ): Promise<Runtime> {
+    const { slackTimeoutMs, apiToken } = extra;
     const env = parseEnv({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -99,6 +94,7 @@ export class Harness {
       PORT: '0',
       DATABASE_PATH: join(dir, 'commit-gate.db'),
       LOG_LEVEL: 'debug',
+      ...(apiToken === undefined ? {} : { COMMIT_GATE_API_TOKEN: apiToken }),
     });
     return startRuntime({
       env,
@@ -129,7 +125,7 @@ export class Harness {
       this.logs,
       this.mode,
       this.schedule,
-      this.slackTimeoutMs,
+      this.extra,
     );
     this.slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${this.runtime.port}`,
@@ -214,4 +210,41 @@ export class Harness {
       }),
     );
   }
+
+  /** Calls the HTTP API as a system of record would: JSON in, JSON out, the harness's token. */
+  async api(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: {
+      readonly token?: string | null;
+      readonly raw?: string;
+      readonly headers?: Record<string, string>;
+    } = {},
+  ): Promise<ApiResponse> {
+    const token = options.token === undefined ? this.extra.apiToken : options.token;
+    const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const res = await fetch(`http://127.0.0.1:${this.runtime.port}${path}`, {
+      method,
+      headers: {
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...options.headers,
+      },
+      ...(payload === undefined ? {} : { body: payload }),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: res.headers,
+      json: text ? (JSON.parse(text) as unknown) : undefined,
+    };
+  }
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Read it through the route's answer schema (src/api/schemas.ts): that also checks its shape. */
+  readonly json: unknown;
 }

@@ -60,6 +60,7 @@ const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
   'usergroups.users.list': 'usergroups:read',
   'files.*': 'files:write',
   'users.info': 'users:read',
+  'users.lookupByEmail': 'users:read.email',
   'auth.test': null,
   'apps.connections.open': null,
 };
@@ -71,6 +72,8 @@ const NON_METHOD_SCOPES: Readonly<Record<string, (m: Manifest) => boolean>> = {
   // when channels.requests is private, im for the DMs the outbox posts (src/slack/delivery/presenters.ts).
   'groups:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
   'im:history': (m) => m.oauth_config.scopes.bot.includes('channels:history'),
+  // Slack grants users:read.email only with users:read (docs.slack.dev/reference/scopes/users.read.email).
+  'users:read': (m) => m.oauth_config.scopes.bot.includes('users:read.email'),
   // conversations.open with several users opens a group DM (the escalation to leadership), and
   // the retry lookup reads its history: test/e2e/scopes.test.ts scores those calls as made.
   'mpim:write': (m) => m.oauth_config.scopes.bot.includes('im:write'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatMoney,
   formatMoneyShort,
+  minorToInput,
   minorUnitsPerMajor,
   parseMoneyInput,
 } from '../../src/domain/money.js';
@@ -33,5 +34,22 @@ describe('money', () => {
     expect(formatMoney(7_500_000, 'USD')).toBe('$75,000.00');
     expect(formatMoney(1200, 'JPY')).toBe('¥1,200');
     expect(formatMoneyShort(7_500_000, 'USD')).toBe('$75K');
+  });
+});
+
+describe('minorToInput', () => {
+  it('when minor units are written for the form then they read back exactly, whatever the currency', () => {
+    expect(minorToInput(123456, 'USD')).toBe('1234.56');
+    expect(minorToInput(5, 'USD')).toBe('0.05');
+    expect(minorToInput(1200, 'JPY')).toBe('1200');
+    expect(minorToInput(1005, 'BHD')).toBe('1.005');
+    for (const [minor, currency] of [
+      [1, 'USD'],
+      [999_999_999_999, 'USD'],
+      [7, 'BHD'],
+      [3, 'JPY'],
+    ] as const) {
+      expect(parseMoneyInput(minorToInput(minor, currency), currency)).toEqual({ ok: true, minor });
+    }
   });
 });

@@ -275,4 +275,9 @@ export const presenters: Presenters = {
   'promise.due_update': (n, d) => deliverPromiseNotification(n, d),
   'promise.seller_told': (n, d) => deliverPromiseNotification(n, d),
   'promise.notice': (n, d) => deliverPromiseNotification(n, d),
+
+  // Not Slack's: the runtime hands webhooks to src/api/webhooks/ before they reach this table.
+  'webhook.deliver': async () => {
+    throw new PermanentDeliveryError('not_a_slack_delivery');
+  },
 };

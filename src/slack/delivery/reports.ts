@@ -7,7 +7,12 @@ import type { Notification } from '../../services/notifications.js';
 import type { RequestStore } from '../../services/ports.js';
 import { meaningOf } from './slack-errors.js';
 
-export function createReportsFor(deps: { config: Config; store: Pick<RequestStore, 'loadRequest'> }) {
+export function createReportsFor(deps: {
+  config: Config;
+  store: Pick<RequestStore, 'loadRequest'>;
+  /** Whether a webhook receiver's failure is already reported (an earlier delivery given up). */
+  webhookGivenUp?: (url: string) => boolean;
+}) {
   const { config, store } = deps;
   const toLeadership = (requestId: number, failedKind: string, code: string): Notification[] =>
     config.leadership.map((userId) => ({ kind: 'delivery.failed', requestId, userId, failedKind, code }));
@@ -18,6 +23,10 @@ export function createReportsFor(deps: { config: Config; store: Pick<RequestStor
     // A Home tab that could not be published is redrawn on the person's next open; a digest that
     // could not be posted is logged and shows in /healthz (it belongs to no request to report on).
     if (!('requestId' in n)) return [];
+    // A receiver that refuses is leadership's to fix, and reported once per receiver (until
+    // `npm run outbox:retry`), not once per event it missed.
+    if (n.kind === 'webhook.deliver')
+      return deps.webhookGivenUp?.(n.url) ? [] : toLeadership(n.requestId, n.kind, code);
     const request = store.loadRequest(n.requestId);
     if (!request) return [];
     if (n.kind === 'delivery.failed') {

@@ -30,6 +30,8 @@ function whatFailed(kind: string, request: CommitRequest): string {
       return `tell ${mention(request.sellerId)} the outcome of ${ref} (${request.status})`;
     case 'delivery.failed':
       return `tell ${mention(request.sellerId)} about a delivery problem with ${ref}`;
+    case 'webhook.deliver':
+      return `send an event of ${ref} to a webhook receiver (\`webhooks\` in commit-gate.yml)`;
     default:
       return `deliver a ${escapeText(kind)} message for ${ref}`;
   }
@@ -60,6 +62,8 @@ export function howToFix(code: string, requestsChannel: string): string {
     case 'edit_window_closed':
       return 'The message was deleted or can no longer be edited: the request and its decisions are unchanged; `/commit` shows the current state.';
     default:
+      if (code.startsWith('webhook_') || code.startsWith('gave_up_retrying:webhook_'))
+        return 'The receiver refused or could not be reached: check its URL and secret and that it answers 2xx, then run `npm run outbox:retry` so it gets every event it missed. I report this receiver once until then.';
       if (code.startsWith('gave_up_retrying:'))
         return 'Slack kept failing for a day (see status.slack.com); nothing more will be sent for this message.';
       return 'Slack rejected the message itself: this is a bug in commit-gate. Tell whoever runs commit-gate (the log line "delivery given up" has the details).';
@@ -69,7 +73,8 @@ export function howToFix(code: string, requestsChannel: string): string {
 export function buildDeliveryFailureDm(facts: DeliveryFailureFacts): SlackMessage {
   const { request, failedKind, code } = facts;
   const ref = requestRef(request.id);
-  const head = `:warning: I could not ${whatFailed(failedKind, request)} (Slack said \`${escapeText(code)}\`). ${ref} and its decisions are safe: it is *${request.status}*.`;
+  const said = failedKind === 'webhook.deliver' ? 'the receiver answered' : 'Slack said';
+  const head = `:warning: I could not ${whatFailed(failedKind, request)} (${said} \`${escapeText(code)}\`). ${ref} and its decisions are safe: it is *${request.status}*.`;
   const standIn = facts.toSeller
     ? ''
     : `\nI could not reach the seller ${mention(request.sellerId)} about this, so I am telling you as leadership.`;

@@ -19,7 +19,11 @@ const str = (v: unknown): string =>
   typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
 
 function describe(e: StoredEvent, request: CommitRequest, ctx: RenderContext): string {
-  const who = e.actorId ? mention(e.actorId) : 'commit-gate';
+  const who = !e.actorId
+    ? 'commit-gate'
+    : e.actorId === 'api' || e.actorId.startsWith('api:')
+      ? `the HTTP API (${escapeText(e.actorId)})`
+      : mention(e.actorId);
   const all = [...request.signOffs, ...(request.retiredSignOffs ?? [])];
   const label = escapeText(all.find((s) => s.id === e.signOffId)?.label ?? str(e.data.functionId));
   const onBehalf = typeof e.data.onBehalfOf === 'string' ? ` on behalf of ${mention(e.data.onBehalfOf)}` : '';

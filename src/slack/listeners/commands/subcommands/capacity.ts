@@ -1,5 +1,6 @@
 // `/commit capacity [line [date[..date] capacity]]`: see load against capacity, or (operations
 // owners) set a week's or a range of weeks' capacity.
+import { userActor } from '../../../../domain/actor.js';
 import { isIsoDate } from '../../../../domain/calendar.js';
 import {
   capacityOutlook,
@@ -99,7 +100,7 @@ export const capacitySubcommand: Subcommand = {
       );
     }
     const result = setCapacity(services, {
-      actorId: command.user_id,
+      actor: userActor(command.user_id),
       productLineId: line.id,
       from: parsed.from,
       to: parsed.to,
