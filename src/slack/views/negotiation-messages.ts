@@ -63,14 +63,18 @@ export function buildCounterDm(
   };
 }
 
-export function buildThreadNotice(request: CommitRequest, notice: ThreadNotice): SlackMessage {
+export function buildThreadNotice(
+  request: CommitRequest,
+  notice: ThreadNotice,
+  ctx: RenderContext,
+): SlackMessage {
   const ref = requestRef(request.id);
   let text = '';
   switch (notice.type) {
     case 'date_moved': {
       const by = request.signOffs.find((s) => s.id === notice.signOffId);
       const waiting = request.signOffs.filter((s) => s.status === 'pending');
-      text = `:calendar: *${ref}'s delivery date moved* from ${formatDate(notice.from)} to *${formatDate(notice.to)}*: the seller accepted the date ${escapeText(
+      text = `:calendar: *${ref}'s delivery date moved* from ${formatDate(notice.from, ctx.locale)} to *${formatDate(notice.to, ctx.locale)}*: the seller accepted the date ${escapeText(
         by?.label ?? 'a function',
       )} proposed. Approvals already given stand.${
         waiting.length

@@ -52,6 +52,7 @@ export function register(app: App, deps: ListenerDeps): void {
                   meta,
                   check.signOff.label,
                   check.request,
+                  deps.ctx,
                   suggestedFeasibleDate(check.request.capacityCheck, check.request.facts.deliveryDate),
                 ),
       });
