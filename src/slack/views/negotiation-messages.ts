@@ -76,7 +76,13 @@ export function buildThreadNotice(
       const waiting = request.signOffs.filter((s) => s.status === 'pending');
       text = `:calendar: *${ref}'s delivery date moved* from ${formatDate(notice.from, ctx.locale)} to *${formatDate(notice.to, ctx.locale)}*: the seller accepted the date ${escapeText(
         by?.label ?? 'a function',
-      )} proposed. Approvals already given stand.${
+      )} proposed.${
+        notice.stillOver
+          ? ` :warning: ${ref} is still over capacity on the new date, so that proposal is not an approval: an owner of ${escapeText(
+              by?.label ?? 'that function',
+            )} must Approve and give a reason (or propose another date).`
+          : ''
+      } Approvals already given stand.${
         waiting.length
           ? ` Still to decide, on the new date: ${waiting.map((s) => `${escapeText(s.label)} (${s.owners.map(mentionOwner).join(' ')})`).join(', ')}.`
           : ''
