@@ -2,6 +2,12 @@
 // as Slack sends them) and the transcript shows what everyone saw. To show a new feature, add a
 // scene here. Widgets can make 500 units a week (demo-config.ts): CG-3's 300 and CG-4's 350 in
 // the same week are the capacity squeeze.
+// The last scene is the Monday digest of the week of 21 Dec, and "Promises kept" counts only
+// promises due in that week (at risk: due in the 2 weeks after it), so the dates are chosen to
+// land there: CG-4 (due Mon 21 Dec, part delivered, the rest after the digest) and CG-1 (due Wed
+// 23 Dec, on time in full) fall in it, CG-2 (due Fri 8 Jan) slips inside the at-risk window, and
+// CG-3's quality issue and payment are recorded in it. CG-3 itself is due the week before (the
+// squeeze keeps it out of CG-4's week), so its on-time delivery shows in that week's digest.
 import { ACTIONS } from '../src/slack/ids.js';
 import type { Scene } from './demo.js';
 
@@ -10,13 +16,13 @@ export const SCENES: readonly Scene[] = [
     at: '2026-11-30T09:10:00-05:00',
     title: 'Sam wants to promise Acme 120 widgets',
     async play(stage) {
-      await stage.command('sam', 'Acme Corp 120 widgets by 2027-01-15 $42k');
+      await stage.command('sam', 'Acme Corp 120 widgets by 2026-12-23 $42k');
       await stage.submitRequest('sam', {
         customer: 'Acme Corp',
         productLineId: 'widgets',
         quantity: '120',
         value: '42000',
-        deliveryDate: '2027-01-15',
+        deliveryDate: '2026-12-23',
         dealReference: 'OPP-1042',
       });
     },
@@ -33,13 +39,13 @@ export const SCENES: readonly Scene[] = [
     at: '2026-12-01T10:05:00-05:00',
     title: 'Priya asks for a large gadgets order on 60-day terms',
     async play(stage) {
-      await stage.command('priya', 'Globex 800 gadgets by 2027-01-20 $180k net 60');
+      await stage.command('priya', 'Globex 800 gadgets by 2027-01-08 $180k net 60');
       await stage.submitRequest('priya', {
         customer: 'Globex',
         productLineId: 'gadgets',
         quantity: '800',
         value: '180000',
-        deliveryDate: '2027-01-20',
+        deliveryDate: '2027-01-08',
         paymentTermsDays: '60',
       });
     },
@@ -171,14 +177,14 @@ export const SCENES: readonly Scene[] = [
     async play(stage) {
       await stage.runScheduledJobs();
       await stage.clickInThread('omar', 'CG-4', ACTIONS.promiseDeliveredPart);
-      await stage.submitPartDelivery('omar', '2026-12-21', 200, '2026-12-23');
+      await stage.submitPartDelivery('omar', '2026-12-21', 200, '2026-12-30');
     },
   },
   {
     at: '2026-12-21T14:00:00-05:00',
-    title: 'CG-1 will slip a week: Sam is told before anyone else',
+    title: 'CG-2 will slip a week: Priya is told before anyone else',
     async play(stage) {
-      await stage.command('olivia', 'late CG-1 2027-01-22 The housing supplier ships a week late');
+      await stage.command('omar', 'late CG-2 2027-01-15 The housing supplier ships a week late');
     },
   },
   {
@@ -190,10 +196,10 @@ export const SCENES: readonly Scene[] = [
   },
   {
     at: '2026-12-23T11:00:00-05:00',
-    title: 'Initech pays, and the rest of CG-4 goes out',
+    title: 'Initech pays, and Acme gets its widgets on the day promised',
     async play(stage) {
       await stage.command('fiona', 'paid CG-3');
-      await stage.command('omar', 'delivered CG-4');
+      await stage.command('olivia', 'delivered CG-1');
     },
   },
   {

@@ -524,8 +524,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       DATABASE_PATH: join(dir, 'commit-gate.db'),
       LOG_LEVEL: 'warn',
     });
-    // The bot's own logs would drown the transcript; only problems are shown.
-    const logger = createLogger('warn', (line) => write(`[bot log] ${line}\n`));
+    // The bot's own logs would drown the transcript; only problems are shown. The demo's small
+    // workspace (one Quality and one People owner, Finance's quorum of its two owners) is warned
+    // about at start-up, rightly for a real one; no owner asks for a request in the demo, so that
+    // warning is left out and any other warning still shows (the demo test fails on it).
+    const startupQuorumWarning = /"msg":"config: functions\.[a-z_]+: approvals: \d+ needs more owners/;
+    const logger = createLogger('warn', (line) => {
+      if (!startupQuorumWarning.test(line)) write(`[bot log] ${line}\n`);
+    });
     runtime = await startRuntime({ env, config, clock, logger, pollMs: 25, baseBackoffMs: 20 });
     const slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${runtime.port}`,

@@ -101,6 +101,7 @@ export function clearedViaOf(request: CommitRequest, fallback: ClearedVia): Clea
 const OPEN_STATES: readonly PromiseState[] = ['open', 'at_risk', 'overdue', 'partly_delivered'];
 
 export function createPromiseStore(db: Db): PromiseStore {
+  const { reads, writes } = preparePromiseStatements(db);
   const loadMany = (rows: readonly PromiseRow[]): CommitPromise[] => {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.requestId);
@@ -153,49 +154,44 @@ export function createPromiseStore(db: Db): PromiseStore {
   };
 
   return {
+    // One promise, the hot path (every button, modal and API step): prepared reads (bench/).
     loadPromise(requestId: number): CommitPromise | null {
-      const row = db.select().from(promises).where(eq(promises.requestId, requestId)).get();
-      return row ? (loadMany([row])[0] ?? null) : null;
+      const key = { id: requestId };
+      const row = reads.promise.get(key);
+      if (!row) return null;
+      return toPromise(
+        row,
+        reads.deliveries.all(key),
+        reads.slips.all(key),
+        reads.issues.all(key),
+        reads.payments.all(key),
+      );
     },
 
     savePromise(before: CommitPromise, after: CommitPromise, at: Date): void {
-      const changed = db
-        .update(promises)
-        .set({ ...figures(after, at), version: sql`${promises.version} + 1` })
-        .where(
-          and(
-            eq(promises.requestId, before.requestId),
-            eq(promises.state, before.state),
-            eq(promises.deliveredQuantity, deliveredQuantity(before)),
-            eq(promises.paidMinor, paidMinor(before)),
-            eq(promises.dueOn, dueOn(before)),
-          ),
-        )
-        .run().changes;
+      const f = figures(after, at);
+      const changed = writes.promise.run({
+        ...f,
+        // SET values are bound raw (preparePromiseStatements): instants as epoch milliseconds.
+        cancelledAt: f.cancelledAt?.getTime() ?? null,
+        updatedAt: f.updatedAt.getTime(),
+        id: before.requestId,
+        beforeState: before.state,
+        beforeDelivered: deliveredQuantity(before),
+        beforePaid: paidMinor(before),
+        beforeDueOn: dueOn(before),
+      }).changes;
       if (changed !== 1) throw new ConcurrentPromiseError('promise changed meanwhile');
       const id = after.requestId;
       for (const x of after.deliveries.slice(before.deliveries.length))
-        db.insert(promiseDeliveries)
-          .values({ requestId: id, ...x })
-          .run();
-      for (const x of after.slips.slice(before.slips.length))
-        db.insert(promiseSlips)
-          .values({ requestId: id, ...x })
-          .run();
+        writes.delivery.run({ requestId: id, ...x });
+      for (const x of after.slips.slice(before.slips.length)) writes.slip.run({ requestId: id, ...x });
       for (const x of after.issues.slice(before.issues.length))
-        db.insert(promiseQualityIssues)
-          .values({ requestId: id, ...x })
-          .run();
+        writes.issue.run({ requestId: id, ...x, quantity: x.quantity ?? null });
       for (const x of after.payments.slice(before.payments.length))
-        db.insert(promisePayments)
-          .values({ requestId: id, ...x })
-          .run();
+        writes.payment.run({ requestId: id, ...x });
       // A new due date gets its own asks: the ones made for the old date no longer hold.
-      if (dueOn(before) !== dueOn(after))
-        db.update(promises)
-          .set({ askedOnTrackAt: null, askedDueAt: null, remindedAt: null })
-          .where(eq(promises.requestId, id))
-          .run();
+      if (dueOn(before) !== dueOn(after)) writes.clearAsks.run({ id });
     },
 
     listPromises(query: PromiseListQuery): CommitPromise[] {
@@ -217,70 +213,184 @@ export function createPromiseStore(db: Db): PromiseStore {
     },
 
     openPromisesDueBy(day: string): PromiseAsk[] {
-      // promises_due_idx: open promises due on or before a day.
-      return db
-        .select({
-          requestId: promises.requestId,
-          dueOn: promises.dueOn,
-          state: promises.state,
-          askedOnTrackAt: promises.askedOnTrackAt,
-          askedDueAt: promises.askedDueAt,
-          remindedAt: promises.remindedAt,
-        })
-        .from(promises)
-        .where(and(inArray(promises.state, [...OPEN_STATES]), lte(promises.dueOn, day)))
-        .orderBy(asc(promises.dueOn), asc(promises.requestId))
-        .all();
+      return reads.openDueBy.all({ day });
     },
 
     claimAsk(requestId: number, ask: 'on_track' | 'due' | 'reminder', due: string, at: Date): boolean {
-      const column =
-        ask === 'on_track'
-          ? promises.askedOnTrackAt
-          : ask === 'due'
-            ? promises.askedDueAt
-            : promises.remindedAt;
-      const key = ask === 'on_track' ? 'askedOnTrackAt' : ask === 'due' ? 'askedDueAt' : 'remindedAt';
-      return (
-        db
-          .update(promises)
-          .set({ [key]: at })
-          .where(and(eq(promises.requestId, requestId), isNull(column), eq(promises.dueOn, due)))
-          .run().changes === 1
-      );
+      return writes.claimAsk[ask].run({ id: requestId, due, at: at.getTime() }).changes === 1;
     },
 
     dueMessageTs(requestId: number): string | null {
-      return (
-        db.select({ ts: promises.dueMessageTs }).from(promises).where(eq(promises.requestId, requestId)).get()
-          ?.ts ?? null
-      );
+      return reads.dueMessageTs.get({ id: requestId })?.ts ?? null;
     },
 
     openLoadByDay(productLineId: string, from: string, toExclusive: string) {
-      return db
-        .select({
-          day: promises.dueOn,
-          quantity: sql<number>`sum(${promises.quantity} - ${promises.deliveredQuantity})`,
-        })
-        .from(promises)
-        .where(
-          and(
-            eq(promises.productLineId, productLineId),
-            inArray(promises.state, [...OPEN_STATES]),
-            sql`${promises.dueOn} >= ${from}`,
-            sql`${promises.dueOn} < ${toExclusive}`,
-          ),
-        )
-        .groupBy(promises.dueOn)
-        .orderBy(asc(promises.dueOn))
-        .all();
+      return reads.openLoadByDay.all({ line: productLineId, from, to: toExclusive });
     },
 
     setDueMessageTs(requestId: number, ts: string): void {
-      db.update(promises).set({ dueMessageTs: ts }).where(eq(promises.requestId, requestId)).run();
+      writes.setDueMessageTs.run({ id: requestId, ts });
     },
   };
+}
+
+/**
+ * The statements of every click, modal, API step and scheduler tick on a promise, prepared once
+ * per store: building the SQL with drizzle's query builder and compiling it on each call was about
+ * half of an API delivery's time (bench/promise-repo.ts, bench/api.ts). An insert's values and a
+ * WHERE's are bound through their column, encoded as the builder would (instants to epoch
+ * milliseconds); an update's SET values are bound raw (`raw` below), so their callers pass what
+ * SQLite stores: instants as epoch milliseconds (`instant` in schema.ts is timestamp_ms).
+ */
+function preparePromiseStatements(db: Db) {
+  const p = sql.placeholder;
+  // An update's SET takes no placeholder in drizzle's types: bound raw, as SQLite stores the value.
+  const raw = (name: string) => sql`${p(name)}`;
+  const id = p('id');
+  const byRequest = <
+    T extends
+      | typeof promiseDeliveries
+      | typeof promiseSlips
+      | typeof promiseQualityIssues
+      | typeof promisePayments,
+  >(
+    table: T,
+  ) => db.select().from(table).where(eq(table.requestId, id)).orderBy(asc(table.id)).prepare();
+  const reads = {
+    promise: db.select().from(promises).where(eq(promises.requestId, id)).prepare(),
+    deliveries: byRequest(promiseDeliveries),
+    slips: byRequest(promiseSlips),
+    issues: byRequest(promiseQualityIssues),
+    payments: byRequest(promisePayments),
+    // promises_due_idx: open promises due on or before a day.
+    openDueBy: db
+      .select({
+        requestId: promises.requestId,
+        dueOn: promises.dueOn,
+        state: promises.state,
+        askedOnTrackAt: promises.askedOnTrackAt,
+        askedDueAt: promises.askedDueAt,
+        remindedAt: promises.remindedAt,
+      })
+      .from(promises)
+      .where(and(inArray(promises.state, [...OPEN_STATES]), lte(promises.dueOn, p('day'))))
+      .orderBy(asc(promises.dueOn), asc(promises.requestId))
+      .prepare(),
+    dueMessageTs: db
+      .select({ ts: promises.dueMessageTs })
+      .from(promises)
+      .where(eq(promises.requestId, id))
+      .prepare(),
+    openLoadByDay: db
+      .select({
+        day: promises.dueOn,
+        quantity: sql<number>`sum(${promises.quantity} - ${promises.deliveredQuantity})`,
+      })
+      .from(promises)
+      .where(
+        and(
+          eq(promises.productLineId, p('line')),
+          inArray(promises.state, [...OPEN_STATES]),
+          sql`${promises.dueOn} >= ${p('from')}`,
+          sql`${promises.dueOn} < ${p('to')}`,
+        ),
+      )
+      .groupBy(promises.dueOn)
+      .orderBy(asc(promises.dueOn))
+      .prepare(),
+  };
+  const claimAsk = (column: 'askedOnTrackAt' | 'askedDueAt' | 'remindedAt') =>
+    db
+      .update(promises)
+      .set({ [column]: raw('at') })
+      .where(and(eq(promises.requestId, id), isNull(promises[column]), eq(promises.dueOn, p('due'))))
+      .prepare();
+  const writes = {
+    promise: db
+      .update(promises)
+      .set({
+        expectedOn: raw('expectedOn'),
+        dueOn: raw('dueOn'),
+        state: raw('state'),
+        deliveredQuantity: raw('deliveredQuantity'),
+        deliveredOn: raw('deliveredOn'),
+        paidMinor: raw('paidMinor'),
+        paymentDueOn: raw('paymentDueOn'),
+        cancelReason: raw('cancelReason'),
+        cancelledBy: raw('cancelledBy'),
+        cancelledAt: raw('cancelledAt'),
+        updatedAt: raw('updatedAt'),
+        version: sql`${promises.version} + 1`,
+      })
+      .where(
+        and(
+          eq(promises.requestId, id),
+          eq(promises.state, p('beforeState')),
+          eq(promises.deliveredQuantity, p('beforeDelivered')),
+          eq(promises.paidMinor, p('beforePaid')),
+          eq(promises.dueOn, p('beforeDueOn')),
+        ),
+      )
+      .prepare(),
+    delivery: db
+      .insert(promiseDeliveries)
+      .values({
+        requestId: p('requestId'),
+        deliveredOn: p('deliveredOn'),
+        quantity: p('quantity'),
+        recordedBy: p('recordedBy'),
+        at: p('at'),
+      })
+      .prepare(),
+    slip: db
+      .insert(promiseSlips)
+      .values({
+        requestId: p('requestId'),
+        expectedOn: p('expectedOn'),
+        reason: p('reason'),
+        recordedBy: p('recordedBy'),
+        at: p('at'),
+      })
+      .prepare(),
+    issue: db
+      .insert(promiseQualityIssues)
+      .values({
+        requestId: p('requestId'),
+        reportedOn: p('reportedOn'),
+        kind: p('kind'),
+        note: p('note'),
+        quantity: p('quantity'),
+        recordedBy: p('recordedBy'),
+        at: p('at'),
+      })
+      .prepare(),
+    payment: db
+      .insert(promisePayments)
+      .values({
+        requestId: p('requestId'),
+        paidOn: p('paidOn'),
+        amountMinor: p('amountMinor'),
+        recordedBy: p('recordedBy'),
+        at: p('at'),
+      })
+      .prepare(),
+    clearAsks: db
+      .update(promises)
+      .set({ askedOnTrackAt: null, askedDueAt: null, remindedAt: null })
+      .where(eq(promises.requestId, id))
+      .prepare(),
+    claimAsk: {
+      on_track: claimAsk('askedOnTrackAt'),
+      due: claimAsk('askedDueAt'),
+      reminder: claimAsk('remindedAt'),
+    },
+    setDueMessageTs: db
+      .update(promises)
+      .set({ dueMessageTs: raw('ts') })
+      .where(eq(promises.requestId, id))
+      .prepare(),
+  };
+  return { reads, writes };
 }
 
 function toPromise(

@@ -135,7 +135,12 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
       return toRequest(row, so, ap);
     },
 
-    saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null {
+    saveRevision(
+      before: CommitRequest,
+      plan: RevisionPlan,
+      at: Date,
+      escalated: ReadonlySet<string> = new Set(),
+    ): CommitRequest | null {
       const moved = db
         .update(requests)
         .set({
@@ -170,6 +175,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
             proposedAt: null,
             proposedSplit: null,
             retiredAt: null,
+            ...(escalated.has(r.functionId) ? { escalatedAt: at } : {}),
           })
           .where(eq(signOffs.id, id))
           .run();
@@ -201,6 +207,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
               approvalsNeeded: r.approvalsNeeded,
               requiredBy: [...r.requiredBy],
               askedAt: at,
+              escalatedAt: escalated.has(r.functionId) ? at : null,
             })
             .run();
       }

@@ -196,16 +196,29 @@ function openProposal(
  * The seller accepts a proposed date: the delivery date moves, that function counts as approved,
  * other functions' approvals stand and undecided ones still decide (now on the new date).
  */
-export function acceptCounter(request: CommitRequest, input: CounterAnswer): NegotiationResult {
+/**
+ * The seller accepts a proposed date (or split plan): the date moves and the proposer's function
+ * counts as approved. Unless `overAtNewDate` (the capacity verdict at the accepted date or parts
+ * is `over`): a request over capacity is approved only with a reason, and a proposal gives none,
+ * so the proposer's sign-off goes back to pending for an owner to Approve with a reason.
+ */
+export function acceptCounter(
+  request: CommitRequest,
+  input: CounterAnswer & { readonly overAtNewDate?: boolean },
+): NegotiationResult {
   const open = openProposal(request, input);
   if (!open.ok) return open;
   const { signOff } = open;
   const { at } = input;
-  const approvals = signOff.approvals.some((a) => a.userId === signOff.proposal.userId)
-    ? signOff.approvals
-    : // The proposal's note explained the date; it is not a condition of the approval (the history keeps it).
-      [...signOff.approvals, { userId: signOff.proposal.userId, at, conditions: null }];
-  const decided: SignOff = { ...signOff, approvals, status: 'approved', decidedAt: at, proposal: null };
+  const stillOver = input.overAtNewDate === true;
+  const approvals =
+    stillOver || signOff.approvals.some((a) => a.userId === signOff.proposal.userId)
+      ? signOff.approvals
+      : // The proposal's note explained the date; it is not a condition of the approval (the history keeps it).
+        [...signOff.approvals, { userId: signOff.proposal.userId, at, conditions: null }];
+  const decided: SignOff = stillOver
+    ? { ...signOff, proposal: null }
+    : { ...signOff, approvals, status: 'approved', decidedAt: at, proposal: null };
   // An accepted split is one promise in parts: the request keeps its quantity, is due on the last
   // part's date, and each part loads its own week.
   const split = signOff.proposal.split ?? null;
@@ -222,6 +235,7 @@ export function acceptCounter(request: CommitRequest, input: CounterAnswer): Neg
       signOffId: signOff.id,
       date: signOff.proposal.date,
       ...(split ? { split } : {}),
+      ...(stillOver ? { overCapacity: true } : {}),
     },
   ];
   if (next.signOffs.every((s) => s.status === 'approved')) {

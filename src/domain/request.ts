@@ -212,6 +212,8 @@ export type RequestEvent =
       readonly date: IsoDate;
       /** The split plan accepted with it: one promise delivered in these parts. */
       readonly split?: readonly SplitPart[];
+      /** Still over capacity at the accepted date: the proposer's sign-off was asked again. */
+      readonly overCapacity?: true;
     }
   | {
       readonly type: 'counter.declined';

@@ -5,11 +5,12 @@
 import { promiseRoles } from '../config.js';
 import { type IsoDate, localDate } from '../domain/calendar.js';
 import { type CapacityCheck, capacityLevel } from '../domain/capacity.js';
-import type { RequestFacts } from '../domain/request.js';
+import type { CommitRequest, LifecycleEvent, RequestFacts } from '../domain/request.js';
 import type { RequiredSignOff } from '../domain/revision.js';
-import { route, withCapacityGate } from '../domain/routing.js';
+import { quorumUnreachable, route, withCapacityGate } from '../domain/routing.js';
 import { type RawRequestInput, type RequestField, validateRequestInput } from '../domain/validation.js';
 import type { ServiceDeps } from './deps.js';
+import type { Notification } from './notifications.js';
 
 export type ValidateResult =
   | { readonly ok: true; readonly facts: RequestFacts }
@@ -91,4 +92,50 @@ export function validateAndRoute(
   const validated = validateFacts(deps, raw, at);
   if (!validated.ok) return validated;
   return { ok: true, facts: validated.facts, required: routeFacts(deps, validated.facts, at, check) };
+}
+
+/**
+ * The functions among `routed` with fewer owners (groups expanded, the seller excluded) than
+ * approvals: they can never clear this seller's request, so leadership is told at once instead
+ * of the request waiting until it expires. Submission and revision both ask this.
+ */
+export function unreachableQuorums(
+  deps: ServiceDeps,
+  sellerId: string,
+  routed: readonly {
+    readonly functionId: string;
+    readonly owners: readonly string[];
+    readonly approvalsNeeded: number;
+  }[],
+): Set<string> {
+  const members = (id: string) => deps.groups?.members(id) ?? [];
+  return new Set(routed.filter((r) => quorumUnreachable(r, sellerId, members)).map((r) => r.functionId));
+}
+
+/** The escalation events and leadership notices for the stored sign-offs of `stuck` functions. */
+export function quorumEscalations(
+  deps: ServiceDeps,
+  request: CommitRequest,
+  stuck: ReadonlySet<string>,
+  at: Date,
+): { readonly events: LifecycleEvent[]; readonly notifications: Notification[] } {
+  const events: LifecycleEvent[] = [];
+  const notifications: Notification[] = [];
+  for (const s of request.signOffs.filter((s) => stuck.has(s.functionId))) {
+    events.push({
+      type: 'signoff.escalated',
+      at,
+      signOffId: s.id,
+      functionId: s.functionId,
+      reason: 'quorum_unreachable',
+    });
+    if (deps.config.leadership.length)
+      notifications.push({
+        kind: 'leadership.escalate',
+        requestId: request.id,
+        signOffId: s.id,
+        reason: 'quorum_unreachable',
+      });
+  }
+  return { events, notifications };
 }

@@ -2,6 +2,7 @@
 // one pure transition, and writes state + events + outbox in one transaction.
 
 import type { IsoDate } from '../domain/calendar.js';
+import { capacityLevel } from '../domain/capacity.js';
 import {
   acceptCounter,
   checkOwner,
@@ -134,10 +135,26 @@ export function answerCounter(
   input: { signOffId: number; actorId: string; accept: boolean; version?: number },
 ): NegotiateResult {
   const { accept, ...answer } = input;
+  let stillOver = false;
   return run(
     deps,
     { signOffId: input.signOffId },
-    (request, at) => (accept ? acceptCounter : declineCounter)(request, { ...answer, at }),
+    (request, at) => {
+      if (!accept) return declineCounter(request, { ...answer, at });
+      // The verdict at the accepted date (or parts), in this transaction, decides whether the
+      // proposer's sign-off may count as approved (see acceptCounter).
+      const proposal = request.signOffs.find((s) => s.id === input.signOffId)?.proposal;
+      const moved = proposal
+        ? {
+            ...request,
+            facts: { ...request.facts, deliveryDate: proposal.date },
+            split: proposal.split ?? request.split ?? null,
+          }
+        : request;
+      stillOver =
+        proposal !== null && proposal !== undefined && capacityLevel(liveCheck(deps, moved)) === 'over';
+      return acceptCounter(request, { ...answer, at, overAtNewDate: stillOver });
+    },
     (before, after) => [
       ...updateAll(after),
       { kind: 'parent.update', requestId: after.id },
@@ -151,6 +168,7 @@ export function answerCounter(
                 signOffId: input.signOffId,
                 from: before.facts.deliveryDate,
                 to: after.facts.deliveryDate,
+                ...(stillOver ? { stillOver: true as const } : {}),
               },
             },
           ]

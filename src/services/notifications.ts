@@ -94,7 +94,14 @@ export type PromiseNotification =
 
 /** What a thread notice tells: each is rendered from the request's current state. */
 export type ThreadNotice =
-  | { readonly type: 'date_moved'; readonly signOffId: number; readonly from: string; readonly to: string }
+  | {
+      readonly type: 'date_moved';
+      readonly signOffId: number;
+      readonly from: string;
+      readonly to: string;
+      /** Still over capacity at the new date: the proposer's function must approve with a reason. */
+      readonly stillOver?: true;
+    }
   | { readonly type: 'withdrawn' }
   | { readonly type: 'overridden' }
   | {

@@ -118,8 +118,15 @@ export interface RequestStore {
   /**
    * Stores a revision (new version, facts, reset/added/retired sign-offs) if the request is still
    * pending at the version it was planned from; returns the reloaded request, or null if not.
+   * The reset or added sign-offs of `escalated` functions are marked escalated at `at` (leadership
+   * is told at once: a quorum that cannot be met), so the schedule does not escalate them again.
    */
-  saveRevision(before: CommitRequest, plan: RevisionPlan, at: Date): CommitRequest | null;
+  saveRevision(
+    before: CommitRequest,
+    plan: RevisionPlan,
+    at: Date,
+    escalated?: ReadonlySet<string>,
+  ): CommitRequest | null;
   appendEvents(requestId: number, events: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void;
   /** A request's events in the order they happened (for `/commit show`). */
   history(requestId: number): StoredEvent[];

@@ -6,7 +6,7 @@ import { planRevision, type RevisionRefusal } from '../domain/revision.js';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { capacityUpdatesFor, checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
-import { routeFacts, validateFacts } from './intake.js';
+import { quorumEscalations, routeFacts, unreachableQuorums, validateFacts } from './intake.js';
 import type { Notification } from './notifications.js';
 import { authority } from './owners.js';
 import type { StoredEvent } from './ports.js';
@@ -89,7 +89,16 @@ export function reviseRequest(
       changesRequested: changesRequestedSinceRevision(store.history(before.id)),
     });
     if (!plan.ok) return { ...plan, request: before };
-    const saved = store.saveRevision(before, plan, at);
+    // Re-routing can add a function (or re-ask one with new owners) that this seller's request
+    // can never clear: leadership is told at once, as at submission. One that was already
+    // unreachable before the revision was escalated then and is not escalated twice.
+    const wasStuck = unreachableQuorums(deps, before.sellerId, before.signOffs);
+    const stuck = new Set(
+      [...unreachableQuorums(deps, before.sellerId, [...plan.reset, ...plan.add])].filter(
+        (f) => !wasStuck.has(f),
+      ),
+    );
+    const saved = store.saveRevision(before, plan, at, stuck);
     if (!saved) {
       const current = store.loadRequest(before.id);
       return {
@@ -139,6 +148,9 @@ export function reviseRequest(
       }
     }
     store.appendEvents(after.id, events);
+    const escalations = quorumEscalations(deps, after, stuck, at);
+    store.appendEvents(after.id, escalations.events);
+    notifications.push(...escalations.notifications);
     notifications.push(...capacityUpdatesFor(deps, [before.facts, after.facts]));
     outbox.enqueue(notifications, at);
     return { ok: true, request: after };

@@ -1,13 +1,12 @@
 import { type Actor, actorIdOf } from '../domain/actor.js';
 import { localDate } from '../domain/calendar.js';
 import { type FastLaneVerdict, fastLaneVerdict } from '../domain/fast-lane.js';
-import type { CommitRequest, LifecycleEvent, RequestEvent } from '../domain/request.js';
-import { quorumUnreachable } from '../domain/routing.js';
+import type { CommitRequest, RequestEvent } from '../domain/request.js';
 import type { RawRequestInput, RequestField } from '../domain/validation.js';
 import { capacityUpdatesFor, checkCapacity } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import { homeUpdatesFor } from './home.js';
-import { routeFacts, validateFacts } from './intake.js';
+import { quorumEscalations, routeFacts, unreachableQuorums, validateFacts } from './intake.js';
 import type { Notification } from './notifications.js';
 
 export interface SubmitRequestInput {
@@ -63,12 +62,7 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       : undefined;
     const fastLane = lane?.cleared ? lane.reasons : null;
     const required = fastLane ? [] : routeFacts(deps, facts, at, capacityCheck);
-    // A function with fewer owners (besides the seller) than approvals can never clear this
-    // request: leadership is told at once instead of the request waiting until it expires.
-    const members = (id: string) => deps.groups?.members(id) ?? [];
-    const stuck = new Set(
-      required.filter((r) => quorumUnreachable(r, input.sellerId, members)).map((r) => r.functionId),
-    );
+    const stuck = unreachableQuorums(deps, input.sellerId, required);
     const created = store.insertRequest({
       capacityCheck,
       sellerId: input.sellerId,
@@ -100,23 +94,9 @@ export function submitRequest(deps: ServiceDeps, input: SubmitRequestInput): Sub
       })),
     ];
     if (created.status === 'approved') notifications.push({ kind: 'seller.outcome', requestId: created.id });
-    for (const s of created.signOffs.filter((s) => stuck.has(s.functionId))) {
-      const event: LifecycleEvent = {
-        type: 'signoff.escalated',
-        at,
-        signOffId: s.id,
-        functionId: s.functionId,
-        reason: 'quorum_unreachable',
-      };
-      store.appendEvents(created.id, [event]);
-      if (config.leadership.length)
-        notifications.push({
-          kind: 'leadership.escalate',
-          requestId: created.id,
-          signOffId: s.id,
-          reason: 'quorum_unreachable',
-        });
-    }
+    const escalations = quorumEscalations(deps, created, stuck, at);
+    store.appendEvents(created.id, escalations.events);
+    notifications.push(...escalations.notifications);
     notifications.push(...homeUpdatesFor(created, config.leadership, input.sellerId));
     // The week's load changed: the other open requests loading it show the new figures.
     notifications.push(...capacityUpdatesFor(deps, [created.facts]));

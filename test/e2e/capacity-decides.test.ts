@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import type { Config } from '../../src/config.js';
 import type { CapacityCheck } from '../../src/domain/capacity.js';
-import { ACTIONS, CALLBACKS, OVER_CAPACITY_BLOCKS } from '../../src/slack/ids.js';
+import { ACTIONS, CALLBACKS, OVER_CAPACITY_BLOCKS, PROPOSE_BLOCKS } from '../../src/slack/ids.js';
 import { assertValidMessage, assertValidModal } from '../support/block-kit.js';
 import { exampleConfig, exampleConfigObject } from '../support/config.js';
 import { blockAction, stateValue, viewSubmission } from '../support/fixtures.js';
@@ -233,6 +233,108 @@ describe('never silently over capacity', () => {
       "SELECT request_id, required_by FROM sign_offs WHERE function_id = 'people'",
     );
     expect(people).toEqual([{ request_id: 1, required_by: '["over capacity"]' }]);
+  });
+});
+
+describe('an accepted date that is still over capacity', () => {
+  it('when the seller accepts a proposed date at which the request is still over then it is not cleared: the proposer is asked again and must approve with a reason', async () => {
+    await start(exampleConfig(OPS_ONLY));
+    await submit(600); // 600 of 500 in any week: over at every date
+    const ask = await opsAsk('CG-1');
+    await h.click('U0OPS1', ACTIONS.proposeDate, button(ask, ACTIONS.proposeDate), tsOf(ask));
+    const [opened] = await h.standIn.waitFor('views.open');
+    const view = opened?.args.view as { private_metadata: string };
+    await h.slack.interaction(
+      viewSubmission({
+        userId: 'U0OPS1',
+        callbackId: CALLBACKS.proposeDateModal,
+        privateMetadata: view.private_metadata,
+        values: {
+          [PROPOSE_BLOCKS.date]: { [`${PROPOSE_BLOCKS.date}_input`]: stateValue.date('2027-01-20') },
+        },
+      }),
+    );
+    const [dm] = await h.standIn.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        String(c.args.channel).startsWith('D') &&
+        text(c.args.blocks).includes(ACTIONS.counterAccept),
+    );
+    await h.slack.interaction(
+      blockAction({
+        userId: 'U0SELLER',
+        actionId: ACTIONS.counterAccept,
+        value: button(dm as RecordedCall, ACTIONS.counterAccept),
+        channelId: String(dm?.args.channel),
+        messageTs: tsOf(dm as RecordedCall),
+      }),
+    );
+    const [answer] = await h.standIn.waitFor('response_url');
+    expect(String(answer?.args.text)).toContain('still over capacity on that date');
+    const [notice] = await h.standIn.waitFor(
+      (c) => typeof c.args.thread_ts === 'string' && String(c.args.text).includes('delivery date moved'),
+    );
+    expect(String(notice?.args.text)).toContain(
+      'CG-1 is still over capacity on the new date, so that proposal is not an approval: an owner of Operations must Approve and give a reason',
+    );
+    expect(String(notice?.args.text)).toContain('Still to decide, on the new date: Operations');
+    expect(query('SELECT status, delivery_date AS d FROM requests')).toEqual([
+      { status: 'pending', d: '2027-01-20' },
+    ]);
+    expect(query('SELECT status, proposed_date AS p FROM sign_offs')).toEqual([
+      { status: 'pending', p: null },
+    ]);
+    expect(query('SELECT count(*) AS n FROM sign_off_approvals')).toEqual([{ n: 0 }]);
+    expect(eventsOf(1, 'counter.accepted').map((e) => e.data)).toEqual([
+      expect.objectContaining({ date: '2027-01-20', overCapacity: true }),
+    ]);
+    expect(eventsOf(1, 'request.approved')).toEqual([]);
+
+    // The card asks again; a plain Approve asks for the reason, and with one it clears.
+    await cardSays(tsOf(ask), ACTIONS.approve);
+    const res = await approveOverCapacity('CG-1', 'Overtime on line 2 in January');
+    expect(res.status).toBe(200);
+    await sellerTold('CG-1');
+    expect(statusOf(1)).toBe('approved');
+    everyMessageIsValid();
+  });
+
+  it('when the seller accepts a proposed date at which it fits then the proposer counts as approved and it clears', async () => {
+    await start(exampleConfig(OPS_ONLY));
+    await submit(400, '2026-12-16');
+    await submit(400, '2026-12-16'); // CG-2: tight (800 of 500 counting CG-1 pending), fits in January
+    const ask = await opsAsk('CG-2');
+    await h.click('U0OPS1', ACTIONS.proposeDate, button(ask, ACTIONS.proposeDate), tsOf(ask));
+    const [opened] = await h.standIn.waitFor('views.open');
+    const view = opened?.args.view as { private_metadata: string };
+    await h.slack.interaction(
+      viewSubmission({
+        userId: 'U0OPS1',
+        callbackId: CALLBACKS.proposeDateModal,
+        privateMetadata: view.private_metadata,
+        values: {
+          [PROPOSE_BLOCKS.date]: { [`${PROPOSE_BLOCKS.date}_input`]: stateValue.date('2027-01-20') },
+        },
+      }),
+    );
+    const [dm] = await h.standIn.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        String(c.args.channel).startsWith('D') &&
+        text(c.args.blocks).includes(ACTIONS.counterAccept),
+    );
+    await h.slack.interaction(
+      blockAction({
+        userId: 'U0SELLER',
+        actionId: ACTIONS.counterAccept,
+        value: button(dm as RecordedCall, ACTIONS.counterAccept),
+        channelId: String(dm?.args.channel),
+        messageTs: tsOf(dm as RecordedCall),
+      }),
+    );
+    await sellerTold('CG-2');
+    expect(statusOf(2)).toBe('approved');
+    expect(eventsOf(2, 'counter.accepted').map((e) => e.data.overCapacity)).toEqual([undefined]);
   });
 });
 

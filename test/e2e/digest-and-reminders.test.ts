@@ -62,7 +62,7 @@ describe('scheduled jobs', () => {
     // Screen readers get the chart's figures (files.getUploadURLExternal documents alt_txt).
     const [asked] = h.standIn.callsTo('files.getUploadURLExternal');
     expect(String(asked?.args.alt_txt)).toMatch(
-      /^Two line charts over the 8 weeks starting .+ Requests in: /,
+      /^Six line charts, one per link of the chain, over the 8 weeks from .+ Sales: requests in: .+ Leadership: escalations: /,
     );
     everyMessageIsValid();
   });

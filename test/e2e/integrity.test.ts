@@ -19,7 +19,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/slack-stand-in.js';
 import { closeDb, createDb, MIGRATIONS_FOLDER } from '../../src/db/create-db.js';
-import { ACTIONS, CALLBACKS, OVERRIDE_BLOCKS, REJECT_BLOCKS } from '../../src/slack/ids.js';
+import { ACTIONS, CALLBACKS, CHANGES_BLOCKS, OVERRIDE_BLOCKS, REJECT_BLOCKS } from '../../src/slack/ids.js';
 import { exampleConfig } from '../support/config.js';
 import {
   blockAction,
@@ -534,6 +534,43 @@ describe('hole 5: a quorum that can never be met waited silently', () => {
     expect(textOf(escalation)).toContain('needs 2 distinct approvals');
     const opened = h.standIn.callsTo('conversations.open').map((c) => c.args.users);
     expect(opened).toContain('U0CEO');
+    expect(
+      query(
+        "SELECT s.function_id AS fn, s.escalated_at IS NOT NULL AS escalated, e.data FROM sign_offs s LEFT JOIN events e ON e.sign_off_id = s.id AND e.type = 'signoff.escalated' ORDER BY s.id",
+      ),
+    ).toEqual([
+      { fn: 'operations', escalated: 0, data: null },
+      { fn: 'finance', escalated: 1, data: expect.stringContaining('quorum_unreachable') },
+    ]);
+  });
+
+  it("when a revision re-routes a finance owner's request to finance then leadership is told at once, as at submit", async () => {
+    await boot();
+    await h.submitRequest('U0FIN1', { productLineId: 'gadgets' });
+    const [ops] = await h.standIn.waitFor(isThread);
+    expect(query('SELECT function_id AS fn FROM sign_offs')).toEqual([{ fn: 'operations' }]);
+    await clickThread('U0OPS1', ACTIONS.requestChanges, ops as RecordedCall);
+    const meta = await modalOpened(CALLBACKS.changesModal);
+    await submitModal('U0OPS1', CALLBACKS.changesModal, meta, text(CHANGES_BLOCKS.reason, 'Bigger order?'));
+    await h.standIn.waitFor((c) => isDm(c) && textOf(c).includes('asks you to change'));
+
+    const revised = await h.slack.interaction(
+      viewSubmission({
+        userId: 'U0FIN1',
+        callbackId: CALLBACKS.requestModal,
+        privateMetadata: JSON.stringify({ channel: null, revise: requestMeta(1) }),
+        values: h.requestValues({ productLineId: 'gadgets', value: '60000' }),
+      }),
+    );
+    expect(revised.status).toBe(200);
+    await h.standIn.waitFor((c) => isThread(c) && textOf(c).includes('CG-1 v2'));
+    await h.runtime.dispatcher.drain();
+    const escalations = h.standIn.calls.filter(
+      (c) => c.method === 'chat.postMessage' && textOf(c).includes('can never be cleared by Finance'),
+    );
+    expect(escalations).toHaveLength(1);
+    expect(textOf(escalations[0])).toContain('needs 2 distinct approvals');
+    expect(h.standIn.callsTo('conversations.open').map((c) => c.args.users)).toContain('U0CEO');
     expect(
       query(
         "SELECT s.function_id AS fn, s.escalated_at IS NOT NULL AS escalated, e.data FROM sign_offs s LEFT JOIN events e ON e.sign_off_id = s.id AND e.type = 'signoff.escalated' ORDER BY s.id",

@@ -6,7 +6,7 @@ import type { Config } from '../../src/config.js';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createOutbox } from '../../src/db/outbox-repo.js';
-import { createPromiseStore } from '../../src/db/promise-repo.js';
+import { ConcurrentPromiseError, createPromiseStore } from '../../src/db/promise-repo.js';
 import { createRequestStore } from '../../src/db/request-repo.js';
 import { events, outbox, promiseDeliveries, promiseSlips, promises } from '../../src/db/schema.js';
 import { userActor } from '../../src/domain/actor.js';
@@ -382,5 +382,37 @@ describe('steps', () => {
       )
       .all('gadgets', '2027-01-01', '2027-04-01') as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('promises_line_open_idx');
+  });
+});
+
+describe('the promise store', () => {
+  it('when a copy loaded before another change is saved then it is refused and writes nothing', () => {
+    const id = cleared();
+    const stale = deps.promises.loadPromise(id);
+    if (!stale) throw new Error('no promise');
+    recordDelivery(deps, { requestId: id, actor: ops, quantity: 10 });
+    const entry = { deliveredOn: '2026-12-14', quantity: 5, recordedBy: 'U0OPS1', at: clock.now() };
+    const withEntry = (p: typeof stale) => ({
+      ...p,
+      state: 'partly_delivered' as const,
+      deliveries: [...p.deliveries, entry],
+    });
+    const deliveries = () =>
+      db
+        .select()
+        .from(promiseDeliveries)
+        .all()
+        .map((d) => d.quantity);
+
+    expect(() => deps.promises.savePromise(stale, withEntry(stale), clock.now())).toThrow(
+      ConcurrentPromiseError,
+    );
+    expect(deliveries()).toEqual([10]);
+
+    const fresh = deps.promises.loadPromise(id);
+    if (!fresh) throw new Error('no promise');
+    deps.promises.savePromise(fresh, withEntry(fresh), clock.now());
+    expect(deliveries()).toEqual([10, 5]);
+    expect(deps.promises.loadPromise(id)?.deliveries.map((d) => d.at)).toEqual([clock.now(), clock.now()]);
   });
 });

@@ -6,6 +6,9 @@ import { formatDay } from '../../src/domain/calendar.js';
 import { formatMoney } from '../../src/domain/money.js';
 import type { CommitRequest } from '../../src/domain/request.js';
 import { renderContext } from '../../src/slack/delivery/dispatch.js';
+import { buildThreadNotice } from '../../src/slack/views/negotiation-messages.js';
+import { buildProposeDateModal } from '../../src/slack/views/negotiation-modals.js';
+import { refusalText } from '../../src/slack/views/refusals.js';
 import { buildOutcomeDm, buildParentMessage } from '../../src/slack/views/request-messages.js';
 import { exampleConfigObject } from '../support/config.js';
 
@@ -58,5 +61,24 @@ describe('locale', () => {
     expect(json).toContain('Fr., 15. Jan. 2027');
     expect(parent.text).toContain('by Fr., 15. Jan. 2027, 1.234,00\u00a0€');
     expect(buildOutcomeDm(request, ctx, null).text).toContain('deliver by Fr., 15. Jan. 2027.');
+  });
+
+  it('when a de-DE install moves a date, offers to propose one or refuses one then the dates are German', () => {
+    const ctx = renderContext(parseConfig({ ...exampleConfigObject(), locale: 'de-DE', currency: 'EUR' }));
+    const notice = buildThreadNotice(
+      request,
+      { type: 'date_moved', signOffId: 7, from: '2027-01-15', to: '2027-02-05' },
+      ctx,
+    );
+    expect(notice.text).toContain('from Fr., 15. Jan. 2027 to *Fr., 5. Feb. 2027*');
+    expect(JSON.stringify(notice.blocks)).toContain('Fr., 5. Feb. 2027');
+
+    const meta = { s: 7, v: 1, k: 'k', channel: 'C0REQUESTS', thread: '1.2' };
+    const modal = buildProposeDateModal(meta, 'Operations', request, ctx);
+    expect(JSON.stringify(modal.blocks)).toContain('asks for delivery by *Fr., 15. Jan. 2027*');
+
+    expect(refusalText({ reason: 'date_not_later', current: '2027-01-15' }, 4, ctx)).toBe(
+      'Propose a date later than the requested Fr., 15. Jan. 2027.',
+    );
   });
 });

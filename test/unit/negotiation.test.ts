@@ -99,6 +99,30 @@ describe('proposing a date', () => {
     });
   });
 
+  it("when the seller accepts a date that is still over capacity then the date moves but the sign-off stays pending without the proposer's approval", () => {
+    const proposed = proposeDate(twoFunctions(), {
+      signOffId: 1,
+      actorId: 'U_OPS',
+      date: '2026-12-20',
+      note: null,
+      at,
+    });
+    if (!proposed.ok) throw new Error(proposed.reason);
+    const accepted = acceptCounter(proposed.request, {
+      signOffId: 1,
+      actorId: 'U_SELLER',
+      at,
+      overAtNewDate: true,
+    });
+    if (!accepted.ok) throw new Error(accepted.reason);
+    expect(accepted.request.facts.deliveryDate).toBe('2026-12-20');
+    expect(accepted.request.signOffs[0]).toMatchObject({ status: 'pending', approvals: [], proposal: null });
+    expect(accepted.request.status).toBe('pending');
+    expect(accepted.events).toEqual([
+      expect.objectContaining({ type: 'counter.accepted', overCapacity: true }),
+    ]);
+  });
+
   it('when the seller declines then the request is rejected with the proposal as the reason', () => {
     const proposed = proposeDate(twoFunctions(), {
       signOffId: 2,

@@ -84,19 +84,27 @@ const fallbacks: Record<string, string> = {
   'changes DM': buildChangesDm(request(), signOff(), 'split the order', null).text,
   reminder: buildReminderMessage(request(), signOff(), 8).text,
   escalation: buildEscalationMessage(request(), signOff(), 24, ctx, null).text,
-  'notice: date moved': buildThreadNotice(request(), {
-    type: 'date_moved',
-    signOffId: 7,
-    from: '2027-01-15',
-    to: '2027-02-05',
-  }).text,
-  'notice: withdrawn': buildThreadNotice(request({ status: 'withdrawn' }), { type: 'withdrawn' }).text,
-  'notice: changes requested': buildThreadNotice(request(), {
-    type: 'changes_requested',
-    signOffId: 7,
-    userId: 'U0OPS1',
-    reason: 'split the order',
-  }).text,
+  'notice: date moved': buildThreadNotice(
+    request(),
+    {
+      type: 'date_moved',
+      signOffId: 7,
+      from: '2027-01-15',
+      to: '2027-02-05',
+    },
+    ctx,
+  ).text,
+  'notice: withdrawn': buildThreadNotice(request({ status: 'withdrawn' }), { type: 'withdrawn' }, ctx).text,
+  'notice: changes requested': buildThreadNotice(
+    request(),
+    {
+      type: 'changes_requested',
+      signOffId: 7,
+      userId: 'U0OPS1',
+      reason: 'split the order',
+    },
+    ctx,
+  ).text,
   'delivery failure': buildDeliveryFailureDm({
     request: request(),
     failedKind: 'seller.outcome',

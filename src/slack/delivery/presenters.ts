@@ -264,7 +264,7 @@ export const presenters: Presenters = {
     return d.post(
       `notice:${request.id}:${digest}`,
       inThread(d.parent(request)),
-      buildThreadNotice(request, n.notice),
+      buildThreadNotice(request, n.notice, d.ctx),
     );
   },
 

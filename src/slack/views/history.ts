@@ -40,7 +40,9 @@ function describe(e: StoredEvent, request: CommitRequest, ctx: RenderContext): s
     case 'signoff.changes_requested':
       return `${who} asked for changes for ${label}${onBehalf}: ${escapeText(str(d.reason))}`;
     case 'counter.accepted':
-      return `${who} accepted ${str(d.date)} (${label})`;
+      return `${who} accepted ${str(d.date)} (${label})${
+        d.overCapacity === true ? '; still over capacity there, so asked again' : ''
+      }`;
     case 'counter.declined':
       return `${who} declined ${str(d.date)} (${label})`;
     case 'request.revised': {

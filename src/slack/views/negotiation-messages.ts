@@ -63,16 +63,26 @@ export function buildCounterDm(
   };
 }
 
-export function buildThreadNotice(request: CommitRequest, notice: ThreadNotice): SlackMessage {
+export function buildThreadNotice(
+  request: CommitRequest,
+  notice: ThreadNotice,
+  ctx: RenderContext,
+): SlackMessage {
   const ref = requestRef(request.id);
   let text = '';
   switch (notice.type) {
     case 'date_moved': {
       const by = request.signOffs.find((s) => s.id === notice.signOffId);
       const waiting = request.signOffs.filter((s) => s.status === 'pending');
-      text = `:calendar: *${ref}'s delivery date moved* from ${formatDate(notice.from)} to *${formatDate(notice.to)}*: the seller accepted the date ${escapeText(
+      text = `:calendar: *${ref}'s delivery date moved* from ${formatDate(notice.from, ctx.locale)} to *${formatDate(notice.to, ctx.locale)}*: the seller accepted the date ${escapeText(
         by?.label ?? 'a function',
-      )} proposed. Approvals already given stand.${
+      )} proposed.${
+        notice.stillOver
+          ? ` :warning: ${ref} is still over capacity on the new date, so that proposal is not an approval: an owner of ${escapeText(
+              by?.label ?? 'that function',
+            )} must Approve and give a reason (or propose another date).`
+          : ''
+      } Approvals already given stand.${
         waiting.length
           ? ` Still to decide, on the new date: ${waiting.map((s) => `${escapeText(s.label)} (${s.owners.map(mentionOwner).join(' ')})`).join(', ')}.`
           : ''

@@ -13,6 +13,7 @@ import {
 } from '../ids.js';
 import { LIMITS, TEXT_LIMITS } from '../limits.js';
 import { clamp, escapeText, formatDate } from '../mrkdwn.js';
+import type { RenderContext } from './render-context.js';
 
 const plain = (text: string, max: number = LIMITS.plainText) => ({
   type: 'plain_text' as const,
@@ -75,11 +76,12 @@ export function buildProposeDateModal(
   meta: RejectModalMeta,
   label: string,
   request: CommitRequest,
+  ctx: Pick<RenderContext, 'locale'>,
   suggestedDate?: string,
 ): ModalView {
   return modal(CALLBACKS.proposeDateModal, 'Propose a date', 'Propose', meta, [
     intro(
-      `*${requestRef(request.id)}* asks for delivery by *${formatDate(request.facts.deliveryDate)}*. Propose the date ${escapeText(label)} can commit to instead; the seller accepts or declines it.`,
+      `*${requestRef(request.id)}* asks for delivery by *${formatDate(request.facts.deliveryDate, ctx.locale)}*. Propose the date ${escapeText(label)} can commit to instead; the seller accepts or declines it.`,
     ),
     {
       type: 'input',

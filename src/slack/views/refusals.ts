@@ -3,10 +3,13 @@ import type { NegotiationRefusal } from '../../domain/negotiation.js';
 import { requestRef } from '../../domain/request.js';
 import type { RevisionRefusal } from '../../domain/revision.js';
 import { escapeText, formatDate, mention, mentionOwner } from '../mrkdwn.js';
+import type { RenderContext } from './render-context.js';
 
+/** `ctx` carries the locale of the dates a refusal names (en-US without it). */
 export function refusalText(
   refusal: NegotiationRefusal | { readonly reason: 'over_capacity' },
   requestId: number | null,
+  ctx?: Pick<RenderContext, 'locale'>,
 ): string {
   const ref = requestId === null ? 'this request' : requestRef(requestId);
   switch (refusal.reason) {
@@ -42,7 +45,7 @@ export function refusalText(
     case 'awaiting_seller':
       return `${escapeText(refusal.signOff.label)} proposed another date for ${ref}; it waits for the seller's answer. Nothing was changed.`;
     case 'date_not_later':
-      return `Propose a date later than the requested ${formatDate(refusal.current)}.`;
+      return `Propose a date later than the requested ${formatDate(refusal.current, ctx?.locale)}.`;
     case 'not_seller':
       return `Only the seller of ${ref} (${mention(refusal.sellerId)}) can do that. Nothing was changed.`;
     case 'no_proposal':

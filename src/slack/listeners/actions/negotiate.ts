@@ -52,6 +52,7 @@ export function register(app: App, deps: ListenerDeps): void {
                   meta,
                   check.signOff.label,
                   check.request,
+                  deps.ctx,
                   suggestedFeasibleDate(check.request.capacityCheck, check.request.facts.deliveryDate),
                 ),
       });
@@ -72,8 +73,14 @@ export function register(app: App, deps: ListenerDeps): void {
       });
       if (!result.ok) return refuse(args, result);
       log.info(accept ? 'counter accepted' : 'counter declined', { request: result.request.id });
+      const stillAsked =
+        accept && result.request.signOffs.find((s) => s.id === button.s)?.status === 'pending';
       const text = accept
-        ? `Accepted: the delivery date is now ${formatDate(result.request.facts.deliveryDate)}. The owners are told in the thread.`
+        ? `Accepted: the delivery date is now ${formatDate(result.request.facts.deliveryDate, deps.ctx.locale)}.${
+            stillAsked
+              ? ' It is still over capacity on that date, so an owner must approve it with a reason.'
+              : ''
+          } The owners are told in the thread.`
         : 'Declined: the request is rejected. The owners are told in the thread.';
       // The seller's own DM: replace it so its Accept/Decline buttons are gone once answered.
       const blocks = [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }];

@@ -71,7 +71,7 @@ export function register(app: App, deps: ListenerDeps): void {
         });
         return;
       }
-      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
+      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null, deps.ctx));
       await ack();
     });
   });
@@ -93,7 +93,7 @@ export function register(app: App, deps: ListenerDeps): void {
         actorId: body.user.id,
         verdict: { kind: 'approve', conditions: meta.conditions, overCapacityReason: reason },
       });
-      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
+      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null, deps.ctx));
       await ack();
     });
   });
@@ -112,7 +112,8 @@ export function register(app: App, deps: ListenerDeps): void {
         date,
         note,
       });
-      if (!result.ok) return fail(ack, PROPOSE_BLOCKS.date, refusalText(result, result.request?.id ?? null));
+      if (!result.ok)
+        return fail(ack, PROPOSE_BLOCKS.date, refusalText(result, result.request?.id ?? null, deps.ctx));
       await ack();
     });
   });
@@ -131,7 +132,7 @@ export function register(app: App, deps: ListenerDeps): void {
         actorId: body.user.id,
         reason,
       });
-      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
+      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null, deps.ctx));
       await ack();
     });
   });
@@ -149,7 +150,7 @@ export function register(app: App, deps: ListenerDeps): void {
         actorId: body.user.id,
         reason: reason || null,
       });
-      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
+      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null, deps.ctx));
       await ack();
     });
   });
@@ -163,7 +164,7 @@ export function register(app: App, deps: ListenerDeps): void {
     if (!reason) return fail(ack, field, 'Give a reason: an override is on the record for everyone to read.');
     await guarded(deps, ack, field, 'override_modal', async () => {
       const result = overrideRequest(deps.services, { requestId: meta.r, actorId: body.user.id, reason });
-      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null));
+      if (!result.ok) return fail(ack, field, refusalText(result, result.request?.id ?? null, deps.ctx));
       await ack();
     });
   });
