@@ -468,13 +468,60 @@ interface WeekContext {
   readonly dayOf: (at: Date) => IsoDate;
   /** Each week's end (the next Monday 00:00 local) as an instant. */
   readonly weekEnds: ReadonlyMap<IsoDate, Date>;
+  readonly promises: PromiseIndex;
 }
 
 type Values = Map<string, number | null>;
 
-/** Promises that are live (not cancelled), due in [from, to]. */
-function dueIn(ps: readonly ScorePromise[], from: IsoDate, to: IsoDate): ScorePromise[] {
-  return ps.filter((p) => p.cancellation === null && p.promisedOn >= from && p.promisedOn <= to);
+/** The ISO week a day falls in, as a number (its Monday's day number; 1970-01-01 was a Thursday). */
+const weekKey = (day: IsoDate): number => {
+  const n = Math.round(dayNumber(day));
+  return n - ((((n + 3) % 7) + 7) % 7);
+};
+
+/**
+ * The live promises sorted once into the weeks each fact falls in, so that each of the nine
+ * weeks reads its own bucket instead of walking every promise again.
+ */
+interface PromiseIndex {
+  /** Live promises by the week they are due in (input order kept). */
+  readonly dueByWeek: ReadonlyMap<number, readonly ScorePromise[]>;
+  readonly deliveredInFullByWeek: ReadonlyMap<number, number>;
+  readonly issuesByWeek: ReadonlyMap<number, number>;
+  readonly receivedByWeek: ReadonlyMap<number, number>;
+  readonly paymentsDueByWeek: ReadonlyMap<number, number>;
+  /** Live promises delivered in full, with the day their payment falls due. */
+  readonly payable: readonly { readonly p: ScorePromise; readonly dueOn: IsoDate }[];
+}
+
+function indexPromises(promises: readonly ScorePromise[]): PromiseIndex {
+  const dueByWeek = new Map<number, ScorePromise[]>();
+  const deliveredInFullByWeek = new Map<number, number>();
+  const issuesByWeek = new Map<number, number>();
+  const receivedByWeek = new Map<number, number>();
+  const paymentsDueByWeek = new Map<number, number>();
+  const payable: { p: ScorePromise; dueOn: IsoDate }[] = [];
+  const add = (m: Map<number, number>, day: IsoDate, n: number) => {
+    const k = weekKey(day);
+    m.set(k, (m.get(k) ?? 0) + n);
+  };
+  for (const p of promises) {
+    if (p.cancellation !== null) continue;
+    const k = weekKey(p.promisedOn);
+    const list = dueByWeek.get(k);
+    if (list) list.push(p);
+    else dueByWeek.set(k, [p]);
+    const full = fullDeliveryDay(p);
+    if (full !== null) add(deliveredInFullByWeek, full, 1);
+    for (const i of p.issues) add(issuesByWeek, i.reportedOn, 1);
+    for (const pay of p.payments) add(receivedByWeek, pay.paidOn, pay.amountMinor);
+    if (full !== null) {
+      const dueOn = paymentDueDay(p, full);
+      add(paymentsDueByWeek, dueOn, p.valueMinor);
+      payable.push({ p, dueOn });
+    }
+  }
+  return { dueByWeek, deliveredInFullByWeek, issuesByWeek, receivedByWeek, paymentsDueByWeek, payable };
 }
 
 function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): PromisesKept {
@@ -482,7 +529,8 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   const sunday = plusDays(monday, 6);
   // A week's outcomes are judged as known now, but never "past due" before the week has passed.
   const today = input.today;
-  const due = dueIn(input.promises, monday, sunday);
+  const week = weekKey(monday);
+  const due = ctx.promises.dueByWeek.get(week) ?? [];
   let onTime = 0;
   let late = 0;
   let partly = 0;
@@ -514,7 +562,15 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   // today, if sooner), with a slip recorded by then that expects it after the promised day.
   const cutoff = earlierDay(today, sunday);
   const atRisk: PromisesKept['atRiskNext2Weeks'][number][] = [];
-  for (const p of dueIn(input.promises, plusDays(sunday, 1), plusDays(sunday, AT_RISK_DAYS))) {
+  const riskFrom = plusDays(sunday, 1);
+  const riskTo = plusDays(sunday, AT_RISK_DAYS);
+  const next: ScorePromise[] = [];
+  for (let k = weekKey(riskFrom); k <= weekKey(riskTo); k += 7) {
+    for (const p of ctx.promises.dueByWeek.get(k) ?? []) {
+      if (p.promisedOn >= riskFrom && p.promisedOn <= riskTo) next.push(p);
+    }
+  }
+  for (const p of next) {
     if (fullDeliveryDay(p, cutoff) !== null) continue;
     const known = p.slips.filter((s) => ctx.dayOf(s.at) <= cutoff);
     const last = known[known.length - 1];
@@ -536,29 +592,18 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   const overridden = via(['override']);
   const fastLane = via(['fast_lane']);
   // Delivered in full in the week: the delivery that completed it fell in the week.
-  let deliveredInFull = 0;
-  let issues = 0;
-  let paymentsDue = 0;
-  let received = 0;
+  const deliveredInFull = ctx.promises.deliveredInFullByWeek.get(week) ?? 0;
+  const issues = ctx.promises.issuesByWeek.get(week) ?? 0;
+  const paymentsDue = ctx.promises.paymentsDueByWeek.get(week) ?? 0;
+  const received = ctx.promises.receivedByWeek.get(week) ?? 0;
   let overdue = 0;
   const overdueCutoff = earlierDay(today, plusDays(sunday, 1));
-  for (const p of input.promises) {
-    if (p.cancellation !== null) continue;
-    const full = fullDeliveryDay(p);
-    if (full !== null && full >= monday && full <= sunday) deliveredInFull++;
-    for (const i of p.issues) if (i.reportedOn >= monday && i.reportedOn <= sunday) issues++;
-    for (const pay of p.payments)
-      if (pay.paidOn >= monday && pay.paidOn <= sunday) received += pay.amountMinor;
-    if (full !== null) {
-      const dueOn = paymentDueDay(p, full);
-      if (dueOn >= monday && dueOn <= sunday) paymentsDue += p.valueMinor;
-      // Overdue past terms at the week's end: the due day has passed and value is still unpaid.
-      if (dueOn < overdueCutoff) {
-        const paid = p.payments
-          .filter((x) => x.paidOn < overdueCutoff)
-          .reduce((s, x) => s + x.amountMinor, 0);
-        if (paid < p.valueMinor) overdue += p.valueMinor - paid;
-      }
+  for (const { p, dueOn } of ctx.promises.payable) {
+    // Overdue past terms at the week's end: the due day has passed and value is still unpaid.
+    if (dueOn < overdueCutoff) {
+      let paid = 0;
+      for (const x of p.payments) if (x.paidOn < overdueCutoff) paid += x.amountMinor;
+      if (paid < p.valueMinor) overdue += p.valueMinor - paid;
     }
   }
   const issuesPer = deliveredInFull ? round2(issues / deliveredInFull) : null;
@@ -1025,6 +1070,7 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     businessHoursBetween: (from, to) => tl.msBetween(from, to) / HOUR_MS,
     dayOf: (at) => tl.dayOf(at),
     weekEnds,
+    promises: indexPromises(input.promises),
   };
   for (const w of input.weeks) weekEnds.set(w.weekStart, weekBounds(w.weekStart, input.timeZone).end);
   const perWeek = input.weeks.map((w) => {

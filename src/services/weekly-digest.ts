@@ -8,7 +8,9 @@ import {
   computeTrendWeek,
   type Digest,
   type DigestInput,
+  type DigestSignOff,
   type TrendWeek,
+  type WeekRows,
   weekBounds,
 } from '../domain/digest.js';
 import {
@@ -135,16 +137,45 @@ export function buildWeeklyDigest(deps: DigestDeps, day: IsoDate): Digest {
   return { ...computeDigest(input), scoreboard: buildScoreboard(deps, day, horizon) };
 }
 
-/** Requests in, cleared, blocked and median decision time per function, for `weeks` weeks up to `day`'s. */
+/**
+ * The rows of consecutive weeks from one read of the whole span, split into weeks exactly as
+ * `reader.weekRows` would answer each (its events in id order, the requests and sign-offs they
+ * name). Only what the trend reads is kept per week: `askedByFunction` and `withConditions`
+ * stay those of the whole span.
+ */
+function splitWeeks(rows: WeekRows, bounds: readonly { start: Date; end: Date }[]): WeekRows[] {
+  return bounds.map(({ start, end }) => {
+    const from = start.getTime();
+    const to = end.getTime();
+    const within = (at: Date) => at.getTime() >= from && at.getTime() < to;
+    const submitted = rows.submitted.filter((r) => within(r.createdAt));
+    const events = rows.events.filter((e) => within(e.at));
+    const requests = new Map(submitted.map((r) => [r.id, r]));
+    const signOffs = new Map<number, DigestSignOff>();
+    for (const e of events) {
+      const r = rows.requests.get(e.requestId);
+      if (r && !requests.has(r.id)) requests.set(r.id, r);
+      const so = e.signOffId === null ? undefined : rows.signOffs.get(e.signOffId);
+      if (so) signOffs.set(so.id, so);
+    }
+    return { ...rows, submitted, events, requests, signOffs };
+  });
+}
+
+/**
+ * Requests in, cleared, blocked and median decision time per function, for `weeks` weeks up to
+ * `day`'s. Pass the digest's scoreboard of that week when it is at hand: the links' figures are
+ * then taken from it instead of being computed again.
+ */
 export function buildTrend(
   deps: Pick<DigestDeps, 'reader' | 'config'> & Partial<Pick<DigestDeps, 'clock'>>,
   day: IsoDate,
   weeks = 8,
+  scoreboard?: Scoreboard,
 ): TrendWeek[] {
   const last = weekStart(day);
-  const out: TrendWeek[] = [];
   // The links' headline figures come from the scoreboard's history (nine weeks, oldest first).
-  const sb = deps.clock ? buildScoreboard({ ...deps, clock: deps.clock }, day) : null;
+  const sb = scoreboard ?? (deps.clock ? buildScoreboard({ ...deps, clock: deps.clock }, day) : null);
   const linkValues = (index: number): Record<string, number | null> | undefined => {
     if (!sb) return undefined;
     return Object.fromEntries(
@@ -154,18 +185,19 @@ export function buildTrend(
       }),
     );
   };
-  for (let i = weeks - 1; i >= 0; i--) {
-    const monday = addDays(last, -7 * i);
-    const b = weekBounds(monday, deps.config.timezone);
-    const links = linkValues(weeks - 1 - i);
-    out.push({
-      ...computeTrendWeek({
-        ...baseInput(deps.config),
-        weekStart: monday,
-        current: deps.reader.weekRows(b.start, b.end),
-      }),
+  const mondays = Array.from({ length: weeks }, (_, i) => addDays(last, -7 * (weeks - 1 - i)));
+  const bounds = mondays.map((m) => weekBounds(m, deps.config.timezone));
+  const first = bounds[0];
+  const final = bounds[bounds.length - 1];
+  // One read of the whole span instead of one per week: each read walks the same indexes.
+  const perWeek = first && final ? splitWeeks(deps.reader.weekRows(first.start, final.end), bounds) : [];
+  return mondays.map((monday, i) => {
+    const links = linkValues(i);
+    const current = perWeek[i];
+    if (!current) throw new RangeError('buildTrend: a week without rows');
+    return {
+      ...computeTrendWeek({ ...baseInput(deps.config), weekStart: monday, current }),
       ...(links ? { links } : {}),
-    });
-  }
-  return out;
+    };
+  });
 }

@@ -37,6 +37,9 @@ export function createDigestPoster(deps: DigestPosterDeps) {
     const save = (finished: boolean) =>
       runs?.saveProgress(DIGEST_JOB, weekStart, { ...progress }, finished ? deps.digest.clock.now() : null);
     const digest = buildWeeklyDigest(deps.digest, weekStart);
+    // The digest is one long synchronous computation: let waiting clicks and events through
+    // between its phases instead of holding the event loop for the whole run.
+    await yieldToEventLoop();
     const messages = buildDigestMessages(digest, {
       currency: config.currency,
       timeZone: config.timezone,
@@ -60,7 +63,10 @@ export function createDigestPoster(deps: DigestPosterDeps) {
     const ts = progress.ts ?? '';
     if (!progress.chart) {
       let png: Buffer | null = null;
-      const trend = buildTrend(deps.digest, weekStart);
+      await yieldToEventLoop();
+      // The digest's scoreboard already holds the links' eight weeks: not computed twice.
+      const trend = buildTrend(deps.digest, weekStart, undefined, digest.scoreboard);
+      await yieldToEventLoop();
       const functions = Object.values(config.functions).map((f) => ({ id: f.id, label: f.label }));
       try {
         png = await renderTrendChart({ weeks: trend, functions, locale: config.locale });
@@ -84,6 +90,11 @@ export function createDigestPoster(deps: DigestPosterDeps) {
     save(true);
     return { ts, messages: messages.length };
   };
+}
+
+/** Resolves after the I/O and timers already waiting have run. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 const UploadUrl = z.object({ upload_url: z.string().url(), file_id: z.string().min(1) });
