@@ -97,15 +97,16 @@ function pendingFromSubmit(ctx: CaseContext, status: 'pending' | 'any' = 'pendin
   if (typeof firstNew !== 'number') throw new Error('the submit case has not run at this size');
   const rows = ctx.sqlite
     .prepare(
-      `SELECT s.id, s.message_ts, r.message_ts AS parent_ts FROM sign_offs s JOIN requests r ON r.id = s.request_id
+      `SELECT s.id, s.message_ts, r.message_ts AS parent_ts, r.button_key FROM sign_offs s JOIN requests r ON r.id = s.request_id
        WHERE r.id > ? AND (? = 'any' OR s.status = 'pending') AND s.function_id = 'operations'
          AND s.message_ts IS NOT NULL
        ORDER BY s.id`,
     )
-    .all(firstNew, status) as { id: number; message_ts: string; parent_ts: string }[];
+    .all(firstNew, status) as { id: number; message_ts: string; parent_ts: string; button_key: string }[];
   return rows.map((row) => ({
     signOffId: row.id,
     version: 1,
+    key: row.button_key,
     userId: 'U0OPS1',
     channelId: ctx.config.channels.requests,
     messageTs: row.message_ts,

@@ -58,6 +58,7 @@ interface SignOffRow {
   approvals_needed: number;
   message_ts: string | null;
   parent_ts: string | null;
+  button_key: string;
 }
 
 export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
@@ -90,7 +91,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
     const ids = [...submittedAt.keys()];
     const rows = o.db
       .prepare(
-        `SELECT s.request_id, s.id, s.owners, s.approvals_needed, s.message_ts, r.message_ts AS parent_ts
+        `SELECT s.request_id, s.id, s.owners, s.approvals_needed, s.message_ts, r.message_ts AS parent_ts, r.button_key
          FROM sign_offs s JOIN requests r ON r.id = s.request_id
          WHERE s.request_id BETWEEN ? AND ? ORDER BY s.id`,
       )
@@ -117,6 +118,7 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
           {
             signOffId: s.id,
             version: 1,
+            key: s.button_key,
             userId,
             channelId: o.requestsChannel,
             messageTs: s.message_ts ?? '',

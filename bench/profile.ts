@@ -75,6 +75,7 @@ const bot = await startChild({
 const refused = {
   signOffId: 1,
   version: 1,
+  key: '0'.repeat(32),
   userId: 'U0OPS1',
   channelId: 'C0REQUESTS',
   messageTs: '1700000000.000100',
@@ -104,14 +105,15 @@ if (kind === 'approve') {
   pool = (
     sqlite
       .prepare(
-        `SELECT s.id, s.message_ts, r.message_ts AS parent_ts FROM sign_offs s JOIN requests r ON r.id = s.request_id
+        `SELECT s.id, s.message_ts, r.message_ts AS parent_ts, r.button_key FROM sign_offs s JOIN requests r ON r.id = s.request_id
          WHERE r.id > ? AND s.status = 'pending' AND s.function_id = 'operations' AND s.message_ts IS NOT NULL
          ORDER BY s.id`,
       )
-      .all(firstNew) as { id: number; message_ts: string; parent_ts: string }[]
+      .all(firstNew) as { id: number; message_ts: string; parent_ts: string; button_key: string }[]
   ).map((row) => ({
     signOffId: row.id,
     version: 1,
+    key: row.button_key,
     userId: 'U0OPS1',
     channelId: 'C0REQUESTS',
     messageTs: row.message_ts,

@@ -162,6 +162,7 @@ const bareSampler = bare.sampleRss();
 const clickShape: ClickTarget = {
   signOffId: 1,
   version: 1,
+  key: '0'.repeat(32),
   userId: 'U0OPS1',
   channelId: config.channels.requests,
   messageTs: '1700000000.000100',

@@ -47,6 +47,8 @@ export function commandRequest(text: string, userId: string, responseUrl: string
 export interface ClickTarget {
   readonly signOffId: number;
   readonly version: number;
+  /** The request's button key (requests.button_key): every button carries it since issue 20. */
+  readonly key: string;
   readonly userId: string;
   readonly channelId: string;
   readonly messageTs: string;
@@ -58,7 +60,7 @@ export function approveRequest(target: ClickTarget, actionId: string, responseUr
   const payload = blockAction({
     userId: target.userId,
     actionId,
-    value: JSON.stringify({ s: target.signOffId, v: target.version }),
+    value: JSON.stringify({ s: target.signOffId, v: target.version, k: target.key }),
     channelId: target.channelId,
     messageTs: target.messageTs,
     threadTs: target.threadTs,
