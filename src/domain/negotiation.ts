@@ -63,28 +63,7 @@ export function proposeDate(
   if (!check.ok) return check;
   if (input.date <= request.facts.deliveryDate)
     return { ok: false, reason: 'date_not_later', current: request.facts.deliveryDate };
-  const note = input.note?.trim() || null;
-  const signOff: SignOff = {
-    ...check.signOff,
-    proposal: { userId: input.actorId, at: input.at, date: input.date, note },
-  };
-  return {
-    ok: true,
-    request: replace(request, signOff),
-    events: [
-      {
-        type: 'signoff.date_proposed',
-        actorId: input.actorId,
-        at: input.at,
-        signOffId: signOff.id,
-        functionId: signOff.functionId,
-        date: input.date,
-        note,
-        requestedDate: request.facts.deliveryDate,
-        ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
-      },
-    ],
-  };
+  return offer(request, check.signOff, input, input.date, null);
 }
 
 /**
@@ -108,25 +87,36 @@ export function proposeSplit(
     return { ok: false, reason: 'no_split' };
   if (last.by <= request.facts.deliveryDate)
     return { ok: false, reason: 'date_not_later', current: request.facts.deliveryDate };
+  return offer(request, check.signOff, input, last.by, parts);
+}
+
+/** The sign-off waits for the seller's answer to a later date, or to a split ending on it. */
+function offer(
+  request: CommitRequest,
+  signOff: SignOff,
+  input: Omit<ProposeDateInput, 'date'>,
+  date: IsoDate,
+  split: readonly SplitPart[] | null,
+): NegotiationResult {
   const note = input.note?.trim() || null;
-  const signOff: SignOff = {
-    ...check.signOff,
-    proposal: { userId: input.actorId, at: input.at, date: last.by, note, split: [...parts] },
+  const offered: SignOff = {
+    ...signOff,
+    proposal: { userId: input.actorId, at: input.at, date, note, ...(split ? { split: [...split] } : {}) },
   };
   return {
     ok: true,
-    request: replace(request, signOff),
+    request: replace(request, offered),
     events: [
       {
         type: 'signoff.date_proposed',
         actorId: input.actorId,
         at: input.at,
-        signOffId: signOff.id,
-        functionId: signOff.functionId,
-        date: last.by,
+        signOffId: offered.id,
+        functionId: offered.functionId,
+        date,
         note,
         requestedDate: request.facts.deliveryDate,
-        split: [...parts],
+        ...(split ? { split: [...split] } : {}),
         ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
       },
     ],

@@ -86,20 +86,8 @@ export function proposeFeasibleDate(
   deps: ServiceDeps,
   input: { signOffId: number; actorId: string; date: IsoDate; note: string | null; version?: number },
 ): NegotiateResult {
-  return run(
-    deps,
-    { signOffId: input.signOffId },
-    (request, at) => {
-      const auth = authority(deps, at);
-      const target = request.signOffs.find((s) => s.id === input.signOffId);
-      const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
-      return proposeDate(request, { ...input, at, onBehalfOf }, auth.isOwner);
-    },
-    (_before, after) => [
-      { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },
-      { kind: 'parent.update', requestId: after.id },
-      { kind: 'seller.counter', requestId: after.id, signOffId: input.signOffId },
-    ],
+  return offerToSeller(deps, input, (request, auth, at, onBehalfOf) =>
+    proposeDate(request, { ...input, at, onBehalfOf }, auth.isOwner),
   );
 }
 
@@ -111,16 +99,35 @@ export function proposeSplitPlan(
   deps: ServiceDeps,
   input: { signOffId: number; actorId: string; note: string | null; version?: number },
 ): NegotiateResult {
+  return offerToSeller(deps, input, (request, auth, at, onBehalfOf) => {
+    const check = liveCheck(deps, request);
+    const parts = check && check.verdict !== 'no_capacity_configured' ? check.split : null;
+    return proposeSplit(request, { ...input, at, onBehalfOf, parts }, auth.isOwner);
+  });
+}
+
+/**
+ * An owner's offer the seller must answer (a later date or a split): decided as the owner, or as
+ * the delegate of the away owner they stand in for; the sign-off and parent are redrawn and the
+ * seller is asked.
+ */
+function offerToSeller(
+  deps: ServiceDeps,
+  input: { readonly signOffId: number; readonly actorId: string },
+  make: (
+    request: CommitRequest,
+    auth: ReturnType<typeof authority>,
+    at: Date,
+    onBehalfOf: string | undefined,
+  ) => NegotiationResult,
+): NegotiateResult {
   return run(
     deps,
     { signOffId: input.signOffId },
     (request, at) => {
       const auth = authority(deps, at);
       const target = request.signOffs.find((s) => s.id === input.signOffId);
-      const onBehalfOf = target ? auth.onBehalfOf(target, input.actorId) : undefined;
-      const check = liveCheck(deps, request);
-      const parts = check && check.verdict !== 'no_capacity_configured' ? check.split : null;
-      return proposeSplit(request, { ...input, at, onBehalfOf, parts }, auth.isOwner);
+      return make(request, auth, at, target ? auth.onBehalfOf(target, input.actorId) : undefined);
     },
     (_before, after) => [
       { kind: 'signoff.update', requestId: after.id, signOffId: input.signOffId },
