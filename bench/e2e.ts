@@ -2,6 +2,8 @@
 // asked in the thread (the stand-in receiving chat.postMessage with thread_ts), and from the last
 // approval click sent to the seller being told (chat.postMessage in the seller's DM). The stand-in
 // answers at once, so the figures are the bot's own cost (HTTP, SQLite, outbox, rendering).
+// The approvals are sent as single clicks at a steady `clicksPerSecond` (the issue's 10 a second),
+// and each click is also timed to its sign-off message in the thread being updated (chat.update).
 import type Database from 'better-sqlite3';
 import type { RecordedCall } from '../dev/slack-stand-in.js';
 import { ACTIONS } from '../src/slack/ids.js';
@@ -17,6 +19,10 @@ export interface EndToEndResult {
   readonly submitToLastAsk: Summary;
   /** Last approval click sent → outcome DM posted to the seller, ms. */
   readonly lastApprovalToSellerTold: Summary;
+  /** Clicks a second in the approval phase (open loop). */
+  readonly clicksPerSecond: number;
+  /** Approve click sent → its sign-off message in the thread updated (chat.update), ms. */
+  readonly clickToThreadUpdated: Summary;
   readonly failures: number;
 }
 
@@ -25,6 +31,8 @@ export interface EndToEndOptions {
   readonly db: Database.Database;
   readonly requests: number;
   readonly perSecond: number;
+  /** Approve clicks a second (default 10). */
+  readonly clicksPerSecond?: number;
   readonly responseUrl: string;
   readonly requestsChannel: string;
   /** Routes the stand-in's calls to this run while it lasts. */
@@ -64,9 +72,22 @@ interface SignOffRow {
 export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
   const askedAt = new Map<string, number>();
   const toldAt = new Map<number, number>();
+  // Per sign-off message: when its pending click was sent, and how long until the thread showed it.
+  const clickedAt = new Map<string, number>();
+  const threadUpdated: number[] = [];
   o.listen((call) => {
-    if (call.method !== 'chat.postMessage' || call.response.ok !== true) return;
+    if (call.response.ok !== true) return;
     const now = performance.now();
+    if (call.method === 'chat.update') {
+      const ts = String(call.args.ts);
+      const sent = clickedAt.get(ts);
+      if (sent !== undefined) {
+        clickedAt.delete(ts);
+        threadUpdated.push(now - sent);
+      }
+      return;
+    }
+    if (call.method !== 'chat.postMessage') return;
     if (typeof call.args.thread_ts === 'string') {
       askedAt.set(String(call.response.ts), now);
     } else if (String(call.args.channel).startsWith('D')) {
@@ -107,13 +128,19 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
       return last - (submittedAt.get(id) ?? 0);
     });
 
-    // 2. Owners approve every sign-off of each request; the last click closes it.
+    // 2. Owners approve every sign-off of each request, one click at a time at a steady pace; the
+    // last click of a request closes it. A second click on a message waits for the first's update.
     const lastClickAt = new Map<number, number>();
-    await paced(ids, o.perSecond, async (id) => {
-      const clicks = (byRequest.get(id) ?? []).flatMap((s) =>
-        (JSON.parse(s.owners) as string[]).slice(0, s.approvals_needed).map((userId) => ({ s, userId })),
-      );
-      for (const { s, userId } of clicks) {
+    const clicksPerSecond = o.clicksPerSecond ?? 10;
+    const allClicks = ids.flatMap((id) =>
+      (byRequest.get(id) ?? []).flatMap((s) =>
+        (JSON.parse(s.owners) as string[]).slice(0, s.approvals_needed).map((userId) => ({ id, s, userId })),
+      ),
+    );
+    await paced(allClicks, clicksPerSecond, async ({ id, s, userId }) => {
+      {
+        const ts = s.message_ts ?? '';
+        await until(() => !clickedAt.has(ts), 'the previous click on the message to show');
         const request = approveRequest(
           {
             signOffId: s.id,
@@ -127,12 +154,15 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
           ACTIONS.approve,
           o.responseUrl,
         );
-        lastClickAt.set(id, performance.now());
+        const sentAt = performance.now();
+        lastClickAt.set(id, sentAt);
+        clickedAt.set(ts, sentAt);
         const res = await send(o.bot.url, request);
         if (res.status !== 200) failures++;
       }
     });
     await until(() => ids.every((id) => toldAt.has(id)), 'every seller to be told');
+    await until(() => clickedAt.size === 0, 'every clicked message to be updated');
     const lastApprovalToSellerTold = ids.map((id) => (toldAt.get(id) ?? 0) - (lastClickAt.get(id) ?? 0));
     await outboxIdle(o.bot);
     return {
@@ -140,6 +170,8 @@ export async function runEndToEnd(o: EndToEndOptions): Promise<EndToEndResult> {
       perSecond: o.perSecond,
       submitToLastAsk: summarize(submitToLastAsk),
       lastApprovalToSellerTold: summarize(lastApprovalToSellerTold),
+      clicksPerSecond,
+      clickToThreadUpdated: summarize(threadUpdated),
       failures,
     };
   } finally {

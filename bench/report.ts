@@ -35,6 +35,7 @@ export interface ReportInput {
     readonly idleRssRatio: number;
     readonly startupMsAtLargest: number;
     readonly loopBlockMs: number;
+    readonly clickToThreadMs?: number;
   };
   readonly ackPath: readonly {
     name: string;
@@ -59,6 +60,8 @@ export interface ReportInput {
       perSecond: number;
       submitToLastAsk: { p50: number; p99: number };
       lastApprovalToSellerTold: { p50: number; p99: number };
+      clicksPerSecond?: number;
+      clickToThreadUpdated?: { p50: number; p99: number };
       failures: number;
     };
   }[];
@@ -137,7 +140,7 @@ export function renderReport(r: ReportInput): string {
   const e2e = r.sizes.find((s) => s.e2e)?.e2e;
   if (e2e) {
     out.push(
-      `End to end (${e2e.requests} requests arriving at ${e2e.perSecond}/s, then their approvals at ${e2e.perSecond} requests/s; stand-in answers at once; ${e2e.failures} failures)`,
+      `End to end (${e2e.requests} requests arriving at ${e2e.perSecond}/s, then their approvals one click at a time at ${e2e.clicksPerSecond ?? e2e.perSecond}/s; stand-in answers at once; ${e2e.failures} failures). Goal: click -> updated thread p99 < ${r.goals.clickToThreadMs ?? 100} ms`,
       table(
         ['span', 'p50 ms', 'p99 ms'],
         [
@@ -155,6 +158,17 @@ export function renderReport(r: ReportInput): string {
               n(e2e.lastApprovalToSellerTold.p99),
             ],
           },
+          ...(e2e.clickToThreadUpdated
+            ? [
+                {
+                  cells: [
+                    'approval click -> its message in the thread updated',
+                    n(e2e.clickToThreadUpdated.p50),
+                    n(e2e.clickToThreadUpdated.p99),
+                  ],
+                },
+              ]
+            : []),
         ],
       ),
       '',

@@ -429,6 +429,7 @@ const GOALS = {
   idleRssRatio: 1.3,
   startupMsAtLargest: 1000,
   loopBlockMs: 20,
+  clickToThreadMs: 100,
 } as const;
 const ackPath = Object.entries(small.cases).map(([name, c]) => {
   const base = c.bare;

@@ -18,16 +18,28 @@ export function createOutbox(db: Db): Outbox {
   const sqlite = db.$client;
   const homeDue = prepareHomeDue(sqlite);
   const insertOutbox = sqlite.prepare(
-    `INSERT INTO outbox (ordering_key, kind, payload, status, attempts, next_attempt_at, created_at)
-     VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
+    `INSERT INTO outbox (ordering_key, kind, payload, status, attempts, next_attempt_at, created_at, priority)
+     VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
+  );
+  // A row somebody waits on raises its key's queued background rows: they are ahead of it in the
+  // key's order, so they must not wait behind other keys' waves either (outbox_pending_idx range).
+  const raiseKey = sqlite.prepare(
+    `UPDATE outbox SET priority = 0 WHERE status = 'pending' AND ordering_key = ? AND priority <> 0`,
   );
   const insertRows = sqlite.transaction(
-    (rows: readonly (readonly [string, string, string, number, number])[]) => {
-      for (const row of rows) insertOutbox.run(...row);
+    (rows: readonly (readonly [string, string, string, number, number, number])[]) => {
+      const raised = new Set<string>();
+      for (const row of rows) {
+        if (row[5] === 0 && !raised.has(row[0])) {
+          raised.add(row[0]);
+          raiseKey.run(row[0]);
+        }
+        insertOutbox.run(...row);
+      }
     },
   );
   return {
-    enqueue(list: readonly Notification[], at: Date): void {
+    enqueue(list, at, options): void {
       const rows = list.flatMap((n): { n: Notification; due: Date }[] => {
         if (n.kind !== 'home.update') return [{ n, due: at }];
         const due = homeUpdateDue(homeDue, n.userId, at);
@@ -35,10 +47,25 @@ export function createOutbox(db: Db): Outbox {
       });
       // A statement prepared once, all rows or none (a savepoint inside the caller's transaction).
       insertRows(
-        rows.map(({ n, due }) => [orderingKeyOf(n), n.kind, JSON.stringify(n), due.getTime(), at.getTime()]),
+        rows.map(({ n, due }) => [
+          orderingKeyOf(n),
+          n.kind,
+          JSON.stringify(n),
+          due.getTime(),
+          at.getTime(),
+          priorityOf(n, options?.background === true),
+        ]),
       );
     },
   };
+}
+
+/**
+ * Background (1): a re-render nobody asked for, and the capacity fan-out that queues them. Every
+ * other delivery is something a person is waiting on (0).
+ */
+function priorityOf(n: Notification, background: boolean): number {
+  return background || n.kind === 'capacity.update' ? 1 : 0;
 }
 
 type HomeDueStatement = Database.Statement<
@@ -131,6 +158,7 @@ interface OutboxSql {
   delivered_at: number | null;
   claimed_by: string | null;
   lease_until: number | null;
+  priority: number;
 }
 
 const toRow = (r: OutboxSql): OutboxRow => ({
@@ -146,12 +174,13 @@ const toRow = (r: OutboxSql): OutboxRow => ({
   deliveredAt: r.delivered_at === null ? null : new Date(r.delivered_at),
   claimedBy: r.claimed_by,
   leaseUntil: r.lease_until === null ? null : new Date(r.lease_until),
+  priority: r.priority,
 });
 
 export function createOutboxRepo(db: Db): OutboxRepo {
   const sqlite = db.$client;
   const writer = createOutbox(db);
-  // Pending rows oldest first (outbox_pending_id_idx), keeping each key's head (no older pending
+  // Pending rows by priority, oldest first (outbox_pending_id_idx), keeping each key's head (no older pending
   // row of its key, checked on outbox_pending_idx) that is due; it stops after `limit` rows, so
   // its cost follows the batch size, not the backlog.
   const nextDueStmt = sqlite.prepare(`
@@ -161,7 +190,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       AND NOT EXISTS (
         SELECT 1 FROM outbox i INDEXED BY outbox_pending_idx
         WHERE i.status = 'pending' AND i.ordering_key = o.ordering_key AND i.id < o.id)
-    ORDER BY o.id
+    ORDER BY o.priority, o.id
     LIMIT ?`);
   // The same heads, claimed: one statement, so it is atomic against every other connection (SQLite
   // runs one writer at a time). A head leased to another process holds back its whole key.
@@ -175,7 +204,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         AND NOT EXISTS (
           SELECT 1 FROM outbox i INDEXED BY outbox_pending_idx
           WHERE i.status = 'pending' AND i.ordering_key = o.ordering_key AND i.id < o.id)
-      ORDER BY o.id
+      ORDER BY o.priority, o.id
       LIMIT @limit)
     RETURNING *`);
   const renewStmt = sqlite.prepare(
@@ -238,8 +267,8 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         now: now.getTime(),
         limit,
       }) as OutboxSql[];
-      // RETURNING gives no order; deliveries start oldest first.
-      return rows.map(toRow).sort((a, b) => a.id - b.id);
+      // RETURNING gives no order; deliveries start by priority, oldest first.
+      return rows.map(toRow).sort((a, b) => a.priority - b.priority || a.id - b.id);
     },
     renewLease(ids, owner, leaseUntil) {
       if (ids.length) renewStmt.run(leaseUntil.getTime(), owner, JSON.stringify(ids));

@@ -200,6 +200,13 @@ export const outbox = sqliteTable(
      */
     claimedBy: text('claimed_by'),
     leaseUntil: instant('lease_until'),
+    /**
+     * 0: somebody is waiting on it (the click's own thread, the seller's DM); 1: a background
+     * refresh (live capacity figures re-rendered on other requests' cards). Due heads go out by
+     * (priority, id); order within a key is by id alone, and a key's queued background rows are
+     * raised to 0 when a row somebody waits on joins them, so a click never queues behind a wave.
+     */
+    priority: integer('priority').notNull().default(0),
   },
   (t) => [
     check('outbox_status_check', sql`${t.status} IN ('pending','done','failed')`),
@@ -207,7 +214,7 @@ export const outbox = sqliteTable(
     index('outbox_pending_idx').on(t.status, t.orderingKey, t.id),
     // The dispatcher walks pending rows oldest first and stops at its batch size (a partial index:
     // only pending rows are in it, so it stays small however much history there is).
-    index('outbox_pending_id_idx').on(t.id).where(sql`${t.status} = 'pending'`),
+    index('outbox_pending_id_idx').on(t.priority, t.id).where(sql`${t.status} = 'pending'`),
     // Failure reports, checked before queueing another (one report per cause): few rows.
     index('outbox_reports_idx').on(t.id).where(sql`${t.kind} = 'delivery.failed'`),
     // The prune's range: delivered rows, oldest first.

@@ -102,23 +102,39 @@ export class OutboxDispatcher {
     if (this.running) await this.running;
   }
 
+  /**
+   * Keeps up to `concurrency` deliveries in flight and claims more as slots free up, so one slow
+   * delivery (a digest with its chart, a Web API call waiting out its timeout) holds one slot, not
+   * the whole batch: a click's update never waits for an unrelated slow row to finish. Order per
+   * request still holds: a key's next row is not claimable while its head is leased (claimDue).
+   */
   private async runUntilIdle(): Promise<void> {
     const { repo, clock } = this.deps;
-    for (;;) {
-      if (clock.now().getTime() < this.pausedUntil) return;
-      const now = clock.now();
-      const due = repo.claimDue(now, this.deps.concurrency ?? 8, this.owner, this.leaseUntil());
-      if (!due.length) return;
-      // Renewed while the batch is in flight, so a slow delivery never loses its claim to another process.
-      const ids = due.map((row) => row.id);
-      const renew = setInterval(() => repo.renewLease(ids, this.owner, this.leaseUntil()), this.leaseMs / 3);
-      renew.unref();
-      try {
-        await Promise.all(due.map((row) => this.deliverOne(row)));
-      } finally {
-        clearInterval(renew);
+    const slots = this.deps.concurrency ?? 8;
+    const inFlight = new Map<number, Promise<void>>();
+    // Renewed while deliveries are in flight, so a slow one never loses its claim to another process.
+    const renew = setInterval(
+      () => repo.renewLease([...inFlight.keys()], this.owner, this.leaseUntil()),
+      this.leaseMs / 3,
+    );
+    renew.unref();
+    try {
+      for (;;) {
+        const now = clock.now();
+        // A claim walks past the rows in flight and their keys: claimed when half the slots are
+        // free (or all), not after every delivery, it costs a few statements per batch as before.
+        const free = slots - inFlight.size;
+        if (free >= Math.ceil(slots / 2) && !this.halted && now.getTime() >= this.pausedUntil)
+          for (const row of repo.claimDue(now, free, this.owner, this.leaseUntil()))
+            inFlight.set(
+              row.id,
+              this.deliverOne(row).finally(() => inFlight.delete(row.id)),
+            );
+        if (!inFlight.size) return;
+        await Promise.race(inFlight.values());
       }
-      if (this.halted) return;
+    } finally {
+      clearInterval(renew);
     }
   }
 

@@ -138,7 +138,15 @@ export interface RequestStore {
  * App Home refreshes are coalesced here (at most two waiting per person).
  */
 export interface Outbox {
-  enqueue(notifications: readonly Notification[], at: Date): void;
+  /**
+   * `background`: nobody is waiting on these (re-renders of other requests' live figures): they go
+   * out after what somebody is waiting on, and are raised when such a row joins their key.
+   */
+  enqueue(
+    notifications: readonly Notification[],
+    at: Date,
+    options?: { readonly background?: boolean },
+  ): void;
 }
 
 /** Where a request's messages are in Slack, recorded by delivery once posted (db/message-locations-repo.ts). */

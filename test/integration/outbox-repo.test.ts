@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
-import { createOutboxRepo } from '../../src/db/outbox-repo.js';
+import { createOutbox, createOutboxRepo } from '../../src/db/outbox-repo.js';
 import { outbox } from '../../src/db/schema.js';
 import { leaseOwner, ownerIsGone } from '../../src/jobs/outbox-lease.js';
 import { outboxPruner } from '../../src/jobs/outbox-prune.js';
 import { createLogger } from '../../src/logger.js';
+import type { Notification } from '../../src/services/notifications.js';
 import { FixedClock } from '../support/fixed-clock.js';
 
 const DAY = 24 * 3_600_000;
@@ -169,5 +170,57 @@ describe('lease owners', () => {
     expect(ownerIsGone(`${host}:${process.ppid}:1`, me)).toBe(false);
     expect(ownerIsGone(`${host}:999999999:1`, me)).toBe(true);
     expect(ownerIsGone('elsewhere:999999999:1', me)).toBe(false);
+  });
+});
+
+describe('background deliveries', () => {
+  const notice = (requestId: number, signOffId: number): Notification => ({
+    kind: 'signoff.update',
+    requestId,
+    signOffId,
+  });
+  const claimOrder = (repo: ReturnType<typeof createOutboxRepo>, limit = 10) =>
+    repo.claimDue(NOW, limit, 'host:1:1', new Date(NOW.getTime() + 60_000)).map((r) => r.payload);
+
+  it('when a wave of re-renders is queued then a delivery somebody waits on goes out first, and the wave after it in id order', () => {
+    const writer = createOutbox(db);
+    writer.enqueue([notice(1, 11), notice(2, 21), notice(3, 31)], NOW, { background: true });
+    writer.enqueue([notice(9, 91)], NOW);
+    expect(claimOrder(createOutboxRepo(db), 2)).toEqual([notice(9, 91), notice(1, 11)]);
+    expect(claimOrder(createOutboxRepo(db))).toEqual([notice(2, 21), notice(3, 31)]);
+  });
+
+  it('when a delivery somebody waits on joins a key with queued re-renders then those are raised with it and the key keeps its order', () => {
+    const writer = createOutbox(db);
+    writer.enqueue([notice(1, 11), notice(2, 21)], NOW, { background: true });
+    writer.enqueue([notice(7, 71)], NOW);
+    writer.enqueue([notice(2, 22)], NOW);
+    const repo = createOutboxRepo(db);
+    // Request 2's re-render is raised (it is ahead of the click's row in its key): it goes with the
+    // raised rows in id order, before request 1's wave; the click's own row follows its key's head.
+    expect(claimOrder(repo, 2)).toEqual([notice(2, 21), notice(7, 71)]);
+    // Request 2's second row waits for its leased head; request 1's wave is what is left.
+    expect(claimOrder(repo)).toEqual([notice(1, 11)]);
+    const priorities = db
+      .select({ key: outbox.orderingKey, priority: outbox.priority })
+      .from(outbox)
+      .orderBy(outbox.id)
+      .all();
+    expect(priorities).toEqual([
+      { key: 'request:1', priority: 1 },
+      { key: 'request:2', priority: 0 },
+      { key: 'request:7', priority: 0 },
+      { key: 'request:2', priority: 0 },
+    ]);
+  });
+
+  it('when a capacity figure changes then its fan-out is background without being asked', () => {
+    const writer = createOutbox(db);
+    writer.enqueue([{ kind: 'capacity.update', productLineId: 'widgets', weekStart: '2026-12-07' }], NOW);
+    writer.enqueue([notice(4, 41)], NOW);
+    expect(claimOrder(createOutboxRepo(db)).map((p) => p.kind)).toEqual([
+      'signoff.update',
+      'capacity.update',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // The dispatcher against a real (in-memory, migrated) database and a scripted Slack: order per
 // request, retry until a day has passed, give up on permanent errors, report each cause once.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createDb } from '../../src/db/create-db.js';
 import { createOutbox, createOutboxRepo } from '../../src/db/outbox-repo.js';
 import { createProcessedRepo } from '../../src/db/processed-repo.js';
@@ -128,6 +128,41 @@ describe('outbox dispatcher', () => {
     });
     await dispatcher.drain();
     expect(delivered).toEqual(['parent.post', 'report→U0CEO:not_in_channel']);
+  });
+});
+
+describe('outbox dispatcher slots', () => {
+  it('when one delivery is slow then it holds one slot: later rows of other requests go out while it is in flight, its own request’s wait', async () => {
+    const db = createDb(':memory:');
+    const clock = new FixedClock('2026-11-23T15:00:00Z');
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const delivered: number[] = [];
+    const dispatcher = new OutboxDispatcher({
+      repo: createOutboxRepo(db),
+      clock,
+      logger: createLogger('error', () => undefined),
+      pollMs: 60_000,
+      concurrency: 2,
+      classify: () => ({ kind: 'retry', code: 'unknown' }),
+      deliver: async (n) => {
+        if (n.kind === 'parent.post' && n.requestId === 1) await slow;
+        if ('requestId' in n) delivered.push(n.requestId);
+        return { channelId: null, messageTs: null };
+      },
+    });
+    createOutbox(db).enqueue(
+      [1, 2, 3, 4, 1].map((requestId) => ({ kind: 'parent.post', requestId }) as const),
+      clock.now(),
+    );
+    const draining = dispatcher.drain();
+    // Three requests' rows through one slot while request 1's first row holds the other.
+    await vi.waitFor(() => expect(delivered).toEqual([2, 3, 4]));
+    release();
+    await draining;
+    expect(delivered).toEqual([2, 3, 4, 1, 1]);
   });
 });
 

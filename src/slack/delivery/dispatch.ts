@@ -66,7 +66,7 @@ export function createNotifier(deps: NotifierDeps) {
             if (s.status === 'pending' && locations.signOffMessageTs(s.id))
               updates.push({ kind: 'signoff.update', requestId, signOffId: s.id });
         }
-        if (updates.length) services.outbox.enqueue(updates, services.clock.now());
+        if (updates.length) services.outbox.enqueue(updates, services.clock.now(), { background: true });
         return updates.length;
       },
       parent(request) {
