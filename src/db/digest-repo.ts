@@ -1,10 +1,16 @@
 // The digest's reads. Every query walks an index over the week's rows (or what is pending now),
 // never the history: requests by created_at (requests_created_at_idx), events by (type, at)
-// (events_type_at_idx, one range per type), sign-offs by request (sign_offs_request_function_idx)
-// or id, pending requests by status (requests_status_idx). A database of five years costs what
-// a database of one week does. Plain prepared statements, prepared once: at thousands of rows a
-// week, building queries and long IN lists cost more than the reads.
-import type { Statement } from 'better-sqlite3';
+// (events_type_at_idx, one range per type, or the run of ids those ranges span: see eventSpan),
+// sign-offs by request (sign_offs_request_function_idx) or id, pending requests by status
+// (requests_status_idx). A database of five years costs what a database of one week does. Plain
+// prepared statements, prepared once per connection.
+//
+// Rows come back as one JSON array per statement (json_group_array), parsed once: better-sqlite3
+// builds a JavaScript value for every column of every row, and at the nine weeks' tens of
+// thousands of rows that cost about three times the reads themselves (measured at 1M history:
+// the scoreboard's events 95 ms as rows, 33 ms as one JSON text). Integers and text round-trip
+// exactly; so do reals (SQLite writes the shortest text that reads back the same double).
+import type { Database, Statement } from 'better-sqlite3';
 import {
   DIGEST_EVENT_TYPES,
   type DigestEvent,
@@ -24,119 +30,176 @@ import {
 import type { DigestReader, PromiseWindow } from '../services/ports.js';
 import type { Db } from './create-db.js';
 
-interface RequestSql {
-  id: number;
-  product_line_id: string;
-  value_minor: number;
-  delivery_date: string;
-  status: RequestStatus;
-  created_at: number;
-}
-interface SignOffSql {
-  id: number;
-  request_id: number;
-  function_id: string;
-  asked_at: number;
-}
-interface EventSql {
-  id: number;
-  request_id: number;
-  sign_off_id: number | null;
-  type: string;
-  actor_id: string | null;
-  at: number;
-  d_complete: number | null;
-  d_override: number | null;
-  d_reason: unknown;
-  d_date: unknown;
-  d_requested: unknown;
-  s_request_id: number | null;
-  s_function_id: string | null;
-  s_asked_at: number | null;
-  r_product_line_id: string;
-  r_value_minor: number;
-  r_delivery_date: string;
-  r_status: RequestStatus;
-  r_created_at: number;
+/** id, product_line_id, value_minor, delivery_date, status, created_at */
+type RequestJson = [number, string, number, string, RequestStatus, number];
+/** id, request_id, function_id, asked_at */
+type SignOffJson = [number, number, string, number];
+/**
+ * id, request_id, sign_off_id, type, actor_id, at; data's complete, override, reason, date,
+ * requestedDate; the sign-off's request_id, function_id, asked_at; the request's fields.
+ */
+type EventJson = [
+  number,
+  number,
+  number | null,
+  string,
+  string | null,
+  number,
+  unknown,
+  unknown,
+  unknown,
+  unknown,
+  unknown,
+  number | null,
+  string | null,
+  number | null,
+  string,
+  number,
+  string,
+  RequestStatus,
+  number,
+];
+/**
+ * id, product_line_id, value_minor, delivery_date, created_at, payment_terms_days,
+ * discount_percent, function ids (comma-separated), revised (1/0)
+ */
+type ScoreRequestJson = [number, string, number, string, number, number, number, string | null, number];
+/**
+ * request_id, type, actor_id, at, function_id, decided_at, value_minor, and for approvals only
+ * the flags [complete, overCapacity, fastLane, override, conditions] (absent keys are null).
+ */
+type ScoreEventJson = [
+  number,
+  string,
+  string | null,
+  number,
+  string | null,
+  number | null,
+  number,
+  readonly unknown[] | null,
+];
+/**
+ * request_id, product_line_id, quantity, value_minor, payment_terms_days, promised_on,
+ * cleared_via, cancelled_at, then its deliveries [day, quantity], slips [day, at], issues [day]
+ * and payments [day, amount], each in the order recorded.
+ */
+type PromiseJson = [
+  number,
+  string,
+  number,
+  number,
+  number,
+  string,
+  ScorePromise['clearedVia'],
+  number | null,
+  [string, number][],
+  [string, number][],
+  [string][],
+  [string, number][],
+];
+
+const quoted = (types: readonly string[]) => types.map((t) => `'${t}'`).join(', ');
+const TYPES = quoted(DIGEST_EVENT_TYPES);
+const SCORE_TYPES = quoted(SCORE_EVENT_TYPES);
+
+/**
+ * A field of an event's data as text when json_extract answers it as text (a JSON string, or an
+ * object or array as JSON text), else null: what a string check on json_extract's answer kept
+ * when rows came back one by one (printf makes JSON text plain text, so json_array quotes it).
+ */
+const textOf = (path: string) =>
+  `CASE WHEN json_type(e.data, '${path}') IN ('text', 'object', 'array')
+     THEN printf('%s', json_extract(e.data, '${path}')) END`;
+
+/** The statements of one events read: its id run (see eventSpan) by rowid, or by index. */
+interface SpanStatements {
+  readonly bounds: Statement<[number, number], { lo: number | null; hi: number | null; n: number }>;
+  readonly byRowid: Statement<[number, number, number, number], string>;
+  readonly byIndex: Statement<[number, number], string>;
 }
 
-const TYPES = DIGEST_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
-const SCORE_TYPES = SCORE_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
-
-interface ScoreRequestSql {
-  id: number;
-  product_line_id: string;
-  value_minor: number;
-  delivery_date: string;
-  created_at: number;
-  payment_terms_days: number;
-  discount_percent: number;
-  fns: string | null;
-  revised: number;
-}
-interface ScoreEventSql {
-  request_id: number;
-  type: string;
-  actor_id: string | null;
-  at: number;
-  function_id: string | null;
-  decided_at: number | null;
-  value_minor: number;
-  /** JSON array [complete, overCapacity, fastLane, override, conditions], for approvals only. */
-  flags: string | null;
-}
-interface PromiseSql {
-  request_id: number;
-  product_line_id: string;
-  quantity: number;
-  value_minor: number;
-  payment_terms_days: number;
-  promised_on: string;
-  cleared_via: ScorePromise['clearedVia'];
-  cancelled_at: number | null;
+function spanStatements(sqlite: Database, row: string, joins: string, types: string): SpanStatements {
+  const where = `e.type IN (${types}) AND e.at >= ? AND e.at < ?`;
+  return {
+    // Covering: events_type_at_idx holds type, at and the rowid.
+    bounds: sqlite.prepare(
+      `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n
+       FROM events INDEXED BY events_type_at_idx WHERE type IN (${types}) AND at >= ? AND at < ?`,
+    ),
+    byRowid: sqlite
+      .prepare(
+        `SELECT json_group_array(${row}) FROM events e NOT INDEXED ${joins}
+         WHERE e.rowid BETWEEN ? AND ? AND ${where}`,
+      )
+      .pluck() as Statement<[number, number, number, number], string>,
+    // CROSS JOIN (in `joins`) keeps events the outer loop: after ANALYZE the planner may otherwise
+    // scan every request.
+    byIndex: sqlite
+      .prepare(
+        `SELECT json_group_array(${row}) FROM events e INDEXED BY events_type_at_idx ${joins} WHERE ${where}`,
+      )
+      .pluck() as Statement<[number, number], string>,
+  };
 }
 
-const toRequest = (r: RequestSql): DigestRequest => ({
-  id: r.id,
-  productLineId: r.product_line_id,
-  valueMinor: r.value_minor,
-  deliveryDate: r.delivery_date,
-  status: r.status,
-  createdAt: new Date(r.created_at),
+/**
+ * A window's events are appended as they happen, so their ids are one run, with the other types'
+ * events between them: read that run in id order (one pass over neighbouring pages) instead of
+ * one index range per type with a table lookup per row. When ids do not follow time (a history
+ * imported out of order) and the run is more than SPAN_SLACK times the rows wanted, the index
+ * ranges are read instead. Both answer the same rows; the run answers them in id order.
+ */
+const SPAN_SLACK = 4;
+function eventSpan<T>(st: SpanStatements, from: number, to: number): T[] {
+  const b = st.bounds.get(from, to);
+  if (!b || b.n === 0 || b.lo === null || b.hi === null) return [];
+  const text =
+    b.hi - b.lo + 1 <= SPAN_SLACK * b.n ? st.byRowid.get(b.lo, b.hi, from, to) : st.byIndex.get(from, to);
+  return text ? (JSON.parse(text) as T[]) : [];
+}
+
+/** One statement's rows from its json_group_array text. */
+function rowsOf<T>(text: string | undefined | null): T[] {
+  return text ? (JSON.parse(text) as T[]) : [];
+}
+
+const toRequest = (r: RequestJson): DigestRequest => ({
+  id: r[0],
+  productLineId: r[1],
+  valueMinor: r[2],
+  deliveryDate: r[3],
+  status: r[4],
+  createdAt: new Date(r[5]),
 });
-const toSignOff = (s: SignOffSql): DigestSignOff => ({
-  id: s.id,
-  requestId: s.request_id,
-  functionId: s.function_id,
-  askedAt: new Date(s.asked_at),
+const toSignOff = (s: SignOffJson): DigestSignOff => ({
+  id: s[0],
+  requestId: s[1],
+  functionId: s[2],
+  askedAt: new Date(s[3]),
 });
 
-/** Only the fields of `data` the digest reads, extracted by SQLite (JSON booleans come back as 1/0). */
-function dataOf(e: EventSql): Record<string, unknown> {
+/** Only the fields of `data` the digest reads, as SQLite extracted them (JSON booleans as 1/0). */
+function dataOf(e: EventJson): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  if (e.d_complete !== null) data.complete = e.d_complete === 1;
-  if (e.d_override !== null) data.override = e.d_override === 1;
-  if (typeof e.d_reason === 'string') data.reason = e.d_reason;
-  if (typeof e.d_date === 'string') data.date = e.d_date;
-  if (typeof e.d_requested === 'string') data.requestedDate = e.d_requested;
+  if (e[6] !== null) data.complete = e[6] === 1;
+  if (e[7] !== null) data.override = e[7] === 1;
+  if (typeof e[8] === 'string') data.reason = e[8];
+  if (typeof e[9] === 'string') data.date = e[9];
+  if (typeof e[10] === 'string') data.requestedDate = e[10];
   return data;
 }
 
 const NO_FLAGS: readonly unknown[] = [];
-/** The approval flags as SQLite answered them (a JSON array; absent keys are null). */
-function flagsOf(flags: string | null): readonly unknown[] {
-  if (flags === null) return NO_FLAGS;
-  const parsed: unknown = JSON.parse(flags);
-  return Array.isArray(parsed) ? parsed : NO_FLAGS;
-}
 
-export function createDigestReader(db: Db): DigestReader {
-  const sqlite = db.$client;
-  const q = {
-    submitted: sqlite.prepare(
-      `SELECT id, product_line_id, value_minor, delivery_date, status, created_at
+type Statements = ReturnType<typeof prepare>;
+
+function prepare(sqlite: Database) {
+  const json = (sql: string) => sqlite.prepare(sql).pluck();
+  return {
+    submitted: json(
+      `SELECT json_group_array(json_array(id, product_line_id, value_minor, delivery_date, status, created_at))
        FROM requests WHERE created_at >= ? AND created_at < ?`,
-    ) as Statement<[number, number], RequestSql>,
+    ) as Statement<[number, number], string>,
     // Covering indexes only: requests_created_at_idx, then sign_offs_request_function_idx.
     asked: sqlite.prepare(
       `SELECT s.function_id AS functionId, count(*) AS n
@@ -144,248 +207,247 @@ export function createDigestReader(db: Db): DigestReader {
        WHERE r.created_at >= ? AND r.created_at < ?
        GROUP BY s.function_id`,
     ) as Statement<[number, number], { functionId: string; n: number }>,
-    // The week's events with the sign-off and request each names, in one pass.
-    events: sqlite.prepare(
-      `SELECT e.id, e.request_id, e.sign_off_id, e.type, e.actor_id, e.at,
-              json_extract(e.data, '$.complete') AS d_complete, json_extract(e.data, '$.override') AS d_override,
-              json_extract(e.data, '$.reason') AS d_reason, json_extract(e.data, '$.date') AS d_date,
-              json_extract(e.data, '$.requestedDate') AS d_requested,
-              s.request_id AS s_request_id, s.function_id AS s_function_id, s.asked_at AS s_asked_at,
-              r.product_line_id AS r_product_line_id, r.value_minor AS r_value_minor,
-              r.delivery_date AS r_delivery_date, r.status AS r_status, r.created_at AS r_created_at
-       FROM events e
-       JOIN requests r ON r.id = e.request_id
-       LEFT JOIN sign_offs s ON s.id = e.sign_off_id
-       WHERE e.type IN (${TYPES}) AND e.at >= ? AND e.at < ?`,
-    ) as Statement<[number, number], EventSql>,
-    withConditions: sqlite.prepare(
-      `SELECT DISTINCT s.request_id AS id
-       FROM events e
-       JOIN sign_offs s ON s.request_id = e.request_id
-       JOIN sign_off_approvals a ON a.sign_off_id = s.id
-       WHERE e.type = 'request.approved' AND e.at >= ? AND e.at < ?
-         AND a.conditions IS NOT NULL AND a.conditions <> ''`,
-    ) as Statement<[number, number], { id: number }>,
+    // The week's events with the sign-off and request each names, in one pass. Of `data`, the
+    // fields the digest reads: complete and override as json_extract answers them, the others
+    // as text (see textOf).
+    events: spanStatements(
+      sqlite,
+      `json_array(e.id, e.request_id, e.sign_off_id, e.type, e.actor_id, e.at,
+              json_extract(e.data, '$.complete'), json_extract(e.data, '$.override'),
+              ${textOf('$.reason')}, ${textOf('$.date')}, ${textOf('$.requestedDate')},
+              s.request_id, s.function_id, s.asked_at,
+              r.product_line_id, r.value_minor, r.delivery_date, r.status, r.created_at)`,
+      `CROSS JOIN requests r ON r.id = e.request_id
+       LEFT JOIN sign_offs s ON s.id = e.sign_off_id`,
+      TYPES,
+    ),
+    withConditions: sqlite
+      .prepare(
+        `SELECT DISTINCT s.request_id AS id
+         FROM events e
+         JOIN sign_offs s ON s.request_id = e.request_id
+         JOIN sign_off_approvals a ON a.sign_off_id = s.id
+         WHERE e.type = 'request.approved' AND e.at >= ? AND e.at < ?
+           AND a.conditions IS NOT NULL AND a.conditions <> ''`,
+      )
+      .pluck() as Statement<[number, number], number>,
     previousInflow: sqlite.prepare(
       `SELECT product_line_id AS id, count(*) AS n, sum(value_minor) AS v
        FROM requests WHERE created_at >= ? AND created_at < ? GROUP BY product_line_id`,
     ) as Statement<[number, number], { id: string; n: number; v: number }>,
-    previousDecisions: sqlite.prepare(
-      `SELECT s.function_id AS functionId, s.asked_at AS askedAt, e.at AS at, e.type = 'signoff.rejected' AS rejected
+    previousDecisions: json(
+      `SELECT json_group_array(json_array(s.function_id, s.asked_at, e.at, e.type = 'signoff.rejected'))
        FROM events e JOIN sign_offs s ON s.id = e.sign_off_id
        WHERE e.type IN ('signoff.approved', 'signoff.rejected') AND e.at >= ? AND e.at < ?
          AND (e.type = 'signoff.rejected' OR json_extract(e.data, '$.complete') = 1)`,
-    ) as Statement<[number, number], { functionId: string; askedAt: number; at: number; rejected: number }>,
+    ) as Statement<[number, number], string>,
     pendingTotals: sqlite.prepare(
       `SELECT count(*) AS n, coalesce(sum(value_minor), 0) AS v FROM requests WHERE status = 'pending'`,
     ) as Statement<[], { n: number; v: number }>,
     // The scoreboard's requests of a window (requests_created_at_idx), each with the functions it
     // was asked for (sign_offs_request_function_idx) and whether it was ever revised
     // (events_request_idx).
-    scoreRequests: sqlite.prepare(
-      `SELECT r.id, r.product_line_id, r.value_minor, r.delivery_date, r.created_at, r.payment_terms_days,
-              r.discount_percent,
-              (SELECT group_concat(s.function_id) FROM sign_offs s WHERE s.request_id = r.id) AS fns,
-              EXISTS (SELECT 1 FROM events v WHERE v.request_id = r.id AND v.type = 'request.revised') AS revised
+    scoreRequests: json(
+      `SELECT json_group_array(json_array(r.id, r.product_line_id, r.value_minor, r.delivery_date, r.created_at,
+              r.payment_terms_days, r.discount_percent,
+              (SELECT group_concat(s.function_id) FROM sign_offs s WHERE s.request_id = r.id),
+              EXISTS (SELECT 1 FROM events v WHERE v.request_id = r.id AND v.type = 'request.revised')))
        FROM requests r WHERE r.created_at >= ? AND r.created_at < ?`,
-    ) as Statement<[number, number], ScoreRequestSql>,
-    // The scoreboard's events of a window: one range of events_type_at_idx per type.
-    scoreEvents: sqlite.prepare(
-      // Only approvals carry flags the scoreboard reads: their data is parsed once, for all five
-      // fields (json_extract with several paths answers a JSON array). CROSS JOIN keeps events
-      // (through events_type_at_idx) the outer loop: after ANALYZE the planner may otherwise scan
-      // every request.
-      `SELECT e.request_id, e.type, e.actor_id, e.at, s.function_id, s.decided_at, r.value_minor,
+    ) as Statement<[number, number], string>,
+    // The scoreboard's events of a window. Only approvals carry flags the scoreboard reads: their
+    // data is parsed once, for all five fields (json_extract with several paths answers a JSON
+    // array, kept as JSON inside the row's array).
+    scoreEvents: spanStatements(
+      sqlite,
+      `json_array(e.request_id, e.type, e.actor_id, e.at, s.function_id, s.decided_at, r.value_minor,
               CASE WHEN e.type IN ('signoff.approved', 'request.approved')
                 THEN json_extract(e.data, '$.complete', '$.overCapacity', '$.fastLane', '$.override', '$.conditions')
-              END AS flags
-       FROM events e INDEXED BY events_type_at_idx
-       CROSS JOIN requests r ON r.id = e.request_id
-       LEFT JOIN sign_offs s ON s.id = e.sign_off_id
-       WHERE e.type IN (${SCORE_TYPES}) AND e.at >= ? AND e.at < ?`,
-    ) as Statement<[number, number], ScoreEventSql>,
+              END)`,
+      `CROSS JOIN requests r ON r.id = e.request_id
+       LEFT JOIN sign_offs s ON s.id = e.sign_off_id`,
+      SCORE_TYPES,
+    ),
     // The promises a window touches, each through its own index (see schema.ts): promised in the
     // window or the two weeks after it; payment due in it; still unpaid past its due day; paid,
-    // delivered in full or reported on in it.
-    windowPromiseIds: sqlite.prepare(
-      `SELECT request_id AS id FROM promises WHERE promised_on >= @from AND promised_on <= @atRiskTo
-       UNION SELECT request_id FROM promises WHERE payment_due_on >= @from AND payment_due_on <= @to
-       UNION SELECT request_id FROM promises
-             WHERE payment_due_on IS NOT NULL AND paid_minor < value_minor AND payment_due_on < @overdueBefore
-       UNION SELECT request_id FROM promises WHERE delivered_on >= @from AND delivered_on <= @to
-       UNION SELECT request_id FROM promise_payments WHERE paid_on >= @from
-       UNION SELECT request_id FROM promise_quality_issues WHERE reported_on >= @from AND reported_on <= @to`,
-    ) as Statement<[{ from: string; to: string; atRiskTo: string; overdueBefore: string }], { id: number }>,
-    promiseRows: sqlite.prepare(
-      `SELECT request_id, product_line_id, quantity, value_minor, payment_terms_days, promised_on, cleared_via,
-              cancelled_at
-       FROM promises WHERE request_id IN (SELECT value FROM json_each(?))`,
-    ) as Statement<[string], PromiseSql>,
-    promiseDeliveries: sqlite.prepare(
-      `SELECT request_id AS id, delivered_on AS day, quantity AS n FROM promise_deliveries
-       WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
-    ) as Statement<[string], { id: number; day: string; n: number }>,
-    promiseSlips: sqlite.prepare(
-      `SELECT request_id AS id, expected_on AS day, at FROM promise_slips
-       WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
-    ) as Statement<[string], { id: number; day: string; at: number }>,
-    promiseIssues: sqlite.prepare(
-      `SELECT request_id AS id, reported_on AS day FROM promise_quality_issues
-       WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
-    ) as Statement<[string], { id: number; day: string }>,
-    promisePayments: sqlite.prepare(
-      `SELECT request_id AS id, paid_on AS day, amount_minor AS n FROM promise_payments
-       WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
-    ) as Statement<[string], { id: number; day: string; n: number }>,
+    // delivered in full or reported on in it. Answered as a JSON array of ids for promiseRows.
+    windowPromiseIds: json(
+      `SELECT json_group_array(id) FROM (
+         SELECT request_id AS id FROM promises WHERE promised_on >= @from AND promised_on <= @atRiskTo
+         UNION SELECT request_id FROM promises WHERE payment_due_on >= @from AND payment_due_on <= @to
+         UNION SELECT request_id FROM promises
+               WHERE payment_due_on IS NOT NULL AND paid_minor < value_minor AND payment_due_on < @overdueBefore
+         UNION SELECT request_id FROM promises WHERE delivered_on >= @from AND delivered_on <= @to
+         UNION SELECT request_id FROM promise_payments WHERE paid_on >= @from
+         UNION SELECT request_id FROM promise_quality_issues WHERE reported_on >= @from AND reported_on <= @to)`,
+    ) as Statement<[{ from: string; to: string; atRiskTo: string; overdueBefore: string }], string>,
+    // Each promise with its children (one range of its table's request index each), in the order
+    // they were recorded.
+    promiseRows: json(
+      `SELECT json_group_array(json_array(p.request_id, p.product_line_id, p.quantity, p.value_minor,
+              p.payment_terms_days, p.promised_on, p.cleared_via, p.cancelled_at,
+              (SELECT json_group_array(json_array(d.delivered_on, d.quantity) ORDER BY d.rowid)
+                 FROM promise_deliveries d WHERE d.request_id = p.request_id),
+              (SELECT json_group_array(json_array(x.expected_on, x.at) ORDER BY x.rowid)
+                 FROM promise_slips x WHERE x.request_id = p.request_id),
+              (SELECT json_group_array(json_array(i.reported_on) ORDER BY i.rowid)
+                 FROM promise_quality_issues i WHERE i.request_id = p.request_id),
+              (SELECT json_group_array(json_array(y.paid_on, y.amount_minor) ORDER BY y.rowid)
+                 FROM promise_payments y WHERE y.request_id = p.request_id)))
+       FROM promises p WHERE p.request_id IN (SELECT value FROM json_each(?))`,
+    ) as Statement<[string], string>,
     // The oldest request: one step down requests_created_at_idx.
     firstRequestAt: sqlite.prepare('SELECT min(created_at) AS at FROM requests') as Statement<
       [],
       { at: number | null }
     >,
-    pendingSignOffs: sqlite.prepare(
-      `SELECT s.id, s.request_id, s.function_id, s.asked_at
+    pendingSignOffs: json(
+      `SELECT json_group_array(json_array(s.id, s.request_id, s.function_id, s.asked_at))
        FROM requests r JOIN sign_offs s ON s.request_id = r.id
        WHERE r.status = 'pending' AND s.status = 'pending'`,
-    ) as Statement<[], SignOffSql>,
+    ) as Statement<[], string>,
   };
+}
+
+/** Statements are prepared once per connection, however many readers are made on it. */
+const prepared = new WeakMap<Database, Statements>();
+
+export function createDigestReader(db: Db): DigestReader {
+  const sqlite = db.$client;
+  let q = prepared.get(sqlite);
+  if (!q) {
+    q = prepare(sqlite);
+    prepared.set(sqlite, q);
+  }
+  const st = q;
 
   return {
     weekRows(start: Date, end: Date): WeekRows {
       const range: [number, number] = [start.getTime(), end.getTime()];
-      const submitted = q.submitted.all(...range).map(toRequest);
-      const askedByFunction = new Map(q.asked.all(...range).map((a) => [a.functionId, a.n]));
+      const submitted = rowsOf<RequestJson>(st.submitted.get(...range)).map(toRequest);
+      const askedByFunction = new Map(st.asked.all(...range).map((a) => [a.functionId, a.n]));
       const requests = new Map<number, DigestRequest>(submitted.map((r) => [r.id, r]));
       const signOffs = new Map<number, DigestSignOff>();
       const events: DigestEvent[] = [];
-      for (const e of q.events.all(...range)) {
-        if (!requests.has(e.request_id)) {
-          requests.set(e.request_id, {
-            id: e.request_id,
-            productLineId: e.r_product_line_id,
-            valueMinor: e.r_value_minor,
-            deliveryDate: e.r_delivery_date,
-            status: e.r_status,
-            createdAt: new Date(e.r_created_at),
+      for (const e of eventSpan<EventJson>(st.events, ...range)) {
+        const requestId = e[1];
+        const signOffId = e[2];
+        if (!requests.has(requestId)) {
+          requests.set(requestId, {
+            id: requestId,
+            productLineId: e[14],
+            valueMinor: e[15],
+            deliveryDate: e[16],
+            status: e[17],
+            createdAt: new Date(e[18]),
           });
         }
-        if (e.sign_off_id !== null && e.s_function_id !== null && !signOffs.has(e.sign_off_id)) {
-          signOffs.set(e.sign_off_id, {
-            id: e.sign_off_id,
-            requestId: e.s_request_id ?? e.request_id,
-            functionId: e.s_function_id,
-            askedAt: new Date(e.s_asked_at ?? e.at),
+        if (signOffId !== null && e[12] !== null && !signOffs.has(signOffId)) {
+          signOffs.set(signOffId, {
+            id: signOffId,
+            requestId: e[11] ?? requestId,
+            functionId: e[12],
+            askedAt: new Date(e[13] ?? e[5]),
           });
         }
         events.push({
-          id: e.id,
-          requestId: e.request_id,
-          signOffId: e.sign_off_id,
-          type: e.type,
-          actorId: e.actor_id,
-          at: new Date(e.at),
+          id: e[0],
+          requestId,
+          signOffId,
+          type: e[3],
+          actorId: e[4],
+          at: new Date(e[5]),
           data: dataOf(e),
         });
       }
-      // The index yields events by type, then time; the digest reads them in the order they happened.
+      // The digest reads events in the order they happened (the index ranges yield them by type).
       events.sort((a, b) => a.id - b.id);
-      const withConditions = new Set(q.withConditions.all(...range).map((r) => r.id));
+      const withConditions = new Set(st.withConditions.all(...range));
       return { submitted, askedByFunction, events, requests, signOffs, withConditions };
     },
 
     previousWeek(start: Date, end: Date): PreviousWeek {
       const range: [number, number] = [start.getTime(), end.getTime()];
       return {
-        inflow: new Map(q.previousInflow.all(...range).map((r) => [r.id, { count: r.n, valueMinor: r.v }])),
-        decisions: q.previousDecisions.all(...range).map((d) => ({
-          functionId: d.functionId,
-          askedAt: new Date(d.askedAt),
-          at: new Date(d.at),
-          rejected: d.rejected === 1,
+        inflow: new Map(st.previousInflow.all(...range).map((r) => [r.id, { count: r.n, valueMinor: r.v }])),
+        decisions: rowsOf<[string, number, number, number]>(st.previousDecisions.get(...range)).map((d) => ({
+          functionId: d[0],
+          askedAt: new Date(d[1]),
+          at: new Date(d[2]),
+          rejected: d[3] === 1,
         })),
       };
     },
 
     scoreRows(start: Date, end: Date) {
       const range: [number, number] = [start.getTime(), end.getTime()];
-      const submitted = q.scoreRequests.all(...range).map(
+      const submitted = rowsOf<ScoreRequestJson>(st.scoreRequests.get(...range)).map(
         (r): ScoreRequest => ({
-          id: r.id,
-          productLineId: r.product_line_id,
-          valueMinor: r.value_minor,
-          deliveryDate: r.delivery_date,
-          createdAt: new Date(r.created_at),
-          paymentTermsDays: r.payment_terms_days,
-          discountPercent: r.discount_percent,
-          functions: r.fns ? r.fns.split(',') : [],
-          revised: r.revised === 1,
+          id: r[0],
+          productLineId: r[1],
+          valueMinor: r[2],
+          deliveryDate: r[3],
+          createdAt: new Date(r[4]),
+          paymentTermsDays: r[5],
+          discountPercent: r[6],
+          functions: r[7] ? r[7].split(',') : [],
+          revised: r[8] === 1,
         }),
       );
-      const events = q.scoreEvents.all(...range).map((e): ScoreEvent => {
-        const [complete, overCapacity, fastLane, override, conditions] = flagsOf(e.flags);
+      const events = eventSpan<ScoreEventJson>(st.scoreEvents, ...range).map((e): ScoreEvent => {
+        const [complete, overCapacity, fastLane, override, conditions] = Array.isArray(e[7])
+          ? e[7]
+          : NO_FLAGS;
         return {
-          requestId: e.request_id,
-          type: e.type,
-          actorId: e.actor_id,
-          at: new Date(e.at),
-          functionId: e.function_id,
-          valueMinor: e.value_minor,
+          requestId: e[0],
+          type: e[1],
+          actorId: e[2],
+          at: new Date(e[3]),
+          functionId: e[4],
+          valueMinor: e[6],
           complete: complete === true,
           overCapacity: overCapacity === true,
           fastLane: fastLane === true,
           override: override === true,
           withConditions: typeof conditions === 'string' && conditions.trim() !== '',
-          signOffDecidedAt: e.decided_at === null ? null : new Date(e.decided_at),
+          signOffDecidedAt: e[5] === null ? null : new Date(e[5]),
         };
       });
       return { submitted, events };
     },
 
     promises(window: PromiseWindow): ScorePromise[] {
-      const ids = q.windowPromiseIds.all(window).map((r) => r.id);
-      if (!ids.length) return [];
-      const json = JSON.stringify(ids);
-      const group = <T extends { id: number }>(rows: readonly T[]) => {
-        const m = new Map<number, T[]>();
-        for (const r of rows) {
-          const list = m.get(r.id);
-          if (list) list.push(r);
-          else m.set(r.id, [r]);
-        }
-        return m;
-      };
-      const deliveries = group(q.promiseDeliveries.all(json));
-      const slips = group(q.promiseSlips.all(json));
-      const issues = group(q.promiseIssues.all(json));
-      const payments = group(q.promisePayments.all(json));
-      return q.promiseRows.all(json).map(
+      const ids = st.windowPromiseIds.get(window);
+      if (!ids || ids === '[]') return [];
+      return rowsOf<PromiseJson>(st.promiseRows.get(ids)).map(
         (p): ScorePromise => ({
-          requestId: p.request_id,
-          productLineId: p.product_line_id,
-          quantity: p.quantity,
-          valueMinor: p.value_minor,
-          paymentTermsDays: p.payment_terms_days,
-          promisedOn: p.promised_on,
-          clearedVia: p.cleared_via,
-          deliveries: (deliveries.get(p.request_id) ?? []).map((d) => ({
-            deliveredOn: d.day,
-            quantity: d.n,
-          })),
-          slips: (slips.get(p.request_id) ?? []).map((x) => ({ expectedOn: x.day, at: new Date(x.at) })),
-          issues: (issues.get(p.request_id) ?? []).map((x) => ({ reportedOn: x.day })),
-          payments: (payments.get(p.request_id) ?? []).map((x) => ({ paidOn: x.day, amountMinor: x.n })),
-          cancellation: p.cancelled_at === null ? null : { at: new Date(p.cancelled_at) },
+          requestId: p[0],
+          productLineId: p[1],
+          quantity: p[2],
+          valueMinor: p[3],
+          paymentTermsDays: p[4],
+          promisedOn: p[5],
+          clearedVia: p[6],
+          deliveries: p[8].map((d) => ({ deliveredOn: d[0], quantity: d[1] })),
+          slips: p[9].map((x) => ({ expectedOn: x[0], at: new Date(x[1]) })),
+          issues: p[10].map((x) => ({ reportedOn: x[0] })),
+          payments: p[11].map((x) => ({ paidOn: x[0], amountMinor: x[1] })),
+          cancellation: p[7] === null ? null : { at: new Date(p[7]) },
         }),
       );
     },
 
     firstRequestAt(): Date | null {
-      const at = q.firstRequestAt.get()?.at ?? null;
+      const at = st.firstRequestAt.get()?.at ?? null;
       return at === null ? null : new Date(at);
     },
 
     pendingNow(): PendingNow {
-      const totals = q.pendingTotals.get() ?? { n: 0, v: 0 };
-      return { requests: totals.n, valueMinor: totals.v, signOffs: q.pendingSignOffs.all().map(toSignOff) };
+      const totals = st.pendingTotals.get() ?? { n: 0, v: 0 };
+      return {
+        requests: totals.n,
+        valueMinor: totals.v,
+        signOffs: rowsOf<SignOffJson>(st.pendingSignOffs.get()).map(toSignOff),
+      };
     },
   };
 }
