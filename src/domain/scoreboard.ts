@@ -362,13 +362,69 @@ export const MAX_FINDINGS = 5;
 // ---------------------------------------------------------------------------------------------
 // Small pure helpers.
 
-const dayNumber = (d: IsoDate) =>
-  Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+// Day arithmetic without Date objects: the scoreboard works out tens of thousands of days per
+// digest (each promise's delivered-in-full and payment-due day, the week of every fact). Days are
+// counted from 1970-01-01 with the proleptic Gregorian calendar, as Date.UTC counts them
+// (H. Hinnant's days_from_civil / civil_from_days); anything but a plain "YYYY-MM-DD" of years
+// 1000-9999 goes through Date as before (Date.UTC reads years 0-99 as 1900-1999).
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const isDigit = (s: string, i: number) => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+/** Days since 1970-01-01 of a "YYYY-MM-DD" day (as Date.UTC would count them). */
+export function dayNumber(d: IsoDate): number {
+  if (
+    d.length === 10 &&
+    d.charCodeAt(4) === 45 &&
+    d.charCodeAt(7) === 45 &&
+    isDigit(d, 0) &&
+    isDigit(d, 1) &&
+    isDigit(d, 2) &&
+    isDigit(d, 3) &&
+    isDigit(d, 5) &&
+    isDigit(d, 6) &&
+    isDigit(d, 8) &&
+    isDigit(d, 9)
+  ) {
+    const m = digit(d, 5) * 10 + digit(d, 6);
+    const day = digit(d, 8) * 10 + digit(d, 9);
+    if (m >= 1 && m <= 12 && day >= 1 && day <= 31 && d.charCodeAt(0) !== 48) {
+      const y = digit(d, 0) * 1000 + digit(d, 1) * 100 + digit(d, 2) * 10 + digit(d, 3) - (m <= 2 ? 1 : 0);
+      const era = Math.floor(y / 400);
+      const yoe = y - era * 400;
+      const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+      const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+      return era * 146_097 + doe - 719_468;
+    }
+  }
+  return Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+}
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+/** The "YYYY-MM-DD" of a day number (the inverse of dayNumber). */
+export function dayOfNumber(z: number): IsoDate {
+  // Years 1000-9999 only (toISOString writes years past 9999 with a sign and six digits).
+  if (Number.isInteger(z) && z >= -354_285 && z <= 2_932_896) {
+    const x = z + 719_468;
+    const era = Math.floor(x / 146_097);
+    const doe = x - era * 146_097;
+    const yoe = Math.floor(
+      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+    );
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const m = mp < 10 ? mp + 3 : mp - 9;
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    return `${y}-${pad2(m)}-${pad2(d)}`;
+  }
+  return new Date(z * 86_400_000).toISOString().slice(0, 10);
+}
 /** Calendar days from one day to another. */
 export const dayDiff = (from: IsoDate, to: IsoDate): number => Math.round(dayNumber(to) - dayNumber(from));
 /** A day plus n days, without parsing through date-fns (the scoreboard adds thousands). */
 export function plusDays(day: IsoDate, n: number): IsoDate {
-  return new Date((dayNumber(day) + n) * 86_400_000).toISOString().slice(0, 10);
+  return dayOfNumber(dayNumber(day) + n);
 }
 /** The earlier of two days. */
 export const earlierDay = (a: IsoDate, b: IsoDate): IsoDate => (a < b ? a : b);
