@@ -22,8 +22,11 @@ import {
 } from '../domain/digest.js';
 import type { RequestStatus } from '../domain/request.js';
 import {
+  ACT_TYPES,
   SCORE_EVENT_TYPES,
   type ScoreEvent,
+  type ScoreEventFacts,
+  type ScoreEventGroup,
   type ScorePromise,
   type ScoreRequest,
 } from '../domain/scoreboard.js';
@@ -35,14 +38,14 @@ type RequestJson = [number, string, number, string, RequestStatus, number];
 /** id, request_id, function_id, asked_at */
 type SignOffJson = [number, number, string, number];
 /**
- * id, request_id, sign_off_id, type, actor_id, at; data's complete, override, reason, date,
+ * id, request_id, sign_off_id, type (its index in DIGEST_EVENT_TYPES), actor_id, at; data's complete, override, reason, date,
  * requestedDate; the sign-off's request_id, function_id, asked_at; the request's fields.
  */
 type EventJson = [
   number,
   number,
   number | null,
-  string,
+  number,
   string | null,
   number,
   unknown,
@@ -65,12 +68,12 @@ type EventJson = [
  */
 type ScoreRequestJson = [number, string, number, string, number, number, number, string | null, number];
 /**
- * request_id, type, actor_id, at, function_id, decided_at, value_minor, and for approvals only
+ * request_id, type (its index in SCORE_EVENT_TYPES), actor_id, at, function_id, decided_at, value_minor, and for approvals only
  * the flags [complete, overCapacity, fastLane, override, conditions] (absent keys are null).
  */
 type ScoreEventJson = [
   number,
-  string,
+  number,
   string | null,
   number,
   string | null,
@@ -101,6 +104,12 @@ type PromiseJson = [
 const quoted = (types: readonly string[]) => types.map((t) => `'${t}'`).join(', ');
 const TYPES = quoted(DIGEST_EVENT_TYPES);
 const SCORE_TYPES = quoted(SCORE_EVENT_TYPES);
+/**
+ * An event's type as its index in `types` (SQL), read back as the shared constant string: one
+ * small number per row in the JSON instead of a fresh string for each of tens of thousands.
+ */
+const typeCode = (types: readonly string[]) =>
+  `CASE e.type ${types.map((t, i) => `WHEN '${t}' THEN ${i}`).join(' ')} END`;
 
 /**
  * A field of an event's data as text when json_extract answers it as text (a JSON string, or an
@@ -118,7 +127,15 @@ interface SpanStatements {
   readonly byIndex: Statement<[number, number], string>;
 }
 
-function spanStatements(sqlite: Database, row: string, joins: string, types: string): SpanStatements {
+/**
+ * `sql(from, where)` is the statement, reading `from` (events e, by rowid or by index) where
+ * `where` (the range and `types`) holds; it answers one JSON text.
+ */
+function spanSql(
+  sqlite: Database,
+  types: string,
+  sql: (from: string, where: string) => string,
+): SpanStatements {
   const where = `e.type IN (${types}) AND e.at >= ? AND e.at < ?`;
   return {
     // Covering: events_type_at_idx holds type, at and the rowid.
@@ -127,19 +144,24 @@ function spanStatements(sqlite: Database, row: string, joins: string, types: str
        FROM events INDEXED BY events_type_at_idx WHERE type IN (${types}) AND at >= ? AND at < ?`,
     ),
     byRowid: sqlite
-      .prepare(
-        `SELECT json_group_array(${row}) FROM events e NOT INDEXED ${joins}
-         WHERE e.rowid BETWEEN ? AND ? AND ${where}`,
-      )
+      .prepare(sql('events e NOT INDEXED', `e.rowid BETWEEN ? AND ? AND ${where}`))
       .pluck() as Statement<[number, number, number, number], string>,
-    // CROSS JOIN (in `joins`) keeps events the outer loop: after ANALYZE the planner may otherwise
-    // scan every request.
-    byIndex: sqlite
-      .prepare(
-        `SELECT json_group_array(${row}) FROM events e INDEXED BY events_type_at_idx ${joins} WHERE ${where}`,
-      )
-      .pluck() as Statement<[number, number], string>,
+    byIndex: sqlite.prepare(sql('events e INDEXED BY events_type_at_idx', where)).pluck() as Statement<
+      [number, number],
+      string
+    >,
   };
+}
+
+/** The rows `row` (a json_array) of the events of `types`, with `joins`. */
+function spanStatements(sqlite: Database, row: string, joins: string, types: string): SpanStatements {
+  // CROSS JOIN (in `joins`) keeps events the outer loop: after ANALYZE the planner may otherwise
+  // scan every request.
+  return spanSql(
+    sqlite,
+    types,
+    (from, where) => `SELECT json_group_array(${row}) FROM ${from} ${joins} WHERE ${where}`,
+  );
 }
 
 /**
@@ -149,13 +171,19 @@ function spanStatements(sqlite: Database, row: string, joins: string, types: str
  * imported out of order) and the run is more than SPAN_SLACK times the rows wanted, the index
  * ranges are read instead. Both answer the same rows; the run answers them in id order.
  */
-const SPAN_SLACK = 4;
-function eventSpan<T>(st: SpanStatements, from: number, to: number): T[] {
+export const SPAN_SLACK = 4;
+type Span = { readonly lo: number; readonly hi: number; readonly byRowid: boolean } | null;
+function spanOf(st: SpanStatements, from: number, to: number, slack: number): Span {
   const b = st.bounds.get(from, to);
-  if (!b || b.n === 0 || b.lo === null || b.hi === null) return [];
-  const text =
-    b.hi - b.lo + 1 <= SPAN_SLACK * b.n ? st.byRowid.get(b.lo, b.hi, from, to) : st.byIndex.get(from, to);
-  return text ? (JSON.parse(text) as T[]) : [];
+  if (!b || b.n === 0 || b.lo === null || b.hi === null) return null;
+  return { lo: b.lo, hi: b.hi, byRowid: b.hi - b.lo + 1 <= slack * b.n };
+}
+function readSpan<T>(st: SpanStatements, span: Span, from: number, to: number): T[] {
+  if (!span) return [];
+  return rowsOf<T>(span.byRowid ? st.byRowid.get(span.lo, span.hi, from, to) : st.byIndex.get(from, to));
+}
+function eventSpan<T>(st: SpanStatements, from: number, to: number, slack: number): T[] {
+  return readSpan<T>(st, spanOf(st, from, to, slack), from, to);
 }
 
 /** One statement's rows from its json_group_array text. */
@@ -190,6 +218,60 @@ function dataOf(e: EventJson): Record<string, unknown> {
 }
 
 const NO_FLAGS: readonly unknown[] = [];
+/**
+ * An approval's flags from SQLite's [complete, overCapacity, fastLane, override, conditions]
+ * (JSON inside the row's array, or its text where a GROUP BY kept only the text).
+ */
+function flagsOf(flags: unknown) {
+  const parsed: unknown = typeof flags === 'string' ? JSON.parse(flags) : flags;
+  const [complete, overCapacity, fastLane, override, conditions] = Array.isArray(parsed) ? parsed : NO_FLAGS;
+  return {
+    complete: complete === true,
+    overCapacity: overCapacity === true,
+    fastLane: fastLane === true,
+    override: override === true,
+    withConditions: typeof conditions === 'string' && conditions.trim() !== '',
+  };
+}
+
+/** The owner acts and escalations (see ScoreEventFacts) among the scoreboard's events. */
+const ACTS = quoted(ACT_TYPES);
+const FACT_JOINS = `CROSS JOIN requests r ON r.id = e.request_id
+       LEFT JOIN sign_offs s ON s.id = e.sign_off_id`;
+
+/**
+ * The scoreboard's events of consecutive weeks as facts, weeks told apart by `week`, an SQL
+ * expression of e.at answering the week's index (see scoreEventFacts): the events alike counted
+ * per week (grouped, so tens of thousands of rows come back as about a hundred groups), and the
+ * instants of owner acts and escalations.
+ */
+function factStatements(sqlite: Database, week: string) {
+  return {
+    groups: spanSql(
+      sqlite,
+      SCORE_TYPES,
+      (from, where) =>
+        `SELECT json_group_array(json_array(w, t, actor_id, function_id, flags, n, v)) FROM (
+           SELECT ${week} AS w, ${typeCode(SCORE_EVENT_TYPES)} AS t, e.actor_id, s.function_id,
+                  CASE WHEN e.type IN ('signoff.approved', 'request.approved')
+                    THEN json_extract(e.data, '$.complete', '$.overCapacity', '$.fastLane', '$.override', '$.conditions')
+                  END AS flags,
+                  count(*) AS n, sum(r.value_minor) AS v
+           FROM ${from} ${FACT_JOINS}
+           WHERE ${where} AND e.type <> 'signoff.escalated'
+           GROUP BY 1, 2, 3, 4, 5)`,
+    ),
+    times: spanSql(
+      sqlite,
+      SCORE_TYPES,
+      (from, where) =>
+        `SELECT json_group_array(json_array(e.type = 'signoff.escalated', e.at, s.decided_at))
+         FROM ${from} ${FACT_JOINS}
+         WHERE ${where} AND ((e.type IN (${ACTS}) AND e.actor_id IS NOT NULL) OR e.type = 'signoff.escalated')`,
+    ),
+  };
+}
+type FactStatements = ReturnType<typeof factStatements>;
 
 type Statements = ReturnType<typeof prepare>;
 
@@ -212,7 +294,7 @@ function prepare(sqlite: Database) {
     // as text (see textOf).
     events: spanStatements(
       sqlite,
-      `json_array(e.id, e.request_id, e.sign_off_id, e.type, e.actor_id, e.at,
+      `json_array(e.id, e.request_id, e.sign_off_id, ${typeCode(DIGEST_EVENT_TYPES)}, e.actor_id, e.at,
               json_extract(e.data, '$.complete'), json_extract(e.data, '$.override'),
               ${textOf('$.reason')}, ${textOf('$.date')}, ${textOf('$.requestedDate')},
               s.request_id, s.function_id, s.asked_at,
@@ -259,7 +341,7 @@ function prepare(sqlite: Database) {
     // array, kept as JSON inside the row's array).
     scoreEvents: spanStatements(
       sqlite,
-      `json_array(e.request_id, e.type, e.actor_id, e.at, s.function_id, s.decided_at, r.value_minor,
+      `json_array(e.request_id, ${typeCode(SCORE_EVENT_TYPES)}, e.actor_id, e.at, s.function_id, s.decided_at, r.value_minor,
               CASE WHEN e.type IN ('signoff.approved', 'request.approved')
                 THEN json_extract(e.data, '$.complete', '$.overCapacity', '$.fastLane', '$.override', '$.conditions')
               END)`,
@@ -310,9 +392,18 @@ function prepare(sqlite: Database) {
 
 /** Statements are prepared once per connection, however many readers are made on it. */
 const prepared = new WeakMap<Database, Statements>();
+/** The fact statements by their weeks' boundaries (the digest asks for few sets of weeks). */
+const preparedFacts = new WeakMap<Database, Map<string, FactStatements>>();
+const MAX_FACT_STATEMENTS = 16;
 
-export function createDigestReader(db: Db): DigestReader {
+export interface DigestReaderOptions {
+  /** See SPAN_SLACK (tests pass 0 to read every window through the index). */
+  readonly spanSlack?: number;
+}
+
+export function createDigestReader(db: Db, options: DigestReaderOptions = {}): DigestReader {
   const sqlite = db.$client;
+  const slack = options.spanSlack ?? SPAN_SLACK;
   let q = prepared.get(sqlite);
   if (!q) {
     q = prepare(sqlite);
@@ -328,7 +419,7 @@ export function createDigestReader(db: Db): DigestReader {
       const requests = new Map<number, DigestRequest>(submitted.map((r) => [r.id, r]));
       const signOffs = new Map<number, DigestSignOff>();
       const events: DigestEvent[] = [];
-      for (const e of eventSpan<EventJson>(st.events, ...range)) {
+      for (const e of eventSpan<EventJson>(st.events, ...range, slack)) {
         const requestId = e[1];
         const signOffId = e[2];
         if (!requests.has(requestId)) {
@@ -353,7 +444,7 @@ export function createDigestReader(db: Db): DigestReader {
           id: e[0],
           requestId,
           signOffId,
-          type: e[3],
+          type: DIGEST_EVENT_TYPES[e[3]] as string,
           actorId: e[4],
           at: new Date(e[5]),
           data: dataOf(e),
@@ -378,9 +469,8 @@ export function createDigestReader(db: Db): DigestReader {
       };
     },
 
-    scoreRows(start: Date, end: Date) {
-      const range: [number, number] = [start.getTime(), end.getTime()];
-      const submitted = rowsOf<ScoreRequestJson>(st.scoreRequests.get(...range)).map(
+    scoreRequests(start: Date, end: Date): ScoreRequest[] {
+      return rowsOf<ScoreRequestJson>(st.scoreRequests.get(start.getTime(), end.getTime())).map(
         (r): ScoreRequest => ({
           id: r[0],
           productLineId: r[1],
@@ -393,26 +483,93 @@ export function createDigestReader(db: Db): DigestReader {
           revised: r[8] === 1,
         }),
       );
-      const events = eventSpan<ScoreEventJson>(st.scoreEvents, ...range).map((e): ScoreEvent => {
-        const [complete, overCapacity, fastLane, override, conditions] = Array.isArray(e[7])
-          ? e[7]
-          : NO_FLAGS;
+    },
+
+    scoreEvents(start: Date, end: Date): ScoreEvent[] {
+      const range: [number, number] = [start.getTime(), end.getTime()];
+      return eventSpan<ScoreEventJson>(st.scoreEvents, ...range, slack).map((e): ScoreEvent => {
+        const f = flagsOf(e[7]);
         return {
           requestId: e[0],
-          type: e[1],
+          type: SCORE_EVENT_TYPES[e[1]] as string,
           actorId: e[2],
           at: new Date(e[3]),
           functionId: e[4],
           valueMinor: e[6],
-          complete: complete === true,
-          overCapacity: overCapacity === true,
-          fastLane: fastLane === true,
-          override: override === true,
-          withConditions: typeof conditions === 'string' && conditions.trim() !== '',
+          ...f,
           signOffDecidedAt: e[5] === null ? null : new Date(e[5]),
         };
       });
-      return { submitted, events };
+    },
+
+    scoreEventFacts(weeks: readonly { start: Date; end: Date }[]): ScoreEventFacts[] {
+      const first = weeks[0];
+      const last = weeks[weeks.length - 1];
+      if (!first || !last) return [];
+      const cuts: number[] = [];
+      for (let i = 1; i < weeks.length; i++) {
+        const w = weeks[i] as { start: Date; end: Date };
+        if ((weeks[i - 1] as { end: Date }).end.getTime() !== w.start.getTime()) {
+          throw new RangeError('scoreEventFacts: the weeks must follow one another');
+        }
+        cuts.push(w.start.getTime());
+      }
+      // The week of an event: how many week starts after the first it is at or past (the cuts
+      // are instants the reader computed, written into the statement as numbers).
+      const week = cuts.length ? cuts.map((c) => `(e.at >= ${Math.trunc(c)})`).join(' + ') : '0';
+      let cache = preparedFacts.get(sqlite);
+      if (!cache) {
+        cache = new Map();
+        preparedFacts.set(sqlite, cache);
+      }
+      let fs = cache.get(week);
+      if (!fs) {
+        if (cache.size >= MAX_FACT_STATEMENTS) cache.clear();
+        fs = factStatements(sqlite, week);
+        cache.set(week, fs);
+      }
+      const from = first.start.getTime();
+      const to = last.end.getTime();
+      // Both statements read the same events (SCORE_EVENT_TYPES): one span for the two.
+      const span = spanOf(fs.groups, from, to, slack);
+      const out = weeks.map(() => ({
+        groups: [] as ScoreEventGroup[],
+        actTimes: [] as number[],
+        escalations: [] as { at: Date; signOffDecidedAt: Date | null }[],
+      }));
+      type GroupJson = [number, number, string | null, string | null, unknown, number, number];
+      for (const g of readSpan<GroupJson>(fs.groups, span, from, to)) {
+        const f = flagsOf(g[4]);
+        out[g[0]]?.groups.push({
+          type: SCORE_EVENT_TYPES[g[1]] as string,
+          actorId: g[2],
+          functionId: g[3],
+          ...f,
+          count: g[5],
+          valueMinor: g[6],
+        });
+      }
+      const weekOf = (t: number) => {
+        let i = 0;
+        while (i < cuts.length && t >= (cuts[i] as number)) i++;
+        return i;
+      };
+      for (const [escalation, at, decidedAt] of readSpan<[number, number, number | null]>(
+        fs.times,
+        span,
+        from,
+        to,
+      )) {
+        const w = out[weekOf(at)];
+        if (!w) continue;
+        if (escalation === 1) {
+          w.escalations.push({
+            at: new Date(at),
+            signOffDecidedAt: decidedAt === null ? null : new Date(decidedAt),
+          });
+        } else w.actTimes.push(at);
+      }
+      return out;
     },
 
     promises(window: PromiseWindow): ScorePromise[] {

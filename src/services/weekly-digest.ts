@@ -54,8 +54,8 @@ function baseInput(config: Config) {
 
 /**
  * The six links and Promises kept for the week that contains `day`: one read of the nine weeks'
- * rows (this week and the eight before), split into weeks here, and one read of the promises
- * the window touches.
+ * requests (this week and the eight before), split into weeks here, their events as facts per
+ * week (see ScoreEventFacts), and one read of the promises the window touches.
  */
 export function buildScoreboard(
   deps: Pick<DigestDeps, 'reader' | 'config' | 'clock'>,
@@ -69,7 +69,9 @@ export function buildScoreboard(
   const bounds = mondays.map((m) => weekBounds(m, config.timezone));
   const start = bounds[0]?.start ?? weekBounds(first, config.timezone).start;
   const end = bounds[bounds.length - 1]?.end ?? weekBounds(monday, config.timezone).end;
-  const rows = reader.scoreRows(start, end);
+  const submitted = reader.scoreRequests(start, end);
+  // The events come as facts per week (grouped by the database), not rows.
+  const facts = reader.scoreEventFacts(bounds);
   const weekIndex = (at: Date) => {
     const t = at.getTime();
     return bounds.findIndex((b) => t >= b.start.getTime() && t < b.end.getTime());
@@ -80,9 +82,9 @@ export function buildScoreboard(
     inUse: (bounds[i]?.end.getTime() ?? 0) > firstRequest,
     submitted: [] as ScoreRequest[],
     events: [] as ScoreEvent[],
+    ...(facts[i] ? { eventFacts: facts[i] } : {}),
   }));
-  for (const r of rows.submitted) weeks[weekIndex(r.createdAt)]?.submitted.push(r);
-  for (const e of rows.events) weeks[weekIndex(e.at)]?.events.push(e);
+  for (const r of submitted) weeks[weekIndex(r.createdAt)]?.submitted.push(r);
   const asOf = clock.now();
   const today = localDate(asOf, config.timezone);
   const sunday = addDays(monday, 6);
