@@ -12,12 +12,14 @@
 // exactly; so do reals (SQLite writes the shortest text that reads back the same double).
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  CLOSING_EVENT_TYPES,
   DIGEST_EVENT_TYPES,
   type DigestEvent,
   type DigestRequest,
   type DigestSignOff,
   type PendingNow,
   type PreviousWeek,
+  type TrendFacts,
   type WeekRows,
 } from '../domain/digest.js';
 import type { RequestStatus } from '../domain/request.js';
@@ -273,6 +275,90 @@ function factStatements(sqlite: Database, week: string) {
 }
 type FactStatements = ReturnType<typeof factStatements>;
 
+/**
+ * The trend's weeks (see TrendFacts), weeks told apart by `week` (of e.at) and `requestWeek` (of
+ * r.created_at): requests in per week; per week, each request's last closing event (by id; an
+ * approval recorded beside an override not counted) counted by type; and the decisions.
+ */
+function trendStatements(sqlite: Database, week: string, requestWeek: string) {
+  return {
+    submitted: sqlite
+      .prepare(
+        `SELECT json_group_array(json_array(w, n)) FROM (
+           SELECT ${requestWeek} AS w, count(*) AS n FROM requests r
+           WHERE r.created_at >= ? AND r.created_at < ? GROUP BY 1)`,
+      )
+      .pluck() as Statement<[number, number], string>,
+    outcomes: spanSql(
+      sqlite,
+      quoted(CLOSING_EVENT_TYPES),
+      (from, where) =>
+        `SELECT json_group_array(json_array(w, t, n)) FROM (
+           SELECT w, t, count(*) AS n FROM (
+             SELECT ${week} AS w, ${typeCode(CLOSING_EVENT_TYPES)} AS t,
+                    row_number() OVER (PARTITION BY ${week}, e.request_id ORDER BY e.id DESC) AS latest
+             FROM ${from} CROSS JOIN requests r ON r.id = e.request_id
+             WHERE ${where}
+               AND NOT (e.type = 'request.approved' AND coalesce(json_extract(e.data, '$.override') = 1, 0)))
+           WHERE latest = 1 GROUP BY w, t)`,
+    ),
+    decisions: spanSql(
+      sqlite,
+      quoted(['signoff.approved', 'signoff.rejected']),
+      (from, where) =>
+        `SELECT json_group_array(json_array(s.function_id, s.asked_at, e.at))
+         FROM ${from} CROSS JOIN requests r ON r.id = e.request_id JOIN sign_offs s ON s.id = e.sign_off_id
+         WHERE ${where} AND (e.type = 'signoff.rejected' OR json_extract(e.data, '$.complete') = 1)`,
+    ),
+  };
+}
+type TrendStatements = ReturnType<typeof trendStatements>;
+
+/** Where each week after the first starts; throws unless each week ends where the next starts. */
+function weekCuts(weeks: readonly { readonly start: Date; readonly end: Date }[], what: string): number[] {
+  const cuts: number[] = [];
+  for (let i = 1; i < weeks.length; i++) {
+    const w = weeks[i] as { start: Date; end: Date };
+    if ((weeks[i - 1] as { end: Date }).end.getTime() !== w.start.getTime()) {
+      throw new RangeError(`${what}: the weeks must follow one another`);
+    }
+    cuts.push(w.start.getTime());
+  }
+  return cuts;
+}
+/**
+ * An SQL expression answering the week index of `column`: how many week starts after the first
+ * it is at or past (the cuts are instants the reader computed, written in as numbers).
+ */
+const weekSql = (cuts: readonly number[], column: string) =>
+  cuts.length ? cuts.map((c) => `(${column} >= ${Math.trunc(c)})`).join(' + ') : '0';
+/** The week index of an instant, as weekSql answers it. */
+function weekOfCuts(cuts: readonly number[], t: number): number {
+  let i = 0;
+  while (i < cuts.length && t >= (cuts[i] as number)) i++;
+  return i;
+}
+/** Statements made for a set of weeks, kept per connection by their SQL (few sets are asked for). */
+function cached<T>(
+  store: WeakMap<Database, Map<string, T>>,
+  sqlite: Database,
+  key: string,
+  make: () => T,
+): T {
+  let cache = store.get(sqlite);
+  if (!cache) {
+    cache = new Map();
+    store.set(sqlite, cache);
+  }
+  let found = cache.get(key);
+  if (!found) {
+    if (cache.size >= MAX_WEEK_STATEMENTS) cache.clear();
+    found = make();
+    cache.set(key, found);
+  }
+  return found;
+}
+
 type Statements = ReturnType<typeof prepare>;
 
 function prepare(sqlite: Database) {
@@ -392,9 +478,10 @@ function prepare(sqlite: Database) {
 
 /** Statements are prepared once per connection, however many readers are made on it. */
 const prepared = new WeakMap<Database, Statements>();
-/** The fact statements by their weeks' boundaries (the digest asks for few sets of weeks). */
+/** The statements made for a set of weeks, by their weeks' boundaries. */
 const preparedFacts = new WeakMap<Database, Map<string, FactStatements>>();
-const MAX_FACT_STATEMENTS = 16;
+const preparedTrends = new WeakMap<Database, Map<string, TrendStatements>>();
+const MAX_WEEK_STATEMENTS = 16;
 
 export interface DigestReaderOptions {
   /** See SPAN_SLACK (tests pass 0 to read every window through the index). */
@@ -506,28 +593,9 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
       const first = weeks[0];
       const last = weeks[weeks.length - 1];
       if (!first || !last) return [];
-      const cuts: number[] = [];
-      for (let i = 1; i < weeks.length; i++) {
-        const w = weeks[i] as { start: Date; end: Date };
-        if ((weeks[i - 1] as { end: Date }).end.getTime() !== w.start.getTime()) {
-          throw new RangeError('scoreEventFacts: the weeks must follow one another');
-        }
-        cuts.push(w.start.getTime());
-      }
-      // The week of an event: how many week starts after the first it is at or past (the cuts
-      // are instants the reader computed, written into the statement as numbers).
-      const week = cuts.length ? cuts.map((c) => `(e.at >= ${Math.trunc(c)})`).join(' + ') : '0';
-      let cache = preparedFacts.get(sqlite);
-      if (!cache) {
-        cache = new Map();
-        preparedFacts.set(sqlite, cache);
-      }
-      let fs = cache.get(week);
-      if (!fs) {
-        if (cache.size >= MAX_FACT_STATEMENTS) cache.clear();
-        fs = factStatements(sqlite, week);
-        cache.set(week, fs);
-      }
+      const cuts = weekCuts(weeks, 'scoreEventFacts');
+      const week = weekSql(cuts, 'e.at');
+      const fs = cached(preparedFacts, sqlite, week, () => factStatements(sqlite, week));
       const from = first.start.getTime();
       const to = last.end.getTime();
       // Both statements read the same events (SCORE_EVENT_TYPES): one span for the two.
@@ -549,18 +617,13 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
           valueMinor: g[6],
         });
       }
-      const weekOf = (t: number) => {
-        let i = 0;
-        while (i < cuts.length && t >= (cuts[i] as number)) i++;
-        return i;
-      };
       for (const [escalation, at, decidedAt] of readSpan<[number, number, number | null]>(
         fs.times,
         span,
         from,
         to,
       )) {
-        const w = out[weekOf(at)];
+        const w = out[weekOfCuts(cuts, at)];
         if (!w) continue;
         if (escalation === 1) {
           w.escalations.push({
@@ -568,6 +631,48 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
             signOffDecidedAt: decidedAt === null ? null : new Date(decidedAt),
           });
         } else w.actTimes.push(at);
+      }
+      return out;
+    },
+
+    trendFacts(weeks: readonly { start: Date; end: Date }[]): TrendFacts[] {
+      const first = weeks[0];
+      const last = weeks[weeks.length - 1];
+      if (!first || !last) return [];
+      const cuts = weekCuts(weeks, 'trendFacts');
+      const week = weekSql(cuts, 'e.at');
+      const requestWeek = weekSql(cuts, 'r.created_at');
+      const ts = cached(preparedTrends, sqlite, week, () => trendStatements(sqlite, week, requestWeek));
+      const from = first.start.getTime();
+      const to = last.end.getTime();
+      const out = weeks.map(() => ({
+        submitted: 0,
+        approved: 0,
+        overridden: 0,
+        rejected: 0,
+        decisions: [] as { functionId: string; askedAt: number; at: number }[],
+      }));
+      for (const [w, n] of rowsOf<[number, number]>(ts.submitted.get(from, to))) {
+        const f = out[w];
+        if (f) f.submitted = n;
+      }
+      const outcomes = spanOf(ts.outcomes, from, to, slack);
+      for (const [w, t, n] of readSpan<[number, number, number]>(ts.outcomes, outcomes, from, to)) {
+        const f = out[w];
+        const type = CLOSING_EVENT_TYPES[t];
+        if (!f) continue;
+        if (type === 'request.approved') f.approved = n;
+        else if (type === 'request.overridden') f.overridden = n;
+        else if (type === 'request.rejected') f.rejected = n;
+      }
+      const decisions = spanOf(ts.decisions, from, to, slack);
+      for (const [functionId, askedAt, at] of readSpan<[string, number, number]>(
+        ts.decisions,
+        decisions,
+        from,
+        to,
+      )) {
+        out[weekOfCuts(cuts, at)]?.decisions.push({ functionId, askedAt, at });
       }
       return out;
     },

@@ -4,7 +4,7 @@
 import type { IsoDate } from '../domain/calendar.js';
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
 import type { Delegation } from '../domain/delegation.js';
-import type { PendingNow, PreviousWeek, WeekRows } from '../domain/digest.js';
+import type { PendingNow, PreviousWeek, TrendFacts, WeekRows } from '../domain/digest.js';
 import type { ClearedVia, CommitPromise, PromiseEvent, PromiseState } from '../domain/promise.js';
 import type {
   CommitRequest,
@@ -304,6 +304,11 @@ export interface DigestReader {
    * per week: what eventFactsOf makes of each week's rows, without bringing the rows over.
    */
   scoreEventFacts(weeks: readonly { readonly start: Date; readonly end: Date }[]): ScoreEventFacts[];
+  /**
+   * The trend's facts (see TrendFacts) of consecutive weeks, one per week: what trendFactsOf
+   * makes of each week's rows, without bringing the rows over.
+   */
+  trendFacts(weeks: readonly { readonly start: Date; readonly end: Date }[]): TrendFacts[];
   /** The promises a window touches (see PromiseWindow). */
   promises(window: PromiseWindow): ScorePromise[];
   /** When the first request the database holds was submitted (null: none yet). */

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createDigestReader } from '../../src/db/digest-repo.js';
 import { addDays } from '../../src/domain/calendar.js';
-import { weekBounds } from '../../src/domain/digest.js';
+import { type TrendFacts, trendFactsOf, weekBounds } from '../../src/domain/digest.js';
 import { eventFactsOf, type ScoreEventFacts } from '../../src/domain/scoreboard.js';
 import { buildTrend, buildWeeklyDigest } from '../../src/services/weekly-digest.js';
 import { buildDigestMessages } from '../../src/slack/views/digest.js';
@@ -77,6 +77,19 @@ describe('the digest reader', () => {
       at: '2026-11-19T20:00:00Z',
       data: { fastLane: 'true' },
     });
+    // Closed twice in the week (the last counts), and an approval recorded beside an override.
+    seedEvent(db, {
+      requestId: 10,
+      type: 'request.rejected',
+      at: '2026-11-19T21:00:00Z',
+      data: { reason: { no: 1 } },
+    });
+    seedEvent(db, {
+      requestId: 10,
+      type: 'request.approved',
+      at: '2026-11-19T22:00:00Z',
+      data: { override: true },
+    });
   });
   afterEach(() => closeDb(db));
 
@@ -96,6 +109,26 @@ describe('the digest reader', () => {
       const current = facts[8] as ScoreEventFacts;
       expect(current.groups.some((g) => g.withConditions)).toBe(true);
       expect(current.groups.some((g) => g.overCapacity)).toBe(true);
+    }
+  });
+
+  it('when the weeks are read as trend facts then each week equals the trend facts of its rows', () => {
+    const sorted = (f: TrendFacts) => ({
+      ...f,
+      decisions: [...f.decisions].sort(
+        (a, b) => a.at - b.at || a.askedAt - b.askedAt || (a.functionId < b.functionId ? -1 : 1),
+      ),
+    });
+    for (const spanSlack of [undefined, 0]) {
+      const reader = createDigestReader(db, spanSlack === undefined ? {} : { spanSlack });
+      const facts = reader.trendFacts(NINE_WEEKS);
+      NINE_WEEKS.forEach((w, i) => {
+        expect(sorted(facts[i] as TrendFacts)).toEqual(sorted(trendFactsOf(reader.weekRows(w.start, w.end))));
+      });
+      const current = facts[8] as TrendFacts;
+      expect(current.submitted).toBeGreaterThan(0);
+      expect(current.approved + current.overridden + current.rejected).toBeGreaterThan(0);
+      expect(current.decisions.length).toBeGreaterThan(0);
     }
   });
 
