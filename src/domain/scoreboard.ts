@@ -548,15 +548,9 @@ function fullDeliveryDayUpTo(p: ScorePromise, upTo: IsoDate | undefined): IsoDat
   return null;
 }
 
-const payDueMemo = new WeakMap<ScorePromise, IsoDate>();
-/** Delivered in full + the payment terms (as domain/promise.ts paymentDueOn), once per promise. */
+/** Delivered in full + the payment terms (as domain/promise.ts paymentDueOn); asked once per promise. */
 function paymentDueDay(p: ScorePromise, full: IsoDate): IsoDate {
-  let day = payDueMemo.get(p);
-  if (day === undefined) {
-    day = plusDays(full, p.paymentTermsDays);
-    payDueMemo.set(p, day);
-  }
-  return day;
+  return plusDays(full, p.paymentTermsDays);
 }
 
 export type Outcome = 'on_time_in_full' | 'late' | 'partly_delivered' | 'open_past_due' | 'not_yet_judged';
@@ -747,7 +741,10 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
     }
   }
   for (const p of next) {
-    if (fullDeliveryDay(p, cutoff) !== null) continue;
+    // Delivered in full by the cutoff: the deliveries up to a day are a prefix of them all in
+    // day order, so the day the whole quantity arrived is the same, or it had not by then.
+    const full = fullDeliveryDay(p);
+    if (full !== null && full <= cutoff) continue;
     const known = p.slips.filter((s) => ctx.dayOf(s.at) <= cutoff);
     const last = known[known.length - 1];
     if (last && last.expectedOn > p.promisedOn) {
