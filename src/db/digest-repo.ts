@@ -500,7 +500,7 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
   }
   const st = q;
 
-  return {
+  const reader: DigestReader = {
     weekRows(start: Date, end: Date): WeekRows {
       const range: [number, number] = [start.getTime(), end.getTime()];
       const submitted = rowsOf<RequestJson>(st.submitted.get(...range)).map(toRequest);
@@ -713,5 +713,23 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
         signOffs: rowsOf<SignOffJson>(st.pendingSignOffs.get()).map(toSignOff),
       };
     },
+  };
+  // Each answer read from one snapshot of the database: a method's statements (an id run found,
+  // then read; counts and instants of the same events) see the same commits whatever another
+  // connection writes meanwhile (a read transaction; a savepoint inside a caller's transaction).
+  const snapshot = <A extends unknown[], R>(f: (...args: A) => R): ((...args: A) => R) => {
+    const t = sqlite.transaction(f);
+    return (...args: A) => t(...args);
+  };
+  return {
+    weekRows: snapshot(reader.weekRows),
+    previousWeek: reader.previousWeek,
+    pendingNow: snapshot(reader.pendingNow),
+    scoreRequests: reader.scoreRequests,
+    scoreEvents: snapshot(reader.scoreEvents),
+    scoreEventFacts: snapshot(reader.scoreEventFacts),
+    trendFacts: snapshot(reader.trendFacts),
+    promises: snapshot(reader.promises),
+    firstRequestAt: reader.firstRequestAt,
   };
 }
