@@ -72,6 +72,8 @@ pieces['buildTrend (given scoreboard)'] = () => buildTrend(deps, lastWeek, 8, di
 const functions = Object.values(config.functions).map((f) => ({ id: f.id, label: f.label }));
 pieces['trend + chart (renderTrendChart)'] = async () =>
   renderTrendChart({ weeks: buildTrend(deps, lastWeek, 8, digest.scoreboard), functions });
+const trend = buildTrend(deps, lastWeek, 8, digest.scoreboard);
+pieces['chart alone (renderTrendChart)'] = async () => renderTrendChart({ weeks: trend, functions });
 const only = given ? process.argv.find((a, i) => i >= 2 && !a.startsWith('--db=')) : process.argv[3];
 for (const [name, fn] of Object.entries(pieces)) {
   if (only && !name.includes(only)) continue;
