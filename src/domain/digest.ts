@@ -67,13 +67,15 @@ export const DIGEST_EVENT_TYPES = [
 ] as const;
 export type DigestEventType = (typeof DIGEST_EVENT_TYPES)[number];
 
-const CLOSING = new Set([
+/** The events that close a request (its outcome is the last of them in the week). */
+export const CLOSING_EVENT_TYPES = [
   'request.approved',
   'request.rejected',
   'request.withdrawn',
   'request.expired',
   'request.overridden',
-]);
+] as const;
+const CLOSING = new Set<string>(CLOSING_EVENT_TYPES);
 
 export interface DigestRequest {
   readonly id: number;
@@ -723,18 +725,86 @@ export interface TrendWeek {
   readonly links?: Readonly<Record<string, number | null>>;
 }
 
-export function computeTrendWeek(input: Omit<DigestInput, 'previous' | 'pendingNow' | 'asOf'>): TrendWeek {
-  const o = outcomesOf(input.current);
-  const end = weekBounds(input.weekStart, input.timeZone).end;
-  const tl = timelineFor([input.current], [], end, input.businessHours, input.timeZone);
-  const decisions = decisionsOf(input.current, tl);
+/**
+ * A week's rows as the trend reads them: the database answers these counted per week
+ * (db/digest-repo.ts trendFacts) rather than row by row; trendFactsOf reads them off rows.
+ */
+export interface TrendFacts {
+  /** Requests submitted in the week. */
+  readonly submitted: number;
+  /** Requests by their last closing event in the week (outcomesOf): approved, overridden, rejected. */
+  readonly approved: number;
+  readonly overridden: number;
+  readonly rejected: number;
+  /** The week's decisions (a completed approval or a rejection): the sign-off's function, asked, decided (ms). */
+  readonly decisions: readonly {
+    readonly functionId: string;
+    readonly askedAt: number;
+    readonly at: number;
+  }[];
+}
+
+/** The trend's facts of a week's rows. */
+export function trendFactsOf(rows: WeekRows): TrendFacts {
+  const o = outcomesOf(rows);
+  const decisions: { functionId: string; askedAt: number; at: number }[] = [];
+  for (const e of rows.events) {
+    if (!((e.type === 'signoff.approved' && e.data.complete === true) || e.type === 'signoff.rejected'))
+      continue;
+    const so = e.signOffId === null ? undefined : rows.signOffs.get(e.signOffId);
+    if (so) decisions.push({ functionId: so.functionId, askedAt: so.askedAt.getTime(), at: e.at.getTime() });
+  }
+  return {
+    submitted: rows.submitted.length,
+    approved: o.approved,
+    overridden: o.overridden,
+    rejected: o.rejected,
+    decisions,
+  };
+}
+
+export interface TrendWeekInput {
+  readonly weekStart: IsoDate;
+  readonly timeZone: string;
+  readonly businessHours: BusinessHours;
+  readonly functions: readonly { readonly id: string }[];
+  readonly facts: TrendFacts;
+}
+
+/** A week of the trend: requests in, cleared, blocked and the median time to decide per function. */
+export function trendWeekOf(input: TrendWeekInput): TrendWeek {
+  const { facts } = input;
+  const end = weekBounds(input.weekStart, input.timeZone).end.getTime();
+  // One timeline over the week's instants (any span gives the same hours; this one is short).
+  let min = end;
+  let max = end;
+  for (const d of facts.decisions) {
+    if (d.askedAt < min) min = d.askedAt;
+    if (d.at < min) min = d.at;
+    if (d.at > max) max = d.at;
+  }
+  const tl = businessTimeline(
+    input.businessHours,
+    input.timeZone,
+    localDate(new Date(min), input.timeZone),
+    localDate(new Date(max), input.timeZone),
+  );
+  const hours = new Map<string, number[]>();
+  for (const d of facts.decisions) {
+    const h = tl.msBetween(new Date(d.askedAt), new Date(d.at)) / HOUR_MS;
+    const list = hours.get(d.functionId);
+    if (list) list.push(h);
+    else hours.set(d.functionId, [h]);
+  }
   return {
     weekStart: input.weekStart,
-    submitted: input.current.submitted.length,
-    cleared: o.approved + o.overridden,
-    blocked: o.rejected,
-    medianHours: Object.fromEntries(
-      input.functions.map((f) => [f.id, median(decisions.byFunction.get(f.id)?.hours ?? [])]),
-    ),
+    submitted: facts.submitted,
+    cleared: facts.approved + facts.overridden,
+    blocked: facts.rejected,
+    medianHours: Object.fromEntries(input.functions.map((f) => [f.id, median(hours.get(f.id) ?? [])])),
   };
+}
+
+export function computeTrendWeek(input: Omit<DigestInput, 'previous' | 'pendingNow' | 'asOf'>): TrendWeek {
+  return trendWeekOf({ ...input, facts: trendFactsOf(input.current) });
 }

@@ -165,6 +165,80 @@ export interface ScoreEvent {
   readonly signOffDecidedAt: Date | null;
 }
 
+/**
+ * A week's events as the links read them: those alike in every field a figure reads, counted;
+ * and the instants of the few figures that measure time. The database answers these grouped
+ * (db/digest-repo.ts scoreEventFacts) rather than row by row; eventFactsOf groups rows alike.
+ */
+export interface ScoreEventFacts {
+  readonly groups: readonly ScoreEventGroup[];
+  /** When each act of an owner happened (a sign-off approved, rejected or a date proposed, by someone), ms. */
+  readonly actTimes: readonly number[];
+  /** Each escalation: when, and when the sign-off it names was decided. */
+  readonly escalations: readonly { readonly at: Date; readonly signOffDecidedAt: Date | null }[];
+}
+
+/** Events alike in type, actor, function and flags (see ScoreEvent), with their count and value. */
+export interface ScoreEventGroup {
+  readonly type: string;
+  readonly actorId: string | null;
+  readonly functionId: string | null;
+  readonly complete: boolean;
+  readonly overCapacity: boolean;
+  readonly fastLane: boolean;
+  readonly override: boolean;
+  readonly withConditions: boolean;
+  readonly count: number;
+  /** The sum of their requests' values. */
+  readonly valueMinor: number;
+}
+
+/** Owner acts: every act of an owner on a sign-off is load (each approval, rejection, date proposed). */
+export const ACT_TYPES: readonly string[] = ['signoff.approved', 'signoff.rejected', 'signoff.date_proposed'];
+
+/** The facts of a week's event rows: the same figures follow from either. */
+export function eventFactsOf(events: readonly ScoreEvent[]): ScoreEventFacts {
+  const groups = new Map<string, { -readonly [K in keyof ScoreEventGroup]: ScoreEventGroup[K] }>();
+  const actTimes: number[] = [];
+  const escalations: ScoreEventFacts['escalations'][number][] = [];
+  for (const e of events) {
+    if (e.type === 'signoff.escalated') {
+      escalations.push({ at: e.at, signOffDecidedAt: e.signOffDecidedAt });
+      continue;
+    }
+    if (e.actorId !== null && ACT_TYPES.includes(e.type)) actTimes.push(e.at.getTime());
+    const key = JSON.stringify([
+      e.type,
+      e.actorId,
+      e.functionId,
+      e.complete,
+      e.overCapacity,
+      e.fastLane,
+      e.override,
+      e.withConditions,
+    ]);
+    const g = groups.get(key);
+    if (g) {
+      g.count++;
+      g.valueMinor += e.valueMinor;
+    } else {
+      groups.set(key, {
+        type: e.type,
+        actorId: e.actorId,
+        functionId: e.functionId,
+        complete: e.complete,
+        overCapacity: e.overCapacity,
+        fastLane: e.fastLane,
+        override: e.override,
+        withConditions: e.withConditions,
+        count: 1,
+        valueMinor: e.valueMinor,
+      });
+    }
+  }
+  return { groups: [...groups.values()], actTimes, escalations };
+}
+
 export interface ScoreWeekRows {
   /** The Monday. */
   readonly weekStart: IsoDate;
@@ -175,8 +249,10 @@ export interface ScoreWeekRows {
    */
   readonly inUse?: boolean;
   readonly submitted: readonly ScoreRequest[];
-  /** Events of SCORE_EVENT_TYPES that happened in the week. */
+  /** Events of SCORE_EVENT_TYPES that happened in the week (read when `eventFacts` is absent). */
   readonly events: readonly ScoreEvent[];
+  /** The same events as facts (see ScoreEventFacts); when present, `events` is not read. */
+  readonly eventFacts?: ScoreEventFacts;
 }
 
 /** A promise as the scoreboard reads it: a structural subset of CommitPromise (domain/promise.ts). */
@@ -362,13 +438,69 @@ export const MAX_FINDINGS = 5;
 // ---------------------------------------------------------------------------------------------
 // Small pure helpers.
 
-const dayNumber = (d: IsoDate) =>
-  Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+// Day arithmetic without Date objects: the scoreboard works out tens of thousands of days per
+// digest (each promise's delivered-in-full and payment-due day, the week of every fact). Days are
+// counted from 1970-01-01 with the proleptic Gregorian calendar, as Date.UTC counts them
+// (H. Hinnant's days_from_civil / civil_from_days); anything but a plain "YYYY-MM-DD" of years
+// 1000-9999 goes through Date as before (Date.UTC reads years 0-99 as 1900-1999).
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const isDigit = (s: string, i: number) => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+/** Days since 1970-01-01 of a "YYYY-MM-DD" day (as Date.UTC would count them). */
+export function dayNumber(d: IsoDate): number {
+  if (
+    d.length === 10 &&
+    d.charCodeAt(4) === 45 &&
+    d.charCodeAt(7) === 45 &&
+    isDigit(d, 0) &&
+    isDigit(d, 1) &&
+    isDigit(d, 2) &&
+    isDigit(d, 3) &&
+    isDigit(d, 5) &&
+    isDigit(d, 6) &&
+    isDigit(d, 8) &&
+    isDigit(d, 9)
+  ) {
+    const m = digit(d, 5) * 10 + digit(d, 6);
+    const day = digit(d, 8) * 10 + digit(d, 9);
+    if (m >= 1 && m <= 12 && day >= 1 && day <= 31 && d.charCodeAt(0) !== 48) {
+      const y = digit(d, 0) * 1000 + digit(d, 1) * 100 + digit(d, 2) * 10 + digit(d, 3) - (m <= 2 ? 1 : 0);
+      const era = Math.floor(y / 400);
+      const yoe = y - era * 400;
+      const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+      const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+      return era * 146_097 + doe - 719_468;
+    }
+  }
+  return Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+}
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+/** The "YYYY-MM-DD" of a day number (the inverse of dayNumber). */
+export function dayOfNumber(z: number): IsoDate {
+  // Years 1000-9999 only (toISOString writes years past 9999 with a sign and six digits).
+  if (Number.isInteger(z) && z >= -354_285 && z <= 2_932_896) {
+    const x = z + 719_468;
+    const era = Math.floor(x / 146_097);
+    const doe = x - era * 146_097;
+    const yoe = Math.floor(
+      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+    );
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const m = mp < 10 ? mp + 3 : mp - 9;
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    return `${y}-${pad2(m)}-${pad2(d)}`;
+  }
+  return new Date(z * 86_400_000).toISOString().slice(0, 10);
+}
 /** Calendar days from one day to another. */
 export const dayDiff = (from: IsoDate, to: IsoDate): number => Math.round(dayNumber(to) - dayNumber(from));
 /** A day plus n days, without parsing through date-fns (the scoreboard adds thousands). */
 export function plusDays(day: IsoDate, n: number): IsoDate {
-  return new Date((dayNumber(day) + n) * 86_400_000).toISOString().slice(0, 10);
+  return dayOfNumber(dayNumber(day) + n);
 }
 /** The earlier of two days. */
 export const earlierDay = (a: IsoDate, b: IsoDate): IsoDate => (a < b ? a : b);
@@ -416,15 +548,9 @@ function fullDeliveryDayUpTo(p: ScorePromise, upTo: IsoDate | undefined): IsoDat
   return null;
 }
 
-const payDueMemo = new WeakMap<ScorePromise, IsoDate>();
-/** Delivered in full + the payment terms (as domain/promise.ts paymentDueOn), once per promise. */
+/** Delivered in full + the payment terms (as domain/promise.ts paymentDueOn); asked once per promise. */
 function paymentDueDay(p: ScorePromise, full: IsoDate): IsoDate {
-  let day = payDueMemo.get(p);
-  if (day === undefined) {
-    day = plusDays(full, p.paymentTermsDays);
-    payDueMemo.set(p, day);
-  }
-  return day;
+  return plusDays(full, p.paymentTermsDays);
 }
 
 export type Outcome = 'on_time_in_full' | 'late' | 'partly_delivered' | 'open_past_due' | 'not_yet_judged';
@@ -444,12 +570,12 @@ export function outcomeOf(p: ScorePromise, today: IsoDate): { outcome: Outcome; 
 
 function otifOf(
   ps: readonly ScorePromise[],
-  today: IsoDate,
+  outcome: (p: ScorePromise) => { outcome: Outcome },
 ): { judged: number; onTime: number; otifPct: number | null } {
   let judged = 0;
   let onTime = 0;
   for (const p of ps) {
-    const o = outcomeOf(p, today).outcome;
+    const o = outcome(p).outcome;
     if (o === 'not_yet_judged') continue;
     judged++;
     if (o === 'on_time_in_full') onTime++;
@@ -490,17 +616,44 @@ interface PromiseIndex {
   readonly issuesByWeek: ReadonlyMap<number, number>;
   readonly receivedByWeek: ReadonlyMap<number, number>;
   readonly paymentsDueByWeek: ReadonlyMap<number, number>;
-  /** Live promises delivered in full, with the day their payment falls due. */
-  readonly payable: readonly { readonly p: ScorePromise; readonly dueOn: IsoDate }[];
+  /**
+   * Live promises delivered in full, with the day their payment falls due and the day their
+   * payments (in day order) reached the value, null while they have not.
+   */
+  readonly payable: readonly {
+    readonly p: ScorePromise;
+    readonly dueOn: IsoDate;
+    readonly paidInFullOn: IsoDate | null;
+  }[];
+  /** Each promise's outcome as known today: every week judges with the same day (input.today). */
+  readonly outcome: (p: ScorePromise) => { outcome: Outcome; slipDays: number | null };
 }
 
-function indexPromises(promises: readonly ScorePromise[]): PromiseIndex {
+/**
+ * The day a promise's payments, taken in day order, first add up to its value (null: not yet, or
+ * a payment is not positive, so a later one could take the sum back under).
+ */
+function paidInFullDay(p: ScorePromise): IsoDate | null {
+  if (!p.payments.length || p.payments.some((x) => !(x.amountMinor > 0))) return null;
+  const ps =
+    p.payments.length === 1
+      ? p.payments
+      : [...p.payments].sort((a, b) => (a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : 0));
+  let sum = 0;
+  for (const x of ps) {
+    sum += x.amountMinor;
+    if (sum >= p.valueMinor) return x.paidOn;
+  }
+  return null;
+}
+
+function indexPromises(promises: readonly ScorePromise[], today: IsoDate): PromiseIndex {
   const dueByWeek = new Map<number, ScorePromise[]>();
   const deliveredInFullByWeek = new Map<number, number>();
   const issuesByWeek = new Map<number, number>();
   const receivedByWeek = new Map<number, number>();
   const paymentsDueByWeek = new Map<number, number>();
-  const payable: { p: ScorePromise; dueOn: IsoDate }[] = [];
+  const payable: { p: ScorePromise; dueOn: IsoDate; paidInFullOn: IsoDate | null }[] = [];
   const add = (m: Map<number, number>, day: IsoDate, n: number) => {
     const k = weekKey(day);
     m.set(k, (m.get(k) ?? 0) + n);
@@ -518,10 +671,27 @@ function indexPromises(promises: readonly ScorePromise[]): PromiseIndex {
     if (full !== null) {
       const dueOn = paymentDueDay(p, full);
       add(paymentsDueByWeek, dueOn, p.valueMinor);
-      payable.push({ p, dueOn });
+      payable.push({ p, dueOn, paidInFullOn: paidInFullDay(p) });
     }
   }
-  return { dueByWeek, deliveredInFullByWeek, issuesByWeek, receivedByWeek, paymentsDueByWeek, payable };
+  const outcomes = new Map<ScorePromise, { outcome: Outcome; slipDays: number | null }>();
+  const outcome = (p: ScorePromise) => {
+    let o = outcomes.get(p);
+    if (!o) {
+      o = outcomeOf(p, today);
+      outcomes.set(p, o);
+    }
+    return o;
+  };
+  return {
+    dueByWeek,
+    deliveredInFullByWeek,
+    issuesByWeek,
+    receivedByWeek,
+    paymentsDueByWeek,
+    payable,
+    outcome,
+  };
 }
 
 function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): PromisesKept {
@@ -538,7 +708,7 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   let notYet = 0;
   const slips: number[] = [];
   for (const p of due) {
-    const { outcome, slipDays } = outcomeOf(p, today);
+    const { outcome, slipDays } = ctx.promises.outcome(p);
     if (outcome === 'on_time_in_full') onTime++;
     else if (outcome === 'late') {
       late++;
@@ -552,7 +722,7 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   const byLine = input.productLines.map((l) => {
     const o = otifOf(
       due.filter((p) => p.productLineId === l.id),
-      today,
+      ctx.promises.outcome,
     );
     out.set(`promises_kept.otif.${l.id}`, o.otifPct);
     out.set(`promises_kept.judged.${l.id}`, o.judged);
@@ -571,7 +741,10 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
     }
   }
   for (const p of next) {
-    if (fullDeliveryDay(p, cutoff) !== null) continue;
+    // Delivered in full by the cutoff: the deliveries up to a day are a prefix of them all in
+    // day order, so the day the whole quantity arrived is the same, or it had not by then.
+    const full = fullDeliveryDay(p);
+    if (full !== null && full <= cutoff) continue;
     const known = p.slips.filter((s) => ctx.dayOf(s.at) <= cutoff);
     const last = known[known.length - 1];
     if (last && last.expectedOn > p.promisedOn) {
@@ -584,7 +757,7 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   const via = (which: readonly ScorePromise['clearedVia'][]) => {
     const o = otifOf(
       due.filter((p) => which.includes(p.clearedVia)),
-      today,
+      ctx.promises.outcome,
     );
     return { judged: o.judged, otifPct: o.otifPct };
   };
@@ -598,9 +771,10 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   const received = ctx.promises.receivedByWeek.get(week) ?? 0;
   let overdue = 0;
   const overdueCutoff = earlierDay(today, plusDays(sunday, 1));
-  for (const { p, dueOn } of ctx.promises.payable) {
-    // Overdue past terms at the week's end: the due day has passed and value is still unpaid.
-    if (dueOn < overdueCutoff) {
+  for (const { p, dueOn, paidInFullOn } of ctx.promises.payable) {
+    // Overdue past terms at the week's end: the due day has passed and value is still unpaid
+    // (nothing is when its payments had added up to the value before the cutoff).
+    if (dueOn < overdueCutoff && !(paidInFullOn !== null && paidInFullOn < overdueCutoff)) {
       let paid = 0;
       for (const x of p.payments) if (x.paidOn < overdueCutoff) paid += x.amountMinor;
       if (paid < p.valueMinor) overdue += p.valueMinor - paid;
@@ -682,35 +856,55 @@ function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; ex
   });
   v.set('sales.rush_share', pct(rush.length, n));
   v.set('sales.revision_share', pct(sub.filter((r) => r.revised).length, n));
-  const cleared = week.events.filter((e) => e.type === 'request.approved' && !e.override);
-  v.set('sales.fast_lane_share', pct(cleared.filter((e) => e.fastLane).length, cleared.length));
+  // The events' figures are sums over groups of events alike (see ScoreEventFacts).
+  const facts = week.eventFacts ?? eventFactsOf(week.events);
+  const count = (which: (g: ScoreEventGroup) => boolean) => {
+    let n = 0;
+    for (const g of facts.groups) if (which(g)) n += g.count;
+    return n;
+  };
+  const cleared = count((g) => g.type === 'request.approved' && !g.override);
+  v.set(
+    'sales.fast_lane_share',
+    pct(
+      count((g) => g.type === 'request.approved' && !g.override && g.fastLane),
+      cleared,
+    ),
+  );
 
   // Execution (the promise figures are set by promiseValues below).
-  const overCap = week.events.filter((e) => e.type === 'signoff.approved' && e.overCapacity);
   const byActor = new Map<string, { count: number; valueMinor: number }>();
-  for (const e of overCap) {
-    const key = e.actorId ?? 'unknown';
+  let overCapCount = 0;
+  let overCapValue = 0;
+  for (const g of facts.groups) {
+    if (g.type !== 'signoff.approved' || !g.overCapacity) continue;
+    const key = g.actorId ?? 'unknown';
     const a = byActor.get(key) ?? { count: 0, valueMinor: 0 };
-    a.count++;
-    a.valueMinor += e.valueMinor;
+    a.count += g.count;
+    a.valueMinor += g.valueMinor;
     byActor.set(key, a);
+    overCapCount += g.count;
+    overCapValue += g.valueMinor;
   }
-  const overCapValue = overCap.reduce((s, e) => s + e.valueMinor, 0);
-  v.set('execution.over_capacity_approvals', overCap.length);
+  v.set('execution.over_capacity_approvals', overCapCount);
   v.set('execution.over_capacity_value', overCapValue);
-  const decisions = week.events.filter(
-    (e) => (e.type === 'signoff.approved' && e.complete) || e.type === 'signoff.rejected',
+  v.set(
+    'execution.decided',
+    count(
+      (g) =>
+        ((g.type === 'signoff.approved' && g.complete) || g.type === 'signoff.rejected') &&
+        g.functionId === input.executionFunction,
+    ),
   );
-  v.set('execution.decided', decisions.filter((e) => e.functionId === input.executionFunction).length);
 
   // Quality.
   v.set(
     'quality.with_conditions',
-    week.events.filter((e) => e.type === 'signoff.approved' && e.withConditions).length,
+    count((g) => g.type === 'signoff.approved' && g.withConditions),
   );
   v.set(
     'quality.rejections',
-    week.events.filter((e) => e.type === 'signoff.rejected' && e.functionId === input.qualityFunction).length,
+    count((g) => g.type === 'signoff.rejected' && g.functionId === input.qualityFunction),
   );
 
   // Finance (terms and discounts of the week's requests; payments from promises below).
@@ -734,32 +928,33 @@ function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; ex
     'people.asked',
     sub.reduce((s, r) => s + r.functions.length, 0),
   );
-  const acts = week.events.filter(
-    (e) =>
-      e.actorId !== null &&
-      (e.type === 'signoff.approved' || e.type === 'signoff.rejected' || e.type === 'signoff.date_proposed'),
-  );
   const perOwner = new Map<string, number>();
-  for (const e of acts) perOwner.set(e.actorId as string, (perOwner.get(e.actorId as string) ?? 0) + 1);
+  for (const g of facts.groups) {
+    if (g.actorId === null || !ACT_TYPES.includes(g.type)) continue;
+    perOwner.set(g.actorId, (perOwner.get(g.actorId) ?? 0) + g.count);
+  }
   let busiest: string | null = null;
   let busiestN = 0;
-  for (const [owner, count] of [...perOwner].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (count > busiestN) {
+  for (const [owner, n] of [...perOwner].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (n > busiestN) {
       busiest = owner;
-      busiestN = count;
+      busiestN = n;
     }
   }
-  v.set('people.decisions', acts.length);
-  v.set('people.busiest_share', pct(busiestN, acts.length));
-  v.set(
-    'people.outside_hours_share',
-    pct(acts.filter((e) => !ctx.inBusinessHours(e.at)).length, acts.length),
-  );
+  const acts = facts.actTimes.length;
+  let outside = 0;
+  for (const t of facts.actTimes) if (!ctx.inBusinessHours(new Date(t))) outside++;
+  v.set('people.decisions', acts);
+  v.set('people.busiest_share', pct(busiestN, acts));
+  v.set('people.outside_hours_share', pct(outside, acts));
   v.set('people.rush_with_people', rush.filter((r) => r.functions.includes(input.peopleFunction)).length);
 
   // Leadership.
-  v.set('leadership.overrides', week.events.filter((e) => e.type === 'request.overridden').length);
-  const escalations = week.events.filter((e) => e.type === 'signoff.escalated');
+  v.set(
+    'leadership.overrides',
+    count((g) => g.type === 'request.overridden'),
+  );
+  const escalations = facts.escalations;
   const weekEnd = new Date(Math.min(input.asOf.getTime(), endOfWeek(week, ctx).getTime()));
   const answered = escalations.filter((e) => e.signOffDecidedAt !== null && e.signOffDecidedAt <= weekEnd);
   v.set('leadership.escalations', escalations.length);
@@ -782,7 +977,7 @@ function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; ex
       kept,
       busiestOwner: busiest,
       overCapacity: {
-        count: overCap.length,
+        count: overCapCount,
         valueMinor: overCapValue,
         byActor: [...byActor]
           .map(([actorId, a]) => ({ actorId, ...a }))
@@ -1070,7 +1265,7 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     businessHoursBetween: (from, to) => tl.msBetween(from, to) / HOUR_MS,
     dayOf: (at) => tl.dayOf(at),
     weekEnds,
-    promises: indexPromises(input.promises),
+    promises: indexPromises(input.promises, input.today),
   };
   for (const w of input.weeks) weekEnds.set(w.weekStart, weekBounds(w.weekStart, input.timeZone).end);
   const perWeek = input.weeks.map((w) => {

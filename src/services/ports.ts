@@ -4,7 +4,7 @@
 import type { IsoDate } from '../domain/calendar.js';
 import type { CapacityCheck, CapacityOverride, DayLoad } from '../domain/capacity.js';
 import type { Delegation } from '../domain/delegation.js';
-import type { PendingNow, PreviousWeek, WeekRows } from '../domain/digest.js';
+import type { PendingNow, PreviousWeek, TrendFacts, WeekRows } from '../domain/digest.js';
 import type { ClearedVia, CommitPromise, PromiseEvent, PromiseState } from '../domain/promise.js';
 import type {
   CommitRequest,
@@ -14,7 +14,7 @@ import type {
   SignOff,
 } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
-import type { ScoreEvent, ScorePromise, ScoreRequest } from '../domain/scoreboard.js';
+import type { ScoreEvent, ScoreEventFacts, ScorePromise, ScoreRequest } from '../domain/scoreboard.js';
 import type { Notification } from './notifications.js';
 
 export interface Clock {
@@ -303,8 +303,20 @@ export interface DigestReader {
   previousWeek(start: Date, end: Date): PreviousWeek;
   /** Requests still pending and their pending sign-offs. */
   pendingNow(): PendingNow;
-  /** The scoreboard's requests submitted and events of SCORE_EVENT_TYPES in [start, end). */
-  scoreRows(start: Date, end: Date): { submitted: ScoreRequest[]; events: ScoreEvent[] };
+  /** The scoreboard's requests submitted in [start, end). */
+  scoreRequests(start: Date, end: Date): ScoreRequest[];
+  /** The scoreboard's events (of SCORE_EVENT_TYPES) in [start, end), row by row. */
+  scoreEvents(start: Date, end: Date): ScoreEvent[];
+  /**
+   * The same events of consecutive weeks (each week's end the next one's start) as facts, one
+   * per week: what eventFactsOf makes of each week's rows, without bringing the rows over.
+   */
+  scoreEventFacts(weeks: readonly { readonly start: Date; readonly end: Date }[]): ScoreEventFacts[];
+  /**
+   * The trend's facts (see TrendFacts) of consecutive weeks, one per week: what trendFactsOf
+   * makes of each week's rows, without bringing the rows over.
+   */
+  trendFacts(weeks: readonly { readonly start: Date; readonly end: Date }[]): TrendFacts[];
   /** The promises a window touches (see PromiseWindow). */
   promises(window: PromiseWindow): ScorePromise[];
   /** When the first request the database holds was submitted (null: none yet). */

@@ -5,12 +5,10 @@ import { addDays, type IsoDate, localDate, weekStart } from '../domain/calendar.
 import {
   type CapacitySection,
   computeDigest,
-  computeTrendWeek,
   type Digest,
   type DigestInput,
-  type DigestSignOff,
   type TrendWeek,
-  type WeekRows,
+  trendWeekOf,
   weekBounds,
 } from '../domain/digest.js';
 import {
@@ -54,8 +52,8 @@ function baseInput(config: Config) {
 
 /**
  * The six links and Promises kept for the week that contains `day`: one read of the nine weeks'
- * rows (this week and the eight before), split into weeks here, and one read of the promises
- * the window touches.
+ * requests (this week and the eight before), split into weeks here, their events as facts per
+ * week (see ScoreEventFacts), and one read of the promises the window touches.
  */
 export function buildScoreboard(
   deps: Pick<DigestDeps, 'reader' | 'config' | 'clock'>,
@@ -69,7 +67,9 @@ export function buildScoreboard(
   const bounds = mondays.map((m) => weekBounds(m, config.timezone));
   const start = bounds[0]?.start ?? weekBounds(first, config.timezone).start;
   const end = bounds[bounds.length - 1]?.end ?? weekBounds(monday, config.timezone).end;
-  const rows = reader.scoreRows(start, end);
+  const submitted = reader.scoreRequests(start, end);
+  // The events come as facts per week (grouped by the database), not rows.
+  const facts = reader.scoreEventFacts(bounds);
   const weekIndex = (at: Date) => {
     const t = at.getTime();
     return bounds.findIndex((b) => t >= b.start.getTime() && t < b.end.getTime());
@@ -80,9 +80,9 @@ export function buildScoreboard(
     inUse: (bounds[i]?.end.getTime() ?? 0) > firstRequest,
     submitted: [] as ScoreRequest[],
     events: [] as ScoreEvent[],
+    ...(facts[i] ? { eventFacts: facts[i] } : {}),
   }));
-  for (const r of rows.submitted) weeks[weekIndex(r.createdAt)]?.submitted.push(r);
-  for (const e of rows.events) weeks[weekIndex(e.at)]?.events.push(e);
+  for (const r of submitted) weeks[weekIndex(r.createdAt)]?.submitted.push(r);
   const asOf = clock.now();
   const today = localDate(asOf, config.timezone);
   const sunday = addDays(monday, 6);
@@ -138,31 +138,6 @@ export function buildWeeklyDigest(deps: DigestDeps, day: IsoDate): Digest {
 }
 
 /**
- * The rows of consecutive weeks from one read of the whole span, split into weeks exactly as
- * `reader.weekRows` would answer each (its events in id order, the requests and sign-offs they
- * name). Only what the trend reads is kept per week: `askedByFunction` and `withConditions`
- * stay those of the whole span.
- */
-function splitWeeks(rows: WeekRows, bounds: readonly { start: Date; end: Date }[]): WeekRows[] {
-  return bounds.map(({ start, end }) => {
-    const from = start.getTime();
-    const to = end.getTime();
-    const within = (at: Date) => at.getTime() >= from && at.getTime() < to;
-    const submitted = rows.submitted.filter((r) => within(r.createdAt));
-    const events = rows.events.filter((e) => within(e.at));
-    const requests = new Map(submitted.map((r) => [r.id, r]));
-    const signOffs = new Map<number, DigestSignOff>();
-    for (const e of events) {
-      const r = rows.requests.get(e.requestId);
-      if (r && !requests.has(r.id)) requests.set(r.id, r);
-      const so = e.signOffId === null ? undefined : rows.signOffs.get(e.signOffId);
-      if (so) signOffs.set(so.id, so);
-    }
-    return { ...rows, submitted, events, requests, signOffs };
-  });
-}
-
-/**
  * Requests in, cleared, blocked and median decision time per function, for `weeks` weeks up to
  * `day`'s. Pass the digest's scoreboard of that week when it is at hand: the links' figures are
  * then taken from it instead of being computed again.
@@ -189,14 +164,14 @@ export function buildTrend(
   const bounds = mondays.map((m) => weekBounds(m, deps.config.timezone));
   const first = bounds[0];
   const final = bounds[bounds.length - 1];
-  // One read of the whole span instead of one per week: each read walks the same indexes.
-  const perWeek = first && final ? splitWeeks(deps.reader.weekRows(first.start, final.end), bounds) : [];
+  // One read of the whole span, counted per week by the database (see TrendFacts).
+  const perWeek = first && final ? deps.reader.trendFacts(bounds) : [];
   return mondays.map((monday, i) => {
     const links = linkValues(i);
-    const current = perWeek[i];
-    if (!current) throw new RangeError('buildTrend: a week without rows');
+    const facts = perWeek[i];
+    if (!facts) throw new RangeError('buildTrend: a week without rows');
     return {
-      ...computeTrendWeek({ ...baseInput(deps.config), weekStart: monday, current }),
+      ...trendWeekOf({ ...baseInput(deps.config), weekStart: monday, facts }),
       ...(links ? { links } : {}),
     };
   });
