@@ -81,6 +81,6 @@ export function raiseRequestSequence(
     if (seq === undefined)
       sqlite.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('requests', ?)").run(floor);
     else sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'requests'").run(floor);
-  })();
+  }).immediate();
   return { stored, requests, raised: true };
 }

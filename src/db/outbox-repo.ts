@@ -33,8 +33,9 @@ export function createOutbox(db: Db): Outbox {
         const due = homeUpdateDue(homeDue, n.userId, at);
         return due ? [{ n, due }] : [];
       });
-      // A statement prepared once, all rows or none (a savepoint inside the caller's transaction).
-      insertRows(
+      // A statement prepared once, all rows or none (a savepoint inside the caller's transaction;
+      // alone, BEGIN IMMEDIATE: the outbox worker writes the same file from its own connection).
+      insertRows.immediate(
         rows.map(({ n, due }) => [orderingKeyOf(n), n.kind, JSON.stringify(n), due.getTime(), at.getTime()]),
       );
     },
@@ -256,6 +257,9 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     maxId() {
       return (maxIdStmt.get() as { id: number }).id;
     },
+    // Multi-statement writes take the write lock up front (BEGIN IMMEDIATE): with the main
+    // thread and the outbox worker on two connections, a deferred transaction that read first
+    // could fail with SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry.
     markDone(row, at, upToId) {
       sqlite.transaction(() => {
         markDoneStmt.run(at.getTime(), row.attempts + 1, row.id);
@@ -263,7 +267,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         // before this delivery started are already satisfied: a burst of clicks is one update.
         if (row.kind.endsWith('.update'))
           collapseStmt.run(at.getTime(), row.orderingKey, row.kind, JSON.stringify(row.payload), upToId);
-      })();
+      }).immediate();
     },
     markAttempt(id, attempts) {
       markAttemptStmt.run(attempts, id);
@@ -290,7 +294,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
           ),
           at,
         );
-      })();
+      }).immediate();
     },
     requeueFailed(requestId) {
       return sqlite

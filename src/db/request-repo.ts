@@ -332,7 +332,8 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
 
     appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void {
       if (!list.length) return;
-      // A savepoint inside the caller's transaction (every service appends inside one).
+      // A savepoint inside the caller's transaction (every service appends inside one); alone,
+      // BEGIN IMMEDIATE (two connections write this file: main and the outbox worker).
       sqlite.transaction(() => {
         const appended = db
           .insert(events)
@@ -349,7 +350,7 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
         const hooks = options.onEvents?.deliveriesFor(requestId, appended) ?? [];
         const at = list[0]?.at;
         if (hooks.length && at) options.onEvents?.outbox.enqueue(hooks, at);
-      })();
+      }).immediate();
     },
 
     history(requestId: number): StoredEvent[] {
