@@ -261,13 +261,15 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     // thread and the outbox worker on two connections, a deferred transaction that read first
     // could fail with SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry.
     markDone(row, at, upToId) {
-      sqlite.transaction(() => {
-        markDoneStmt.run(at.getTime(), row.attempts + 1, row.id);
-        // Updates are rendered from the current state when delivered, so identical ones queued
-        // before this delivery started are already satisfied: a burst of clicks is one update.
-        if (row.kind.endsWith('.update'))
-          collapseStmt.run(at.getTime(), row.orderingKey, row.kind, JSON.stringify(row.payload), upToId);
-      }).immediate();
+      sqlite
+        .transaction(() => {
+          markDoneStmt.run(at.getTime(), row.attempts + 1, row.id);
+          // Updates are rendered from the current state when delivered, so identical ones queued
+          // before this delivery started are already satisfied: a burst of clicks is one update.
+          if (row.kind.endsWith('.update'))
+            collapseStmt.run(at.getTime(), row.orderingKey, row.kind, JSON.stringify(row.payload), upToId);
+        })
+        .immediate();
     },
     markAttempt(id, attempts) {
       markAttemptStmt.run(attempts, id);
@@ -276,25 +278,27 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       markRetryStmt.run(attempts, nextAttemptAt.getTime(), error, id);
     },
     markFailed(id, attempts, at, error, reports = []) {
-      sqlite.transaction(() => {
-        db.update(outbox)
-          .set({
-            status: 'failed',
-            attempts,
-            lastError: error,
-            deliveredAt: at,
-            claimedBy: null,
-            leaseUntil: null,
-          })
-          .where(eq(outbox.id, id))
-          .run();
-        writer.enqueue(
-          reports.filter(
-            (r) => r.kind === 'delivery.failed' && !reportedStmt.get(r.requestId, r.userId, r.code),
-          ),
-          at,
-        );
-      }).immediate();
+      sqlite
+        .transaction(() => {
+          db.update(outbox)
+            .set({
+              status: 'failed',
+              attempts,
+              lastError: error,
+              deliveredAt: at,
+              claimedBy: null,
+              leaseUntil: null,
+            })
+            .where(eq(outbox.id, id))
+            .run();
+          writer.enqueue(
+            reports.filter(
+              (r) => r.kind === 'delivery.failed' && !reportedStmt.get(r.requestId, r.userId, r.code),
+            ),
+            at,
+          );
+        })
+        .immediate();
     },
     requeueFailed(requestId) {
       return sqlite
