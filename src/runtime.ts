@@ -301,7 +301,6 @@ async function startAround(
   // Delivery: on its own thread (the default), or in this one (outbox: 'in-process').
   let inProcess: OutboxDispatcher | undefined;
   if (worker) {
-    await worker.ready();
     dispatcher = worker;
   } else {
     inProcess = composeDispatcher(composition, {
@@ -366,8 +365,21 @@ async function startAround(
       throw appTokenError(error);
     }
   }
+  // The worker's start (and the scheduler's first prune) wait in its port until it has loaded.
   (worker ?? inProcess)?.start();
   if (options.schedule ?? true) scheduler.start();
+  if (worker) {
+    // Slack's requests are served and acked already: acks never wait for the delivery thread,
+    // whose module graph loads on the other core meanwhile; until it is ready, rows just wait.
+    try {
+      await worker.ready();
+    } catch (error) {
+      await scheduler.stop();
+      await app.stop().catch(() => {});
+      healthServer?.close();
+      throw error;
+    }
+  }
   logger.info('commit-gate started', { mode: env.mode, port });
 
   let stopping: Promise<void> | undefined;
