@@ -13,6 +13,7 @@ import { closeDb, createDb, type Db, raiseRequestSequence } from './db/create-db
 import { createProcessedRepo } from './db/processed-repo.js';
 import { createReminderStore } from './db/schedule-repo.js';
 import { describeProblem, StorageHealth } from './db/storage-health.js';
+import { announceWrites, createWriteTurns } from './db/write-turns.js';
 import { eligibleApprovers } from './domain/routing.js';
 import { OUTBOX_STUCK_AFTER_MS, type OutboxDispatcher } from './jobs/outbox.js';
 import { type Dispatcher, OutboxWorker } from './jobs/outbox-port.js';
@@ -142,6 +143,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const sharedClock = inWorker ? workerClock(clock, options.capacity) : null;
   const identity = await verifyBotToken(env, logger);
   const db = openDatabase(env.DATABASE_PATH);
+  // The worker lets this thread's writes go first (db/write-turns.ts): a main thread that waited
+  // for SQLite's write lock would sleep in the busy handler with the event loop blocked.
+  const writeTurns = inWorker ? createWriteTurns() : null;
+  if (writeTurns) announceWrites(db.$client, writeTurns);
   const metrics = new Metrics();
   const settleMs = options.settleMs ?? 3 * (options.slackTimeoutMs ?? 10_000);
   // Started first (main has migrated the file) so the thread loads while the rest starts.
@@ -158,6 +163,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
           ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
           clock: sharedClock?.buffer ?? null,
+          writeTurns: writeTurns ?? createWriteTurns(),
           groups: {},
         },
         logger,

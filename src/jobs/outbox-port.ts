@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { AppLogger, LogSink } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -165,11 +166,18 @@ export class OutboxWorker implements Dispatcher {
       logger.error('the outbox worker died: nothing can be delivered, exiting', { reason });
       (this.options.onDeath ?? exitProcess)(reason);
     };
-    this.worker.on('error', (error) =>
-      died(error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
-    );
+    this.worker.on('error', (error) => died(describe(error)));
     this.worker.on('exit', (code) => died(`exited with code ${code}`));
   }
+}
+
+/** An error from the worker, as a line: errors thrown there may arrive as plain objects (cloned). */
+function describe(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error) {
+    const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+    return [name, code, message].filter((part) => typeof part === 'string' && part).join(': ');
+  }
+  return inspect(error, { depth: 2, breakLength: Number.POSITIVE_INFINITY });
 }
 
 function exitProcess(): void {

@@ -10,6 +10,7 @@ import { WebClient } from '@slack/web-api';
 import { composeDispatcher, composeServices } from '../composition.js';
 import type { Config, LogLevel } from '../config.js';
 import { closeDb, createDb } from '../db/create-db.js';
+import { yieldToAnnouncedWrites } from '../db/write-turns.js';
 import { createLogger, type LogSink } from '../logger.js';
 import type { DeliveryResult } from '../metrics.js';
 import { type Clock, type GroupDirectory, systemClock } from '../services/ports.js';
@@ -32,6 +33,8 @@ export interface OutboxWorkerData {
   readonly baseBackoffMs?: number;
   /** The injected clock's shared state (jobs/shared-clock.ts); null: the system clock. */
   readonly clock: SharedArrayBuffer | null;
+  /** The main thread's announced writes (db/write-turns.ts): the worker's writes wait for them. */
+  readonly writeTurns: SharedArrayBuffer;
   /** Owner user groups' members as the main thread last fetched them. */
   readonly groups: Readonly<Record<string, readonly string[]>>;
 }
@@ -65,6 +68,13 @@ const sink: LogSink = data.forwardLogs
   ? (line) => send({ type: 'log', line })
   : (line) => writeSync(2, `${line}\n`);
 const logger = createLogger(data.logLevel, sink).child({ thread: 'outbox' });
+// An error nothing caught (an unhandled rejection counts) ends the thread, and the main thread
+// then ends the process (exit code 1). Said here first: the error the main thread receives is a
+// structured clone that may have lost its message (SqliteError arrives as { code }).
+process.on('uncaughtException', (error) => {
+  logger.error('the outbox worker failed', error);
+  process.exit(1);
+});
 
 /** Owner groups as the main thread fetched them (it refreshes them and sends each new list). */
 class GroupsFromMain implements GroupDirectory {
@@ -107,6 +117,7 @@ const groups = new GroupsFromMain();
 groups.set(data.groups);
 // The main thread migrated the file before starting this thread.
 const db = createDb(data.databasePath, { migrate: false });
+yieldToAnnouncedWrites(db.$client, data.writeTurns);
 let dispatcherKick = () => {};
 const composition = composeServices(db, {
   config: data.config,
@@ -138,6 +149,8 @@ dispatcherKick = () => dispatcher.kick();
 const prune = outboxPruner({
   repo: composition.outboxRepo,
   clock,
+  // Small batches: each holds SQLite's write lock, which the main thread's acks may be waiting for.
+  batch: 100,
   logger: logger.child({ component: 'outbox' }),
 });
 
@@ -182,4 +195,5 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
+logger.info('outbox worker ready', { database: data.databasePath });
 send({ type: 'ready' });

@@ -174,6 +174,10 @@ describe('the outbox worker thread', () => {
           () => 0,
         );
       await expect.poll(health, { timeout: 20_000, interval: 50 }).toBe(200);
+      // Acks are served before the worker has loaded; wait for it, then break its next poll.
+      await expect
+        .poll(() => output.join('').includes('outbox worker ready'), { timeout: 20_000 })
+        .toBe(true);
       // The worker's next poll cannot read its table (as if the file were damaged under it).
       const db = new Database(dbPath);
       try {
@@ -184,6 +188,7 @@ describe('the outbox worker thread', () => {
       expect(await exited).toBe(1);
       child = undefined;
       expect(output.join('')).toContain('the outbox worker died');
+      expect(output.join('')).toContain('no such table: outbox');
     } finally {
       await standIn.close();
     }
