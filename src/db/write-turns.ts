@@ -20,13 +20,35 @@ export function createWriteTurns(): SharedArrayBuffer {
   return new SharedArrayBuffer(4);
 }
 
-/** Main thread: every write statement or transaction on `sqlite` is announced while it runs. */
+/** How long the main thread waits for the write lock before a write fails (busy_timeout's 5 s). */
+const MAIN_BUSY_TIMEOUT_MS = 5000;
+/** Between two tries for the lock: a fifth of a millisecond, not the busy handler's 1 → 100 ms. */
+const MAIN_RETRY_MS = 0.2;
+
+/**
+ * Main thread: every write statement or transaction on `sqlite` is announced while it runs. If
+ * the worker holds the lock at that moment (one short write it had already begun), the write is
+ * tried again every MAIN_RETRY_MS instead of sleeping in SQLite's busy handler, whose waits grow
+ * to 100 ms: this connection's busy_timeout is 0 and SQLITE_BUSY is retried here. Every write
+ * transaction on this connection is BEGIN IMMEDIATE, so SQLITE_BUSY comes before `fn` ran.
+ */
 export function announceWrites(sqlite: Database.Database, turns: SharedArrayBuffer): void {
   const cell = new Int32Array(turns);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  sqlite.pragma('busy_timeout = 0');
   wrapWrites(sqlite, (write) => {
     Atomics.add(cell, 0, 1);
     try {
-      return write();
+      const deadline = performance.now() + MAIN_BUSY_TIMEOUT_MS;
+      for (;;) {
+        try {
+          return write();
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || performance.now() > deadline)
+            throw error;
+          Atomics.wait(pause, 0, 0, MAIN_RETRY_MS);
+        }
+      }
     } finally {
       Atomics.sub(cell, 0, 1);
       Atomics.notify(cell, 0);
