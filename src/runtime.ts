@@ -164,6 +164,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
           clock: sharedClock?.buffer ?? null,
           writeTurns: writeTurns ?? createWriteTurns(),
+          kickPending: new SharedArrayBuffer(4),
           groups: {},
         },
         logger,

@@ -35,6 +35,8 @@ export interface OutboxWorkerData {
   readonly clock: SharedArrayBuffer | null;
   /** The main thread's announced writes (db/write-turns.ts): the worker's writes wait for them. */
   readonly writeTurns: SharedArrayBuffer;
+  /** 1 while a kick message is on its way (jobs/outbox-port.ts coalesces kicks with it). */
+  readonly kickPending: SharedArrayBuffer;
   /** Owner user groups' members as the main thread last fetched them. */
   readonly groups: Readonly<Record<string, readonly string[]>>;
 }
@@ -112,6 +114,7 @@ function counted(): void {
   flushTimer ??= setTimeout(flushMetrics, METRICS_FLUSH_MS);
 }
 
+const kickPending = new Int32Array(data.kickPending);
 const clock: Clock = data.clock ? clockOnBuffer(data.clock) : systemClock;
 const groups = new GroupsFromMain();
 groups.set(data.groups);
@@ -171,6 +174,8 @@ port.on('message', (message: ToWorker) => {
       dispatcher.start();
       return;
     case 'kick':
+      // Cleared before the run starts: a commit after this point posts a new kick.
+      Atomics.store(kickPending, 0, 0);
       dispatcher.kick();
       return;
     case 'groups':
