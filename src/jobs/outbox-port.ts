@@ -128,6 +128,8 @@ export class OutboxWorker implements Dispatcher {
 
   private ask(type: 'drain' | 'stop' | 'prune'): Promise<number | undefined> {
     if (this.dead !== null) return Promise.reject(new Error(`the outbox worker is gone: ${this.dead}`));
+    // Stopped (or stopping): nothing more is delivered or pruned here; the rows wait for the next start.
+    if (this.stopping && type !== 'stop') return Promise.resolve(undefined);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
