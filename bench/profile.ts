@@ -146,75 +146,86 @@ await bot.stop();
 await standIn.close();
 process.stdout.write(`${kind} at ${size.toLocaleString('en-US')}: ${amount} requests, ${summary}\n`);
 
-const file = readdirSync(work).find((f) => f.endsWith('.cpuprofile') && f.includes('.0.'));
+// One profile per thread: the main thread's (thread id 0: Bolt, the listeners, the acks) and,
+// since the outbox runs in its worker thread, the worker's (thread id 1: delivery).
+const profiles = readdirSync(work).filter((f) => f.endsWith('.cpuprofile'));
+const file = profiles.find((f) => f.includes('.0.'));
 if (!file) throw new Error(`no profile written in ${work}`);
-const profile = JSON.parse(readFileSync(join(work, file), 'utf8')) as Profile;
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const self = new Map<string, number>();
-const under = new Map<string, number>();
-const parts = new Map<string, number>();
-let total = 0;
-// Each sample's time: startTime plus the deltas so far. Outside the window: not counted.
-const at: number[] = [];
-profile.timeDeltas.reduce((t, dt, i) => {
-  at[i] = t + dt;
-  return t + dt;
-}, profile.startTime);
-const inWindow = (i: number) => (at[i] ?? 0) >= windowStart && (at[i] ?? 0) <= windowEnd;
-const windowed = profile.samples.some((_, i) => inWindow(i));
-if (!windowed) process.stdout.write('(no sample inside the load window: the whole profile is counted)\n');
-/** Which part of the program a stack belongs to, by the files on it (innermost rule that matches). */
-const partOf = (stack: readonly ProfileNode[]): string => {
-  const leaf = stack[0]?.callFrame.functionName ?? '';
-  if (leaf === '(idle)') return 'idle';
-  if (leaf === '(garbage collector)') return 'garbage collector';
-  if (leaf === '(program)') return '(program: native, not attributed)';
-  const urls = stack.map((n) => n.callFrame.url);
-  const has = (part: string) => urls.some((u) => u.includes(part));
-  if (has('/jobs/outbox')) return 'delivery: the outbox dispatcher (render, Web API calls, Home, marks)';
-  if (has('/slack/listeners/')) return 'ack path: listeners (parse, service, SQLite, ack)';
-  if (has('/jobs/scheduler')) return 'scheduler';
-  if (has('@slack/web-api') || has('axios')) return 'Web API client (outside the dispatcher)';
-  if (has('@slack/bolt')) return 'Bolt: receiver, signature, middleware';
-  if (has('node:_http') || has('node:net') || has('node:internal/http')) return 'node HTTP';
-  return 'other';
-};
-const name = (n: ProfileNode) =>
-  `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*?\/(src|dist)\//, '$1/')}`;
-profile.samples.forEach((id, i) => {
-  if (windowed && !inWindow(i)) return;
-  const dt = profile.timeDeltas[i] ?? 0;
-  total += dt;
-  const node = byId.get(id);
-  if (!node) return;
-  const stack: ProfileNode[] = [];
-  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const n = byId.get(cur);
-    if (n) stack.push(n);
-  }
-  const part = partOf(stack);
-  parts.set(part, (parts.get(part) ?? 0) + dt);
-  self.set(name(node), (self.get(name(node)) ?? 0) + dt);
-  const seen = new Set<string>();
-  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const n = byId.get(cur);
-    const url = n?.callFrame.url ?? '';
-    if (!n || url.includes('node_modules') || !/\/(src|dist)\//.test(url)) continue;
-    const key = name(n);
-    if (!seen.has(key)) under.set(key, (under.get(key) ?? 0) + dt);
-    seen.add(key);
-  }
-});
-const top = (m: Map<string, number>, count: number) =>
-  [...m]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([k, t]) => `${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`)
-    .join('\n');
+const workerFile = profiles.find((f) => f !== file);
+analyse(file, 'main thread (acks)', 25);
+if (workerFile) analyse(workerFile, 'outbox worker thread (delivery)', 12);
 process.stdout.write(
-  `\nwindow: ${(total / 1e6).toFixed(2)} s of samples\n\nby part of the program\n${top(parts, 12)}\n` +
-    `\nself time\n${top(self, 25)}\n\ntime under the project's functions\n${top(under, 25)}\n`,
+  `\nprofile: ${join(work, file)}${workerFile ? `, ${join(work, workerFile)}` : ''} (open in Chrome DevTools)\n`,
 );
-process.stdout.write(`\nprofile: ${join(work, file)} (open in Chrome DevTools)\n`);
+
+function analyse(file: string, label: string, count: number): void {
+  const profile = JSON.parse(readFileSync(join(work, file), 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  const under = new Map<string, number>();
+  const parts = new Map<string, number>();
+  let total = 0;
+  // Each sample's time: startTime plus the deltas so far. Outside the window: not counted.
+  const at: number[] = [];
+  profile.timeDeltas.reduce((t, dt, i) => {
+    at[i] = t + dt;
+    return t + dt;
+  }, profile.startTime);
+  const inWindow = (i: number) => (at[i] ?? 0) >= windowStart && (at[i] ?? 0) <= windowEnd;
+  const windowed = profile.samples.some((_, i) => inWindow(i));
+  if (!windowed) process.stdout.write('(no sample inside the load window: the whole profile is counted)\n');
+  /** Which part of the program a stack belongs to, by the files on it (innermost rule that matches). */
+  const partOf = (stack: readonly ProfileNode[]): string => {
+    const leaf = stack[0]?.callFrame.functionName ?? '';
+    if (leaf === '(idle)') return 'idle';
+    if (leaf === '(garbage collector)') return 'garbage collector';
+    if (leaf === '(program)') return '(program: native, not attributed)';
+    const urls = stack.map((n) => n.callFrame.url);
+    const has = (part: string) => urls.some((u) => u.includes(part));
+    if (has('/jobs/outbox')) return 'delivery: the outbox dispatcher (render, Web API calls, Home, marks)';
+    if (has('/slack/listeners/')) return 'ack path: listeners (parse, service, SQLite, ack)';
+    if (has('/jobs/scheduler')) return 'scheduler';
+    if (has('@slack/web-api') || has('axios')) return 'Web API client (outside the dispatcher)';
+    if (has('@slack/bolt')) return 'Bolt: receiver, signature, middleware';
+    if (has('node:_http') || has('node:net') || has('node:internal/http')) return 'node HTTP';
+    return 'other';
+  };
+  const name = (n: ProfileNode) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*?\/(src|dist)\//, '$1/')}`;
+  profile.samples.forEach((id, i) => {
+    if (windowed && !inWindow(i)) return;
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const node = byId.get(id);
+    if (!node) return;
+    const stack: ProfileNode[] = [];
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur);
+      if (n) stack.push(n);
+    }
+    const part = partOf(stack);
+    parts.set(part, (parts.get(part) ?? 0) + dt);
+    self.set(name(node), (self.get(name(node)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur);
+      const url = n?.callFrame.url ?? '';
+      if (!n || url.includes('node_modules') || !/\/(src|dist)\//.test(url)) continue;
+      const key = name(n);
+      if (!seen.has(key)) under.set(key, (under.get(key) ?? 0) + dt);
+      seen.add(key);
+    }
+  });
+  const top = (m: Map<string, number>, count: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([k, t]) => `${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`)
+      .join('\n');
+  process.stdout.write(
+    `\n== ${label}\nwindow: ${(total / 1e6).toFixed(2)} s of samples\n\nby part of the program\n${top(parts, 12)}\n` +
+      `\nself time\n${top(self, count)}\n\ntime under the project's functions\n${top(under, count)}\n`,
+  );
+}

@@ -11,7 +11,7 @@ import type { Config } from '../src/config.js';
 import { parseEnv } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { type Runtime, startRuntime } from '../src/runtime.js';
-import type { Clock } from '../src/services/ports.js';
+import { type ShareableClock, SharedClockState } from '../src/jobs/shared-clock.js';
 import {
   ACTIONS,
   CALLBACKS,
@@ -47,14 +47,17 @@ export interface Scene {
   play(stage: DemoStage): Promise<void>;
 }
 
-/** Starts at a chosen instant and runs at real speed, so the outbox's retries still come due. */
-class DemoClock implements Clock {
-  private offset = 0;
+/**
+ * Starts at a chosen instant and runs at real speed, so the outbox's retries still come due. Its
+ * time is shared memory, so the outbox worker thread reads the same instant.
+ */
+class DemoClock implements ShareableClock {
+  readonly shared = new SharedClockState();
   now(): Date {
-    return new Date(Date.now() + this.offset);
+    return this.shared.now();
   }
   set(at: string): void {
-    this.offset = new Date(at).getTime() - Date.now();
+    this.shared.run(new Date(at).getTime() - Date.now());
   }
 }
 
@@ -532,7 +535,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const logger = createLogger('warn', (line) => {
       if (!startupQuorumWarning.test(line)) write(`[bot log] ${line}\n`);
     });
-    runtime = await startRuntime({ env, config, clock, logger, pollMs: 25, baseBackoffMs: 20 });
+    runtime = await startRuntime({
+      env,
+      config,
+      clock,
+      logger,
+      // The outbox worker's lines (at the same level) join the bot's.
+      workerLogs: (line) => write(`[bot log] ${line}\n`),
+      pollMs: 25,
+      baseBackoffMs: 20,
+    });
     const slack = new SlackClientSim({
       baseUrl: `http://127.0.0.1:${runtime.port}`,
       signingSecret: SIGNING_SECRET,

@@ -19,16 +19,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(env.LOG_LEVEL);
-  let runtime: Awaited<ReturnType<typeof startRuntime>>;
-  try {
-    runtime = await startRuntime({ env, config, clock: systemClock, logger });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const line = message.split('\n')[0];
-    process.stderr.write(error instanceof StartupError ? `${line}\n` : `start-up failed: ${line}\n`);
-    process.exit(1);
-  }
+  // Listened for from the start: /healthz answers before start-up has finished (the outbox worker
+  // thread may still be loading), so a SIGTERM can come while startRuntime is still running.
+  let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
+  let requested: string | undefined;
   const shutdown = (signal: string) => {
+    requested = signal;
+    if (!runtime) return;
     logger.info('shutting down', { signal });
     runtime.stop().then(
       () => process.exit(0),
@@ -40,6 +37,15 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  try {
+    runtime = await startRuntime({ env, config, clock: systemClock, logger });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = message.split('\n')[0];
+    process.stderr.write(error instanceof StartupError ? `${line}\n` : `start-up failed: ${line}\n`);
+    process.exit(1);
+  }
+  if (requested) shutdown(requested);
 }
 
 await main();

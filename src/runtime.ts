@@ -6,49 +6,32 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { createRoutes } from './api/routes.js';
 import { createApiServer } from './api/server.js';
-import { createWebhookDeliverer } from './api/webhooks/deliver.js';
-import { WebhookDeliveryError } from './api/webhooks/sender.js';
+import { composeDispatcher, composeServices } from './composition.js';
 import type { Config, Env } from './config.js';
 import { createApiIdempotencyRepo } from './db/api-idempotency-repo.js';
-import { createCapacityStore } from './db/capacity-repo.js';
 import { closeDb, createDb, type Db, raiseRequestSequence } from './db/create-db.js';
-import { createDelegationStore } from './db/delegation-repo.js';
-import { createDigestReader } from './db/digest-repo.js';
-import { createHomeRepo } from './db/home-repo.js';
-import { createMessageLocations } from './db/message-locations-repo.js';
-import { createOutbox, createOutboxRepo } from './db/outbox-repo.js';
-import { createPaymentStanding } from './db/payment-standing.js';
 import { createProcessedRepo } from './db/processed-repo.js';
-import { createPromiseStore } from './db/promise-repo.js';
-import { createRequestStore } from './db/request-repo.js';
-import { createJobRunStore, createReminderStore } from './db/schedule-repo.js';
+import { createReminderStore } from './db/schedule-repo.js';
 import { describeProblem, StorageHealth } from './db/storage-health.js';
-import { createWebhookReader } from './db/webhook-repo.js';
+import { announceWrites, createWriteTurns } from './db/write-turns.js';
 import { eligibleApprovers } from './domain/routing.js';
-import { OUTBOX_STUCK_AFTER_MS, OutboxDispatcher } from './jobs/outbox.js';
+import { OUTBOX_STUCK_AFTER_MS, type OutboxDispatcher } from './jobs/outbox.js';
+import { type Dispatcher, OutboxWorker } from './jobs/outbox-port.js';
 import { outboxPruner } from './jobs/outbox-prune.js';
 import { type ScheduledTask, Scheduler } from './jobs/scheduler.js';
-import type { AppLogger } from './logger.js';
+import { isShareable, type SharedClockState } from './jobs/shared-clock.js';
+import type { AppLogger, LogSink } from './logger.js';
 import { Metrics } from './metrics.js';
-import { digestCapacity, liveCheck } from './services/capacity.js';
-import type { ServiceDeps } from './services/deps.js';
 import { runDueDigest } from './services/digest-schedule.js';
-import type { HomeDeps } from './services/home.js';
-import { ownerIdsFor } from './services/owners.js';
-import type { Clock, RequestStore } from './services/ports.js';
+import { type Clock, type RequestStore, systemClock } from './services/ports.js';
 import { runPromiseAsks } from './services/promise-asks.js';
 import { runReminders } from './services/reminders.js';
-import { webhookDeliveriesFor } from './services/webhooks.js';
-import { buildScoreboard, type DigestDeps } from './services/weekly-digest.js';
+import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, StartupError, verifyBotToken } from './slack/create-app.js';
-import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
-import { createReportsFor } from './slack/delivery/reports.js';
-import { classifySlackError } from './slack/delivery/slack-errors.js';
-import { createDigestPoster } from './slack/digest-poster.js';
+import { renderContext } from './slack/delivery/dispatch.js';
 import { highestReferencePosted } from './slack/reference-floor.js';
 import { createSellerDirectory } from './slack/user-directory.js';
 import { UserGroupCache } from './slack/usergroups.js';
-import { capacityNote } from './slack/views/capacity-check.js';
 
 class StorageUnavailable extends Error {}
 
@@ -70,13 +53,24 @@ export interface RuntimeOptions {
   readonly scheduleMs?: number;
   /** The digest's capacity section; default: the next 4 weeks' load when any line has capacity. */
   readonly capacity?: DigestDeps['capacity'];
+  /**
+   * Where the outbox dispatcher runs: `worker` (default, production) is its own thread and SQLite
+   * connection (jobs/outbox-worker.ts), so delivery work never holds up an ack; `in-process`
+   * shares this thread's event loop and connection, as before.
+   */
+  readonly outbox?: 'worker' | 'in-process';
+  /** Where the worker's log lines go (tests collect them); default: written to fd 2 by the worker. */
+  readonly workerLogs?: LogSink;
+  /** When the worker dies unasked; default: log it and exit 1 (jobs/outbox-port.ts). */
+  readonly onWorkerDeath?: (reason: string) => void;
 }
 
 export interface Runtime {
   readonly port: number;
   readonly db: Db;
   readonly app: App;
-  readonly dispatcher: OutboxDispatcher;
+  /** The outbox dispatcher: the worker thread's port, or the in-process one. */
+  readonly dispatcher: Dispatcher;
   readonly scheduler: Scheduler;
   /** Owner user group members; tests refresh it after changing the stand-in's groups. */
   readonly groups: UserGroupCache;
@@ -145,77 +139,104 @@ function warnUnreachableQuorums(
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env, config, clock, logger } = options;
+  const inWorker = (options.outbox ?? 'worker') === 'worker';
+  const sharedClock = inWorker ? workerClock(clock, options.capacity) : null;
   const identity = await verifyBotToken(env, logger);
-  let healthy = false;
   const db = openDatabase(env.DATABASE_PATH);
-  healthy = true;
-  const storage = new StorageHealth(db, env.DATABASE_PATH, logger.child({ component: 'storage' }));
+  // The worker lets this thread's writes go first (db/write-turns.ts): a main thread that waited
+  // for SQLite's write lock would sleep in the busy handler with the event loop blocked.
+  const writeTurns = inWorker ? createWriteTurns() : null;
+  if (writeTurns) announceWrites(db.$client, writeTurns);
   const metrics = new Metrics();
-  const outbox = createOutbox(db);
-  const deliveriesFor = webhookDeliveriesFor(config);
-  const store = countDecisions(
-    createRequestStore(db, {
-      timeZone: config.timezone,
-      ...(deliveriesFor ? { onEvents: { outbox, deliveriesFor } } : {}),
-    }),
-    metrics,
+  const settleMs = options.settleMs ?? 3 * (options.slackTimeoutMs ?? 10_000);
+  // Started first (main has migrated the file) so the thread loads while the rest starts.
+  const worker = inWorker
+    ? OutboxWorker.spawn({
+        data: {
+          config,
+          token: env.SLACK_BOT_TOKEN,
+          apiUrl: env.SLACK_API_URL,
+          databasePath: env.DATABASE_PATH,
+          logLevel: env.LOG_LEVEL,
+          slackTimeoutMs: options.slackTimeoutMs ?? 10_000,
+          settleMs,
+          ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+          ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
+          clock: sharedClock?.buffer ?? null,
+          writeTurns: writeTurns ?? createWriteTurns(),
+          kickPending: new SharedArrayBuffer(4),
+          groups: {},
+        },
+        logger,
+        metrics,
+        ...(options.workerLogs ? { logs: options.workerLogs } : {}),
+        ...(options.onWorkerDeath ? { onDeath: options.onWorkerDeath } : {}),
+      })
+    : null;
+  try {
+    return await startAround(options, identity, db, metrics, worker, sharedClock, settleMs);
+  } catch (error) {
+    await worker?.stop();
+    closeDb(db);
+    throw error;
+  }
+}
+
+/**
+ * The clock's state the worker thread reads: none for the system clock (the worker builds its
+ * own), a test's or the demo's clock through shared memory (jobs/shared-clock.ts).
+ */
+function workerClock(clock: Clock, capacity: RuntimeOptions['capacity']): SharedClockState | null {
+  if (capacity)
+    throw new Error(
+      "runtime: a capacity hook is a function, which cannot reach the outbox worker: use outbox: 'in-process'",
+    );
+  if (clock === systemClock) return null;
+  if (isShareable(clock)) return clock.shared;
+  throw new Error(
+    "runtime: the outbox worker reads the clock from shared memory: inject systemClock or a ShareableClock (jobs/shared-clock.ts), or use outbox: 'in-process'",
   );
-  const webhookReader = createWebhookReader(db);
-  const outboxRepo = createOutboxRepo(db);
+}
+
+async function startAround(
+  options: RuntimeOptions,
+  identity: Awaited<ReturnType<typeof verifyBotToken>>,
+  db: Db,
+  metrics: Metrics,
+  worker: OutboxWorker | null,
+  sharedClock: SharedClockState | null,
+  settleMs: number,
+): Promise<Runtime> {
+  const { env, config, clock, logger } = options;
+  const storage = new StorageHealth(db, env.DATABASE_PATH, logger.child({ component: 'storage' }));
+  let dispatcher: Dispatcher | undefined;
+  const groups = new UserGroupCache(
+    new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions(env), logger }),
+    config,
+    logger.child({ component: 'usergroups' }),
+  );
+  // The worker renders owners from the same members (it never calls usergroups.users.list).
+  if (worker) groups.onRefresh((members) => worker.groups(members));
+  await groups.refresh();
+  groups.start();
+  await continueReferencesAfterSlack(env, config, identity.botId, db, logger);
+  warnUnreachableQuorums(config, (id) => groups.members(id), logger);
+  const composition = composeServices(db, {
+    config,
+    clock,
+    groups,
+    onNotify: () => dispatcher?.kick(),
+    wrapStore: (store) => countDecisions(store, metrics),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
+  });
+  const { services, store, home, digest, outboxRepo, jobRuns } = composition;
   metrics.observeOutbox(() => {
     const now = clock.now();
     const stats = outboxRepo.stats(now);
     const waitedMs = stats.oldestPendingAt ? now.getTime() - stats.oldestPendingAt.getTime() : 0;
     return { pending: stats.pending, oldestPendingAgeSeconds: waitedMs / 1000, failed: stats.failed };
   });
-
-  let dispatcher: OutboxDispatcher | undefined;
-  const delegations = createDelegationStore(db);
-  const groups = new UserGroupCache(
-    new WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions(env), logger }),
-    config,
-    logger.child({ component: 'usergroups' }),
-  );
-  await groups.refresh();
-  groups.start();
-  await continueReferencesAfterSlack(env, config, identity.botId, db, logger);
-  warnUnreachableQuorums(config, (id) => groups.members(id), logger);
-  const services: ServiceDeps = {
-    store,
-    outbox,
-    capacity: createCapacityStore(db),
-    promises: createPromiseStore(db),
-    config,
-    clock,
-    onNotify: () => dispatcher?.kick(),
-    delegations,
-    groups,
-    payments: createPaymentStanding(db),
-  };
-  const ctx = renderContext(config);
-  const digestReader = createDigestReader(db);
-  const home: HomeDeps = {
-    services,
-    home: createHomeRepo(db),
-    ownerIds: (userId) => ownerIdsFor(services, userId, clock.now()),
-    // App Home's queue shows the verdict as it is now for open requests, like the messages do.
-    capacityOf: (request) => {
-      const check = liveCheck(services, request);
-      return check ? capacityNote(check, ctx) : null;
-    },
-    // Leadership's live board: the six links this week so far (no capacity: the board shows the
-    // links' headline figures, the digest the horizon).
-    scoreboard: (day) => buildScoreboard({ reader: digestReader, config, clock }, day),
-  };
-  const jobRuns = createJobRunStore(db, outbox);
-  // The next weeks' load per product line, whenever any product line has a capacity.
-  const capacityHook = options.capacity ?? digestCapacity(services);
-  const digest: DigestDeps = {
-    reader: digestReader,
-    config,
-    clock,
-    ...(capacityHook ? { capacity: capacityHook } : {}),
-  };
+  let healthy = true;
 
   // 200 {"status":"ok"} when the database answers and the outbox is moving; 503 when the database
   // is closed or the oldest pending delivery has waited over OUTBOX_STUCK_AFTER_MS (Slack down
@@ -284,43 +305,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     deps: { services, config, clock, logger, ctx: renderContext(config), home, digest },
   });
 
-  const slackDelivery = countDeliveries(
-    metrics,
-    classifySlackError,
-    createNotifier({
+  // Delivery: on its own thread (the default), or in this one (outbox: 'in-process').
+  let inProcess: OutboxDispatcher | undefined;
+  if (worker) {
+    dispatcher = worker;
+  } else {
+    inProcess = composeDispatcher(composition, {
       client: app.client,
-      services,
-      locations: createMessageLocations(db),
-      config,
-      home,
-      postDigest: countDigestRuns(
-        metrics,
-        createDigestPoster({
-          client: app.client,
-          config,
-          digest,
-          runs: jobRuns,
-          logger: logger.child({ component: 'digest' }),
-        }),
-      ),
-    }),
-  );
-  const deliverWebhook = createWebhookDeliverer({ config, events: webhookReader, clock });
-  dispatcher = new OutboxDispatcher({
-    repo: outboxRepo,
-    // Webhooks go to their receivers, everything else to Slack; the outbox's retries serve both.
-    deliver: (n, attempt) => (n.kind === 'webhook.deliver' ? deliverWebhook(n) : slackDelivery(n, attempt)),
-    classify: (error) =>
-      error instanceof WebhookDeliveryError
-        ? { kind: error.retry ? 'retry' : 'permanent', code: error.code }
-        : classifySlackError(error),
-    reportsFor: createReportsFor({ config, store, webhookGivenUp: (url) => webhookReader.hasGivenUp(url) }),
-    clock,
-    logger: logger.child({ component: 'outbox' }),
-    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-    ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
-    settleMs: options.settleMs ?? 3 * (options.slackTimeoutMs ?? 10_000),
-  });
+      logger,
+      settleMs,
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      ...(options.baseBackoffMs === undefined ? {} : { baseBackoffMs: options.baseBackoffMs }),
+      onDelivery: (kind, result) => metrics.delivery(kind, result),
+      onDigestRun: (result) => metrics.digestRun(result),
+    });
+    dispatcher = inProcess;
+  }
+  const outboxDispatcher = dispatcher;
+  // A test's clock that jumps makes rows due: tell the worker at once rather than at its next poll.
+  const stopKicking = sharedClock && worker ? sharedClock.onMove(() => worker.kick()) : () => {};
 
   const reminders = createReminderStore(db);
   const scheduler = new Scheduler({
@@ -330,7 +333,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       { name: 'promise_asks', run: () => runPromiseAsks(services) },
       {
         name: 'outbox_prune',
-        run: outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),
+        // On the worker's connection when there is one: its batches never block this loop.
+        run: worker
+          ? () => worker.prune()
+          : outboxPruner({ repo: outboxRepo, clock, logger: logger.child({ component: 'outbox' }) }),
       },
     ].map((task): ScheduledTask => ({ name: task.name, run: countRuns(metrics, task.name, task.run) })),
     logger: logger.child({ component: 'scheduler' }),
@@ -363,12 +369,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await app.start();
     } catch (error) {
       healthServer.close();
-      closeDb(db);
       throw appTokenError(error);
     }
   }
-  dispatcher.start();
+  // The worker's start (and the scheduler's first prune) wait in its port until it has loaded.
+  (worker ?? inProcess)?.start();
   if (options.schedule ?? true) scheduler.start();
+  if (worker) {
+    // Slack's requests are served and acked already: acks never wait for the delivery thread,
+    // whose module graph loads on the other core meanwhile; until it is ready, rows just wait.
+    try {
+      await worker.ready();
+    } catch (error) {
+      await scheduler.stop();
+      await app.stop().catch(() => {});
+      healthServer?.close();
+      throw error;
+    }
+  }
   logger.info('commit-gate started', { mode: env.mode, port });
 
   let stopping: Promise<void> | undefined;
@@ -376,18 +394,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     port,
     db,
     app,
-    dispatcher,
+    dispatcher: outboxDispatcher,
     scheduler,
     groups,
     metrics,
     stop() {
       stopping ??= (async () => {
         healthy = false;
+        stopKicking();
         groups.stop();
         await app.stop().catch((e: unknown) => logger.warn('error while stopping Slack app', e));
         if (healthServer) await new Promise<void>((resolve) => healthServer?.close(() => resolve()));
         await scheduler.stop();
-        await dispatcher?.stop();
+        await outboxDispatcher.stop();
         closeDb(db);
         logger.info('commit-gate stopped');
       })();
@@ -445,37 +464,6 @@ function countDecisions(store: RequestStore, metrics: Metrics): RequestStore {
       if (appended) appended.push(...types);
       else metrics.committedEvents(types);
     },
-  };
-}
-
-type Deliver = ReturnType<typeof createNotifier>;
-
-function countDeliveries(metrics: Metrics, classify: typeof classifySlackError, deliver: Deliver): Deliver {
-  return async (n, attempt) => {
-    try {
-      const receipt = await deliver(n, attempt);
-      metrics.delivery(n.kind, receipt.skipped ? 'skipped' : 'delivered');
-      return receipt;
-    } catch (error) {
-      metrics.delivery(n.kind, classify(error).kind === 'permanent' ? 'permanent' : 'retry');
-      throw error;
-    }
-  };
-}
-
-function countDigestRuns<A extends unknown[], R>(
-  metrics: Metrics,
-  post: (...args: A) => Promise<R>,
-): (...args: A) => Promise<R> {
-  return async (...args) => {
-    try {
-      const result = await post(...args);
-      metrics.digestRun('ok');
-      return result;
-    } catch (error) {
-      metrics.digestRun('error');
-      throw error;
-    }
   };
 }
 

@@ -16,6 +16,7 @@
 // Plain JavaScript so it runs on `node` before anything else is loaded (no tsx).
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 
 const offset = Number(process.env.BENCH_CLOCK_OFFSET_MS ?? '0');
 if (Number.isFinite(offset) && offset !== 0) {
@@ -33,7 +34,9 @@ if (Number.isFinite(offset) && offset !== 0) {
 }
 
 const port = Number(process.env.BENCH_PROBE_PORT ?? '0');
-if (port > 0) {
+// The outbox worker thread inherits this preload (node's flags): it gets the shifted Date above,
+// and the probe stays on the main thread, whose loop serves /slack/events.
+if (port > 0 && isMainThread) {
   // 10 ms is prom-client's default resolution; a block of B ms is recorded as a delay of about B.
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();

@@ -77,10 +77,12 @@ export function raiseRequestSequence(
     Number(sqlite.prepare('SELECT coalesce(max(id), 0) FROM requests').pluck().get()),
   );
   if (floor <= stored) return { stored, requests, raised: false };
-  sqlite.transaction(() => {
-    if (seq === undefined)
-      sqlite.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('requests', ?)").run(floor);
-    else sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'requests'").run(floor);
-  })();
+  sqlite
+    .transaction(() => {
+      if (seq === undefined)
+        sqlite.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('requests', ?)").run(floor);
+      else sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'requests'").run(floor);
+    })
+    .immediate();
   return { stored, requests, raised: true };
 }

@@ -45,8 +45,9 @@ export function createOutbox(db: Db): Outbox {
         const due = homeUpdateDue(homeDue, n.userId, at);
         return due ? [{ n, due }] : [];
       });
-      // A statement prepared once, all rows or none (a savepoint inside the caller's transaction).
-      insertRows(
+      // A statement prepared once, all rows or none (a savepoint inside the caller's transaction;
+      // alone, BEGIN IMMEDIATE: the outbox worker writes the same file from its own connection).
+      insertRows.immediate(
         rows.map(({ n, due }) => [
           orderingKeyOf(n),
           n.kind,
@@ -285,14 +286,19 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     maxId() {
       return (maxIdStmt.get() as { id: number }).id;
     },
+    // Multi-statement writes take the write lock up front (BEGIN IMMEDIATE): with the main
+    // thread and the outbox worker on two connections, a deferred transaction that read first
+    // could fail with SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry.
     markDone(row, at, upToId) {
-      sqlite.transaction(() => {
-        markDoneStmt.run(at.getTime(), row.attempts + 1, row.id);
-        // Updates are rendered from the current state when delivered, so identical ones queued
-        // before this delivery started are already satisfied: a burst of clicks is one update.
-        if (row.kind.endsWith('.update'))
-          collapseStmt.run(at.getTime(), row.orderingKey, row.kind, JSON.stringify(row.payload), upToId);
-      })();
+      sqlite
+        .transaction(() => {
+          markDoneStmt.run(at.getTime(), row.attempts + 1, row.id);
+          // Updates are rendered from the current state when delivered, so identical ones queued
+          // before this delivery started are already satisfied: a burst of clicks is one update.
+          if (row.kind.endsWith('.update'))
+            collapseStmt.run(at.getTime(), row.orderingKey, row.kind, JSON.stringify(row.payload), upToId);
+        })
+        .immediate();
     },
     markAttempt(id, attempts) {
       markAttemptStmt.run(attempts, id);
@@ -301,25 +307,27 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       markRetryStmt.run(attempts, nextAttemptAt.getTime(), error, id);
     },
     markFailed(id, attempts, at, error, reports = []) {
-      sqlite.transaction(() => {
-        db.update(outbox)
-          .set({
-            status: 'failed',
-            attempts,
-            lastError: error,
-            deliveredAt: at,
-            claimedBy: null,
-            leaseUntil: null,
-          })
-          .where(eq(outbox.id, id))
-          .run();
-        writer.enqueue(
-          reports.filter(
-            (r) => r.kind === 'delivery.failed' && !reportedStmt.get(r.requestId, r.userId, r.code),
-          ),
-          at,
-        );
-      })();
+      sqlite
+        .transaction(() => {
+          db.update(outbox)
+            .set({
+              status: 'failed',
+              attempts,
+              lastError: error,
+              deliveredAt: at,
+              claimedBy: null,
+              leaseUntil: null,
+            })
+            .where(eq(outbox.id, id))
+            .run();
+          writer.enqueue(
+            reports.filter(
+              (r) => r.kind === 'delivery.failed' && !reportedStmt.get(r.requestId, r.userId, r.code),
+            ),
+            at,
+          );
+        })
+        .immediate();
     },
     requeueFailed(requestId) {
       return sqlite

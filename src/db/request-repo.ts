@@ -332,24 +332,27 @@ export function createRequestStore(db: Db, options: RequestStoreOptions = {}): R
 
     appendEvents(requestId: number, list: readonly (RequestEvent | LifecycleEvent | PromiseEvent)[]): void {
       if (!list.length) return;
-      // A savepoint inside the caller's transaction (every service appends inside one).
-      sqlite.transaction(() => {
-        const appended = db
-          .insert(events)
-          .values(
-            list.map((e) => {
-              const { type, at, ...rest } = e;
-              const actorId = 'actorId' in e ? e.actorId : null;
-              const signOffId = 'signOffId' in e ? e.signOffId : null;
-              return { requestId, type, at, actorId, signOffId, data: rest };
-            }),
-          )
-          .returning({ id: events.id, type: events.type })
-          .all();
-        const hooks = options.onEvents?.deliveriesFor(requestId, appended) ?? [];
-        const at = list[0]?.at;
-        if (hooks.length && at) options.onEvents?.outbox.enqueue(hooks, at);
-      })();
+      // A savepoint inside the caller's transaction (every service appends inside one); alone,
+      // BEGIN IMMEDIATE (two connections write this file: main and the outbox worker).
+      sqlite
+        .transaction(() => {
+          const appended = db
+            .insert(events)
+            .values(
+              list.map((e) => {
+                const { type, at, ...rest } = e;
+                const actorId = 'actorId' in e ? e.actorId : null;
+                const signOffId = 'signOffId' in e ? e.signOffId : null;
+                return { requestId, type, at, actorId, signOffId, data: rest };
+              }),
+            )
+            .returning({ id: events.id, type: events.type })
+            .all();
+          const hooks = options.onEvents?.deliveriesFor(requestId, appended) ?? [];
+          const at = list[0]?.at;
+          if (hooks.length && at) options.onEvents?.outbox.enqueue(hooks, at);
+        })
+        .immediate();
     },
 
     history(requestId: number): StoredEvent[] {

@@ -53,7 +53,7 @@ export function withApi(api: RequestListener | undefined, slack: RequestListener
 }
 
 /** Slack's Web API client settings: the outbox owns retries, so the client never sleeps on its own. */
-export function clientOptions(env: Env, timeoutMs = 10_000) {
+export function clientOptions(env: Pick<Env, 'SLACK_API_URL'>, timeoutMs = 10_000) {
   return {
     slackApiUrl: env.SLACK_API_URL,
     retryConfig: { retries: 0 },

@@ -11,6 +11,7 @@ export const GROUP_REFRESH_MS = 10 * 60 * 1000;
 export class UserGroupCache implements GroupDirectory {
   private readonly cache = new Map<string, readonly string[]>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly listeners: ((members: Readonly<Record<string, readonly string[]>>) => void)[] = [];
 
   constructor(
     private readonly client: WebClient,
@@ -41,6 +42,20 @@ export class UserGroupCache implements GroupDirectory {
         this.logger.warn('could not refresh user group', { usergroup }, error);
       }
     }
+    if (this.listeners.length) {
+      const members = this.snapshot();
+      for (const listener of this.listeners) listener(members);
+    }
+  }
+
+  /** Every known group's members (the outbox worker thread gets a copy after each refresh). */
+  snapshot(): Readonly<Record<string, readonly string[]>> {
+    return Object.fromEntries(this.cache);
+  }
+
+  /** Called with the new members after every refresh. */
+  onRefresh(listener: (members: Readonly<Record<string, readonly string[]>>) => void): void {
+    this.listeners.push(listener);
   }
 
   start(): void {

@@ -280,5 +280,12 @@ describe('crash between a state change and its delivery', () => {
     }
     expect(output.join('')).not.toContain(TOKEN);
     expect(output.join('')).not.toContain(SECRET);
+    // The deliveries ran on the outbox worker thread (production's default), across both kills.
+    const delivered = output
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('"msg":"delivered"'));
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(delivered.filter((l) => !l.includes('"thread":"outbox"'))).toEqual([]);
   }, 60_000);
 });

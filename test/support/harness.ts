@@ -101,6 +101,8 @@ export class Harness {
       config,
       clock,
       logger: createLogger('debug', (line) => logs.push(line)),
+      // The outbox runs in its worker thread, as in production; its lines join the same list.
+      workerLogs: (line) => logs.push(line),
       pollMs: 25,
       baseBackoffMs: 20,
       ...(slackTimeoutMs === undefined ? {} : { slackTimeoutMs }),
