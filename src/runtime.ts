@@ -24,8 +24,8 @@ import type { AppLogger, LogSink } from './logger.js';
 import { Metrics } from './metrics.js';
 import { runDueDigest } from './services/digest-schedule.js';
 import { type Clock, type RequestStore, systemClock } from './services/ports.js';
-import { runPromiseAsks } from './services/promise-asks.js';
-import { runReminders } from './services/reminders.js';
+import { runPromiseAsksPaced } from './services/promise-asks.js';
+import { runRemindersPaced } from './services/reminders.js';
 import type { DigestDeps } from './services/weekly-digest.js';
 import { clientOptions, createSlackApp, StartupError, verifyBotToken } from './slack/create-app.js';
 import { renderContext } from './slack/delivery/dispatch.js';
@@ -329,8 +329,8 @@ async function startAround(
   const scheduler = new Scheduler({
     tasks: [
       { name: 'weekly_digest', run: () => runDueDigest({ ...services, jobRuns }) },
-      { name: 'reminders', run: () => runReminders({ ...services, reminders }) },
-      { name: 'promise_asks', run: () => runPromiseAsks(services) },
+      { name: 'reminders', run: () => runRemindersPaced({ ...services, reminders }) },
+      { name: 'promise_asks', run: () => runPromiseAsksPaced(services) },
       {
         name: 'outbox_prune',
         // On the worker's connection when there is one: its batches never block this loop.

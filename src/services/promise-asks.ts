@@ -10,6 +10,7 @@ import { asksDue, type PromiseAskKind } from '../domain/promise-schedule.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './notifications.js';
 import { notificationsFor } from './promises.js';
+import { runSteps, runStepsPaced } from './steps.js';
 
 export interface PromiseAskRun {
   readonly onTrack: number;
@@ -24,7 +25,17 @@ function askOf(kind: Exclude<PromiseAskKind, 'overdue'>, requestId: number): Not
   return { kind: 'promise.remind', requestId };
 }
 
+/** All at once (tests): the same steps as the scheduler's run, unpaused. */
 export function runPromiseAsks(deps: ServiceDeps): PromiseAskRun {
+  return runSteps(promiseAskSteps(deps));
+}
+
+/** The scheduler's run: hands the event loop back every few promises (services/steps.ts). */
+export function runPromiseAsksPaced(deps: ServiceDeps): Promise<PromiseAskRun> {
+  return runStepsPaced(promiseAskSteps(deps));
+}
+
+function* promiseAskSteps(deps: ServiceDeps): Generator<void, PromiseAskRun, void> {
   const { store, promises, config, clock } = deps;
   const now = clock.now();
   const today = localDate(now, config.timezone);
@@ -42,6 +53,7 @@ export function runPromiseAsks(deps: ServiceDeps): PromiseAskRun {
   const counts = { onTrack: 0, due: 0, reminded: 0, overdue: 0 };
   let notified = false;
   for (const candidate of promises.openPromisesDueBy(horizon)) {
+    yield;
     const promise = promises.loadPromise(candidate.requestId);
     if (!promise) continue;
     const kinds = asksDue({ ...candidate, clearedOn: promise.clearedOn }, times);

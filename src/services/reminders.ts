@@ -10,6 +10,7 @@ import { capacityUpdatesFor } from './capacity.js';
 import type { ServiceDeps } from './deps.js';
 import type { Notification } from './notifications.js';
 import type { ReminderStore } from './ports.js';
+import { runSteps, runStepsPaced } from './steps.js';
 
 export interface ReminderDeps extends ServiceDeps {
   readonly reminders: ReminderStore;
@@ -21,7 +22,23 @@ export interface ReminderRun {
   readonly expired: number;
 }
 
+/** All at once (the CLI, the bench's seed, tests): the same steps as the scheduler's run, unpaused. */
 export function runReminders(deps: ReminderDeps): ReminderRun {
+  return runSteps(reminderSteps(deps));
+}
+
+/**
+ * The scheduler's run: the same steps, handing the event loop back to the acks every few
+ * transactions, so a catch-up of hundreds of reminders never blocks `/slack/events` in one piece.
+ * Each step claims its sign-off or request with a conditional update (still pending, not yet
+ * reminded), so what an ack decided in between is never reminded, escalated or expired.
+ */
+export function runRemindersPaced(deps: ReminderDeps): Promise<ReminderRun> {
+  return runStepsPaced(reminderSteps(deps));
+}
+
+/** One transaction per step; the generator's value is the run's result. */
+function* reminderSteps(deps: ReminderDeps): Generator<void, ReminderRun, void> {
   const { store, outbox, reminders, config, clock } = deps;
   const now = clock.now();
   const r = config.reminders;
@@ -44,6 +61,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
       return true;
     });
     if (done) expired++;
+    yield;
   }
 
   let reminded = 0;
@@ -69,6 +87,7 @@ export function runReminders(deps: ReminderDeps): ReminderRun {
   for (const s of waiting) {
     const due = waitingDue(s, now, thresholds, timeline);
     const base = { at: now, signOffId: s.signOffId, functionId: s.functionId };
+    if (due.remind || due.escalate) yield;
     if (due.remind) {
       const done = store.transaction(() => {
         if (!reminders.markReminded(s.signOffId, now)) return false;

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCapacityStore } from '../../src/db/capacity-repo.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
@@ -17,7 +18,7 @@ import { Scheduler } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/logger.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
 import { runDueDigest } from '../../src/services/digest-schedule.js';
-import { runReminders } from '../../src/services/reminders.js';
+import { runReminders, runRemindersPaced } from '../../src/services/reminders.js';
 import { submitRequest } from '../../src/services/submit-request.js';
 import { exampleConfig } from '../support/config.js';
 import { FixedClock } from '../support/fixed-clock.js';
@@ -247,5 +248,34 @@ describe('scheduler: reminders, escalation and expiry', () => {
     expect(eventTypes()).not.toContain('request.rejected');
     expect(kinds()).toContain('seller.outcome');
     expect(services.store.loadRequest(request.id)?.status).toBe('expired');
+  });
+
+  it('when the scheduler catches up on many reminders then it hands the loop back between slices, and a sign-off decided meanwhile is not reminded', async () => {
+    const asked = Array.from({ length: 20 }, () => submit());
+    clock.set('2026-11-23T20:00:00Z'); // Mon 15:00: 8 business hours for all of them
+    let slices = 0;
+    let finished = false;
+    const count = () => {
+      slices++;
+      if (!finished) setImmediate(count);
+    };
+    setImmediate(count);
+    const run = runRemindersPaced({ ...services, reminders: createReminderStore(db) });
+    // An ack between two slices: the last request's owner approves before its turn comes.
+    const last = asked[asked.length - 1]?.signOffs[0]?.id ?? 0;
+    db.update(signOffs)
+      .set({ status: 'approved', decidedAt: clock.now() })
+      .where(eq(signOffs.id, last))
+      .run();
+    const result = await run;
+    finished = true;
+    expect(result).toEqual({ reminded: 19, escalated: 0, expired: 0 });
+    expect(slices).toBeGreaterThanOrEqual(2);
+    expect(kinds().filter((k) => k === 'signoff.remind')).toHaveLength(19);
+    expect(runReminders({ ...services, reminders: createReminderStore(db) })).toEqual({
+      reminded: 0,
+      escalated: 0,
+      expired: 0,
+    });
   });
 });
