@@ -26,7 +26,8 @@ import { runReminders } from '../src/services/reminders.js';
 import { exampleConfigObject } from '../test/support/config.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const CACHE_DIR = join(here, '.cache');
+/** Where seeded databases are kept (`BENCH_CACHE_DIR` to keep a branch's seeds apart from another's). */
+export const CACHE_DIR = process.env.BENCH_CACHE_DIR ?? join(here, '.cache');
 
 /** The newest seeded request is created just before this instant; history runs backwards from it. */
 export const SEED_ANCHOR = new Date('2026-11-23T12:00:00Z');
