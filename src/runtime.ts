@@ -146,7 +146,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // The worker lets this thread's writes go first (db/write-turns.ts): a main thread that waited
   // for SQLite's write lock would sleep in the busy handler with the event loop blocked.
   const writeTurns = inWorker ? createWriteTurns() : null;
-  if (writeTurns) announceWrites(db.$client, writeTurns);
+  if (writeTurns) {
+    announceWrites(db.$client, writeTurns);
+    // WAL checkpoints copy the log into the database file (about 18 ms for 1,000 pages here, with
+    // its fsyncs): the connection whose commit crosses the threshold pays, on its own thread. With
+    // the worker, this thread never checkpoints; the worker does, on its connection (outbox-worker.ts).
+    db.$client.pragma('wal_autocheckpoint = 0');
+  }
   const metrics = new Metrics();
   const settleMs = options.settleMs ?? 3 * (options.slackTimeoutMs ?? 10_000);
   // Started first (main has migrated the file) so the thread loads while the rest starts.

@@ -121,6 +121,19 @@ groups.set(data.groups);
 // The main thread migrated the file before starting this thread.
 const db = createDb(data.databasePath, { migrate: false });
 yieldToAnnouncedWrites(db.$client, data.writeTurns);
+// The main thread's connection never checkpoints the WAL (runtime.ts): this thread does, every
+// second and after its own commits (SQLite's auto-checkpoint, on), so the log stays bounded and the
+// copy into the database file never runs on the event loop that serves /slack/events. PASSIVE
+// takes no write lock: the main thread's writes go on meanwhile.
+const CHECKPOINT_EVERY_MS = 1000;
+const checkpoints = setInterval(() => {
+  try {
+    db.$client.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    logger.warn('WAL checkpoint failed; the next one retries', { error: String(error) });
+  }
+}, CHECKPOINT_EVERY_MS);
+checkpoints.unref();
 let dispatcherKick = () => {};
 const composition = composeServices(db, {
   config: data.config,
@@ -193,6 +206,7 @@ port.on('message', (message: ToWorker) => {
     case 'stop':
       void answer(message.id, async () => {
         await dispatcher.stop();
+        clearInterval(checkpoints);
         closeDb(db);
         return undefined;
       }).then(() => port.close());

@@ -3,11 +3,11 @@
 // order per request), the worker reads the test's clock, and a worker that dies takes the
 // process down with exit code 1 (the container restarts it; nothing is lost).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { type RecordedCall, SlackStandIn } from '../../dev/slack-stand-in.js';
 import { ACTIONS, CALLBACKS } from '../../src/slack/ids.js';
@@ -47,6 +47,24 @@ function deliveredLines(logs: readonly string[]): Record<string, unknown>[] {
 }
 
 describe('the outbox worker thread', () => {
+  it('when the main thread writes then it never checkpoints the WAL itself: the worker copies the log into the database file, off the acks’ event loop', async () => {
+    h = await Harness.start({ config: exampleConfig() });
+    const main = h.runtime.db.$client;
+    expect(main.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(h.dbPath).size;
+    // About 3,000 pages through the main connection, far past SQLite's auto-checkpoint threshold.
+    main.exec('CREATE TABLE ballast (b BLOB)');
+    const insert = main.prepare('INSERT INTO ballast (b) VALUES (zeroblob(4000))');
+    main.transaction(() => {
+      for (let i = 0; i < 3000; i++) insert.run();
+    })();
+    // Only a checkpoint moves pages from the WAL into the file; main's connection did none.
+    await vi.waitFor(() => expect(statSync(h?.dbPath ?? '').size).toBeGreaterThan(before + 10_000_000), {
+      timeout: 10_000,
+      interval: 100,
+    });
+  });
+
   it('when 8 sellers submit at once and all are approved at once then every delivery runs on the worker, each message is posted once, and each request is told in order: parent, sign-off, then its update and the seller', async () => {
     h = await Harness.start({ config: exampleConfig({ rules: [{ require: ['operations'] }] }) });
     const bot = h;
