@@ -3,7 +3,7 @@
 // starts `node dist/main.js` on a copy of the seeded database (default 1,000,000 requests, as the
 // full bench's largest size), reads its idle RSS once the outbox is idle, then runs
 // measureLoopBlocks as bench/run.ts does (50/s on /slack/events, /commit help and submit
-// alternating) and prints the result as JSON.
+// alternating) and prints the result as JSON. `--cpu-prof=DIR` profiles the bot (bench/long-tasks.mjs reads it).
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ import { SEED_ANCHOR, SELLERS, seededDb } from './seed.js';
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const size = Number(positional[0] ?? 1_000_000);
 const jobsArg = process.argv.find((a) => a.startsWith('--loop-jobs='));
+/** `--cpu-prof=DIR`: the bot runs under `node --cpu-prof` (one .cpuprofile per thread, at exit). */
+const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 const only = jobsArg ? jobsArg.slice('--loop-jobs='.length).split(',') : null;
 const progress = (line: string) =>
   process.stderr.write(`[loop ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -45,6 +47,7 @@ const bot = await startChild({
     COMMIT_GATE_CONFIG: join(work, 'commit-gate.yml'),
   },
   logFile: join(work, 'bot.log'),
+  ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
 });
 await outboxIdle(bot);
 // Settled: a few seconds after start-up, as bench/run.ts reads it after its three cold starts.
