@@ -10,8 +10,9 @@
 // thousands of rows that cost about three times the reads themselves (measured at 1M history:
 // the scoreboard's events 95 ms as rows, 33 ms as one JSON text). Integers and text round-trip
 // exactly; so do reals (SQLite writes the shortest text that reads back the same double).
-// Where figures only count rows (the scoreboard's events, the trend's weeks), SQLite counts them
-// per week (scoreEventFacts, trendFacts) and only the counts and the instants come back.
+// Where figures only count rows (the scoreboard's events and promises, the trend's weeks), SQLite
+// counts them per week (scoreEventFacts, promiseFacts, trendFacts) and only the counts, sums and
+// instants come back.
 import type { Database, Statement } from 'better-sqlite3';
 import type { IsoDate } from '../domain/calendar.js';
 import {

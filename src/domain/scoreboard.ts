@@ -115,7 +115,7 @@ export function baseline(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Input: plain rows, one set per week, and the promises the window touches.
+// Input: plain rows, one set per week, and the promises the window touches (or their facts per week).
 
 /** A request submitted in a week, with what the links read of it. */
 export interface ScoreRequest {
