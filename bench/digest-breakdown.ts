@@ -46,6 +46,17 @@ const pieces: Record<string, () => unknown | Promise<unknown>> = {
       atRiskTo: addDays(monday, 20),
       overdueBefore: addDays(monday, 7),
     }),
+  'reader.promiseFacts (9 weeks)': () =>
+    reader.promiseFacts(
+      {
+        from: addDays(monday, -56),
+        to: addDays(monday, 6),
+        atRiskTo: addDays(monday, 20),
+        overdueBefore: addDays(monday, 7),
+      },
+      Array.from({ length: 9 }, (_, i) => addDays(monday, -56 + 7 * i)),
+      localDate(SEED_ANCHOR, config.timezone),
+    ),
   'computeDigest (flow)': () =>
     computeDigest({
       timeZone: config.timezone,

@@ -10,9 +10,11 @@
 // thousands of rows that cost about three times the reads themselves (measured at 1M history:
 // the scoreboard's events 95 ms as rows, 33 ms as one JSON text). Integers and text round-trip
 // exactly; so do reals (SQLite writes the shortest text that reads back the same double).
-// Where figures only count rows (the scoreboard's events, the trend's weeks), SQLite counts them
-// per week (scoreEventFacts, trendFacts) and only the counts and the instants come back.
+// Where figures only count rows (the scoreboard's events and promises, the trend's weeks), SQLite
+// counts them per week (scoreEventFacts, promiseFacts, trendFacts) and only the counts, sums and
+// instants come back.
 import type { Database, Statement } from 'better-sqlite3';
+import type { IsoDate } from '../domain/calendar.js';
 import {
   CLOSING_EVENT_TYPES,
   DIGEST_EVENT_TYPES,
@@ -27,12 +29,19 @@ import {
 import type { RequestStatus } from '../domain/request.js';
 import {
   ACT_TYPES,
+  AT_RISK_DAYS,
+  type AtRiskCandidate,
+  OUTCOMES,
+  type PromiseDueGroup,
+  type PromiseFacts,
+  plusDays,
   SCORE_EVENT_TYPES,
   type ScoreEvent,
   type ScoreEventFacts,
   type ScoreEventGroup,
   type ScorePromise,
   type ScoreRequest,
+  sortDueGroups,
 } from '../domain/scoreboard.js';
 import type { DigestReader, PromiseWindow } from '../services/ports.js';
 import type { Db } from './create-db.js';
@@ -361,6 +370,92 @@ function cached<T>(
   return found;
 }
 
+/**
+ * The promise facts (see PromiseFacts) of `n` consecutive weeks, Mondays @m0..@m{n-1}, the last
+ * Sunday @last, each week's overdue cutoff @c0..@c{n-1}, judged as known on @today, over the
+ * promises the window touches (the same union as windowPromiseIds). Each promise's
+ * delivered-in-full day is worked out from its deliveries in day order (then as recorded), as
+ * fullDeliveryDay does: the first whose running sum reaches the quantity. Days compare as text
+ * (YYYY-MM-DD); a day's week is how many Mondays after the first it is at or past. One JSON text:
+ * [due groups, delivered in full, issues, received, payments due, overdue, at-risk candidates].
+ */
+export function promiseFactsSql(n: number): string {
+  const wk = (x: string) =>
+    Array.from({ length: n - 1 }, (_, i) => `(${x} >= @m${i + 1})`).join(' + ') || '0';
+  const inWeeks = (x: string) => `${x} BETWEEN @m0 AND @last`;
+  const cuts = Array.from({ length: n }, (_, i) => `(${i}, @c${i})`).join(', ');
+  return `WITH
+  touched(id) AS MATERIALIZED (
+          SELECT request_id FROM promises WHERE promised_on >= @from AND promised_on <= @atRiskTo
+    UNION SELECT request_id FROM promises WHERE payment_due_on >= @from AND payment_due_on <= @to
+    UNION SELECT request_id FROM promises
+          WHERE payment_due_on IS NOT NULL AND paid_minor < value_minor AND payment_due_on < @overdueBefore
+    UNION SELECT request_id FROM promises WHERE delivered_on >= @from AND delivered_on <= @to
+    UNION SELECT request_id FROM promise_payments WHERE paid_on >= @from
+    UNION SELECT request_id FROM promise_quality_issues WHERE reported_on >= @from AND reported_on <= @to),
+  -- Each touched promise's deliveries summed up once (one range of their request index each).
+  got AS MATERIALIZED (
+    SELECT d.request_id AS id, count(*) AS n, sum(d.quantity) AS total, min(d.quantity) AS least,
+           min(d.delivered_on) AS lo, max(d.delivered_on) AS hi
+    FROM touched t CROSS JOIN promise_deliveries d ON d.request_id = t.id GROUP BY d.request_id),
+  live AS MATERIALIZED (
+    SELECT p.request_id AS id, p.product_line_id AS line, p.cleared_via AS via, p.promised_on AS promised,
+           p.value_minor AS value, p.payment_terms_days AS terms,
+           -- With every quantity positive the running sum only grows: it never reaches a quantity
+           -- its total does not, and reaches it on the one day when every delivery fell on it.
+           CASE WHEN g.n IS NULL THEN NULL
+                WHEN g.least > 0 AND g.total < p.quantity THEN NULL
+                WHEN g.least > 0 AND (g.n = 1 OR g.lo = g.hi) THEN g.lo
+                ELSE (SELECT day FROM (
+                        SELECT d.delivered_on AS day, d.rowid AS r,
+                               sum(d.quantity) OVER (ORDER BY d.delivered_on, d.rowid ROWS UNBOUNDED PRECEDING) AS upto
+                        FROM promise_deliveries d WHERE d.request_id = p.request_id)
+                      WHERE upto >= p.quantity ORDER BY day, r LIMIT 1) END AS full,
+           coalesce(g.total, 0) AS delivered
+    FROM touched t CROSS JOIN promises p ON p.request_id = t.id LEFT JOIN got g ON g.id = t.id
+    WHERE p.cancelled_at IS NULL),
+  payable AS MATERIALIZED (
+    SELECT id, value, date(julianday(full) + terms) AS due_on FROM live WHERE full IS NOT NULL),
+  cuts(w, cut) AS (VALUES ${cuts})
+SELECT json_array(
+  json((SELECT json_group_array(json_array(w, line, via, o, slip, n)) FROM (
+    SELECT ${wk('promised')} AS w, line, via,
+           CASE WHEN full IS NOT NULL THEN (full > promised)
+                WHEN promised >= @today THEN 4
+                WHEN delivered > 0 THEN 2 ELSE 3 END AS o,
+           CASE WHEN full > promised THEN CAST(round(julianday(full) - julianday(promised)) AS INTEGER) END AS slip,
+           count(*) AS n
+    FROM live WHERE ${inWeeks('promised')} GROUP BY 1, 2, 3, 4, 5))),
+  json((SELECT json_group_array(json_array(w, n)) FROM (
+    SELECT ${wk('full')} AS w, count(*) AS n FROM live WHERE ${inWeeks('full')} GROUP BY 1))),
+  json((SELECT json_group_array(json_array(w, n)) FROM (
+    SELECT ${wk('i.reported_on')} AS w, count(*) AS n
+    FROM live CROSS JOIN promise_quality_issues i ON i.request_id = live.id
+    WHERE ${inWeeks('i.reported_on')} GROUP BY 1))),
+  json((SELECT json_group_array(json_array(w, v)) FROM (
+    SELECT ${wk('y.paid_on')} AS w, sum(y.amount_minor) AS v
+    FROM live CROSS JOIN promise_payments y ON y.request_id = live.id
+    WHERE ${inWeeks('y.paid_on')} GROUP BY 1))),
+  json((SELECT json_group_array(json_array(w, v)) FROM (
+    SELECT ${wk('due_on')} AS w, sum(value) AS v FROM payable WHERE ${inWeeks('due_on')} GROUP BY 1))),
+  json((SELECT json_group_array(json_array(w, v)) FROM (
+    SELECT c.w, sum(max(0, q.value - coalesce(
+             (SELECT sum(y.amount_minor) FROM promise_payments y WHERE y.request_id = q.id AND y.paid_on < c.cut), 0))) AS v
+    FROM (
+      -- Paid in full by its due day with every payment positive: unpaid at no later cutoff.
+      SELECT * FROM payable q WHERE NOT (
+        NOT EXISTS (SELECT 1 FROM promise_payments y WHERE y.request_id = q.id AND NOT coalesce(y.amount_minor > 0, 0))
+        AND coalesce((SELECT sum(y.amount_minor) FROM promise_payments y
+                      WHERE y.request_id = q.id AND y.paid_on <= q.due_on), 0) >= q.value)) q
+    CROSS JOIN cuts c ON q.due_on < c.cut GROUP BY c.w))),
+  json((SELECT json_group_array(json_array(id, promised, full, json((
+      SELECT json_group_array(json_array(x.expected_on, x.at)) FROM (
+        SELECT x.expected_on, x.at FROM promise_slips x WHERE x.request_id = c.id ORDER BY x.rowid) x))))
+    FROM (SELECT * FROM live WHERE promised BETWEEN @riskFrom AND @riskTo
+            AND EXISTS (SELECT 1 FROM promise_slips x WHERE x.request_id = live.id AND x.expected_on > live.promised)
+          ORDER BY id) c)))`;
+}
+
 type Statements = ReturnType<typeof prepare>;
 
 function prepare(sqlite: Database) {
@@ -483,6 +578,10 @@ const prepared = new WeakMap<Database, Statements>();
 /** The statements made for a set of weeks, by their weeks' boundaries. */
 const preparedFacts = new WeakMap<Database, Map<string, FactStatements>>();
 const preparedTrends = new WeakMap<Database, Map<string, TrendStatements>>();
+const preparedPromiseFacts = new WeakMap<
+  Database,
+  Map<string, Statement<[Record<string, string>], string>>
+>();
 const MAX_WEEK_STATEMENTS = 16;
 
 export interface DigestReaderOptions {
@@ -700,6 +799,90 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
       );
     },
 
+    promiseFacts(window: PromiseWindow, mondays: readonly IsoDate[], today: IsoDate): PromiseFacts {
+      const first = mondays[0];
+      const lastMonday = mondays[mondays.length - 1];
+      if (first === undefined || lastMonday === undefined) return { weeks: [], atRisk: [] };
+      const n = mondays.length;
+      const stmt = cached(
+        preparedPromiseFacts,
+        sqlite,
+        String(n),
+        () => sqlite.prepare(promiseFactsSql(n)).pluck() as Statement<[Record<string, string>], string>,
+      );
+      const params: Record<string, string> = {
+        from: window.from,
+        to: window.to,
+        atRiskTo: window.atRiskTo,
+        overdueBefore: window.overdueBefore,
+        today,
+        last: plusDays(lastMonday, 6),
+        riskFrom: plusDays(first, 7),
+        riskTo: plusDays(lastMonday, 6 + AT_RISK_DAYS),
+      };
+      mondays.forEach((m, i) => {
+        params[`m${i}`] = m;
+        // Overdue at the week's end: before the next Monday, or today if sooner.
+        const next = plusDays(m, 7);
+        params[`c${i}`] = today < next ? today : next;
+      });
+      type Parts = [
+        [number, string, ScorePromise['clearedVia'], number, number | null, number][],
+        [number, number][],
+        [number, number][],
+        [number, number][],
+        [number, number][],
+        [number, number][],
+        [number, string, string | null, [string, number][]][],
+      ];
+      const [due, full, issues, received, paymentsDue, overdue, atRisk] = JSON.parse(
+        stmt.get(params) ?? '[]',
+      ) as Parts;
+      const weeks = mondays.map(() => ({
+        due: [] as PromiseDueGroup[],
+        deliveredInFull: 0,
+        issues: 0,
+        paymentsDueMinor: 0,
+        receivedMinor: 0,
+        overdueMinor: 0,
+      }));
+      for (const [w, line, via, o, slip, count] of due) {
+        weeks[w]?.due.push({
+          productLineId: line,
+          clearedVia: via,
+          outcome: OUTCOMES[o] as PromiseDueGroup['outcome'],
+          slipDays: slip,
+          count,
+        });
+      }
+      const put = (
+        rows: [number, number][],
+        key: 'deliveredInFull' | 'issues' | 'paymentsDueMinor' | 'receivedMinor' | 'overdueMinor',
+      ) => {
+        for (const [w, v] of rows) {
+          const week = weeks[w];
+          if (week) week[key] = v;
+        }
+      };
+      put(full, 'deliveredInFull');
+      put(issues, 'issues');
+      put(received, 'receivedMinor');
+      put(paymentsDue, 'paymentsDueMinor');
+      put(overdue, 'overdueMinor');
+      for (const w of weeks) sortDueGroups(w.due);
+      return {
+        weeks,
+        atRisk: atRisk.map(
+          ([requestId, promisedOn, fullDay, slips]): AtRiskCandidate => ({
+            requestId,
+            promisedOn,
+            fullDeliveryDay: fullDay,
+            slips: slips.map(([expectedOn, at]) => ({ expectedOn, at: new Date(at) })),
+          }),
+        ),
+      };
+    },
+
     firstRequestAt(): Date | null {
       const at = st.firstRequestAt.get()?.at ?? null;
       return at === null ? null : new Date(at);
@@ -730,6 +913,7 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
     scoreEventFacts: snapshot(reader.scoreEventFacts),
     trendFacts: snapshot(reader.trendFacts),
     promises: snapshot(reader.promises),
+    promiseFacts: snapshot(reader.promiseFacts),
     firstRequestAt: reader.firstRequestAt,
   };
 }

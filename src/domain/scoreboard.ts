@@ -115,7 +115,7 @@ export function baseline(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Input: plain rows, one set per week, and the promises the window touches.
+// Input: plain rows, one set per week, and the promises the window touches (or their facts per week).
 
 /** A request submitted in a week, with what the links read of it. */
 export interface ScoreRequest {
@@ -271,6 +271,147 @@ export interface ScorePromise {
   readonly cancellation: { readonly at: Date } | null;
 }
 
+/** Outcomes in the order their codes are counted in (the database answers each as its index). */
+export const OUTCOMES = [
+  'on_time_in_full',
+  'late',
+  'partly_delivered',
+  'open_past_due',
+  'not_yet_judged',
+] as const;
+
+/**
+ * Live promises due in a week alike in product line, clearance, outcome (as known today: every
+ * week judges with the same day) and slip days (late ones only; null otherwise), counted.
+ */
+export interface PromiseDueGroup {
+  readonly productLineId: string;
+  readonly clearedVia: ScorePromise['clearedVia'];
+  readonly outcome: Outcome;
+  readonly slipDays: number | null;
+  readonly count: number;
+}
+
+/** One week's promise figures that are counts or sums (see promiseValues for each definition). */
+export interface PromiseWeekFacts {
+  readonly due: readonly PromiseDueGroup[];
+  /** Live promises whose delivery completing them fell in the week. */
+  readonly deliveredInFull: number;
+  /** Quality issues reported in the week on live promises. */
+  readonly issues: number;
+  /** The value of live promises whose payment falls due in the week. */
+  readonly paymentsDueMinor: number;
+  /** Payments received in the week on live promises. */
+  readonly receivedMinor: number;
+  /** Still unpaid past terms at the week's end (or today, if sooner). */
+  readonly overdueMinor: number;
+}
+
+/**
+ * A live promise promised in the two weeks after one of the weeks, with a slip recorded that
+ * expects it after its promised day: the only promises that can be at risk (see promiseValues).
+ */
+export interface AtRiskCandidate {
+  readonly requestId: number;
+  readonly promisedOn: IsoDate;
+  readonly fullDeliveryDay: IsoDate | null;
+  /** In the order recorded. */
+  readonly slips: readonly { readonly expectedOn: IsoDate; readonly at: Date }[];
+}
+
+/** The promises of a window as the scoreboard's figures read them, one week per Monday given. */
+export interface PromiseFacts {
+  readonly weeks: readonly PromiseWeekFacts[];
+  /** Ordered by request id. */
+  readonly atRisk: readonly AtRiskCandidate[];
+}
+
+/** Due groups in one order (line, clearance, outcome, slip), so that facts compare equal. */
+export function sortDueGroups(groups: PromiseDueGroup[]): PromiseDueGroup[] {
+  const key = (g: PromiseDueGroup) =>
+    [g.productLineId, g.clearedVia, OUTCOMES.indexOf(g.outcome as (typeof OUTCOMES)[number])] as const;
+  return groups.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    for (let i = 0; i < x.length; i++) {
+      const u = x[i] as string | number;
+      const v = y[i] as string | number;
+      if (u !== v) return u < v ? -1 : 1;
+    }
+    return (a.slipDays ?? -Infinity) - (b.slipDays ?? -Infinity);
+  });
+}
+
+/**
+ * The facts of the promises a window touches, for the weeks starting on `mondays` (consecutive),
+ * judged as known on `today`: the same figures follow from either these or the rows.
+ */
+export function promiseFactsOf(
+  promises: readonly ScorePromise[],
+  mondays: readonly IsoDate[],
+  today: IsoDate,
+): PromiseFacts {
+  const index = indexPromises(promises, today);
+  const weeks = mondays.map((monday): PromiseWeekFacts => {
+    const sunday = plusDays(monday, 6);
+    const week = weekKey(monday);
+    const groups = new Map<string, { -readonly [K in keyof PromiseDueGroup]: PromiseDueGroup[K] }>();
+    for (const p of index.dueByWeek.get(week) ?? []) {
+      const { outcome, slipDays } = index.outcome(p);
+      const slip = outcome === 'late' ? slipDays : null;
+      const key = JSON.stringify([p.productLineId, p.clearedVia, outcome, slip]);
+      const g = groups.get(key);
+      if (g) g.count++;
+      else
+        groups.set(key, {
+          productLineId: p.productLineId,
+          clearedVia: p.clearedVia,
+          outcome,
+          slipDays: slip,
+          count: 1,
+        });
+    }
+    let overdue = 0;
+    const overdueCutoff = earlierDay(today, plusDays(sunday, 1));
+    for (const { p, dueOn, paidInFullOn } of index.payable) {
+      // Overdue past terms at the week's end: the due day has passed and value is still unpaid
+      // (nothing is when its payments had added up to the value before the cutoff).
+      if (dueOn < overdueCutoff && !(paidInFullOn !== null && paidInFullOn < overdueCutoff)) {
+        let paid = 0;
+        for (const x of p.payments) if (x.paidOn < overdueCutoff) paid += x.amountMinor;
+        if (paid < p.valueMinor) overdue += p.valueMinor - paid;
+      }
+    }
+    return {
+      due: sortDueGroups([...groups.values()]),
+      deliveredInFull: index.deliveredInFullByWeek.get(week) ?? 0,
+      issues: index.issuesByWeek.get(week) ?? 0,
+      paymentsDueMinor: index.paymentsDueByWeek.get(week) ?? 0,
+      receivedMinor: index.receivedByWeek.get(week) ?? 0,
+      overdueMinor: overdue,
+    };
+  });
+  const firstMonday = mondays[0];
+  const lastMonday = mondays[mondays.length - 1];
+  const atRisk: AtRiskCandidate[] = [];
+  if (firstMonday !== undefined && lastMonday !== undefined) {
+    const riskFrom = plusDays(firstMonday, 7);
+    const riskTo = plusDays(lastMonday, 6 + AT_RISK_DAYS);
+    for (const p of promises) {
+      if (p.cancellation !== null || p.promisedOn < riskFrom || p.promisedOn > riskTo) continue;
+      if (!p.slips.some((x) => x.expectedOn > p.promisedOn)) continue;
+      atRisk.push({
+        requestId: p.requestId,
+        promisedOn: p.promisedOn,
+        fullDeliveryDay: fullDeliveryDay(p),
+        slips: p.slips,
+      });
+    }
+    atRisk.sort((a, b) => a.requestId - b.requestId);
+  }
+  return { weeks, atRisk };
+}
+
 export interface ScoreboardInput {
   /** This week's Monday. */
   readonly weekStart: IsoDate;
@@ -283,6 +424,11 @@ export interface ScoreboardInput {
   readonly weeks: readonly ScoreWeekRows[];
   /** Every promise due in the window or the 2 weeks after it, or paid, reported on or due for payment in it. */
   readonly promises: readonly ScorePromise[];
+  /**
+   * The same promises as facts per week of `weeks` (see PromiseFacts); when present, `promises`
+   * is not read. The database answers these counted (db/digest-repo.ts promiseFacts).
+   */
+  readonly promiseFacts?: PromiseFacts;
   readonly productLines: readonly {
     readonly id: string;
     readonly name: string;
@@ -568,21 +714,6 @@ export function outcomeOf(p: ScorePromise, today: IsoDate): { outcome: Outcome; 
   return { outcome: delivered > 0 ? 'partly_delivered' : 'open_past_due', slipDays: null };
 }
 
-function otifOf(
-  ps: readonly ScorePromise[],
-  outcome: (p: ScorePromise) => { outcome: Outcome },
-): { judged: number; onTime: number; otifPct: number | null } {
-  let judged = 0;
-  let onTime = 0;
-  for (const p of ps) {
-    const o = outcome(p).outcome;
-    if (o === 'not_yet_judged') continue;
-    judged++;
-    if (o === 'on_time_in_full') onTime++;
-  }
-  return { judged, onTime, otifPct: pct(onTime, judged) };
-}
-
 // ---------------------------------------------------------------------------------------------
 // One week's figures.
 
@@ -594,7 +725,7 @@ interface WeekContext {
   readonly dayOf: (at: Date) => IsoDate;
   /** Each week's end (the next Monday 00:00 local) as an instant. */
   readonly weekEnds: ReadonlyMap<IsoDate, Date>;
-  readonly promises: PromiseIndex;
+  readonly promises: PromiseFacts;
 }
 
 type Values = Map<string, number | null>;
@@ -694,36 +825,44 @@ function indexPromises(promises: readonly ScorePromise[], today: IsoDate): Promi
   };
 }
 
-function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): PromisesKept {
+function promiseValues(ctx: WeekContext, index: number, monday: IsoDate, out: Values): PromisesKept {
   const { input } = ctx;
   const sunday = plusDays(monday, 6);
   // A week's outcomes are judged as known now, but never "past due" before the week has passed.
   const today = input.today;
-  const week = weekKey(monday);
-  const due = ctx.promises.dueByWeek.get(week) ?? [];
+  const facts = ctx.promises.weeks[index];
+  if (!facts) throw new RangeError('computeScoreboard: promise facts for every week are needed');
   let onTime = 0;
   let late = 0;
   let partly = 0;
   let openPastDue = 0;
   let notYet = 0;
+  let dueCount = 0;
   const slips: number[] = [];
-  for (const p of due) {
-    const { outcome, slipDays } = ctx.promises.outcome(p);
-    if (outcome === 'on_time_in_full') onTime++;
-    else if (outcome === 'late') {
-      late++;
-      if (slipDays !== null) slips.push(slipDays);
-    } else if (outcome === 'partly_delivered') partly++;
-    else if (outcome === 'open_past_due') openPastDue++;
-    else notYet++;
+  for (const g of facts.due) {
+    dueCount += g.count;
+    if (g.outcome === 'on_time_in_full') onTime += g.count;
+    else if (g.outcome === 'late') {
+      late += g.count;
+      if (g.slipDays !== null) for (let i = 0; i < g.count; i++) slips.push(g.slipDays);
+    } else if (g.outcome === 'partly_delivered') partly += g.count;
+    else if (g.outcome === 'open_past_due') openPastDue += g.count;
+    else notYet += g.count;
   }
   const judged = onTime + late + partly + openPastDue;
   const otif = pct(onTime, judged);
+  const otifOfGroups = (which: (g: PromiseDueGroup) => boolean) => {
+    let n = 0;
+    let kept = 0;
+    for (const g of facts.due) {
+      if (g.outcome === 'not_yet_judged' || !which(g)) continue;
+      n += g.count;
+      if (g.outcome === 'on_time_in_full') kept += g.count;
+    }
+    return { judged: n, otifPct: pct(kept, n) };
+  };
   const byLine = input.productLines.map((l) => {
-    const o = otifOf(
-      due.filter((p) => p.productLineId === l.id),
-      ctx.promises.outcome,
-    );
+    const o = otifOfGroups((g) => g.productLineId === l.id);
     out.set(`promises_kept.otif.${l.id}`, o.otifPct);
     out.set(`promises_kept.judged.${l.id}`, o.judged);
     return { id: l.id, name: l.name, judged: o.judged, otifPct: o.otifPct, median8w: null };
@@ -734,16 +873,11 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   const atRisk: PromisesKept['atRiskNext2Weeks'][number][] = [];
   const riskFrom = plusDays(sunday, 1);
   const riskTo = plusDays(sunday, AT_RISK_DAYS);
-  const next: ScorePromise[] = [];
-  for (let k = weekKey(riskFrom); k <= weekKey(riskTo); k += 7) {
-    for (const p of ctx.promises.dueByWeek.get(k) ?? []) {
-      if (p.promisedOn >= riskFrom && p.promisedOn <= riskTo) next.push(p);
-    }
-  }
-  for (const p of next) {
+  for (const p of ctx.promises.atRisk) {
+    if (p.promisedOn < riskFrom || p.promisedOn > riskTo) continue;
     // Delivered in full by the cutoff: the deliveries up to a day are a prefix of them all in
     // day order, so the day the whole quantity arrived is the same, or it had not by then.
-    const full = fullDeliveryDay(p);
+    const full = p.fullDeliveryDay;
     if (full !== null && full <= cutoff) continue;
     const known = p.slips.filter((s) => ctx.dayOf(s.at) <= cutoff);
     const last = known[known.length - 1];
@@ -754,35 +888,20 @@ function promiseValues(ctx: WeekContext, monday: IsoDate, out: Values): Promises
   atRisk.sort((a, b) =>
     a.promisedOn < b.promisedOn ? -1 : a.promisedOn > b.promisedOn ? 1 : a.requestId - b.requestId,
   );
-  const via = (which: readonly ScorePromise['clearedVia'][]) => {
-    const o = otifOf(
-      due.filter((p) => which.includes(p.clearedVia)),
-      ctx.promises.outcome,
-    );
-    return { judged: o.judged, otifPct: o.otifPct };
-  };
+  const via = (which: readonly ScorePromise['clearedVia'][]) =>
+    otifOfGroups((g) => which.includes(g.clearedVia));
   const signedOff = via(['signoffs', 'no_signoff_needed']);
   const overridden = via(['override']);
   const fastLane = via(['fast_lane']);
   // Delivered in full in the week: the delivery that completed it fell in the week.
-  const deliveredInFull = ctx.promises.deliveredInFullByWeek.get(week) ?? 0;
-  const issues = ctx.promises.issuesByWeek.get(week) ?? 0;
-  const paymentsDue = ctx.promises.paymentsDueByWeek.get(week) ?? 0;
-  const received = ctx.promises.receivedByWeek.get(week) ?? 0;
-  let overdue = 0;
-  const overdueCutoff = earlierDay(today, plusDays(sunday, 1));
-  for (const { p, dueOn, paidInFullOn } of ctx.promises.payable) {
-    // Overdue past terms at the week's end: the due day has passed and value is still unpaid
-    // (nothing is when its payments had added up to the value before the cutoff).
-    if (dueOn < overdueCutoff && !(paidInFullOn !== null && paidInFullOn < overdueCutoff)) {
-      let paid = 0;
-      for (const x of p.payments) if (x.paidOn < overdueCutoff) paid += x.amountMinor;
-      if (paid < p.valueMinor) overdue += p.valueMinor - paid;
-    }
-  }
+  const deliveredInFull = facts.deliveredInFull;
+  const issues = facts.issues;
+  const paymentsDue = facts.paymentsDueMinor;
+  const received = facts.receivedMinor;
+  const overdue = facts.overdueMinor;
   const issuesPer = deliveredInFull ? round2(issues / deliveredInFull) : null;
   const kept: PromisesKept = {
-    due: due.length,
+    due: dueCount,
     onTimeInFull: onTime,
     late,
     slipDaysMedian: median(slips),
@@ -833,7 +952,11 @@ interface WeekExtras {
   readonly overCapacity: Scoreboard['overCapacity'];
 }
 
-function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; extras: WeekExtras } {
+function weekValues(
+  ctx: WeekContext,
+  week: ScoreWeekRows,
+  index: number,
+): { values: Values; extras: WeekExtras } {
   const { input } = ctx;
   const v: Values = new Map();
   const sub = week.submitted;
@@ -962,7 +1085,7 @@ function weekValues(ctx: WeekContext, week: ScoreWeekRows): { values: Values; ex
   v.set('leadership.escalation_answer_hours', answerHours === null ? null : round1(answerHours));
   v.set('leadership.escalations_unanswered', escalations.length - answered.length);
 
-  const kept = promiseValues(ctx, week.weekStart, v);
+  const kept = promiseValues(ctx, index, week.weekStart, v);
   v.set('execution.otif', kept.otifPct);
   v.set('execution.late', kept.late);
   v.set('execution.slip_days_worst', kept.slipDaysWorst);
@@ -1265,11 +1388,17 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     businessHoursBetween: (from, to) => tl.msBetween(from, to) / HOUR_MS,
     dayOf: (at) => tl.dayOf(at),
     weekEnds,
-    promises: indexPromises(input.promises, input.today),
+    promises:
+      input.promiseFacts ??
+      promiseFactsOf(
+        input.promises,
+        input.weeks.map((w) => w.weekStart),
+        input.today,
+      ),
   };
   for (const w of input.weeks) weekEnds.set(w.weekStart, weekBounds(w.weekStart, input.timeZone).end);
-  const perWeek = input.weeks.map((w) => {
-    const computed = weekValues(ctx, w);
+  const perWeek = input.weeks.map((w, i) => {
+    const computed = weekValues(ctx, w, i);
     return w.inUse === false ? { ...computed, values: new Map<string, number | null>() } : computed;
   });
   const current = perWeek[perWeek.length - 1];

@@ -14,7 +14,13 @@ import type {
   SignOff,
 } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
-import type { ScoreEvent, ScoreEventFacts, ScorePromise, ScoreRequest } from '../domain/scoreboard.js';
+import type {
+  PromiseFacts,
+  ScoreEvent,
+  ScoreEventFacts,
+  ScorePromise,
+  ScoreRequest,
+} from '../domain/scoreboard.js';
 import type { Notification } from './notifications.js';
 
 export interface Clock {
@@ -319,6 +325,11 @@ export interface DigestReader {
   trendFacts(weeks: readonly { readonly start: Date; readonly end: Date }[]): TrendFacts[];
   /** The promises a window touches (see PromiseWindow). */
   promises(window: PromiseWindow): ScorePromise[];
+  /**
+   * The same promises as facts for the consecutive weeks starting on `mondays`, judged as known
+   * on `today`: what promiseFactsOf makes of them, counted per week without bringing them over.
+   */
+  promiseFacts(window: PromiseWindow, mondays: readonly IsoDate[], today: IsoDate): PromiseFacts;
   /** When the first request the database holds was submitted (null: none yet). */
   firstRequestAt(): Date | null;
 }

@@ -53,7 +53,8 @@ function baseInput(config: Config) {
 /**
  * The six links and Promises kept for the week that contains `day`: one read of the nine weeks'
  * requests (this week and the eight before), split into weeks here, their events as facts per
- * week (see ScoreEventFacts), and one read of the promises the window touches.
+ * week (see ScoreEventFacts), and the promises the window touches as facts per week (see
+ * PromiseFacts).
  */
 export function buildScoreboard(
   deps: Pick<DigestDeps, 'reader' | 'config' | 'clock'>,
@@ -86,12 +87,17 @@ export function buildScoreboard(
   const asOf = clock.now();
   const today = localDate(asOf, config.timezone);
   const sunday = addDays(monday, 6);
-  const promises = reader.promises({
-    from: first,
-    to: sunday,
-    atRiskTo: addDays(sunday, AT_RISK_DAYS),
-    overdueBefore: earlierDay(addDays(sunday, 1), today),
-  });
+  // The promises come as facts per week (counted by the database), not rows.
+  const promiseFacts = reader.promiseFacts(
+    {
+      from: first,
+      to: sunday,
+      atRiskTo: addDays(sunday, AT_RISK_DAYS),
+      overdueBefore: earlierDay(addDays(sunday, 1), today),
+    },
+    mondays,
+    today,
+  );
   const roles = promiseRoles(config);
   return computeScoreboard({
     ...baseInput(config),
@@ -99,7 +105,8 @@ export function buildScoreboard(
     asOf,
     today,
     weeks,
-    promises,
+    promises: [],
+    promiseFacts,
     functions: Object.values(config.functions).map((f) => ({
       id: f.id,
       label: f.label,
