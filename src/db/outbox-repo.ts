@@ -112,6 +112,10 @@ export interface OutboxRepo {
    * Claims up to `limit` due heads for `owner` until `leaseUntil`, in one conditional UPDATE: a
    * row already leased to anyone is skipped, and so is every later row of its ordering key (the
    * leased one is still pending), so any number of processes deliver each row once and in order.
+   * The same UPDATE counts the attempt as started (`attempts` + 1, `last_error` 'in_flight'),
+   * before Slack is called, so a crash mid-call is visible: the rows come back with their
+   * attempts counting this one. (A separate write per row for that was the outbox worker's most
+   * frequent wait for SQLite's write lock.)
    */
   claimDue(now: Date, limit: number, owner: string, leaseUntil: Date): OutboxRow[];
   /** Extends `owner`'s leases on these rows (those it still holds). */
@@ -123,8 +127,6 @@ export interface OutboxRepo {
   maxId(): number;
   /** Marks the delivery done, and with it the identical pending ones queued up to `upToId`. */
   markDone(row: OutboxRow, at: Date, upToId: number): void;
-  /** Counts an attempt as started, before Slack is called (so a crash mid-call is visible). */
-  markAttempt(id: number, attempts: number): void;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void;
   /**
    * Records a delivery as given up and, in the same transaction, queues the reports that tell a
@@ -196,7 +198,8 @@ export function createOutboxRepo(db: Db): OutboxRepo {
   // The same heads, claimed: one statement, so it is atomic against every other connection (SQLite
   // runs one writer at a time). A head leased to another process holds back its whole key.
   const claimStmt = sqlite.prepare(`
-    UPDATE outbox SET claimed_by = @owner, lease_until = @until
+    UPDATE outbox SET claimed_by = @owner, lease_until = @until,
+      attempts = attempts + 1, last_error = 'in_flight'
     WHERE id IN (
       SELECT o.id FROM outbox o INDEXED BY outbox_pending_id_idx
       WHERE o.status = 'pending'
@@ -228,9 +231,6 @@ export function createOutboxRepo(db: Db): OutboxRepo {
   const collapseStmt = sqlite.prepare(
     `UPDATE outbox SET status = 'done', delivered_at = ?
      WHERE status = 'pending' AND ordering_key = ? AND kind = ? AND payload = ? AND id <= ?`,
-  );
-  const markAttemptStmt = sqlite.prepare(
-    `UPDATE outbox SET attempts = ?, last_error = 'in_flight' WHERE id = ?`,
   );
   const markRetryStmt = sqlite.prepare(
     `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL, lease_until = NULL
@@ -292,16 +292,13 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     markDone(row, at, upToId) {
       sqlite
         .transaction(() => {
-          markDoneStmt.run(at.getTime(), row.attempts + 1, row.id);
+          markDoneStmt.run(at.getTime(), row.attempts, row.id);
           // Updates are rendered from the current state when delivered, so identical ones queued
           // before this delivery started are already satisfied: a burst of clicks is one update.
           if (row.kind.endsWith('.update'))
             collapseStmt.run(at.getTime(), row.orderingKey, row.kind, JSON.stringify(row.payload), upToId);
         })
         .immediate();
-    },
-    markAttempt(id, attempts) {
-      markAttemptStmt.run(attempts, id);
     },
     markRetry(id, attempts, nextAttemptAt, error) {
       markRetryStmt.run(attempts, nextAttemptAt.getTime(), error, id);

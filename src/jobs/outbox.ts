@@ -146,7 +146,8 @@ export class OutboxDispatcher {
     const { repo, clock, logger } = this.deps;
     const notification = row.payload as unknown as Notification;
     const upToId = repo.maxId();
-    const attempts = row.attempts + 1;
+    // claimDue counted this attempt (before the call, so a crash mid-call is visible).
+    const attempts = row.attempts;
     const log = logger.child({
       outbox: row.id,
       kind: row.kind,
@@ -158,9 +159,8 @@ export class OutboxDispatcher {
       attempt: attempts,
     });
     try {
-      // Recorded before the call: after a crash mid-call the next attempt knows it is uncertain.
-      repo.markAttempt(row.id, attempts);
-      const receipt = await this.deps.deliver(notification, { uncertain: row.attempts > 0 });
+      // An earlier attempt may have reached Slack: the next one looks before it posts.
+      const receipt = await this.deps.deliver(notification, { uncertain: attempts > 1 });
       repo.markDone(row, clock.now(), upToId);
       log.info(receipt.skipped ? 'already delivered' : 'delivered', {
         channel: receipt.channelId,

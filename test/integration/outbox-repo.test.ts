@@ -224,3 +224,18 @@ describe('background deliveries', () => {
     ]);
   });
 });
+
+describe('a claim counts the attempt', () => {
+  it('when a row is claimed then its attempt is recorded in the same write, before any call: a crash after it leaves the row marked in flight, and the next claim counts the second attempt', () => {
+    row('a', 'pending', null);
+    const repo = createOutboxRepo(db);
+    const lease = new Date(NOW.getTime() + 60_000);
+    expect(repo.claimDue(NOW, 10, 'host:1:1', lease).map((r) => r.attempts)).toEqual([1]);
+    expect(db.select({ attempts: outbox.attempts, error: outbox.lastError }).from(outbox).all()).toEqual([
+      { attempts: 1, error: 'in_flight' },
+    ]);
+    // The process died mid-call: once its claim is released, the retry is attempt 2 (uncertain).
+    repo.releaseLeases('host:1:1');
+    expect(repo.claimDue(NOW, 10, 'host:2:2', lease).map((r) => r.attempts)).toEqual([2]);
+  });
+});
