@@ -9,7 +9,7 @@ import { closeDb, createDb } from '../src/db/create-db.js';
 import { createDigestReader } from '../src/db/digest-repo.js';
 import { addDays, localDate, weekStart } from '../src/domain/calendar.js';
 import { computeDigest, weekBounds } from '../src/domain/digest.js';
-import { buildScoreboard, buildTrend, buildWeeklyDigest } from '../src/services/weekly-digest.js';
+import { baseInput, buildScoreboard, buildTrend, buildWeeklyDigest } from '../src/services/weekly-digest.js';
 import { renderTrendChart } from '../src/slack/digest-chart.js';
 import { buildDigestMessages } from '../src/slack/views/digest.js';
 import { exampleConfigObject } from '../test/support/config.js';
@@ -59,14 +59,7 @@ const pieces: Record<string, () => unknown | Promise<unknown>> = {
     ),
   'computeDigest (flow)': () =>
     computeDigest({
-      timeZone: config.timezone,
-      businessHours: config.reminders.business_hours,
-      functions: Object.values(config.functions).map((f) => ({ id: f.id, label: f.label })),
-      productLines: config.product_lines.map((p) => ({
-        id: p.id,
-        name: p.name,
-        leadTimeDays: p.lead_time_days,
-      })),
+      ...baseInput(config),
       weekStart: monday,
       current: reader.weekRows(cur.start, cur.end),
       previous: reader.previousWeek(prev.start, prev.end),

@@ -37,7 +37,8 @@ export interface DigestDeps {
   readonly capacity?: (weekStart: IsoDate) => CapacitySection | undefined;
 }
 
-function baseInput(config: Config) {
+/** The parts of a digest input that come from the config alone (also bench/digest-breakdown.ts). */
+export function baseInput(config: Config) {
   return {
     timeZone: config.timezone,
     businessHours: config.reminders.business_hours,
