@@ -1,5 +1,5 @@
 // Only the event-loop phase of `npm run bench` (bench/loop.ts), on the shipped program, without the
-// ack cases: `npx tsx bench/loop-case.ts [size] [--loop-jobs=digest,reminders,prune]`. Builds,
+// ack cases: `npx tsx bench/loop-case.ts [size] [--loop-jobs=digest,reminders,prune,rerender]`. Builds,
 // starts `node dist/main.js` on a copy of the seeded database (default 1,000,000 requests, as the
 // full bench's largest size), reads its idle RSS once the outbox is idle, then runs
 // measureLoopBlocks as bench/run.ts does (50/s on /slack/events, /commit help and submit

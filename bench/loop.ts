@@ -4,7 +4,7 @@
 // a second until the bot's scheduler minute has done them all. The largest single delay is the
 // longest the loop was blocked: any ack arriving then waited that long.
 //
-// To add a job (a capacity re-render, ...): append to BACKGROUND_JOBS a `prepare` that makes it
+// To add a job: append to BACKGROUND_JOBS a `prepare` that makes it
 // due and a `done` that tells, from the database, that the bot has finished it.
 import type Database from 'better-sqlite3';
 import { OUTBOX_KEEP_DELIVERED_MS } from '../src/jobs/outbox-prune.js';
@@ -106,7 +106,46 @@ export const BACKGROUND_JOBS: readonly BackgroundJob[] = [
           .get(now().getTime() - OUTBOX_KEEP_DELIVERED_MS) as { n: number }
       ).n === 0,
   },
-  // Not yet here: a capacity re-render (issue 16 adds it); append its prepare/done when it lands.
+  {
+    key: 'rerender',
+    name: 'capacity re-render',
+    what: "a capacity change re-rendering every open card of the busiest product line's week (the live verdict)",
+    prepare: ({ sqlite, now, memo }) => {
+      // The week with the most open requests: the largest fan-out a decision can cause.
+      const busiest = sqlite
+        .prepare(
+          `SELECT product_line_id AS pl, date(delivery_date, '-6 days', 'weekday 1') AS week, count(*) AS n
+           FROM requests WHERE status = 'pending' GROUP BY 1, 2 ORDER BY n DESC LIMIT 1`,
+        )
+        .get() as { pl: string; week: string; n: number };
+      const notice = { kind: 'capacity.update', productLineId: busiest.pl, weekStart: busiest.week };
+      // As services/capacity.ts queues it (db/outbox-repo.ts: a capacity change is background).
+      const { lastInsertRowid } = sqlite
+        .prepare(
+          `INSERT INTO outbox (ordering_key, kind, payload, status, attempts, next_attempt_at, created_at, priority)
+           VALUES (?, 'capacity.update', ?, 'pending', 0, ?, ?, 1)`,
+        )
+        .run(
+          `capacity:${busiest.pl}:${busiest.week}`,
+          JSON.stringify(notice),
+          now().getTime(),
+          now().getTime(),
+        );
+      memo.set('rerender', Number(lastInsertRowid));
+    },
+    done: ({ sqlite, memo }) => {
+      const id = memo.get('rerender') as number;
+      // Delivered (not given up), and the re-renders it queued (background rows after it) too.
+      const row = sqlite
+        .prepare(
+          `SELECT (SELECT status FROM outbox WHERE id = @id) AS status,
+                  (SELECT count(*) FROM outbox WHERE id > @id AND status = 'pending' AND priority = 1) AS left`,
+        )
+        .get({ id }) as { status: string; left: number };
+      if (row.status === 'failed') throw new Error('loop: the capacity re-render was given up');
+      return row.status === 'done' && row.left === 0;
+    },
+  },
 ];
 
 export interface LoopResult {
