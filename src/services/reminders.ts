@@ -22,6 +22,9 @@ export interface ReminderRun {
   readonly expired: number;
 }
 
+/** Requests or sign-offs looked at (no transaction) per step of a paced run. */
+const CHECKS_PER_STEP = 200;
+
 /** All at once (the CLI, the bench's seed, tests): the same steps as the scheduler's run, unpaused. */
 export function runReminders(deps: ReminderDeps): ReminderRun {
   return runSteps(reminderSteps(deps));
@@ -43,7 +46,10 @@ function* reminderSteps(deps: ReminderDeps): Generator<void, ReminderRun, void> 
   const now = clock.now();
   const r = config.reminders;
   let expired = 0;
+  let checked = 0;
   for (const req of reminders.pendingRequests()) {
+    // Checking thousands of open requests' ages is itself work: a step every CHECKS_PER_STEP.
+    if (++checked % CHECKS_PER_STEP === 0) yield;
     if (!isExpired(req.createdAt, r.expire_after_days, config.timezone, now)) continue;
     const done = store.transaction(() => {
       const before = store.loadRequest(req.id);
@@ -85,6 +91,7 @@ function* reminderSteps(deps: ReminderDeps): Generator<void, ReminderRun, void> 
       )
     : undefined;
   for (const s of waiting) {
+    if (++checked % CHECKS_PER_STEP === 0) yield;
     const due = waitingDue(s, now, thresholds, timeline);
     const base = { at: now, signOffId: s.signOffId, functionId: s.functionId };
     if (due.remind || due.escalate) yield;
