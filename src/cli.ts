@@ -148,7 +148,7 @@ async function digest(args: readonly string[]): Promise<void> {
   try {
     const capacity = digestCapacity({ config, clock: systemClock, capacity: createCapacityStore(db) });
     const deps: DigestDeps = {
-      reader: createDigestReader(db),
+      reader: createDigestReader(db, { weekCache: { clock: systemClock, timeZone: config.timezone } }),
       config,
       clock: systemClock,
       ...(capacity ? { capacity } : {}),

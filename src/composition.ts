@@ -82,7 +82,7 @@ export function composeServices(db: Db, options: ComposeOptions): Composition {
     payments: createPaymentStanding(db),
   };
   const ctx = renderContext(config);
-  const digestReader = createDigestReader(db);
+  const digestReader = createDigestReader(db, { weekCache: { clock, timeZone: config.timezone } });
   const home: HomeDeps = {
     services,
     home: createHomeRepo(db),

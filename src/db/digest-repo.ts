@@ -45,6 +45,7 @@ import {
 } from '../domain/scoreboard.js';
 import type { DigestReader, PromiseWindow } from '../services/ports.js';
 import type { Db } from './create-db.js';
+import { type WeekCacheOptions, withWeekCache } from './digest-week-cache.js';
 
 /** id, product_line_id, value_minor, delivery_date, status, created_at */
 type RequestJson = [number, string, number, string, RequestStatus, number];
@@ -560,6 +561,24 @@ function prepare(sqlite: Database) {
                  FROM promise_payments y WHERE y.request_id = p.request_id)))
        FROM promises p WHERE p.request_id IN (SELECT value FROM json_each(?))`,
     ) as Statement<[string], string>,
+    // promiseFacts' at-risk candidates alone (promises_promised_on_idx, then each one's slips and
+    // deliveries): the delivered-in-full day by its definition, the first day (then as recorded)
+    // whose running sum of deliveries in day order reaches the quantity.
+    atRisk: json(
+      `SELECT json_group_array(json_array(c.id, c.promised, c.full, json((
+           SELECT json_group_array(json_array(x.expected_on, x.at)) FROM (
+             SELECT x.expected_on, x.at FROM promise_slips x WHERE x.request_id = c.id ORDER BY x.rowid) x))))
+       FROM (SELECT p.request_id AS id, p.promised_on AS promised,
+                    (SELECT day FROM (
+                       SELECT d.delivered_on AS day, d.rowid AS r,
+                              sum(d.quantity) OVER (ORDER BY d.delivered_on, d.rowid ROWS UNBOUNDED PRECEDING) AS upto
+                       FROM promise_deliveries d WHERE d.request_id = p.request_id)
+                     WHERE upto >= p.quantity ORDER BY day, r LIMIT 1) AS full
+             FROM promises p
+             WHERE p.promised_on BETWEEN @from AND @to AND p.cancelled_at IS NULL
+               AND EXISTS (SELECT 1 FROM promise_slips x WHERE x.request_id = p.request_id AND x.expected_on > p.promised_on)
+             ORDER BY p.request_id) c`,
+    ) as Statement<[{ from: string; to: string }], string>,
     // The oldest request: one step down requests_created_at_idx.
     firstRequestAt: sqlite.prepare('SELECT min(created_at) AS at FROM requests') as Statement<
       [],
@@ -587,6 +606,8 @@ const MAX_WEEK_STATEMENTS = 16;
 export interface DigestReaderOptions {
   /** See SPAN_SLACK (tests pass 0 to read every window through the index). */
   readonly spanSlack?: number;
+  /** Keep the facts of ended weeks in digest_weeks and read them from there (db/digest-week-cache.ts). */
+  readonly weekCache?: WeekCacheOptions;
 }
 
 export function createDigestReader(db: Db, options: DigestReaderOptions = {}): DigestReader {
@@ -671,6 +692,18 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
           revised: r[8] === 1,
         }),
       );
+    },
+
+    scoreRequestWeeks(weeks: readonly { start: Date; end: Date }[]): ScoreRequest[][] {
+      const first = weeks[0];
+      const last = weeks[weeks.length - 1];
+      if (!first || !last) return [];
+      const cuts = weekCuts(weeks, 'scoreRequestWeeks');
+      const out = weeks.map((): ScoreRequest[] => []);
+      for (const r of reader.scoreRequests(first.start, last.end)) {
+        out[weekOfCuts(cuts, r.createdAt.getTime())]?.push(r);
+      }
+      return out;
     },
 
     scoreEvents(start: Date, end: Date): ScoreEvent[] {
@@ -883,6 +916,18 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
       };
     },
 
+    atRiskCandidates(from: IsoDate, to: IsoDate): AtRiskCandidate[] {
+      if (from > to) return [];
+      return rowsOf<[number, string, string | null, [string, number][]]>(st.atRisk.get({ from, to })).map(
+        ([requestId, promisedOn, fullDay, slips]): AtRiskCandidate => ({
+          requestId,
+          promisedOn,
+          fullDeliveryDay: fullDay,
+          slips: slips.map(([expectedOn, at]) => ({ expectedOn, at: new Date(at) })),
+        }),
+      );
+    },
+
     firstRequestAt(): Date | null {
       const at = st.firstRequestAt.get()?.at ?? null;
       return at === null ? null : new Date(at);
@@ -904,16 +949,19 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
     const t = sqlite.transaction(f);
     return (...args: A) => t(...args);
   };
-  return {
+  const snapshots: DigestReader = {
     weekRows: snapshot(reader.weekRows),
     previousWeek: reader.previousWeek,
     pendingNow: snapshot(reader.pendingNow),
     scoreRequests: reader.scoreRequests,
+    scoreRequestWeeks: reader.scoreRequestWeeks,
     scoreEvents: snapshot(reader.scoreEvents),
     scoreEventFacts: snapshot(reader.scoreEventFacts),
     trendFacts: snapshot(reader.trendFacts),
     promises: snapshot(reader.promises),
     promiseFacts: snapshot(reader.promiseFacts),
+    atRiskCandidates: snapshot(reader.atRiskCandidates),
     firstRequestAt: reader.firstRequestAt,
   };
+  return options.weekCache ? withWeekCache(db, snapshots, options.weekCache) : snapshots;
 }

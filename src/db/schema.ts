@@ -485,6 +485,36 @@ export const promisePayments = sqliteTable(
   ],
 );
 
+/**
+ * The digest's facts of a week that has ended, kept so the next digest, trend or leadership board
+ * reads them instead of counting the week again (db/digest-week-cache.ts). A week is judged with
+ * today's knowledge, so a late delivery, a backdated payment or a decision on an escalated
+ * sign-off still changes an old week's figures: triggers (migration 0015) delete the rows of
+ * every week a write can change, in the writing transaction, so a kept row always equals what
+ * counting the week again would answer. `facts` is null while a row is being filled: the filler
+ * only writes facts into the row it reserved (its `token`), so a write that landed meanwhile (and
+ * deleted the reservation) is never hidden under facts counted before it.
+ */
+export const digestWeeks = sqliteTable(
+  'digest_weeks',
+  {
+    /** 'events' (ScoreEventFacts), 'trend' (TrendFacts), 'requests' (the week's requests), 'promises' (PromiseWeekFacts). */
+    kind: text('kind', { enum: ['events', 'trend', 'requests', 'promises'] }).notNull(),
+    /** The week's [start, end) as instants (the configured zone's Monday 00:00 to the next). */
+    startMs: integer('start_ms').notNull(),
+    endMs: integer('end_ms').notNull(),
+    /** The same week as days: its Monday and Sunday ('promises' facts are counted by day). */
+    firstDay: text('first_day').notNull(),
+    lastDay: text('last_day').notNull(),
+    token: integer('token').notNull(),
+    facts: text('facts'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.startMs, t.endMs] }),
+    check('digest_weeks_kind_check', sql`${t.kind} IN ('events','trend','requests','promises')`),
+  ],
+);
+
 export type RequestRow = typeof requests.$inferSelect;
 export type SignOffRow = typeof signOffs.$inferSelect;
 export type ApprovalRow = typeof approvals.$inferSelect;

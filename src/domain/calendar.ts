@@ -37,12 +37,25 @@ export function weekStart(day: IsoDate): IsoDate {
 
 /** The instant a local wall-clock time happens on a day in a zone (DST-aware). */
 export function zonedInstant(day: IsoDate, time: string, timeZone: string): Date {
-  const m = ISO_DATE.exec(day);
-  const [hh, mm] = time.split(':').map(Number);
-  if (!m || hh === undefined || mm === undefined) throw new RangeError(`bad day or time: ${day} ${time}`);
-  const local = new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hh, mm, 0, 0, timeZone);
-  return new Date(local.getTime());
+  const key = `${timeZone}|${day}|${time}`;
+  let at = zoned.get(key);
+  if (at === undefined) {
+    const m = ISO_DATE.exec(day);
+    const [hh, mm] = time.split(':').map(Number);
+    if (!m || hh === undefined || mm === undefined) throw new RangeError(`bad day or time: ${day} ${time}`);
+    at = new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hh, mm, 0, 0, timeZone).getTime();
+    if (zoned.size >= MAX_ZONED) zoned.clear();
+    zoned.set(key, at);
+  }
+  return new Date(at);
 }
+/**
+ * zonedInstant's answers: a zone's rules do not change while the process runs, and a TZDate costs
+ * about 20 µs (the scoreboard's business-hours timeline asks for three instants a day of its
+ * nine weeks at every digest and board).
+ */
+const zoned = new Map<string, number>();
+const MAX_ZONED = 20_000;
 
 /** Start of the local day in a zone, as an instant. */
 export function startOfLocalDay(day: IsoDate, timeZone: string): Date {

@@ -15,6 +15,7 @@ import type {
 } from '../domain/request.js';
 import type { RequiredSignOff, RevisionPlan } from '../domain/revision.js';
 import type {
+  AtRiskCandidate,
   PromiseFacts,
   ScoreEvent,
   ScoreEventFacts,
@@ -311,6 +312,8 @@ export interface DigestReader {
   pendingNow(): PendingNow;
   /** The scoreboard's requests submitted in [start, end). */
   scoreRequests(start: Date, end: Date): ScoreRequest[];
+  /** The same requests of consecutive weeks (each week's end the next one's start), one array per week. */
+  scoreRequestWeeks(weeks: readonly { readonly start: Date; readonly end: Date }[]): ScoreRequest[][];
   /** The scoreboard's events (of SCORE_EVENT_TYPES) in [start, end), row by row. */
   scoreEvents(start: Date, end: Date): ScoreEvent[];
   /**
@@ -330,6 +333,11 @@ export interface DigestReader {
    * on `today`: what promiseFactsOf makes of them, counted per week without bringing them over.
    */
   promiseFacts(window: PromiseWindow, mondays: readonly IsoDate[], today: IsoDate): PromiseFacts;
+  /**
+   * The at-risk candidates of promiseFacts alone: live promises promised from `from` to `to`
+   * (inclusive) with a slip that expects them after their promised day, by request id.
+   */
+  atRiskCandidates(from: IsoDate, to: IsoDate): AtRiskCandidate[];
   /** When the first request the database holds was submitted (null: none yet). */
   firstRequestAt(): Date | null;
 }

@@ -21,7 +21,6 @@ import {
   LINKS,
   type Scoreboard,
   type ScoreEvent,
-  type ScoreRequest,
 } from '../domain/scoreboard.js';
 import { DIGEST_CAPACITY_WEEKS } from './capacity.js';
 import type { Clock, DigestReader } from './ports.js';
@@ -52,10 +51,10 @@ export function baseInput(config: Config) {
 }
 
 /**
- * The six links and Promises kept for the week that contains `day`: one read of the nine weeks'
- * requests (this week and the eight before), split into weeks here, their events as facts per
- * week (see ScoreEventFacts), and the promises the window touches as facts per week (see
- * PromiseFacts).
+ * The six links and Promises kept for the week that contains `day`: the nine weeks' requests
+ * (this week and the eight before) week by week, their events as facts per week (see
+ * ScoreEventFacts), and the promises the window touches as facts per week (see PromiseFacts).
+ * A reader with a week cache (db/digest-week-cache.ts) counts only the weeks it has not kept.
  */
 export function buildScoreboard(
   deps: Pick<DigestDeps, 'reader' | 'config' | 'clock'>,
@@ -67,24 +66,17 @@ export function buildScoreboard(
   const first = addDays(monday, -7 * HISTORY_WEEKS);
   const mondays = Array.from({ length: HISTORY_WEEKS + 1 }, (_, i) => addDays(first, 7 * i));
   const bounds = mondays.map((m) => weekBounds(m, config.timezone));
-  const start = bounds[0]?.start ?? weekBounds(first, config.timezone).start;
-  const end = bounds[bounds.length - 1]?.end ?? weekBounds(monday, config.timezone).end;
-  const submitted = reader.scoreRequests(start, end);
+  const submitted = reader.scoreRequestWeeks(bounds);
   // The events come as facts per week (grouped by the database), not rows.
   const facts = reader.scoreEventFacts(bounds);
-  const weekIndex = (at: Date) => {
-    const t = at.getTime();
-    return bounds.findIndex((b) => t >= b.start.getTime() && t < b.end.getTime());
-  };
   const firstRequest = reader.firstRequestAt()?.getTime() ?? Number.POSITIVE_INFINITY;
   const weeks = mondays.map((m, i) => ({
     weekStart: m,
     inUse: (bounds[i]?.end.getTime() ?? 0) > firstRequest,
-    submitted: [] as ScoreRequest[],
+    submitted: submitted[i] ?? [],
     events: [] as ScoreEvent[],
     ...(facts[i] ? { eventFacts: facts[i] } : {}),
   }));
-  for (const r of submitted) weeks[weekIndex(r.createdAt)]?.submitted.push(r);
   const asOf = clock.now();
   const today = localDate(asOf, config.timezone);
   const sunday = addDays(monday, 6);
