@@ -8,7 +8,9 @@ CREATE TABLE `digest_weeks` (
 	`facts` text,
 	PRIMARY KEY(`kind`, `start_ms`, `end_ms`),
 	CONSTRAINT "digest_weeks_kind_check" CHECK("digest_weeks"."kind" IN ('events','trend','requests','promises'))
-);--> statement-breakpoint
+);
+--> statement-breakpoint
+CREATE INDEX `digest_weeks_end_idx` ON `digest_weeks` (`end_ms`);--> statement-breakpoint
 -- The triggers below keep digest_weeks true (see its comment in src/db/schema.ts): each write
 -- deletes the kept facts of every week it can change, in the writing transaction. Instants
 -- ('events', 'trend', 'requests' rows) compare with start_ms/end_ms, days ('promises' rows) with
@@ -16,8 +18,11 @@ CREATE TABLE `digest_weeks` (
 -- facts of every week it has events in; a promise's delivery changes its promised week's outcome
 -- and every week from its payment due day), all weeks from the earliest such instant or day on
 -- are deleted. Writes of now fall in the current week, which is never kept: for them the
--- triggers find nothing to delete. See db/digest-week-cache.ts for what each kind counts.
-CREATE TRIGGER `digest_weeks_events_insert` AFTER INSERT ON `events` BEGIN
+-- triggers find nothing to delete (the two hottest, on events and requests, ask digest_weeks_end_idx
+-- first and stop there). See db/digest-week-cache.ts for what each kind counts.
+CREATE TRIGGER `digest_weeks_events_insert` AFTER INSERT ON `events`
+  WHEN NEW.at < (SELECT max(end_ms) FROM digest_weeks) OR NEW.type = 'request.revised'
+BEGIN
   DELETE FROM digest_weeks WHERE kind IN ('events', 'trend') AND start_ms <= NEW.at AND end_ms > NEW.at;
   DELETE FROM digest_weeks WHERE NEW.type = 'request.revised' AND kind = 'requests'
     AND end_ms > (SELECT created_at FROM requests WHERE id = NEW.request_id);
@@ -32,7 +37,9 @@ CREATE TRIGGER `digest_weeks_events_delete` AFTER DELETE ON `events` BEGIN
   DELETE FROM digest_weeks WHERE kind <> 'promises' AND end_ms > min(OLD.at, coalesce((SELECT created_at FROM requests WHERE id = OLD.request_id), OLD.at));
 END;
 --> statement-breakpoint
-CREATE TRIGGER `digest_weeks_requests_insert` AFTER INSERT ON `requests` BEGIN
+CREATE TRIGGER `digest_weeks_requests_insert` AFTER INSERT ON `requests`
+  WHEN NEW.created_at < (SELECT max(end_ms) FROM digest_weeks)
+BEGIN
   DELETE FROM digest_weeks WHERE kind IN ('requests', 'trend') AND start_ms <= NEW.created_at AND end_ms > NEW.created_at;
 END;
 --> statement-breakpoint
