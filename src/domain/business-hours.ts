@@ -86,6 +86,11 @@ export interface BusinessTimeline {
   msBetween(from: Date, to: Date): number;
   /** The local calendar day of an instant (localDate, faster inside the stretch). */
   dayOf(at: Date): IsoDate;
+  /**
+   * Whether the millisecond that starts at `t` is working time: msBetween(t, t + 1) > 0, with one
+   * search and no Date (the scoreboard asks it for every act of an owner in nine weeks).
+   */
+  isWorkingMs(t: number): boolean;
 }
 
 export function businessTimeline(
@@ -137,6 +142,14 @@ export function businessTimeline(
     dayOf(at: Date): IsoDate {
       const i = indexOf(at.getTime());
       return i < 0 ? localDate(at, timeZone) : (days[i] as IsoDate);
+    },
+    isWorkingMs(t: number): boolean {
+      const i = indexOf(t);
+      // Outside the stretch (its last day only closes it), ask as msBetween would.
+      if (i < 0 || indexOf(t + 1) < 0)
+        return businessMsBetween(new Date(t), new Date(t + 1), hours, timeZone) > 0;
+      const w = windows[i];
+      return w !== null && w !== undefined && t >= w[0] && t < w[1];
     },
   };
 }

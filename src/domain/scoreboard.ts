@@ -720,7 +720,8 @@ export function outcomeOf(p: ScorePromise, today: IsoDate): { outcome: Outcome; 
 interface WeekContext {
   readonly input: ScoreboardInput;
   readonly leadTime: ReadonlyMap<string, number>;
-  readonly inBusinessHours: (at: Date) => boolean;
+  /** Whether the millisecond before instant `t` (ms) was working time: an act at `t` was in hours. */
+  readonly inBusinessHoursMs: (t: number) => boolean;
   readonly businessHoursBetween: (from: Date, to: Date) => number;
   readonly dayOf: (at: Date) => IsoDate;
   /** Each week's end (the next Monday 00:00 local) as an instant. */
@@ -1066,7 +1067,7 @@ function weekValues(
   }
   const acts = facts.actTimes.length;
   let outside = 0;
-  for (const t of facts.actTimes) if (!ctx.inBusinessHours(new Date(t))) outside++;
+  for (const t of facts.actTimes) if (!ctx.inBusinessHoursMs(t)) outside++;
   v.set('people.decisions', acts);
   v.set('people.busiest_share', pct(busiestN, acts));
   v.set('people.outside_hours_share', pct(outside, acts));
@@ -1384,7 +1385,7 @@ export function computeScoreboard(input: ScoreboardInput): Scoreboard {
     input,
     leadTime: new Map(input.productLines.map((p) => [p.id, p.leadTimeDays])),
     // Inside a business-hours window: the millisecond before the instant is working time.
-    inBusinessHours: (at) => tl.msBetween(new Date(at.getTime() - 1), at) > 0,
+    inBusinessHoursMs: (t) => tl.isWorkingMs(t - 1),
     businessHoursBetween: (from, to) => tl.msBetween(from, to) / HOUR_MS,
     dayOf: (at) => tl.dayOf(at),
     weekEnds,

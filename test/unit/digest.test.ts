@@ -49,6 +49,34 @@ describe('businessTimeline', () => {
       expect(tl.msBetween(a, b)).toBe(businessMsBetween(a, b, hours, NY));
     }
   });
+
+  it('when asked whether a millisecond is working time, in the stretch, at its edges and outside it, then it agrees with businessMsBetween', () => {
+    const tl = businessTimeline(hours, NY, '2026-10-20', '2026-11-30');
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    // Random instants from before the stretch to after it, and every window's edges (09:00 and
+    // 17:00 local, and the millisecond either side), across the change from EDT to EST.
+    const instants: number[] = [];
+    for (let i = 0; i < 3000; i++)
+      instants.push(Date.UTC(2026, 9, 15) + Math.floor(next() * 50 * 86_400_000));
+    for (let d = 0; d < 45; d++) {
+      for (const utcHour of [13, 14, 21, 22]) {
+        const edge = Date.UTC(2026, 9, 19, utcHour) + d * 86_400_000;
+        instants.push(edge - 1, edge, edge + 1);
+      }
+    }
+    let working = 0;
+    for (const t of instants) {
+      const expected = businessMsBetween(new Date(t), new Date(t + 1), hours, NY) > 0;
+      expect(tl.isWorkingMs(t)).toBe(expected);
+      if (expected) working++;
+    }
+    expect(working).toBeGreaterThan(500);
+    expect(working).toBeLessThan(instants.length - 500);
+  });
 });
 
 /** A week with `decisions` per function: each asked Monday 09:00 and decided `h` business hours later. */
