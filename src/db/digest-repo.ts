@@ -372,9 +372,32 @@ function cached<T>(
 }
 
 /**
+ * Whether a promise is one a window touches (see PromiseWindow): promised in the window or the two
+ * weeks after it; payment due in it; still unpaid past its due day; delivered in full, paid or
+ * reported on in it; or paid after it while its payment was due before @overdueBefore. Each OR term
+ * is a range of one index (see schema.ts) or a list of ids from one, so SQLite reads each in turn
+ * and keeps every promise once in a row set (MULTI-INDEX OR), or scans the table when most of it
+ * matches: a UNION of the legs had it scan whole indexes for request-id order to merge them.
+ *
+ * Of the payments after the window only those of promises due before @overdueBefore are read. Such
+ * a payment falls in none of the weeks, so it counts only for "overdue past terms" at some week's
+ * cut, and a promise owes at a cut only when its payment was due before it, so before
+ * @overdueBefore (the latest cut). Whatever else a promise counts for has its own term, its
+ * delivered-in-full and payment due days being the ones the repo keeps on its row. Payments dated
+ * ahead of the window for promises not yet due (the bench seeds two months of them) stay out.
+ */
+const touchedSql = `(promised_on >= @from AND promised_on <= @atRiskTo)
+      OR (payment_due_on >= @from AND payment_due_on <= @to)
+      OR (payment_due_on IS NOT NULL AND paid_minor < value_minor AND payment_due_on < @overdueBefore)
+      OR (delivered_on >= @from AND delivered_on <= @to)
+      OR request_id IN (SELECT request_id FROM promise_payments WHERE paid_on >= @from AND paid_on <= @to)
+      OR request_id IN (SELECT request_id FROM promise_quality_issues WHERE reported_on >= @from AND reported_on <= @to)
+      OR (payment_due_on < @overdueBefore AND request_id IN (SELECT request_id FROM promise_payments WHERE paid_on > @to))`;
+
+/**
  * The promise facts (see PromiseFacts) of `n` consecutive weeks, Mondays @m0..@m{n-1}, the last
  * Sunday @last, each week's overdue cutoff @c0..@c{n-1}, judged as known on @today, over the
- * promises the window touches (the same union as windowPromiseIds). Each promise's
+ * promises the window touches (touchedSql, as windowPromiseIds). Each promise's
  * delivered-in-full day is worked out from its deliveries in day order (then as recorded), as
  * fullDeliveryDay does: the first whose running sum reaches the quantity. Days compare as text
  * (YYYY-MM-DD); a day's week is how many Mondays after the first it is at or past. One JSON text:
@@ -384,71 +407,82 @@ export function promiseFactsSql(n: number): string {
   const wk = (x: string) =>
     Array.from({ length: n - 1 }, (_, i) => `(${x} >= @m${i + 1})`).join(' + ') || '0';
   const inWeeks = (x: string) => `${x} BETWEEN @m0 AND @last`;
-  const cuts = Array.from({ length: n }, (_, i) => `(${i}, @c${i})`).join(', ');
+  const each = (f: (i: number) => string, sep: string) => Array.from({ length: n }, (_, i) => f(i)).join(sep);
+  const paidBefore = each(
+    (i) => `sum(y.amount_minor) FILTER (WHERE y.paid_on < @c${i}) AS p${i}`,
+    ',\n           ',
+  );
+  // Per week: how many of the promises left owing were due before its cut, and what of them was
+  // unpaid at it.
+  const overdueAt = each(
+    (i) => `count(*) FILTER (WHERE due_on < @c${i}) AS k${i},
+           sum(max(0, value - coalesce(p${i}, 0))) FILTER (WHERE due_on < @c${i}) AS v${i}`,
+    ',\n           ',
+  );
+  const atWeek = (x: string) => `CASE w ${each((i) => `WHEN ${i} THEN ${x}${i}`, ' ')} END`;
   return `WITH
-  touched(id) AS MATERIALIZED (
-          SELECT request_id FROM promises WHERE promised_on >= @from AND promised_on <= @atRiskTo
-    UNION SELECT request_id FROM promises WHERE payment_due_on >= @from AND payment_due_on <= @to
-    UNION SELECT request_id FROM promises
-          WHERE payment_due_on IS NOT NULL AND paid_minor < value_minor AND payment_due_on < @overdueBefore
-    UNION SELECT request_id FROM promises WHERE delivered_on >= @from AND delivered_on <= @to
-    UNION SELECT request_id FROM promise_payments WHERE paid_on >= @from
-    UNION SELECT request_id FROM promise_quality_issues WHERE reported_on >= @from AND reported_on <= @to),
-  -- Each touched promise's deliveries summed up once (one range of their request index each).
-  got AS MATERIALIZED (
-    SELECT d.request_id AS id, count(*) AS n, sum(d.quantity) AS total, min(d.quantity) AS least,
-           min(d.delivered_on) AS lo, max(d.delivered_on) AS hi
-    FROM touched t CROSS JOIN promise_deliveries d ON d.request_id = t.id GROUP BY d.request_id),
+  -- Each touched promise not cancelled, its deliveries summed up in one range of their request
+  -- index.
   live AS MATERIALIZED (
     SELECT p.request_id AS id, p.product_line_id AS line, p.cleared_via AS via, p.promised_on AS promised,
            p.value_minor AS value, p.payment_terms_days AS terms,
            -- With every quantity positive the running sum only grows: it never reaches a quantity
-           -- its total does not, and reaches it on the one day when every delivery fell on it.
-           CASE WHEN g.n IS NULL THEN NULL
-                WHEN g.least > 0 AND g.total < p.quantity THEN NULL
-                WHEN g.least > 0 AND (g.n = 1 OR g.lo = g.hi) THEN g.lo
-                ELSE (SELECT day FROM (
-                        SELECT d.delivered_on AS day, d.rowid AS r,
-                               sum(d.quantity) OVER (ORDER BY d.delivered_on, d.rowid ROWS UNBOUNDED PRECEDING) AS upto
-                        FROM promise_deliveries d WHERE d.request_id = p.request_id)
-                      WHERE upto >= p.quantity ORDER BY day, r LIMIT 1) END AS full,
-           coalesce(g.total, 0) AS delivered
-    FROM touched t CROSS JOIN promises p ON p.request_id = t.id LEFT JOIN got g ON g.id = t.id
-    WHERE p.cancelled_at IS NULL),
+           -- its total does not, reaches one its total equals only with the last delivery (on the
+           -- latest day), and reaches it on the one day when every delivery fell on it.
+           (SELECT CASE WHEN count(*) = 0 THEN NULL
+                        WHEN min(d.quantity) > 0 AND sum(d.quantity) < p.quantity THEN NULL
+                        WHEN min(d.quantity) > 0 AND (sum(d.quantity) = p.quantity OR min(d.delivered_on) = max(d.delivered_on))
+                          THEN max(d.delivered_on)
+                        ELSE (SELECT day FROM (
+                                SELECT e.delivered_on AS day, e.rowid AS r,
+                                       sum(e.quantity) OVER (ORDER BY e.delivered_on, e.rowid ROWS UNBOUNDED PRECEDING) AS upto
+                                FROM promise_deliveries e WHERE e.request_id = p.request_id)
+                              WHERE upto >= p.quantity ORDER BY day, r LIMIT 1) END
+            FROM promise_deliveries d WHERE d.request_id = p.request_id) AS full
+    FROM promises p WHERE (${touchedSql}) AND p.cancelled_at IS NULL),
   payable AS MATERIALIZED (
     SELECT id, value, date(julianday(full) + terms) AS due_on FROM live WHERE full IS NOT NULL),
-  cuts(w, cut) AS (VALUES ${cuts})
+  -- Each payable promise due before the latest cut (@c${n - 1}), its payments summed up in one
+  -- range of their request index: by its due day, and before each week's cut. Then per cut what
+  -- is owed; one paid in full by its due day with every payment positive is unpaid at no later
+  -- cutoff, so left out (a week where only such were due has no entry).
+  owed AS (
+    SELECT q.value, q.due_on, count(y.id) FILTER (WHERE NOT coalesce(y.amount_minor > 0, 0)) AS odd,
+           coalesce(sum(y.amount_minor) FILTER (WHERE y.paid_on <= q.due_on), 0) AS on_time,
+           ${paidBefore}
+    FROM payable q LEFT JOIN promise_payments y ON y.request_id = q.id
+    WHERE q.due_on < @c${n - 1} GROUP BY q.id),
+  overdue AS (
+    SELECT ${overdueAt}
+    FROM owed WHERE NOT (odd = 0 AND on_time >= value)),
+  weeks(w) AS (VALUES ${each((i) => `(${i})`, ', ')})
 SELECT json_array(
   json((SELECT json_group_array(json_array(w, line, via, o, slip, n)) FROM (
     SELECT ${wk('promised')} AS w, line, via,
+           -- Some delivered: with every quantity positive, a delivery recorded.
            CASE WHEN full IS NOT NULL THEN (full > promised)
                 WHEN promised >= @today THEN 4
-                WHEN delivered > 0 THEN 2 ELSE 3 END AS o,
+                WHEN EXISTS (SELECT 1 FROM promise_deliveries d WHERE d.request_id = live.id) THEN 2 ELSE 3 END AS o,
            CASE WHEN full > promised THEN CAST(round(julianday(full) - julianday(promised)) AS INTEGER) END AS slip,
            count(*) AS n
     FROM live WHERE ${inWeeks('promised')} GROUP BY 1, 2, 3, 4, 5))),
   json((SELECT json_group_array(json_array(w, n)) FROM (
     SELECT ${wk('full')} AS w, count(*) AS n FROM live WHERE ${inWeeks('full')} GROUP BY 1))),
+  -- The weeks' issues and payments through their day's index, each with its promise by id: the
+  -- weeks are the window, where one reported or paid is touched, so live unless cancelled (and
+  -- no index is built on live to look it up).
   json((SELECT json_group_array(json_array(w, n)) FROM (
     SELECT ${wk('i.reported_on')} AS w, count(*) AS n
-    FROM live CROSS JOIN promise_quality_issues i ON i.request_id = live.id
-    WHERE ${inWeeks('i.reported_on')} GROUP BY 1))),
+    FROM promise_quality_issues i CROSS JOIN promises p ON p.request_id = i.request_id
+    WHERE ${inWeeks('i.reported_on')} AND p.cancelled_at IS NULL GROUP BY 1))),
   json((SELECT json_group_array(json_array(w, v)) FROM (
     SELECT ${wk('y.paid_on')} AS w, sum(y.amount_minor) AS v
-    FROM live CROSS JOIN promise_payments y ON y.request_id = live.id
-    WHERE ${inWeeks('y.paid_on')} GROUP BY 1))),
+    FROM promise_payments y CROSS JOIN promises p ON p.request_id = y.request_id
+    WHERE ${inWeeks('y.paid_on')} AND p.cancelled_at IS NULL GROUP BY 1))),
   json((SELECT json_group_array(json_array(w, v)) FROM (
     SELECT ${wk('due_on')} AS w, sum(value) AS v FROM payable WHERE ${inWeeks('due_on')} GROUP BY 1))),
   json((SELECT json_group_array(json_array(w, v)) FROM (
-    SELECT c.w, sum(max(0, q.value - coalesce(
-             (SELECT sum(y.amount_minor) FROM promise_payments y WHERE y.request_id = q.id AND y.paid_on < c.cut), 0))) AS v
-    FROM (
-      -- Paid in full by its due day with every payment positive: unpaid at no later cutoff.
-      SELECT * FROM payable q WHERE NOT (
-        NOT EXISTS (SELECT 1 FROM promise_payments y WHERE y.request_id = q.id AND NOT coalesce(y.amount_minor > 0, 0))
-        AND coalesce((SELECT sum(y.amount_minor) FROM promise_payments y
-                      WHERE y.request_id = q.id AND y.paid_on <= q.due_on), 0) >= q.value)) q
-    CROSS JOIN cuts c ON q.due_on < c.cut GROUP BY c.w))),
+    SELECT w, ${atWeek('v')} AS v FROM weeks CROSS JOIN overdue WHERE ${atWeek('k')} > 0 ORDER BY w))),
   json((SELECT json_group_array(json_array(id, promised, full, json((
       SELECT json_group_array(json_array(x.expected_on, x.at)) FROM (
         SELECT x.expected_on, x.at FROM promise_slips x WHERE x.request_id = c.id ORDER BY x.rowid) x))))
@@ -533,18 +567,10 @@ function prepare(sqlite: Database) {
        LEFT JOIN sign_offs s ON s.id = e.sign_off_id`,
       SCORE_TYPES,
     ),
-    // The promises a window touches, each through its own index (see schema.ts): promised in the
-    // window or the two weeks after it; payment due in it; still unpaid past its due day; paid,
-    // delivered in full or reported on in it. Answered as a JSON array of ids for promiseRows.
+    // The promises a window touches (touchedSql), as a JSON array of ids in order for promiseRows.
     windowPromiseIds: json(
-      `SELECT json_group_array(id) FROM (
-         SELECT request_id AS id FROM promises WHERE promised_on >= @from AND promised_on <= @atRiskTo
-         UNION SELECT request_id FROM promises WHERE payment_due_on >= @from AND payment_due_on <= @to
-         UNION SELECT request_id FROM promises
-               WHERE payment_due_on IS NOT NULL AND paid_minor < value_minor AND payment_due_on < @overdueBefore
-         UNION SELECT request_id FROM promises WHERE delivered_on >= @from AND delivered_on <= @to
-         UNION SELECT request_id FROM promise_payments WHERE paid_on >= @from
-         UNION SELECT request_id FROM promise_quality_issues WHERE reported_on >= @from AND reported_on <= @to)`,
+      `SELECT json_group_array(request_id) FROM (
+         SELECT request_id FROM promises WHERE ${touchedSql} ORDER BY request_id)`,
     ) as Statement<[{ from: string; to: string; atRiskTo: string; overdueBefore: string }], string>,
     // Each promise with its children (one range of its table's request index each), in the order
     // they were recorded.

@@ -194,6 +194,136 @@ describe('the digest reader, promises as facts', () => {
     expect(seen[1]?.atRisk.find((c) => c.requestId === 701)).toBeUndefined();
   });
 
+  it('when payments come after the last cut then only the promises overdue at some cut are read, and the facts are those of every promise', () => {
+    for (let id = 721; id <= 728; id++) {
+      seedRequest(db, {
+        id,
+        productLineId: 'widgets',
+        valueMinor: 500_000,
+        deliveryDate: '2026-08-01',
+        createdAt: '2026-07-06T14:00:00Z',
+        status: 'approved',
+      });
+    }
+    // Due before the window, paid in full only after its last cut: overdue at every cut from its due day.
+    seedPromise(db, {
+      requestId: 721,
+      productLineId: 'widgets',
+      promisedOn: '2026-08-20',
+      state: 'delivered',
+      deliveries: [
+        { on: '2026-08-18', quantity: 4 },
+        { on: '2026-08-25', quantity: 6 },
+      ],
+      paymentTermsDays: 14,
+      payments: [{ on: '2027-01-15', amountMinor: 1_000_000 }],
+    });
+    // Due between two cuts (3 November), paid in part before it and the rest after the last cut.
+    seedPromise(db, {
+      requestId: 722,
+      productLineId: 'gadgets',
+      promisedOn: '2026-08-31',
+      state: 'delivered',
+      deliveries: [{ on: '2026-09-04', quantity: 10 }],
+      paymentTermsDays: 60,
+      payments: [
+        { on: '2026-09-30', amountMinor: 250_000 },
+        { on: '2027-02-01', amountMinor: 750_000 },
+      ],
+    });
+    // Due on the last cut's day, paid after it: overdue at no cut.
+    seedPromise(db, {
+      requestId: 723,
+      productLineId: 'widgets',
+      promisedOn: '2026-08-21',
+      state: 'delivered',
+      deliveries: [{ on: '2026-08-24', quantity: 10 }],
+      paymentTermsDays: 91,
+      payments: [{ on: '2026-12-10', amountMinor: 1_000_000 }],
+    });
+    // Due the day before it (22 November), paid after it: overdue at that cut only.
+    seedPromise(db, {
+      requestId: 724,
+      productLineId: 'widgets',
+      promisedOn: '2026-08-21',
+      state: 'delivered',
+      deliveries: [{ on: '2026-08-24', quantity: 10 }],
+      paymentTermsDays: 90,
+      payments: [{ on: '2026-12-10', amountMinor: 1_000_000 }],
+    });
+    // Paid late but in full before the window, due long before it: overdue at no cut.
+    seedPromise(db, {
+      requestId: 725,
+      productLineId: 'gadgets',
+      promisedOn: '2026-07-20',
+      state: 'delivered',
+      deliveries: [{ on: '2026-07-20', quantity: 10 }],
+      paymentTermsDays: 10,
+      payments: [{ on: '2026-09-01', amountMinor: 1_000_000 }],
+    });
+    // Delivered in full after the window, paid ahead of its due day: nothing of the window.
+    seedPromise(db, {
+      requestId: 726,
+      productLineId: 'widgets',
+      promisedOn: '2026-12-20',
+      state: 'delivered',
+      deliveries: [{ on: '2026-11-25', quantity: 10 }],
+      payments: [{ on: '2026-12-20', amountMinor: 1_000_000 }],
+    });
+    // Cancelled after being delivered in full, paid after the window: read, but counted nowhere.
+    seedPromise(db, {
+      requestId: 727,
+      productLineId: 'gadgets',
+      promisedOn: '2026-08-10',
+      state: 'cancelled',
+      deliveries: [{ on: '2026-08-10', quantity: 10 }],
+      payments: [{ on: '2026-12-01', amountMinor: 1_000_000 }],
+    });
+    // Promised in the window, delivered early and paid late before it: owes nothing at any cut.
+    seedPromise(db, {
+      requestId: 728,
+      productLineId: 'gadgets',
+      promisedOn: '2026-10-01',
+      state: 'delivered',
+      deliveries: [{ on: '2026-08-01', quantity: 10 }],
+      paymentTermsDays: 10,
+      payments: [
+        { on: '2026-08-05', amountMinor: 400_000 },
+        { on: '2026-09-01', amountMinor: 600_000 },
+      ],
+    });
+    db.$client
+      .prepare('UPDATE promises SET cancelled_at = ? WHERE request_id = 727')
+      .run(Date.parse('2026-08-20T15:00:00Z'));
+    const reader = createDigestReader(db);
+    const everyPromise = reader.promises({
+      from: '0000-01-01',
+      to: '9999-12-31',
+      atRiskTo: '9999-12-31',
+      overdueBefore: '9999-12-31',
+    });
+    for (const today of ['2026-11-19', '2026-11-23', '2026-12-31', '2026-10-15'] as IsoDate[]) {
+      const window = windowOf(today);
+      const facts = reader.promiseFacts(window, MONDAYS, today);
+      expect(facts).toEqual(promiseFactsOf(reader.promises(window), MONDAYS, today));
+      expect(facts).toEqual(promiseFactsOf(everyPromise, MONDAYS, today));
+    }
+    const window = windowOf('2026-11-23');
+    const ids = reader.promises(window).map((p) => p.requestId);
+    expect(ids).toEqual(expect.arrayContaining([721, 722, 724, 727, 728]));
+    for (const id of [723, 725, 726]) expect(ids).not.toContain(id);
+    // Each of 721, 722 and 724 adds to what is overdue at some cut.
+    const overdue = (only: number[]) =>
+      promiseFactsOf(
+        everyPromise.filter((p) => only.includes(p.requestId)),
+        MONDAYS,
+        '2026-11-23',
+      ).weeks.map((w) => w.overdueMinor);
+    expect(overdue([721])).toEqual(MONDAYS.map(() => 1_000_000));
+    expect(overdue([722])).toEqual([0, 0, 0, 0, 0, 0, 750_000, 750_000, 750_000]);
+    expect(overdue([724])).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1_000_000]);
+  });
+
   it('when no week is asked for then there are no facts', () => {
     const reader = createDigestReader(db);
     expect(reader.promiseFacts(windowOf('2026-11-23'), [], '2026-11-23')).toEqual({ weeks: [], atRisk: [] });
