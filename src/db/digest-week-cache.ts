@@ -375,7 +375,12 @@ export function withWeekCache(db: Db, reader: DigestReader, options: WeekCacheOp
         (i) => plusDays(mondays[i] as IsoDate, 7) <= today,
         (run) => {
           const days = run.map((i) => mondays[i] as IsoDate);
-          return reader.promiseFacts(windowOf(days, today), days, today).weeks;
+          // Without the two weeks' look-ahead: it is only for the at-risk candidates, read below.
+          const window = {
+            ...windowOf(days, today),
+            atRiskTo: plusDays(days[days.length - 1] as IsoDate, 6),
+          };
+          return reader.promiseFacts(window, days, today).weeks;
         },
       );
       const first = mondays[0] as IsoDate;
