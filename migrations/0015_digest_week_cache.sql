@@ -7,7 +7,7 @@ CREATE TABLE `digest_weeks` (
 	`token` integer NOT NULL,
 	`facts` text,
 	PRIMARY KEY(`kind`, `start_ms`, `end_ms`),
-	CONSTRAINT "digest_weeks_kind_check" CHECK("digest_weeks"."kind" IN ('events','trend','requests','promises'))
+	CONSTRAINT "digest_weeks_kind_check" CHECK("digest_weeks"."kind" IN ('events','trend','requests','promises','flow'))
 );
 --> statement-breakpoint
 CREATE INDEX `digest_weeks_end_idx` ON `digest_weeks` (`end_ms`);--> statement-breakpoint
@@ -23,7 +23,7 @@ CREATE INDEX `digest_weeks_end_idx` ON `digest_weeks` (`end_ms`);--> statement-b
 CREATE TRIGGER `digest_weeks_events_insert` AFTER INSERT ON `events`
   WHEN NEW.at < (SELECT max(end_ms) FROM digest_weeks) OR NEW.type = 'request.revised'
 BEGIN
-  DELETE FROM digest_weeks WHERE kind IN ('events', 'trend') AND start_ms <= NEW.at AND end_ms > NEW.at;
+  DELETE FROM digest_weeks WHERE kind IN ('events', 'trend', 'flow') AND start_ms <= NEW.at AND end_ms > NEW.at;
   DELETE FROM digest_weeks WHERE NEW.type = 'request.revised' AND kind = 'requests'
     AND end_ms > (SELECT created_at FROM requests WHERE id = NEW.request_id);
 END;
@@ -40,7 +40,7 @@ END;
 CREATE TRIGGER `digest_weeks_requests_insert` AFTER INSERT ON `requests`
   WHEN NEW.created_at < (SELECT max(end_ms) FROM digest_weeks)
 BEGIN
-  DELETE FROM digest_weeks WHERE kind IN ('requests', 'trend') AND start_ms <= NEW.created_at AND end_ms > NEW.created_at;
+  DELETE FROM digest_weeks WHERE kind IN ('requests', 'trend', 'flow') AND start_ms <= NEW.created_at AND end_ms > NEW.created_at;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `digest_weeks_requests_update` AFTER UPDATE ON `requests`
@@ -50,6 +50,12 @@ CREATE TRIGGER `digest_weeks_requests_update` AFTER UPDATE ON `requests`
 BEGIN
   DELETE FROM digest_weeks WHERE kind <> 'promises' AND end_ms > min(OLD.created_at, NEW.created_at,
     coalesce((SELECT min(at) FROM events WHERE request_id = OLD.id), OLD.created_at), coalesce((SELECT min(at) FROM events WHERE request_id = NEW.id), NEW.created_at));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `digest_weeks_requests_status` AFTER UPDATE ON `requests`
+  WHEN OLD.status IS NOT NEW.status
+BEGIN
+  DELETE FROM digest_weeks WHERE kind = 'flow' AND end_ms > min(NEW.created_at, coalesce((SELECT min(at) FROM events WHERE request_id = NEW.id), NEW.created_at));
 END;
 --> statement-breakpoint
 CREATE TRIGGER `digest_weeks_requests_delete` BEFORE DELETE ON `requests` BEGIN
@@ -76,6 +82,18 @@ CREATE TRIGGER `digest_weeks_sign_offs_decided` AFTER UPDATE ON `sign_offs`
 BEGIN
   DELETE FROM digest_weeks WHERE kind = 'events' AND end_ms > (SELECT min(at) FROM events
     WHERE request_id = NEW.request_id AND sign_off_id = NEW.id AND type = 'signoff.escalated');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `digest_weeks_sign_off_approvals_insert` AFTER INSERT ON `sign_off_approvals` BEGIN
+  DELETE FROM digest_weeks WHERE kind = 'flow' AND end_ms > min(coalesce((SELECT created_at FROM requests WHERE id = (SELECT request_id FROM sign_offs WHERE id = NEW.sign_off_id)), NEW.at), coalesce((SELECT min(at) FROM events WHERE request_id = (SELECT request_id FROM sign_offs WHERE id = NEW.sign_off_id)), NEW.at), NEW.at);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `digest_weeks_sign_off_approvals_update` AFTER UPDATE ON `sign_off_approvals` BEGIN
+  DELETE FROM digest_weeks WHERE kind = 'flow' AND end_ms > min(min(coalesce((SELECT created_at FROM requests WHERE id = (SELECT request_id FROM sign_offs WHERE id = OLD.sign_off_id)), OLD.at), coalesce((SELECT min(at) FROM events WHERE request_id = (SELECT request_id FROM sign_offs WHERE id = OLD.sign_off_id)), OLD.at), OLD.at), min(coalesce((SELECT created_at FROM requests WHERE id = (SELECT request_id FROM sign_offs WHERE id = NEW.sign_off_id)), NEW.at), coalesce((SELECT min(at) FROM events WHERE request_id = (SELECT request_id FROM sign_offs WHERE id = NEW.sign_off_id)), NEW.at), NEW.at));
+END;
+--> statement-breakpoint
+CREATE TRIGGER `digest_weeks_sign_off_approvals_delete` AFTER DELETE ON `sign_off_approvals` BEGIN
+  DELETE FROM digest_weeks WHERE kind = 'flow' AND end_ms > min(coalesce((SELECT created_at FROM requests WHERE id = (SELECT request_id FROM sign_offs WHERE id = OLD.sign_off_id)), OLD.at), coalesce((SELECT min(at) FROM events WHERE request_id = (SELECT request_id FROM sign_offs WHERE id = OLD.sign_off_id)), OLD.at), OLD.at);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `digest_weeks_promises_insert` AFTER INSERT ON `promises` BEGIN

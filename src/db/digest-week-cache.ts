@@ -6,8 +6,9 @@
 // that after every kind of late write).
 //
 // What is kept, per week: the scoreboard's event facts ('events'), the trend's facts ('trend'),
-// the scoreboard's requests ('requests') and the promise facts ('promises'). Only weeks that have
-// ended are kept: for instants, a week whose end is at or before now; for promises, which are
+// the scoreboard's requests ('requests'), the promise facts ('promises') and the flow digest's
+// rows ('flow': the week's requests, events, sign-offs and approvals with conditions). Only
+// weeks that have ended are kept: for instants, a week whose end is at or before now; for promises, which are
 // judged as known on a day, a week whose next Monday is at or before that day (the week is then
 // over on every side: its overdue cutoff is its end and none of its promises is still to come).
 // The at-risk candidates look ahead and are always read.
@@ -20,7 +21,7 @@
 import { randomInt } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { type IsoDate, localDate } from '../domain/calendar.js';
-import type { TrendFacts } from '../domain/digest.js';
+import type { DigestEvent, DigestRequest, DigestSignOff, TrendFacts, WeekRows } from '../domain/digest.js';
 import {
   AT_RISK_DAYS,
   earlierDay,
@@ -40,7 +41,7 @@ export interface WeekCacheOptions {
   readonly timeZone: string;
 }
 
-type Kind = 'events' | 'trend' | 'requests' | 'promises';
+type Kind = 'events' | 'trend' | 'requests' | 'promises' | 'flow';
 interface Week {
   readonly start: Date;
   readonly end: Date;
@@ -63,6 +64,7 @@ interface FactsOf {
   readonly trend: TrendFacts;
   readonly requests: ScoreRequest[];
   readonly promises: PromiseWeekFacts;
+  readonly flow: WeekRows;
 }
 interface Codec<T> {
   readonly encode: (facts: T) => string;
@@ -147,6 +149,63 @@ const codecs: { readonly [K in Kind]: Codec<FactsOf[K]> } = {
   promises: {
     encode: (f: PromiseWeekFacts) => JSON.stringify(f),
     decode: (text: string) => JSON.parse(text) as PromiseWeekFacts,
+  },
+  // The flow digest's rows: requests and sign-offs once each (the submitted are among the
+  // requests), events in id order, Maps and Sets as arrays.
+  flow: {
+    encode: (w: WeekRows) =>
+      JSON.stringify([
+        [...w.requests.values()].map((r) => [
+          r.id,
+          r.productLineId,
+          r.valueMinor,
+          r.deliveryDate,
+          r.status,
+          r.createdAt.getTime(),
+        ]),
+        w.submitted.map((r) => r.id),
+        [...w.askedByFunction],
+        w.events.map((e) => [e.id, e.requestId, e.signOffId, e.type, e.actorId, e.at.getTime(), e.data]),
+        [...w.signOffs.values()].map((x) => [x.id, x.requestId, x.functionId, x.askedAt.getTime()]),
+        [...w.withConditions],
+      ]),
+    decode: (text: string): WeekRows => {
+      const [requests, submitted, asked, events, signOffs, withConditions] = JSON.parse(text) as [
+        [number, string, number, IsoDate, DigestRequest['status'], number][],
+        number[],
+        [string, number][],
+        [number, number, number | null, string, string | null, number, Record<string, unknown>][],
+        [number, number, string, number][],
+        number[],
+      ];
+      const byId = new Map<number, DigestRequest>();
+      for (const [id, productLineId, valueMinor, deliveryDate, status, createdAt] of requests) {
+        byId.set(id, { id, productLineId, valueMinor, deliveryDate, status, createdAt: new Date(createdAt) });
+      }
+      return {
+        submitted: submitted.map((id) => byId.get(id) as DigestRequest),
+        askedByFunction: new Map(asked),
+        events: events.map(
+          ([id, requestId, signOffId, type, actorId, at, data]): DigestEvent => ({
+            id,
+            requestId,
+            signOffId,
+            type,
+            actorId,
+            at: new Date(at),
+            data,
+          }),
+        ),
+        requests: byId,
+        signOffs: new Map(
+          signOffs.map(([id, requestId, functionId, askedAt]): [number, DigestSignOff] => [
+            id,
+            { id, requestId, functionId, askedAt: new Date(askedAt) },
+          ]),
+        ),
+        withConditions: new Set(withConditions),
+      };
+    },
   },
 };
 
@@ -350,6 +409,12 @@ export function withWeekCache(db: Db, reader: DigestReader, options: WeekCacheOp
 
   return {
     ...reader,
+    weekRows: (start, end) => {
+      const weeks = [{ start, end }];
+      return perWeek('flow', weeks, instantDays(weeks), endedBy(weeks), () => [
+        reader.weekRows(start, end),
+      ])[0] as WeekRows;
+    },
     scoreEventFacts: (weeks) =>
       perWeek('events', weeks, instantDays(weeks), endedBy(weeks), (run) =>
         reader.scoreEventFacts(run.map((i) => weeks[i] as Week)),

@@ -498,8 +498,11 @@ export const promisePayments = sqliteTable(
 export const digestWeeks = sqliteTable(
   'digest_weeks',
   {
-    /** 'events' (ScoreEventFacts), 'trend' (TrendFacts), 'requests' (the week's requests), 'promises' (PromiseWeekFacts). */
-    kind: text('kind', { enum: ['events', 'trend', 'requests', 'promises'] }).notNull(),
+    /**
+     * 'events' (ScoreEventFacts), 'trend' (TrendFacts), 'requests' (the week's requests),
+     * 'promises' (PromiseWeekFacts), 'flow' (the flow digest's WeekRows).
+     */
+    kind: text('kind', { enum: ['events', 'trend', 'requests', 'promises', 'flow'] }).notNull(),
     /** The week's [start, end) as instants (the configured zone's Monday 00:00 to the next). */
     startMs: integer('start_ms').notNull(),
     endMs: integer('end_ms').notNull(),
@@ -511,7 +514,7 @@ export const digestWeeks = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.kind, t.startMs, t.endMs] }),
-    check('digest_weeks_kind_check', sql`${t.kind} IN ('events','trend','requests','promises')`),
+    check('digest_weeks_kind_check', sql`${t.kind} IN ('events','trend','requests','promises','flow')`),
     // The triggers' first question, on every write: does any kept week end after this instant?
     // Writes of now find none (one step down this index) and stop there.
     index('digest_weeks_end_idx').on(t.endMs),

@@ -14,7 +14,7 @@ import { AT_RISK_DAYS, earlierDay } from '../../src/domain/scoreboard.js';
 import type { DigestReader } from '../../src/services/ports.js';
 import { buildTrend, buildWeeklyDigest } from '../../src/services/weekly-digest.js';
 import { exampleConfig } from '../support/config.js';
-import { seedEvent, seedPromise, seedRequest, seedSignOff } from '../support/digest-seed.js';
+import { seedApproval, seedEvent, seedPromise, seedRequest, seedSignOff } from '../support/digest-seed.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { seedGoldenWeek } from '../support/golden-week.js';
 
@@ -58,6 +58,7 @@ describe('the digest week cache', () => {
     expect(keptDays('requests')).toEqual(nine);
     expect(keptDays('promises')).toEqual(nine);
     expect(keptDays('trend')).toEqual(nine.slice(1));
+    expect(keptDays('flow')).toEqual(['2026-11-16']);
     // The next digest reads what is kept: a kept week changed by hand shows up in it.
     db.$client
       .prepare(
@@ -248,6 +249,19 @@ describe('the digest week cache', () => {
     ['a request deleted with its history', (d) => d.run(sql`DELETE FROM requests WHERE id = 72`)],
     ['a sign-off deleted', (d) => d.run(sql`DELETE FROM sign_offs WHERE id = 7201`)],
     [
+      'an approval’s conditions taken back',
+      (d) => d.run(sql`UPDATE sign_off_approvals SET conditions = NULL WHERE sign_off_id = 1002`),
+    ],
+    [
+      'an approval with conditions deleted',
+      (d) => d.run(sql`DELETE FROM sign_off_approvals WHERE sign_off_id = 1002`),
+    ],
+    [
+      'an approval with conditions added to a request approved in an ended week',
+      (d) => seedApproval(d, 1001, 'U0OPS2', '2026-11-24T15:00:00Z', 'Only in blue'),
+      (d) => d.run(sql`DELETE FROM sign_off_approvals WHERE sign_off_id = 1002`),
+    ],
+    [
       'a promise without steps imported into an ended week',
       (d) =>
         seedPromise(d, { requestId: 73, productLineId: 'widgets', promisedOn: '2026-11-03', state: 'open' }),
@@ -308,6 +322,18 @@ describe('the digest week cache', () => {
     expect(after).not.toEqual(before);
     // …and the cache shows it.
     expect(cached()).toEqual(after);
+  });
+
+  it('when a request of an ended week changes status then its kept flow rows follow (no figure reads the status today)', () => {
+    cached();
+    const cur = { start: new Date('2026-11-16T05:00:00Z'), end: new Date('2026-11-23T05:00:00Z') };
+    expect(keptDays('flow')).toEqual(['2026-11-16']);
+    db.run(sql`UPDATE requests SET status = 'withdrawn' WHERE id = 20`);
+    expect(keptDays('flow')).toEqual([]);
+    expect(cachedReader().weekRows(cur.start, cur.end)).toEqual(
+      createDigestReader(db).weekRows(cur.start, cur.end),
+    );
+    expect(cachedReader().weekRows(cur.start, cur.end).requests.get(20)?.status).toBe('withdrawn');
   });
 
   it('when a write lands between reserving a week and filling it then the week is not kept', () => {
