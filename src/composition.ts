@@ -10,6 +10,7 @@ import { createCapacityStore } from './db/capacity-repo.js';
 import type { Db } from './db/create-db.js';
 import { createDelegationStore } from './db/delegation-repo.js';
 import { createDigestReader } from './db/digest-repo.js';
+import { keptKinds, WEEK_KINDS } from './db/digest-week-cache.js';
 import { createHomeRepo } from './db/home-repo.js';
 import { createMessageLocations } from './db/message-locations-repo.js';
 import { createOutbox, createOutboxRepo, type OutboxRepo } from './db/outbox-repo.js';
@@ -27,7 +28,7 @@ import type { HomeDeps } from './services/home.js';
 import { ownerIdsFor } from './services/owners.js';
 import type { Clock, GroupDirectory, JobRunStore, Outbox, RequestStore } from './services/ports.js';
 import { webhookDeliveriesFor } from './services/webhooks.js';
-import { buildScoreboard, type DigestDeps } from './services/weekly-digest.js';
+import { buildScoreboard, type DigestDeps, prepareLastWeek } from './services/weekly-digest.js';
 import { createNotifier, renderContext } from './slack/delivery/dispatch.js';
 import { createReportsFor } from './slack/delivery/reports.js';
 import { classifySlackError } from './slack/delivery/slack-errors.js';
@@ -42,6 +43,8 @@ export interface Composition {
   readonly services: ServiceDeps;
   readonly home: HomeDeps;
   readonly digest: DigestDeps;
+  /** Counts the week that ended last ahead of its digest unless it is kept (prepareLastWeek). */
+  readonly prepareDigest: () => boolean;
   readonly outboxRepo: OutboxRepo;
   readonly webhookReader: WebhookReader;
   readonly jobRuns: JobRunStore & JobRunProgress;
@@ -111,6 +114,11 @@ export function composeServices(db: Db, options: ComposeOptions): Composition {
     services,
     home,
     digest,
+    prepareDigest: () =>
+      prepareLastWeek(digest, (monday) => {
+        const kept = keptKinds(db, monday);
+        return WEEK_KINDS.every((k) => kept.has(k));
+      }),
     outboxRepo: createOutboxRepo(db),
     webhookReader: createWebhookReader(db),
     jobRuns: createJobRunStore(db, outbox),

@@ -42,6 +42,18 @@ export interface WeekCacheOptions {
 }
 
 type Kind = 'events' | 'trend' | 'requests' | 'promises' | 'flow';
+/** Every kind a digest of a week reads for it (the trend's week included). */
+export const WEEK_KINDS: readonly Kind[] = ['events', 'trend', 'requests', 'promises', 'flow'];
+
+/** Which kinds of the week starting on `monday` (in the configured zone) are kept. */
+export function keptKinds(db: Db, monday: IsoDate): Set<string> {
+  return new Set(
+    db.$client
+      .prepare('SELECT kind FROM digest_weeks WHERE first_day = ? AND facts IS NOT NULL')
+      .pluck()
+      .all(monday) as string[],
+  );
+}
 interface Week {
   readonly start: Date;
   readonly end: Date;

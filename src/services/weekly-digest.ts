@@ -176,3 +176,17 @@ export function buildTrend(
     };
   });
 }
+
+/**
+ * Counts the week that ended last (the one the Monday digest scores) ahead of the digest, unless
+ * `isKept` says its facts are all kept already: the outbox worker asks every minute, so the
+ * digest finds the week kept instead of counting it when it is due. True when it counted.
+ */
+export function prepareLastWeek(deps: DigestDeps, isKept: (monday: IsoDate) => boolean): boolean {
+  const today = localDate(deps.clock.now(), deps.config.timezone);
+  const lastMonday = addDays(weekStart(today), -7);
+  if (isKept(lastMonday)) return false;
+  const digest = buildWeeklyDigest(deps, lastMonday);
+  buildTrend(deps, lastMonday, undefined, digest.scoreboard);
+  return true;
+}

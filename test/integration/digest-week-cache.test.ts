@@ -5,9 +5,10 @@
 // uncached one, so the write's trigger deleted what it made stale.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { composeServices } from '../../src/composition.js';
 import { closeDb, createDb, type Db } from '../../src/db/create-db.js';
 import { createDigestReader } from '../../src/db/digest-repo.js';
-import { FACTS_FORMAT, withWeekCache } from '../../src/db/digest-week-cache.js';
+import { FACTS_FORMAT, keptKinds, WEEK_KINDS, withWeekCache } from '../../src/db/digest-week-cache.js';
 import { events, promiseDeliveries, promisePayments, promises } from '../../src/db/schema.js';
 import { addDays, type IsoDate } from '../../src/domain/calendar.js';
 import { AT_RISK_DAYS, earlierDay } from '../../src/domain/scoreboard.js';
@@ -334,6 +335,35 @@ describe('the digest week cache', () => {
       createDigestReader(db).weekRows(cur.start, cur.end),
     );
     expect(cachedReader().weekRows(cur.start, cur.end).requests.get(20)?.status).toBe('withdrawn');
+  });
+
+  it('when the worker asks to prepare the week that ended then it is counted once, and again only after a late write', () => {
+    const composition = composeServices(db, {
+      config,
+      clock,
+      groups: { members: () => [] },
+      onNotify: () => {},
+    });
+    // Monday 23 Nov 09:00 New York: the week of 16 Nov has ended and nothing is kept yet.
+    expect(composition.prepareDigest()).toBe(true);
+    expect([...keptKinds(db, '2026-11-16')].sort()).toEqual([...WEEK_KINDS].sort());
+    // Asked again (the worker asks every minute): nothing to count.
+    expect(composition.prepareDigest()).toBe(false);
+    // The Monday digest then finds every week it reads kept and answers what counting would.
+    expect(digestWith(composition.digest.reader)).toEqual(plain());
+    // A late delivery for that week drops its promise facts: the next ask counts it again.
+    db.insert(promiseDeliveries)
+      .values({
+        requestId: 606,
+        deliveredOn: '2026-11-20',
+        quantity: 5,
+        recordedBy: 'U0OPS1',
+        at: new Date(),
+      })
+      .run();
+    expect(keptKinds(db, '2026-11-16').has('promises')).toBe(false);
+    expect(composition.prepareDigest()).toBe(true);
+    expect(composition.prepareDigest()).toBe(false);
   });
 
   it('when a write lands between reserving a week and filling it then the week is not kept', () => {
