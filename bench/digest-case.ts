@@ -73,8 +73,10 @@ for (const size of given ? [0] : sizes.length ? sizes : [10_000, 1_000_000]) {
     return (u.user + u.system) / 1000;
   };
   // The week cache (db/digest-week-cache.ts) in its three states, as the bot meets them: nothing
-  // kept (the first digest after an install or upgrade), the Monday after a week of use (the week
-  // just ended counted, the eight before kept), and every ended week kept (the same week again).
+  // kept (the first digest after an install or upgrade), the Monday after with nothing counted
+  // ahead (the week just ended counted, the eight before kept: what a late write into that week
+  // costs), and every ended week kept (the scheduled digest, the outbox worker having counted the
+  // week when it ended; the same week again).
   const forget: Record<string, () => void> = {
     'nothing kept': () => db.$client.prepare('DELETE FROM digest_weeks').run(),
     'the Monday after': () =>

@@ -110,7 +110,7 @@ export const HISTORY_MEASUREMENTS: HistoryMeasurement[] = [
   // Issue #4/#17: last week's digest, figures and Block Kit (goal < 50 ms at 1,000,000 requests),
   // through the week cache as the bot reads it (db/digest-week-cache.ts), in its three states.
   {
-    name: "build one week's digest, the Monday after (the week just ended counted, the 8 before kept)",
+    name: "build one week's digest, the Monday after a late write into it (the week just ended counted, the 8 before kept)",
     iterations: 30,
     run: async (h) => {
       forgetKeptWeeks(h, 'scored');
@@ -126,7 +126,7 @@ export const HISTORY_MEASUREMENTS: HistoryMeasurement[] = [
     },
   },
   {
-    name: "build one week's digest, every ended week kept (the same week again: a retry, /commit digest, the board)",
+    name: "build one week's digest, every ended week kept (the scheduled digest: the worker counted the week ahead; a retry, /commit digest, the board)",
     iterations: 30,
     run: async (h) => {
       lastWeeksDigest(h);
