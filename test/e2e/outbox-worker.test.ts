@@ -48,7 +48,7 @@ function deliveredLines(logs: readonly string[]): Record<string, unknown>[] {
 
 describe('the outbox worker thread', () => {
   it('when the main thread writes then it never checkpoints the WAL itself: the worker copies the log into the database file, off the acks’ event loop', async () => {
-    h = await Harness.start({ config: exampleConfig() });
+    h = await Harness.start({ config: exampleConfig(), outbox: 'worker' });
     const main = h.runtime.db.$client;
     expect(main.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const before = statSync(h.dbPath).size;
@@ -66,7 +66,10 @@ describe('the outbox worker thread', () => {
   });
 
   it('when 8 sellers submit at once and all are approved at once then every delivery runs on the worker, each message is posted once, and each request is told in order: parent, sign-off, then its update and the seller', async () => {
-    h = await Harness.start({ config: exampleConfig({ rules: [{ require: ['operations'] }] }) });
+    h = await Harness.start({
+      config: exampleConfig({ rules: [{ require: ['operations'] }] }),
+      outbox: 'worker',
+    });
     const bot = h;
     const submitted = await Promise.all(
       SELLERS.map((seller, i) =>
@@ -142,7 +145,7 @@ describe('the outbox worker thread', () => {
   });
 
   it('when the clock stands still then a retry waits for it, and goes out as soon as the clock moves: the worker reads the test clock', async () => {
-    h = await Harness.start();
+    h = await Harness.start({ outbox: 'worker' });
     h.clock.freeze();
     // The first post fails with an error worth retrying: the retry is due 20 ms later on the clock.
     h.standIn.failNext('chat.postMessage', { error: 'internal_error' });
