@@ -29,8 +29,8 @@ import {
 import type { RequestStatus } from '../domain/request.js';
 import {
   ACT_TYPES,
-  AT_RISK_DAYS,
   type AtRiskCandidate,
+  atRiskRangeOf,
   OUTCOMES,
   type PromiseDueGroup,
   type PromiseFacts,
@@ -876,8 +876,8 @@ export function createDigestReader(db: Db, options: DigestReaderOptions = {}): D
         overdueBefore: window.overdueBefore,
         today,
         last: plusDays(lastMonday, 6),
-        riskFrom: plusDays(first, 7),
-        riskTo: plusDays(lastMonday, 6 + AT_RISK_DAYS),
+        riskFrom: atRiskRangeOf(mondays).from,
+        riskTo: atRiskRangeOf(mondays).to,
       };
       mondays.forEach((m, i) => {
         params[`m${i}`] = m;

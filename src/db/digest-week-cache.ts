@@ -23,11 +23,11 @@ import type { Database, Statement } from 'better-sqlite3';
 import { type IsoDate, localDate } from '../domain/calendar.js';
 import type { DigestEvent, DigestRequest, DigestSignOff, TrendFacts, WeekRows } from '../domain/digest.js';
 import {
-  AT_RISK_DAYS,
-  earlierDay,
+  atRiskRangeOf,
   type PromiseFacts,
   type PromiseWeekFacts,
   plusDays,
+  promiseWindowOf,
   type ScoreEventFacts,
   type ScoreRequest,
 } from '../domain/scoreboard.js';
@@ -47,12 +47,7 @@ export const WEEK_KINDS: readonly Kind[] = ['events', 'trend', 'requests', 'prom
 
 /** Which kinds of the week starting on `monday` (in the configured zone) are kept. */
 export function keptKinds(db: Db, monday: IsoDate): Set<string> {
-  return new Set(
-    db.$client
-      .prepare('SELECT kind FROM digest_weeks WHERE first_day = ? AND facts IS NOT NULL')
-      .pluck()
-      .all(monday) as string[],
-  );
+  return new Set(statementsOf(db.$client).keptKinds.all(monday));
 }
 interface Week {
   readonly start: Date;
@@ -227,6 +222,7 @@ interface CacheStatements {
   readonly reserve: Statement<[Kind, number, number, string, string, number]>;
   readonly fill: Statement<[string, Kind, number, number, number]>;
   readonly trim: Statement<[number]>;
+  readonly keptKinds: Statement<[IsoDate], string>;
 }
 const prepared = new WeakMap<Database, CacheStatements>();
 /**
@@ -258,6 +254,9 @@ function statementsOf(sqlite: Database): CacheStatements {
         `UPDATE digest_weeks SET facts = ?
          WHERE kind = ? AND start_ms = ? AND end_ms = ? AND token = ? AND facts IS NULL`,
       ),
+      keptKinds: sqlite
+        .prepare('SELECT kind FROM digest_weeks WHERE first_day = ? AND facts IS NOT NULL')
+        .pluck() as Statement<[IsoDate], string>,
       trim: sqlite.prepare(
         `DELETE FROM digest_weeks WHERE rowid IN (
            SELECT rowid FROM digest_weeks ORDER BY end_ms DESC LIMIT -1 OFFSET ?)`,
@@ -406,16 +405,6 @@ export function withWeekCache(db: Db, reader: DigestReader, options: WeekCacheOp
     const start = Date.parse(`${monday}T00:00:00Z`);
     return { start: new Date(start), end: new Date(start + 7 * DAY_MS) };
   };
-  /** The window promiseFacts is asked with for `mondays` (as buildScoreboard asks it). */
-  const windowOf = (mondays: readonly IsoDate[], today: IsoDate): PromiseWindow => {
-    const sunday = plusDays(mondays[mondays.length - 1] as IsoDate, 6);
-    return {
-      from: mondays[0] as IsoDate,
-      to: sunday,
-      atRiskTo: plusDays(sunday, AT_RISK_DAYS),
-      overdueBefore: earlierDay(plusDays(sunday, 1), today),
-    };
-  };
   const sameWindow = (a: PromiseWindow, b: PromiseWindow) =>
     a.from === b.from && a.to === b.to && a.atRiskTo === b.atRiskTo && a.overdueBefore === b.overdueBefore;
 
@@ -441,7 +430,7 @@ export function withWeekCache(db: Db, reader: DigestReader, options: WeekCacheOp
       ),
     promiseFacts(window, mondays, today): PromiseFacts {
       // Only the window the scoreboard asks for is split into weeks; any other is read as asked.
-      if (mondays.length === 0 || !sameWindow(window, windowOf(mondays, today))) {
+      if (mondays.length === 0 || !sameWindow(window, promiseWindowOf(mondays, today))) {
         return reader.promiseFacts(window, mondays, today);
       }
       const weeks = mondays.map(dayWeek);
@@ -454,18 +443,14 @@ export function withWeekCache(db: Db, reader: DigestReader, options: WeekCacheOp
           const days = run.map((i) => mondays[i] as IsoDate);
           // Without the two weeks' look-ahead: it is only for the at-risk candidates, read below.
           const window = {
-            ...windowOf(days, today),
+            ...promiseWindowOf(days, today),
             atRiskTo: plusDays(days[days.length - 1] as IsoDate, 6),
           };
           return reader.promiseFacts(window, days, today).weeks;
         },
       );
-      const first = mondays[0] as IsoDate;
-      const lastMonday = mondays[mondays.length - 1] as IsoDate;
-      return {
-        weeks: facts,
-        atRisk: reader.atRiskCandidates(plusDays(first, 7), plusDays(lastMonday, 6 + AT_RISK_DAYS)),
-      };
+      const risk = atRiskRangeOf(mondays);
+      return { weeks: facts, atRisk: reader.atRiskCandidates(risk.from, risk.to) };
     },
   };
 }

@@ -650,6 +650,35 @@ export function plusDays(day: IsoDate, n: number): IsoDate {
 }
 /** The earlier of two days. */
 export const earlierDay = (a: IsoDate, b: IsoDate): IsoDate => (a < b ? a : b);
+
+/**
+ * The promises the scoreboard reads for the consecutive weeks starting on `mondays`, judged on
+ * `today` (services/ports.ts PromiseWindow): promised in them or the AT_RISK_DAYS after, touched
+ * in them, or unpaid past terms before the last week's overdue cutoff.
+ */
+export function promiseWindowOf(
+  mondays: readonly IsoDate[],
+  today: IsoDate,
+): { from: IsoDate; to: IsoDate; atRiskTo: IsoDate; overdueBefore: IsoDate } {
+  const first = mondays[0];
+  const last = mondays[mondays.length - 1];
+  if (first === undefined || last === undefined) throw new RangeError('promiseWindowOf: no week');
+  const sunday = plusDays(last, 6);
+  return {
+    from: first,
+    to: sunday,
+    atRiskTo: plusDays(sunday, AT_RISK_DAYS),
+    overdueBefore: earlierDay(plusDays(sunday, 1), today),
+  };
+}
+
+/** The promised days (inclusive) whose promises can be at risk in one of those weeks (AtRiskCandidate). */
+export function atRiskRangeOf(mondays: readonly IsoDate[]): { from: IsoDate; to: IsoDate } {
+  const first = mondays[0];
+  const last = mondays[mondays.length - 1];
+  if (first === undefined || last === undefined) throw new RangeError('atRiskRangeOf: no week');
+  return { from: plusDays(first, 7), to: plusDays(last, 6 + AT_RISK_DAYS) };
+}
 const pct = (part: number, whole: number): number | null => (whole ? Math.round((part / whole) * 100) : null);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;

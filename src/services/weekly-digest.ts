@@ -12,13 +12,12 @@ import {
   weekBounds,
 } from '../domain/digest.js';
 import {
-  AT_RISK_DAYS,
   computeScoreboard,
   DEFAULT_PAYMENT_TERMS_DAYS,
-  earlierDay,
   HISTORY_WEEKS,
   headlineOf,
   LINKS,
+  promiseWindowOf,
   type Scoreboard,
   type ScoreEvent,
 } from '../domain/scoreboard.js';
@@ -79,18 +78,8 @@ export function buildScoreboard(
   }));
   const asOf = clock.now();
   const today = localDate(asOf, config.timezone);
-  const sunday = addDays(monday, 6);
   // The promises come as facts per week (counted by the database), not rows.
-  const promiseFacts = reader.promiseFacts(
-    {
-      from: first,
-      to: sunday,
-      atRiskTo: addDays(sunday, AT_RISK_DAYS),
-      overdueBefore: earlierDay(addDays(sunday, 1), today),
-    },
-    mondays,
-    today,
-  );
+  const promiseFacts = reader.promiseFacts(promiseWindowOf(mondays, today), mondays, today);
   const roles = promiseRoles(config);
   return computeScoreboard({
     ...baseInput(config),

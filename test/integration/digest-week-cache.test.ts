@@ -11,7 +11,7 @@ import { createDigestReader } from '../../src/db/digest-repo.js';
 import { FACTS_FORMAT, keptKinds, WEEK_KINDS, withWeekCache } from '../../src/db/digest-week-cache.js';
 import { events, promiseDeliveries, promisePayments, promises } from '../../src/db/schema.js';
 import { addDays, type IsoDate } from '../../src/domain/calendar.js';
-import { AT_RISK_DAYS, earlierDay } from '../../src/domain/scoreboard.js';
+import { AT_RISK_DAYS, atRiskRangeOf, promiseWindowOf } from '../../src/domain/scoreboard.js';
 import type { DigestReader } from '../../src/services/ports.js';
 import { buildTrend, buildWeeklyDigest } from '../../src/services/weekly-digest.js';
 import { exampleConfig } from '../support/config.js';
@@ -419,18 +419,12 @@ describe('the digest week cache', () => {
       slips: [{ expectedOn: '2026-12-01', at: '2026-11-20T15:00:00Z' }],
     });
     for (const today of ['2026-11-19', '2026-11-23', '2026-12-31'] as IsoDate[]) {
-      const facts = reader.promiseFacts(
-        {
-          from: first,
-          to: sunday,
-          atRiskTo: addDays(sunday, AT_RISK_DAYS),
-          overdueBefore: earlierDay(addDays(sunday, 1), today),
-        },
-        mondays,
-        today,
-      );
+      const facts = reader.promiseFacts(promiseWindowOf(mondays, today), mondays, today);
       expect(facts.atRisk.length).toBeGreaterThan(1);
-      expect(reader.atRiskCandidates(addDays(first, 7), addDays(sunday, AT_RISK_DAYS))).toEqual(facts.atRisk);
+      // Promised from the second Monday to two weeks after the last Sunday.
+      expect(atRiskRangeOf(mondays)).toEqual({ from: '2026-09-28', to: addDays(sunday, AT_RISK_DAYS) });
+      const risk = atRiskRangeOf(mondays);
+      expect(reader.atRiskCandidates(risk.from, risk.to)).toEqual(facts.atRisk);
     }
   });
 
